@@ -1,0 +1,354 @@
+//! The fixed vocabulary of the two certifications: procedures, credit categories and subjects.
+//! Codes are the ones in `shared/spec/glossary.md`; display words live in the client's locale
+//! catalogue, keyed by these codes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An unknown code, with the list of codes that would have been accepted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{given}`; expected one of: {expected}")]
+pub struct UnknownCode {
+    /// What kind of code was expected.
+    pub what: &'static str,
+    /// The code that was given.
+    pub given: String,
+    /// The accepted codes, comma separated.
+    pub expected: String,
+}
+
+/// Implements `code()`, `ALL`, `FromStr`, `Display` and string serde for a fieldless enum.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($(#[$vmeta:meta])* $variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value, in the order of the spec.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The code used in data, APIs and the locale catalogue.
+            pub const fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownCode;
+            fn from_str(s: &str) -> Result<Self, UnknownCode> {
+                match s {
+                    $($code => Ok($name::$variant),)+
+                    _ => Err(UnknownCode {
+                        what: $what,
+                        given: s.to_owned(),
+                        expected: [$($code),+].join(", "),
+                    }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+code_enum!(
+    /// One of the two certifications.
+    Certification, "certification" {
+        /// 認定産業医
+        Occupational => "occupational",
+        /// 認定健康スポーツ医
+        Sports => "sports",
+    }
+);
+
+code_enum!(
+    /// What an eligibility decision is about.
+    Procedure, "procedure" {
+        /// 認定産業医 新規
+        OccupationalNew => "occupational.new",
+        /// 認定産業医 更新
+        OccupationalRenewal => "occupational.renewal",
+        /// 認定健康スポーツ医 新規
+        SportsNew => "sports.new",
+        /// 認定健康スポーツ医 更新
+        SportsRenewal => "sports.renewal",
+    }
+);
+
+impl Procedure {
+    /// The certification this procedure grants or renews.
+    pub const fn certification(self) -> Certification {
+        match self {
+            Procedure::OccupationalNew | Procedure::OccupationalRenewal => {
+                Certification::Occupational
+            }
+            Procedure::SportsNew | Procedure::SportsRenewal => Certification::Sports,
+        }
+    }
+
+    /// Whether this procedure renews an existing certificate.
+    pub const fn is_renewal(self) -> bool {
+        matches!(
+            self,
+            Procedure::OccupationalRenewal | Procedure::SportsRenewal
+        )
+    }
+}
+
+code_enum!(
+    /// The category of a credit (what kind of training it was).
+    Category, "category" {
+        /// 基礎研修 前期
+        OccupationalBasicEarly => "occupational.basic.early",
+        /// 基礎研修 実地
+        OccupationalBasicPractical => "occupational.basic.practical",
+        /// 基礎研修 後期
+        OccupationalBasicLate => "occupational.basic.late",
+        /// 生涯研修 更新
+        OccupationalLifelongUpdate => "occupational.lifelong.update",
+        /// 生涯研修 実地
+        OccupationalLifelongPractical => "occupational.lifelong.practical",
+        /// 生涯研修 専門
+        OccupationalLifelongSpecialized => "occupational.lifelong.specialized",
+        /// 健康スポーツ医学講習会 前期
+        SportsCourseEarly => "sports.course.early",
+        /// 健康スポーツ医学講習会 後期
+        SportsCourseLate => "sports.course.late",
+        /// 再研修会
+        SportsRefresher => "sports.refresher",
+    }
+);
+
+impl Category {
+    /// The certification a credit of this category belongs to.
+    pub const fn certification(self) -> Certification {
+        match self {
+            Category::SportsCourseEarly
+            | Category::SportsCourseLate
+            | Category::SportsRefresher => Certification::Sports,
+            _ => Certification::Occupational,
+        }
+    }
+
+    /// Occupational basic training (基礎研修).
+    pub const fn is_occupational_basic(self) -> bool {
+        matches!(
+            self,
+            Category::OccupationalBasicEarly
+                | Category::OccupationalBasicPractical
+                | Category::OccupationalBasicLate
+        )
+    }
+
+    /// Occupational lifelong training (生涯研修).
+    pub const fn is_occupational_lifelong(self) -> bool {
+        matches!(
+            self,
+            Category::OccupationalLifelongUpdate
+                | Category::OccupationalLifelongPractical
+                | Category::OccupationalLifelongSpecialized
+        )
+    }
+
+    /// Whether a credit of this category must name a subject.
+    pub const fn requires_subject(self) -> bool {
+        matches!(
+            self,
+            Category::OccupationalBasicEarly
+                | Category::SportsCourseEarly
+                | Category::SportsCourseLate
+        )
+    }
+
+    /// The subjects a credit of this category may name (empty when it names none).
+    pub fn subjects(self) -> Vec<Subject> {
+        match self {
+            Category::OccupationalBasicEarly => OccupationalSubject::ALL
+                .iter()
+                .map(|s| Subject::Occupational(*s))
+                .collect(),
+            Category::SportsCourseEarly => (1..=SPORTS_EARLY_SUBJECTS)
+                .map(Subject::SportsEarly)
+                .collect(),
+            Category::SportsCourseLate => (1..=SPORTS_LATE_SUBJECTS)
+                .map(Subject::SportsLate)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+code_enum!(
+    /// The eight subjects of the early part of occupational basic training.
+    OccupationalSubject, "occupational early subject" {
+        /// 総論
+        General => "general",
+        /// 健康管理
+        HealthManagement => "health_management",
+        /// メンタルヘルス対策
+        MentalHealth => "mental_health",
+        /// 健康保持増進
+        HealthPromotion => "health_promotion",
+        /// 作業環境管理
+        WorkEnvironment => "work_environment",
+        /// 作業管理
+        WorkManagement => "work_management",
+        /// 有害業務管理
+        HazardousWork => "hazardous_work",
+        /// 産業医活動の実際
+        Practice => "practice",
+    }
+);
+
+/// Number of subjects of the early part of the health sports medicine course.
+pub const SPORTS_EARLY_SUBJECTS: u8 = 13;
+/// Number of subjects of the late part of the health sports medicine course.
+pub const SPORTS_LATE_SUBJECTS: u8 = 12;
+
+/// The subject of a credit: an occupational early subject or a sports course subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// One of the eight early-part subjects of occupational basic training.
+    Occupational(OccupationalSubject),
+    /// `early_01` … `early_13` of the health sports medicine course.
+    SportsEarly(u8),
+    /// `late_01` … `late_12` of the health sports medicine course.
+    SportsLate(u8),
+}
+
+impl Subject {
+    /// The code used in data, APIs and the locale catalogue, e.g. `mental_health`, `early_07`.
+    pub fn code(self) -> String {
+        match self {
+            Subject::Occupational(s) => s.code().to_owned(),
+            Subject::SportsEarly(n) => format!("early_{n:02}"),
+            Subject::SportsLate(n) => format!("late_{n:02}"),
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+impl FromStr for Subject {
+    type Err = UnknownCode;
+    fn from_str(s: &str) -> Result<Subject, UnknownCode> {
+        let numbered = |prefix: &str, max: u8| -> Option<u8> {
+            let digits = s.strip_prefix(prefix)?;
+            if digits.len() != 2 {
+                return None;
+            }
+            digits.parse::<u8>().ok().filter(|n| (1..=max).contains(n))
+        };
+        if let Some(n) = numbered("early_", SPORTS_EARLY_SUBJECTS) {
+            return Ok(Subject::SportsEarly(n));
+        }
+        if let Some(n) = numbered("late_", SPORTS_LATE_SUBJECTS) {
+            return Ok(Subject::SportsLate(n));
+        }
+        s.parse::<OccupationalSubject>().map(Subject::Occupational).map_err(|_| UnknownCode {
+            what: "subject",
+            given: s.to_owned(),
+            expected: format!(
+                "{}, early_01…early_{SPORTS_EARLY_SUBJECTS:02}, late_01…late_{SPORTS_LATE_SUBJECTS:02}",
+                OccupationalSubject::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+}
+
+impl Serialize for Subject {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Subject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+code_enum!(
+    /// How a session was attended.
+    Delivery, "delivery" {
+        /// At the venue (or a group viewing counted as in person).
+        InPerson => "in_person",
+        /// A web seminar attended individually.
+        Online => "online",
+    }
+);
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery::InPerson
+    }
+}
+
+code_enum!(
+    /// Where a credit came from.
+    Source, "source" {
+        /// Registered by the organizer through the system.
+        System => "system",
+        /// Declared by the physician from the paper handbook (sessions up to 2025-03-31).
+        Handbook => "handbook",
+        /// An adjustment entered by staff, with a reason.
+        Staff => "staff",
+    }
+);
+
+impl Default for Source {
+    fn default() -> Self {
+        Source::System
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_reads_back_as_itself() {
+        for c in Category::ALL {
+            assert_eq!(c.code().parse::<Category>().unwrap(), *c);
+            for s in c.subjects() {
+                assert_eq!(s.code().parse::<Subject>().unwrap(), s);
+            }
+        }
+        assert_eq!(Category::SportsCourseEarly.subjects().len(), 13);
+        assert_eq!(Category::SportsCourseLate.subjects().len(), 12);
+    }
+
+    #[test]
+    fn sports_subject_numbers_out_of_range_are_refused() {
+        assert!("early_14".parse::<Subject>().is_err());
+        assert!("late_00".parse::<Subject>().is_err());
+        assert!("early_7".parse::<Subject>().is_err());
+        let err = "mental".parse::<Subject>().unwrap_err();
+        assert!(err.to_string().contains("mental_health"));
+    }
+}

@@ -1,0 +1,22 @@
+//! Nintei's domain: the certification rules of the Japan Medical Association as data, the
+//! eligibility engine, and the value types shared by the browser client and the server.
+//!
+//! Pure Rust, no IO: this crate builds for `wasm32-unknown-unknown` so that the preview in the
+//! browser and the decision on the server are the same code.
+
+pub mod catalog;
+pub mod dates;
+pub mod engine;
+pub mod input;
+pub mod rules;
+pub mod units;
+
+pub use catalog::{
+    Category, Certification, Delivery, OccupationalSubject, Procedure, Source, Subject,
+};
+pub use engine::{Decision, Exclusion, Requirement, RequirementCode, WindowBasis, evaluate};
+pub use input::{
+    Activity, CaseFile, Credit, EvaluationInput, Facts, InputError, Period, SportsExemption,
+};
+pub use rules::RuleSet;
+pub use units::Units;
