@@ -20,3 +20,10 @@ pub use input::{
 };
 pub use rules::RuleSet;
 pub use units::Units;
+pub mod account;
+pub mod api;
+pub mod prefecture;
+pub mod text;
+
+pub use prefecture::Prefecture;
+pub use text::{FieldError, Message};

@@ -1,0 +1,615 @@
+//! Accounts: roles, and the parsed values of the physician registration form. The browser form
+//! and the server handler call the same `parse` functions, so a value that reaches the database
+//! has passed the same checks the user saw.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::prefecture::Prefecture;
+use crate::text::FieldError;
+
+/// Who a user is to the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A physician with a My Page.
+    Physician,
+    /// Runs training sessions for an organizing body.
+    Organizer,
+    /// Staff of one prefectural medical association.
+    PrefecturalStaff,
+    /// Staff of the Japan Medical Association.
+    JmaStaff,
+    /// Creates staff and organizer accounts.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 5] = [
+        Role::Physician,
+        Role::Organizer,
+        Role::PrefecturalStaff,
+        Role::JmaStaff,
+        Role::Admin,
+    ];
+
+    /// The code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Physician => "physician",
+            Role::Organizer => "organizer",
+            Role::PrefecturalStaff => "prefectural_staff",
+            Role::JmaStaff => "jma_staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role with this code.
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// Whether the physician is a JMA member (through a prefectural association).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    /// A member: applications go to the prefecture of membership.
+    Member,
+    /// A non-member: applications go to the prefecture of the workplace.
+    NonMember,
+}
+
+/// Full-width digits become ASCII digits; everything else is kept.
+fn ascii_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+/// 医籍登録番号: the medical registry number, digits only (full-width digits accepted).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RegistryNumber(String);
+
+impl RegistryNumber {
+    /// Reads a registry number: 1 to 7 digits, leading zeros dropped.
+    pub fn parse(text: &str) -> Result<RegistryNumber, FieldError> {
+        let digits = ascii_digits(text.trim());
+        let bad = || {
+            FieldError::new(
+                "registry_number",
+                "not_digits",
+                "医籍登録番号は数字（7桁まで）で入力してください",
+                "Enter the medical registry number in digits (up to 7)",
+            )
+        };
+        if digits.is_empty() || digits.len() > 7 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let trimmed = digits.trim_start_matches('0');
+        if trimmed.is_empty() {
+            return Err(bad());
+        }
+        Ok(RegistryNumber(trimmed.to_owned()))
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for RegistryNumber {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        RegistryNumber::parse(&s).map_err(|e| e.message.en)
+    }
+}
+
+impl From<RegistryNumber> for String {
+    fn from(r: RegistryNumber) -> String {
+        r.0
+    }
+}
+
+impl fmt::Display for RegistryNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A name in kanji (or any script), as written on the medical licence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    /// Reads a name: not blank, at most 50 characters, no control characters.
+    pub fn parse(text: &str) -> Result<PersonName, FieldError> {
+        let name = text.trim();
+        if name.is_empty() || name.chars().count() > 50 || name.chars().any(char::is_control) {
+            return Err(FieldError::new(
+                "name_kanji",
+                "invalid_name",
+                "氏名を50文字以内で入力してください",
+                "Enter your name (up to 50 characters)",
+            ));
+        }
+        Ok(PersonName(name.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A name in full-width katakana (フリガナ); spaces between family and given names allowed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KanaName(String);
+
+impl KanaName {
+    /// Reads a katakana name. Hiragana is converted to katakana (a common slip on phones);
+    /// half-width spaces become full-width ones.
+    pub fn parse(text: &str) -> Result<KanaName, FieldError> {
+        let converted: String = text
+            .trim()
+            .chars()
+            .map(|c| match c {
+                'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+                ' ' => '\u{3000}',
+                other => other,
+            })
+            .collect();
+        let is_katakana = |c: char| matches!(c, 'ァ'..='ヺ' | 'ー' | '・' | '\u{3000}');
+        if converted.is_empty()
+            || converted.chars().count() > 50
+            || !converted.chars().all(is_katakana)
+        {
+            return Err(FieldError::new(
+                "name_kana",
+                "not_katakana",
+                "フリガナは全角カタカナで入力してください（例：ヤマダ　タロウ）",
+                "Enter the reading of your name in full-width katakana (e.g. ヤマダ　タロウ)",
+            ));
+        }
+        Ok(KanaName(converted))
+    }
+
+    /// The katakana.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, lower-cased.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    /// Reads an address: one `@`, a dot in the domain, no spaces, at most 254 characters.
+    pub fn parse(text: &str) -> Result<Email, FieldError> {
+        let email = text.trim().to_lowercase();
+        let ok = email.len() <= 254
+            && !email.chars().any(char::is_whitespace)
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if !ok {
+            return Err(FieldError::new(
+                "email",
+                "invalid_email",
+                "メールアドレスを正しく入力してください（例：taro@example.jp）",
+                "Enter a valid e-mail address (e.g. taro@example.jp)",
+            ));
+        }
+        Ok(Email(email))
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Minimum password length.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+
+/// The most common passwords of public breach lists (lower-cased), refused whatever their length.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456",
+    "123456789",
+    "12345678",
+    "password",
+    "qwerty123",
+    "qwerty1",
+    "111111",
+    "12345",
+    "1234567890",
+    "1234567",
+    "password1",
+    "123123",
+    "abc123",
+    "qwerty",
+    "000000",
+    "iloveyou",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "qwertyuiop",
+    "password123",
+    "passw0rd",
+    "p@ssw0rd",
+    "p@ssword",
+    "letmein",
+    "welcome",
+    "welcome1",
+    "admin",
+    "admin123",
+    "administrator",
+    "monkey",
+    "dragon",
+    "football",
+    "baseball",
+    "sunshine",
+    "princess",
+    "superman",
+    "trustno1",
+    "starwars",
+    "master",
+    "shadow",
+    "michael",
+    "jennifer",
+    "1234qwer",
+    "zaq12wsx",
+    "asdfghjkl",
+    "asdf1234",
+    "zxcvbnm",
+    "zxcvbnm123",
+    "q1w2e3r4t5",
+    "aa123456",
+    "123qwe",
+    "qwe123",
+    "1111111111",
+    "0000000000",
+    "1234512345",
+    "9876543210",
+    "0123456789",
+    "abcdefghij",
+    "abcd1234",
+    "password12",
+    "password1234",
+    "passwordpassword",
+    "changeme",
+    "changeme123",
+    "iloveyou1",
+    "loveyou",
+    "doctor",
+    "doctor123",
+    "medical",
+    "hospital",
+    "nintei",
+    "nintei123",
+    "sangyoui",
+    "mypage",
+    "mypage123",
+    "tokyo2020",
+    "nippon",
+    "japan123",
+    "sakura",
+    "sakura123",
+    "pokemon",
+    "naruto",
+    "doraemon",
+];
+
+/// A password that passed the policy (never stored: it is hashed by the server at once).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+impl Password {
+    /// Checks the policy: at least [`PASSWORD_MIN_CHARS`] characters, not a common password,
+    /// not the registry number or e-mail address.
+    pub fn parse(text: &str, personal: &[&str]) -> Result<Password, FieldError> {
+        if text.chars().count() < PASSWORD_MIN_CHARS {
+            return Err(FieldError::new(
+                "password",
+                "too_short",
+                format!("パスワードは{PASSWORD_MIN_CHARS}文字以上にしてください"),
+                format!("Use at least {PASSWORD_MIN_CHARS} characters for the password"),
+            ));
+        }
+        let lower = text.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lower.as_str())
+            || personal
+                .iter()
+                .any(|p| p.chars().count() >= 4 && lower.contains(&p.to_lowercase()))
+        {
+            return Err(FieldError::new(
+                "password",
+                "too_common",
+                "推測されやすいパスワードです。他の人が思いつかない語の組み合わせにしてください",
+                "This password is too easy to guess; choose a combination of words others would not think of",
+            ));
+        }
+        Ok(Password(text.to_owned()))
+    }
+
+    /// The text, for hashing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The registration form as typed (all text, as the browser sends it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationForm {
+    /// 医籍登録番号
+    pub registry_number: String,
+    /// 氏名
+    pub name_kanji: String,
+    /// フリガナ
+    pub name_kana: String,
+    /// 生年月日, `YYYY-MM-DD`
+    pub birth_date: String,
+    /// メールアドレス
+    pub email: String,
+    /// パスワード
+    pub password: String,
+    /// Prefecture of membership (members) or of the workplace (non-members), JIS code.
+    pub prefecture: String,
+    /// `member` or `non_member`
+    pub membership: String,
+    /// 勤務先 (optional)
+    #[serde(default)]
+    pub workplace_name: String,
+}
+
+/// A registration that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registration {
+    /// 医籍登録番号
+    pub registry_number: RegistryNumber,
+    /// 氏名
+    pub name_kanji: PersonName,
+    /// フリガナ
+    pub name_kana: KanaName,
+    /// 生年月日
+    pub birth_date: NaiveDate,
+    /// Login e-mail.
+    pub email: Email,
+    /// Password (to be hashed).
+    pub password: Password,
+    /// Prefecture that receives applications.
+    pub prefecture: Prefecture,
+    /// Membership.
+    pub membership: Membership,
+    /// Workplace, if given.
+    pub workplace_name: Option<String>,
+}
+
+/// Reads a date of birth: a real day, the physician at least 24 and at most 110 years old.
+pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let bad = || {
+        FieldError::new(
+            "birth_date",
+            "invalid_date",
+            "生年月日を「1980-04-01」の形で入力してください",
+            "Enter your date of birth as 1980-04-01",
+        )
+    };
+    let date: NaiveDate = ascii_digits(text.trim())
+        .replace('/', "-")
+        .parse()
+        .map_err(|_| bad())?;
+    let age = today.years_since(date).unwrap_or(0);
+    if !(24..=110).contains(&age) {
+        return Err(FieldError::new(
+            "birth_date",
+            "implausible_date",
+            "生年月日をご確認ください（医師免許を取得できる年齢になっていません）",
+            "Check your date of birth: it gives an age at which no one holds a medical licence",
+        ));
+    }
+    Ok(date)
+}
+
+impl RegistrationForm {
+    /// Checks every field and returns all problems at once, so the form can show each beside
+    /// its field.
+    pub fn parse(&self, today: NaiveDate) -> Result<Registration, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        fn ok<T>(errors: &mut Vec<FieldError>, r: Result<T, FieldError>) -> Option<T> {
+            r.map_err(|e| errors.push(e)).ok()
+        }
+        let registry_number = ok(&mut errors, RegistryNumber::parse(&self.registry_number));
+        let name_kanji = ok(&mut errors, PersonName::parse(&self.name_kanji));
+        let name_kana = ok(&mut errors, KanaName::parse(&self.name_kana));
+        let birth_date = ok(&mut errors, parse_birth_date(&self.birth_date, today));
+        let email = ok(&mut errors, Email::parse(&self.email));
+        let personal = [
+            self.registry_number.trim(),
+            self.email.split('@').next().unwrap_or(""),
+        ];
+        let password = ok(&mut errors, Password::parse(&self.password, &personal));
+        let prefecture = ok(
+            &mut errors,
+            self.prefecture
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .and_then(Prefecture::from_code)
+                .ok_or_else(|| {
+                    FieldError::new(
+                        "prefecture",
+                        "required",
+                        "都道府県を選んでください",
+                        "Choose a prefecture",
+                    )
+                }),
+        );
+        let membership = ok(
+            &mut errors,
+            match self.membership.as_str() {
+                "member" => Ok(Membership::Member),
+                "non_member" => Ok(Membership::NonMember),
+                _ => Err(FieldError::new(
+                    "membership",
+                    "required",
+                    "医師会の会員か非会員かを選んでください",
+                    "Choose whether you are a medical association member",
+                )),
+            },
+        );
+        let workplace = self.workplace_name.trim();
+        let workplace_name = if workplace.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "workplace_name",
+                "too_long",
+                "勤務先は100文字以内で入力してください",
+                "Enter the workplace in 100 characters or fewer",
+            ));
+            None
+        } else {
+            (!workplace.is_empty()).then(|| workplace.to_owned())
+        };
+        match (
+            registry_number,
+            name_kanji,
+            name_kana,
+            birth_date,
+            email,
+            password,
+            prefecture,
+            membership,
+        ) {
+            (
+                Some(registry_number),
+                Some(name_kanji),
+                Some(name_kana),
+                Some(birth_date),
+                Some(email),
+                Some(password),
+                Some(prefecture),
+                Some(membership),
+            ) if errors.is_empty() => Ok(Registration {
+                registry_number,
+                name_kanji,
+                name_kana,
+                birth_date,
+                email,
+                password,
+                prefecture,
+                membership,
+                workplace_name,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+    }
+
+    fn form() -> RegistrationForm {
+        RegistrationForm {
+            registry_number: "４５６７８９".into(),
+            name_kanji: "山田 太郎".into(),
+            name_kana: "やまだ タロウ".into(),
+            birth_date: "1980/04/01".into(),
+            email: "Taro@Example.JP".into(),
+            password: "correct horse battery".into(),
+            prefecture: "26".into(),
+            membership: "member".into(),
+            workplace_name: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_well_filled_form_is_normalised() {
+        let r = form().parse(today()).unwrap();
+        assert_eq!(r.registry_number.as_str(), "456789");
+        assert_eq!(r.name_kana.as_str(), "ヤマダ\u{3000}タロウ");
+        assert_eq!(r.email.as_str(), "taro@example.jp");
+        assert_eq!(r.prefecture, Prefecture::KYOTO);
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = RegistrationForm {
+            password: "password".into(),
+            ..RegistrationForm::default()
+        };
+        let fields: Vec<String> = bad
+            .parse(today())
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        for f in [
+            "registry_number",
+            "name_kanji",
+            "name_kana",
+            "birth_date",
+            "email",
+            "password",
+            "prefecture",
+            "membership",
+        ] {
+            assert!(
+                fields.contains(&f.to_owned()),
+                "{f} missing from {fields:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_reading_in_latin_letters_is_refused() {
+        assert_eq!(KanaName::parse("Yamada").unwrap_err().code, "not_katakana");
+    }
+
+    #[test]
+    fn common_and_personal_passwords_are_refused_whatever_their_length() {
+        assert_eq!(
+            Password::parse("Password123", &[]).unwrap_err().code,
+            "too_common"
+        );
+        assert_eq!(Password::parse("short", &[]).unwrap_err().code, "too_short");
+        assert_eq!(
+            Password::parse("my456789isgood", &["456789"])
+                .unwrap_err()
+                .code,
+            "too_common"
+        );
+        assert!(Password::parse("correct horse battery", &[]).is_ok());
+        // A one-letter e-mail name must not refuse every password containing that letter.
+        assert!(Password::parse("correct horse battery", &["a"]).is_ok());
+    }
+
+    #[test]
+    fn registry_numbers_are_digits_only() {
+        assert!(RegistryNumber::parse("12a45").is_err());
+        assert!(RegistryNumber::parse("12345678").is_err());
+        assert_eq!(RegistryNumber::parse("0012345").unwrap().as_str(), "12345");
+    }
+}

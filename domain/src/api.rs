@@ -1,0 +1,300 @@
+//! Request and response bodies of the HTTP API, shared by the server and the browser client.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::account::{Membership, Role};
+use crate::catalog::{Category, Certification, Delivery, Procedure, Source, Subject};
+use crate::input::{Credit, EvaluationInput, Facts, Period};
+use crate::prefecture::Prefecture;
+use crate::text::{FieldError, Message};
+use crate::units::Units;
+
+/// The one JSON error shape of every failing request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorInfo,
+}
+
+/// What went wrong and what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorInfo {
+    /// A stable code, e.g. `validation`, `unauthenticated`, `not_found`.
+    pub code: String,
+    /// What to do, in Japanese and English.
+    pub message: Message,
+    /// Per-field problems of a form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+    /// When throttled: seconds until a new try is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
+}
+
+/// `POST /api/auth/login`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// Login e-mail.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A physician's registered details.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhysicianProfile {
+    /// 医籍登録番号
+    pub registry_number: String,
+    /// 氏名
+    pub name_kanji: String,
+    /// フリガナ
+    pub name_kana: String,
+    /// 生年月日
+    pub birth_date: NaiveDate,
+    /// Prefecture that receives applications.
+    pub prefecture: Prefecture,
+    /// Membership.
+    pub membership: Membership,
+    /// 勤務先
+    pub workplace_name: Option<String>,
+}
+
+/// `GET /api/me`: who is logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// User id.
+    pub id: i32,
+    /// Role.
+    pub role: Role,
+    /// Name to show.
+    pub display_name: String,
+    /// Login e-mail.
+    pub email: String,
+    /// Staff: their prefecture.
+    pub prefecture: Option<Prefecture>,
+    /// Organizers: their organizing body.
+    pub organizer_body: Option<String>,
+    /// Physicians: their details.
+    pub physician: Option<PhysicianProfile>,
+}
+
+/// A certificate with its history of validity periods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateView {
+    /// Which certification.
+    pub certification: Certification,
+    /// 認定番号
+    pub number: String,
+    /// First certified.
+    pub first_certified: NaiveDate,
+    /// The current period.
+    pub current: Period,
+    /// Every period, oldest first.
+    pub periods: Vec<Period>,
+}
+
+/// Verification state of a handbook credit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    /// Declared, waiting for the original handbook.
+    Pending,
+    /// Checked against the original handbook.
+    Verified,
+    /// Not found in the original handbook: does not count.
+    Rejected,
+}
+
+/// One entry of the credit ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerEntry {
+    /// Entry id.
+    pub id: i32,
+    /// Day attended.
+    pub date: NaiveDate,
+    /// Category.
+    pub category: Category,
+    /// Subject, where the category has subjects.
+    pub subject: Option<Subject>,
+    /// Units.
+    pub units: Units,
+    /// In person or online.
+    pub delivery: Delivery,
+    /// Organizer, handbook or staff.
+    pub source: Source,
+    /// Handbook credits: verification state.
+    pub verification: Option<Verification>,
+    /// The session it came from.
+    pub session_title: Option<String>,
+    /// The organizer's name (handbook entries: as declared).
+    pub organizer_name: Option<String>,
+    /// Used by an approved renewal.
+    pub consumed: bool,
+}
+
+impl LedgerEntry {
+    /// The entry as the engine sees it, or `None` when it does not count at all (rejected).
+    pub fn to_credit(&self) -> Option<Credit> {
+        if self.verification == Some(Verification::Rejected) {
+            return None;
+        }
+        Some(Credit {
+            date: self.date,
+            category: self.category,
+            subject: self.subject,
+            units: self.units,
+            delivery: self.delivery,
+            source: self.source,
+            consumed: self.consumed,
+            verified: self.verification != Some(Verification::Pending),
+        })
+    }
+}
+
+/// A published training session, as the public list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicSession {
+    /// Session id.
+    pub id: i32,
+    /// Title.
+    pub title: String,
+    /// Organizing body.
+    pub organizing_body: String,
+    /// Category.
+    pub category: Category,
+    /// Subject, where the category has subjects.
+    pub subject: Option<Subject>,
+    /// Units granted.
+    pub units: Units,
+    /// Day (JST).
+    pub date: NaiveDate,
+    /// Start, `HH:MM` JST.
+    pub starts_at: String,
+    /// End, `HH:MM` JST.
+    pub ends_at: String,
+    /// Venue.
+    pub venue: String,
+    /// Prefecture of the venue.
+    pub prefecture: Prefecture,
+    /// A web seminar.
+    pub online: bool,
+}
+
+impl PublicSession {
+    /// The credit this session would give to a physician present for all of it.
+    pub fn planned_credit(&self) -> Credit {
+        Credit {
+            date: self.date,
+            category: self.category,
+            subject: self.subject,
+            units: self.units,
+            delivery: if self.online {
+                Delivery::Online
+            } else {
+                Delivery::InPerson
+            },
+            source: Source::System,
+            consumed: false,
+            verified: true,
+        }
+    }
+}
+
+/// `GET /api/mypage`: everything My Page and the preview need, in one request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyPage {
+    /// The physician's details.
+    pub profile: PhysicianProfile,
+    /// Today in Japan, as the server sees it (the preview's default day).
+    pub today: NaiveDate,
+    /// Certificates held.
+    pub certificates: Vec<CertificateView>,
+    /// The whole credit ledger, newest first.
+    pub ledger: Vec<LedgerEntry>,
+    /// Facts the engine needs (UOEH completion, exemption, activities).
+    pub facts: Facts,
+}
+
+impl MyPage {
+    /// The procedures this physician can apply for: renewal of each certificate held, new for
+    /// each not held.
+    pub fn procedures(&self) -> Vec<Procedure> {
+        [Certification::Occupational, Certification::Sports]
+            .into_iter()
+            .map(|c| {
+                let held = self.certificates.iter().any(|x| x.certification == c);
+                match (c, held) {
+                    (Certification::Occupational, true) => Procedure::OccupationalRenewal,
+                    (Certification::Occupational, false) => Procedure::OccupationalNew,
+                    (Certification::Sports, true) => Procedure::SportsRenewal,
+                    (Certification::Sports, false) => Procedure::SportsNew,
+                }
+            })
+            .collect()
+    }
+
+    /// The engine input for `procedure` on `as_of`, plus any planned credits. The browser
+    /// preview and the server decision both build their input here.
+    pub fn evaluation_input(
+        &self,
+        procedure: Procedure,
+        as_of: NaiveDate,
+        planned: &[Credit],
+    ) -> EvaluationInput {
+        let certificate = self
+            .certificates
+            .iter()
+            .find(|c| c.certification == procedure.certification())
+            .map(|c| c.current);
+        let mut credits: Vec<Credit> = self
+            .ledger
+            .iter()
+            .filter_map(LedgerEntry::to_credit)
+            .collect();
+        credits.extend_from_slice(planned);
+        EvaluationInput {
+            procedure,
+            as_of,
+            certificate,
+            credits,
+            facts: self.facts.clone(),
+        }
+    }
+}
+
+/// `POST /api/admin/users`: an admin creates a staff or organizer account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateUser {
+    /// Role (not physician: physicians register themselves).
+    pub role: Role,
+    /// Login e-mail.
+    pub email: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Initial password.
+    pub password: String,
+    /// Prefectural staff: their prefecture.
+    #[serde(default)]
+    pub prefecture: Option<Prefecture>,
+    /// Organizers: their organizing body.
+    #[serde(default)]
+    pub organizer_body: Option<String>,
+}
+
+/// A user as the admin list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    /// User id.
+    pub id: i32,
+    /// Role.
+    pub role: Role,
+    /// Login e-mail.
+    pub email: String,
+    /// Name to show.
+    pub display_name: String,
+    /// Staff: their prefecture.
+    pub prefecture: Option<Prefecture>,
+    /// Organizers: their organizing body.
+    pub organizer_body: Option<String>,
+}

@@ -1,0 +1,21 @@
+//! Schema migrations. Migrations never import entity types; each one is written against table
+//! and column names, so that it keeps meaning the same thing as the code moves on.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_accounts;
+mod m20261124_000002_ledger;
+
+/// Every migration, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261124_000001_accounts::Migration),
+            Box::new(m20261124_000002_ledger::Migration),
+        ]
+    }
+}

@@ -1,0 +1,111 @@
+//! Settings, read once from the environment at start-up (documented in `.env.example`).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A value that must never be printed (database URLs carry passwords).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Everything the server is configured with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address to listen on (`NINTEI_LISTEN`, default `127.0.0.1:3000`; port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Folder for the SQLite database and uploaded documents (`NINTEI_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`; by default a SQLite file in the data folder.
+    pub database_url: Secret,
+    /// The built client (`NINTEI_DIST_DIR`, default `./dist`).
+    pub dist_dir: PathBuf,
+    /// Mark cookies `Secure` (`NINTEI_SECURE_COOKIES`, default: on when `NINTEI_PUBLIC_URL` is https).
+    pub secure_cookies: bool,
+    /// Load demo data on first start (`NINTEI_DEMO`, default on).
+    pub demo_data: bool,
+    /// Login session lifetime in hours (`NINTEI_SESSION_HOURS`, default 12).
+    pub session_hours: i64,
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("setting {name}: {problem}")]
+pub struct SettingsError {
+    name: &'static str,
+    problem: String,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn flag(name: &'static str, default: bool) -> Result<bool, SettingsError> {
+    match var(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(SettingsError {
+            name,
+            problem: format!("`{other}` is not true or false"),
+        }),
+    }
+}
+
+impl Settings {
+    /// Reads the settings from the environment.
+    pub fn from_env() -> Result<Settings, SettingsError> {
+        let listen = var("NINTEI_LISTEN")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|e| SettingsError {
+                name: "NINTEI_LISTEN",
+                problem: format!("{e} (expected host:port)"),
+            })?;
+        let data_dir = PathBuf::from(var("NINTEI_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url =
+            Secret::new(var("DATABASE_URL").unwrap_or_else(|| sqlite_url(&data_dir)));
+        let https = var("NINTEI_PUBLIC_URL").is_some_and(|u| u.starts_with("https://"));
+        let session_hours = var("NINTEI_SESSION_HOURS")
+            .map(|h| h.parse::<i64>().ok().filter(|h| (1..=720).contains(h)))
+            .unwrap_or(Some(12))
+            .ok_or(SettingsError {
+                name: "NINTEI_SESSION_HOURS",
+                problem: "expected hours from 1 to 720".into(),
+            })?;
+        Ok(Settings {
+            listen,
+            database_url,
+            dist_dir: PathBuf::from(var("NINTEI_DIST_DIR").unwrap_or_else(|| "./dist".into())),
+            secure_cookies: flag("NINTEI_SECURE_COOKIES", https)?,
+            demo_data: flag("NINTEI_DEMO", true)?,
+            session_hours,
+            data_dir,
+        })
+    }
+}
+
+/// The embedded database: a SQLite file in the data folder, created if missing.
+pub fn sqlite_url(data_dir: &std::path::Path) -> String {
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("nintei.sqlite").display()
+    )
+}

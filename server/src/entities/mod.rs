@@ -1,0 +1,10 @@
+//! sea-orm entities. These types never leave `db/` and `entities/`.
+
+pub mod auth_session;
+pub mod certificate;
+pub mod certificate_period;
+pub mod credit;
+pub mod login_failure;
+pub mod physician;
+pub mod training_session;
+pub mod user;

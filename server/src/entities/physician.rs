@@ -1,0 +1,26 @@
+//! The `physicians` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `physicians`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "physicians")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub user_id: i32,
+    #[sea_orm(unique)]
+    pub registry_number: String,
+    pub name_kanji: String,
+    pub name_kana: String,
+    pub birth_date: Date,
+    pub prefecture: i32,
+    pub membership: String,
+    pub workplace_name: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// No relations are navigated through the ORM; queries join by id.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,35 @@
+//! The `training_sessions` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `training_sessions`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "training_sessions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub organizer_id: i32,
+    pub organizing_body: String,
+    pub title: String,
+    pub category: String,
+    pub subject: Option<String>,
+    pub units_halves: i32,
+    pub date: Date,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub venue: String,
+    pub prefecture: i32,
+    pub online: bool,
+    pub capacity: i32,
+    pub designation_number: String,
+    pub tolerance_in_minutes: i32,
+    pub tolerance_out_minutes: i32,
+    pub published: bool,
+    pub posted_at: Option<DateTimeUtc>,
+}
+
+/// No relations are navigated through the ORM; queries join by id.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

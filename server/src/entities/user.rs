@@ -1,0 +1,25 @@
+//! The `users` table.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `users`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub role: String,
+    #[sea_orm(unique)]
+    pub email: String,
+    pub password_hash: String,
+    pub display_name: String,
+    pub prefecture: Option<i32>,
+    pub organizer_body: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are navigated through the ORM; queries join by id.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

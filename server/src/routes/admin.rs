@@ -1,0 +1,39 @@
+//! Admin: staff and organizer accounts.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use domain::account::Role;
+use domain::api::{CreateUser, UserSummary};
+
+use crate::auth::CurrentUser;
+use crate::db::accounts;
+use crate::error::ApiResult;
+use crate::json::Json;
+use crate::startup::AppState;
+
+/// Routes under `/api/admin`.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/users", get(list).post(create))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Vec<UserSummary>>> {
+    user.require(&[Role::Admin])?;
+    Ok(Json(accounts::staff_users(&state.db).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<CreateUser>,
+) -> ApiResult<(StatusCode, Json<UserSummary>)> {
+    user.require(&[Role::Admin])?;
+    Ok((
+        StatusCode::CREATED,
+        Json(accounts::create_user(&state.db, &req).await?),
+    ))
+}

@@ -1,0 +1,23 @@
+//! `GET /api/health`: the server answers and the database does too.
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+use crate::error::ApiResult;
+use crate::json::Json;
+use crate::startup::AppState;
+
+/// The health route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/health", get(health))
+}
+
+async fn health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    state.db.execute_unprepared("SELECT 1").await?;
+    Ok(Json(
+        json!({ "status": "ok", "database": state.db.get_database_backend().as_str() }),
+    ))
+}

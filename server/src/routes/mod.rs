@@ -1,0 +1,23 @@
+//! The HTTP API. Each module exposes `router()`; this is the one place that merges them.
+
+mod admin;
+mod auth;
+mod health;
+mod mypage;
+mod sessions;
+
+use axum::Router;
+
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+/// Every `/api` route; unknown `/api/...` paths answer a JSON 404, never the HTML page.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .merge(health::router())
+        .merge(auth::router())
+        .merge(mypage::router())
+        .merge(sessions::router())
+        .merge(admin::router())
+        .fallback(|| async { ApiError::NotFound })
+}

@@ -1,0 +1,163 @@
+//! Building the application: database, migrations, demo data, router and listener.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use domain::RuleSet;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Settings;
+use crate::{routes, seed, web};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The settings.
+    pub settings: Arc<Settings>,
+    /// The rule set in force.
+    pub rules: Arc<RuleSet>,
+}
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    /// The database, for tests and the command line.
+    pub db: DatabaseConnection,
+}
+
+/// Connects to the database and brings its schema up to date.
+pub async fn connect(settings: &Settings) -> StartupResult<DatabaseConnection> {
+    let url = settings.database_url.expose();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+            format!(
+                "cannot create the data folder {}: {e}",
+                settings.data_dir.display()
+            )
+        })?;
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .max_connections(16)
+        .acquire_timeout(Duration::from_secs(10));
+    let db = Database::connect(options)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // WAL lets readers work while a check-in is written; foreign keys are off by default.
+        for pragma in [
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=5000",
+        ] {
+            db.execute_unprepared(pragma)
+                .await
+                .map_err(|e| format!("{pragma}: {e}"))?;
+        }
+    }
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| format!("migrations failed: {e}"))?;
+    Ok(db)
+}
+
+/// Start-up fails with a message for the person running the server.
+pub type StartupResult<T> = Result<T, String>;
+
+impl Application {
+    /// Connects, migrates, seeds demo data on a fresh database (if enabled), binds the port.
+    pub async fn build(settings: Settings) -> StartupResult<Application> {
+        let db = connect(&settings).await?;
+        if settings.demo_data {
+            seed::demo_if_empty(&db)
+                .await
+                .map_err(|e| format!("demo data: {e}"))?;
+        }
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+        let assets = Arc::new(web::Assets::load(&settings.dist_dir));
+        let csp = HeaderValue::from_str(&assets.csp).map_err(|e| format!("CSP header: {e}"))?;
+        let state = AppState {
+            db: db.clone(),
+            settings: Arc::new(settings),
+            rules: Arc::new(RuleSet::current()),
+        };
+        let router = Router::new()
+            .nest("/api", routes::api().with_state(state))
+            .fallback(web::serve)
+            .with_state(assets)
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                csp,
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static("DENY"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
+            ))
+            .layer(CompressionLayer::new())
+            .layer(TraceLayer::new_for_http());
+        Ok(Application {
+            listener,
+            router,
+            db,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

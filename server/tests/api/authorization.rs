@@ -1,0 +1,115 @@
+//! Every endpoint × every role: each role reaches only what it should.
+
+use domain::account::Role;
+use reqwest::{Client, Method, StatusCode};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// Who is asking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Who {
+    Anonymous,
+    As(Role),
+}
+
+#[tokio::test]
+async fn each_role_reaches_only_the_endpoints_it_should() {
+    let app = TestApp::spawn().await;
+    let mut clients: Vec<(Who, Client)> = vec![(Who::Anonymous, app.client())];
+    clients.push((
+        Who::As(Role::Physician),
+        app.physician("111111", "p@example.jp").await,
+    ));
+    for (i, role) in [
+        Role::Organizer,
+        Role::PrefecturalStaff,
+        Role::JmaStaff,
+        Role::Admin,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        clients.push((
+            Who::As(role),
+            app.staff(role, &format!("staff{i}@example.jp")).await,
+        ));
+    }
+
+    use Who::*;
+    let physician_only = |w: Who| w == As(Role::Physician);
+    let admin_only = |w: Who| w == As(Role::Admin);
+    let anyone = |_: Who| true;
+    let logged_in = |w: Who| w != Anonymous;
+    type Rule = fn(Who) -> bool;
+    let endpoints: Vec<(Method, &str, Option<serde_json::Value>, Rule)> = vec![
+        (Method::GET, "/api/health", None, anyone),
+        (Method::GET, "/api/sessions", None, anyone),
+        (Method::GET, "/api/me", None, logged_in),
+        (Method::GET, "/api/mypage", None, physician_only),
+        (
+            Method::POST,
+            "/api/mypage/evaluate/occupational.new",
+            Some(json!({})),
+            physician_only,
+        ),
+        (Method::GET, "/api/admin/users", None, admin_only),
+        (
+            Method::POST,
+            "/api/admin/users",
+            Some(
+                json!({"role": "jma_staff", "email": "new-jma@example.jp", "display_name": "x", "password": "a long pass 2026"}),
+            ),
+            admin_only,
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (method, path, body, allowed) in &endpoints {
+        for (who, client) in &clients {
+            let mut req = client.request(method.clone(), app.url(path));
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let status = req.send().await.unwrap().status();
+            let expected_ok = allowed(*who);
+            let ok = status.is_success();
+            let refused_right = match who {
+                Anonymous => status == StatusCode::UNAUTHORIZED,
+                As(_) => status == StatusCode::FORBIDDEN,
+            };
+            if expected_ok != ok || (!expected_ok && !refused_right) {
+                failures.push(format!("{method} {path} as {who:?}: {status}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "unexpected answers:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_physician_sees_only_their_own_my_page() {
+    let app = TestApp::spawn().await;
+    let a = app.physician("111111", "a@example.jp").await;
+    let b = app.physician("222222", "b@example.jp").await;
+    let page_a: serde_json::Value = a
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let page_b: serde_json::Value = b
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page_a["profile"]["registry_number"], "111111");
+    assert_eq!(page_b["profile"]["registry_number"], "222222");
+}

@@ -1,0 +1,114 @@
+//! The `nintei` command line.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn nintei() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nintei"))
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/eligibility");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures folder")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn evaluate_prints_the_expected_decision_for_every_shared_case() {
+    let files = fixtures();
+    assert!(!files.is_empty());
+    for path in files {
+        let out = nintei().arg("evaluate").arg(&path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let decision: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(
+            decision["eligible"],
+            case["expect"]["eligible"],
+            "{}",
+            path.display()
+        );
+        let sorted = |v: &serde_json::Value| {
+            let mut s: Vec<String> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_owned())
+                .collect();
+            s.sort();
+            s
+        };
+        assert_eq!(
+            sorted(&decision["unmet"]),
+            sorted(&case["expect"]["unmet"]),
+            "{}",
+            path.display()
+        );
+        assert_eq!(decision["procedure"], case["procedure"]);
+        if case["procedure"].as_str().unwrap().ends_with("renewal") {
+            assert!(decision["next_period"]["valid_from"].is_string());
+        }
+    }
+}
+
+#[test]
+fn a_malformed_case_file_names_the_file_and_field_and_exits_non_zero() {
+    let dir = std::env::temp_dir().join(format!("nintei-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (
+            "bad-units.json",
+            r#"{"procedure":"occupational.renewal","as_of":"2026-01-01","certificate":{"valid_from":"2021-01-01","valid_until":"2026-01-01"},"credits":[{"date":"2022-01-01","category":"occupational.lifelong.update","units":0.3}]}"#,
+            "credits[0].units",
+        ),
+        (
+            "bad-date.json",
+            r#"{"procedure":"sports.new","as_of":"2026-02-30"}"#,
+            "as_of",
+        ),
+        (
+            "no-cert.json",
+            r#"{"procedure":"sports.renewal","as_of":"2026-01-01"}"#,
+            "certificate",
+        ),
+        (
+            "no-subject.json",
+            r#"{"procedure":"occupational.new","as_of":"2026-01-01","credits":[{"date":"2022-01-01","category":"occupational.basic.early","units":1}]}"#,
+            "credits[0].subject",
+        ),
+        ("not-json.json", "{", "bad"),
+    ];
+    for (name, text, field) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = nintei().arg("evaluate").arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(name), "{name}: {stderr}");
+        if field != "bad" {
+            assert!(
+                stderr.contains(field),
+                "{name} should name {field}: {stderr}"
+            );
+        }
+        assert!(!stderr.contains("panicked"));
+    }
+    let out = nintei()
+        .arg("evaluate")
+        .arg(dir.join("missing.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,173 @@
+//! `TestApp::spawn()`: a real server on a free port with a fresh database.
+
+use std::path::PathBuf;
+
+use domain::Prefecture;
+use domain::account::{RegistrationForm, Role};
+use domain::api::CreateUser;
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+use server::config::{Secret, Settings, sqlite_url};
+use server::startup::Application;
+
+/// A running server and a way to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub address: String,
+    /// The app's database.
+    pub db: DatabaseConnection,
+    /// The data folder (removed when the test ends).
+    pub data_dir: PathBuf,
+}
+
+/// A fresh, empty PostgreSQL database on the server of `TEST_DATABASE_URL`.
+async fn fresh_postgres(base: &str) -> String {
+    let name = format!("nintei_test_{}", uuid_like());
+    let admin = Database::connect(base)
+        .await
+        .expect("TEST_DATABASE_URL must reach PostgreSQL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("a database URL ends with /name");
+    format!("{prefix}/{name}")
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl TestApp {
+    /// Starts a server without demo data.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(false).await
+    }
+
+    /// Starts a server, with or without demo data.
+    pub async fn spawn_with(demo_data: bool) -> TestApp {
+        let data_dir = std::env::temp_dir().join(format!("nintei-test-{}", uuid_like()));
+        let database_url = match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => fresh_postgres(&base).await,
+            _ => sqlite_url(&data_dir),
+        };
+        let settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("address"),
+            data_dir: data_dir.clone(),
+            database_url: Secret::new(database_url),
+            dist_dir: data_dir.join("no-dist"),
+            secure_cookies: false,
+            demo_data,
+            session_hours: 12,
+        };
+        let app = Application::build(settings).await.expect("the app builds");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let db = app.db.clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            db,
+            data_dir,
+        }
+    }
+
+    /// A client with its own cookie jar (one browser).
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// `address` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Registers a physician through the API and returns a logged-in client.
+    pub async fn physician(&self, registry: &str, email: &str) -> Client {
+        let client = self.client();
+        let r = client
+            .post(self.url("/api/auth/register"))
+            .json(&registration(registry, email))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(
+            r.status(),
+            StatusCode::CREATED,
+            "{}",
+            r.text().await.unwrap_or_default()
+        );
+        client
+    }
+
+    /// Creates a non-physician account directly and returns a logged-in client.
+    pub async fn staff(&self, role: Role, email: &str) -> Client {
+        let req = CreateUser {
+            role,
+            email: email.into(),
+            display_name: format!("{role:?}"),
+            password: "staff password 2026".into(),
+            prefecture: Some(Prefecture::KYOTO),
+            organizer_body: Some("京都府医師会".into()),
+        };
+        server::db::accounts::create_user(&self.db, &req)
+            .await
+            .expect("create staff");
+        let client = self.client();
+        let r = client
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": "staff password 2026" }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(r.status(), StatusCode::OK);
+        client
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// A valid registration form.
+pub fn registration(registry: &str, email: &str) -> RegistrationForm {
+    RegistrationForm {
+        registry_number: registry.into(),
+        name_kanji: "山田 太郎".into(),
+        name_kana: "ヤマダ タロウ".into(),
+        birth_date: "1980-04-01".into(),
+        email: email.into(),
+        password: "correct horse battery".into(),
+        prefecture: "26".into(),
+        membership: "member".into(),
+        workplace_name: "京都産業保健センター".into(),
+    }
+}
+
+/// The status and JSON body of a response.
+pub async fn json(r: Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.expect("body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}

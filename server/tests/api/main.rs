@@ -1,0 +1,9 @@
+//! API tests against a real server on a free port and a fresh database: SQLite by default,
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod accounts;
+mod authorization;
+mod cli;
+mod helpers;
+mod mypage;
+mod platform;

@@ -1,0 +1,171 @@
+//! My Page data, late registration, and the server's decision.
+
+use chrono::Utc;
+use domain::{RuleSet, evaluate};
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, Set};
+use server::entities::credit;
+
+use crate::helpers::{TestApp, json};
+
+async fn attendance_before_registration(app: &TestApp, registry: &str) {
+    credit::ActiveModel {
+        physician_id: Set(None),
+        registry_number: Set(registry.into()),
+        date: Set("2026-06-01".parse().unwrap()),
+        category: Set("occupational.lifelong.specialized".into()),
+        subject: Set(None),
+        units_halves: Set(5),
+        delivery: Set("in_person".into()),
+        source: Set("system".into()),
+        session_id: Set(None),
+        verification: Set(None),
+        organizer_name: Set(None),
+        note: Set(None),
+        corrects_id: Set(None),
+        consumed_by: Set(None),
+        created_at: Set(Utc::now()),
+        created_by: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn attendance_recorded_before_registration_is_attached_on_registration() {
+    let app = TestApp::spawn().await;
+    attendance_before_registration(&app, "123456").await;
+    attendance_before_registration(&app, "999999").await;
+    let client = app.physician("123456", "taro@example.jp").await;
+    let (status, page) = json(client.get(app.url("/api/mypage")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let ledger = page["ledger"].as_array().unwrap();
+    assert_eq!(
+        ledger.len(),
+        1,
+        "only the physician's own number is attached"
+    );
+    assert_eq!(ledger[0]["units"], 2.5);
+}
+
+#[tokio::test]
+async fn the_server_decision_is_the_engine_run_on_my_page_data() {
+    let app = TestApp::spawn().await;
+    attendance_before_registration(&app, "123456").await;
+    let client = app.physician("123456", "taro@example.jp").await;
+    let page: domain::api::MyPage = client
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (status, decision) = json(
+        client
+            .post(app.url("/api/mypage/evaluate/occupational.new"))
+            .json(&serde_json::json!({"as_of": "2026-07-01"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let local = evaluate(
+        &RuleSet::current(),
+        &page.evaluation_input(
+            domain::Procedure::OccupationalNew,
+            "2026-07-01".parse().unwrap(),
+            &[],
+        ),
+    );
+    assert_eq!(decision, serde_json::to_value(&local).unwrap());
+    assert_eq!(decision["credits"][0]["excluded"], "wrong_category");
+}
+
+#[tokio::test]
+async fn an_unknown_procedure_is_a_clear_422() {
+    let app = TestApp::spawn().await;
+    let client = app.physician("123456", "taro@example.jp").await;
+    let (status, body) = json(
+        client
+            .post(app.url("/api/mypage/evaluate/occupational.old"))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "procedure");
+}
+
+#[tokio::test]
+async fn demo_data_has_certificates_in_every_state() {
+    let app = TestApp::spawn_with(true).await;
+    let client = app.client();
+    let r = client
+        .post(app.url("/api/auth/login"))
+        .json(&serde_json::json!({"email": "demo.physician@example.jp", "password": server::seed::DEMO_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: domain::api::MyPage = client
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        page.ledger.iter().any(|e| e.verification.is_some()),
+        "handbook credits present"
+    );
+    assert!(
+        page.ledger.iter().all(|e| e.date <= page.today),
+        "no credit is dated in the future"
+    );
+    let rules = RuleSet::current();
+    let mut bases = std::collections::BTreeSet::new();
+    use sea_orm::EntityTrait;
+    let physicians = server::entities::physician::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(physicians.len(), 30);
+    for p in physicians {
+        let certs = server::db::mypage::certificates(&app.db, p.user_id)
+            .await
+            .unwrap();
+        let page = server::db::mypage::my_page(&app.db, p.user_id)
+            .await
+            .unwrap();
+        for c in certs {
+            let procedure = match c.certification {
+                domain::Certification::Occupational => domain::Procedure::OccupationalRenewal,
+                domain::Certification::Sports => domain::Procedure::SportsRenewal,
+            };
+            let mut input = page.evaluation_input(procedure, page.today, &[]);
+            input.facts.grace_reason = Some("illness".into());
+            let d = evaluate(&rules, &input);
+            let w = d.window.unwrap();
+            let expiring = w.basis == domain::WindowBasis::InPeriod
+                && (c.current.valid_until - page.today).num_days() <= 60;
+            bases.insert(if expiring {
+                "expiring".to_owned()
+            } else {
+                format!("{:?}", w.basis)
+            });
+        }
+    }
+    for state in ["InPeriod", "expiring", "Grace", "CovidSpecial", "Lapsed"] {
+        assert!(
+            bases.contains(state),
+            "no demo certificate is {state}: {bases:?}"
+        );
+    }
+}
