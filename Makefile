@@ -1,0 +1,77 @@
+# Nintei: `make run` serves the app with demo data; `make test` runs every test.
+# Both install what is missing first (checking versions, so a second run costs seconds).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+TRUNK_VERSION := 0.21.14
+BINARYEN_VERSION := 132
+# wasm-bindgen-cli must be exactly the library version that Cargo.lock pins.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
+E2E_PORT ?= 3100
+
+.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench clean
+
+## run: install tools, build client and server in release, serve with demo data.
+run: client server
+	$(TARGET_DIR)/release/nintei serve
+
+## tools: the wasm target, Trunk, wasm-bindgen-cli and wasm-opt, each only if missing.
+tools:
+	@command -v npm >/dev/null || { echo "installing npm (Debian)"; apt-get update -qq && apt-get install -y -qq npm; }
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); }
+
+## client: the wasm client, built by Trunk into dist/ (size profile + wasm-opt).
+client: tools
+	trunk build --release --offline
+
+## server: the `nintei` binary, release profile.
+server:
+	cargo build --release -p server
+
+## test: formatting, clippy (native and wasm), unit and API tests on SQLite and PostgreSQL,
+## and the browser end-to-end suite.
+test: tools lint unit api-postgres e2e
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --exclude app --all-targets -- -D warnings
+	cargo clippy -p app -p domain --target wasm32-unknown-unknown -- -D warnings
+
+## unit: every unit, property and integration test on SQLite (app's native tests included).
+unit:
+	cargo test --workspace
+
+## api-postgres: the API tests again, on PostgreSQL (TEST_DATABASE_URL, or the local server).
+api-postgres:
+	@url="$${TEST_DATABASE_URL:-}"; \
+	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_DEFAULT_URL)"; fi; \
+	if [ -z "$$url" ]; then \
+		echo "SKIPPED: PostgreSQL API tests (no TEST_DATABASE_URL and no server at 127.0.0.1:5432)"; \
+	else \
+		echo "API tests on PostgreSQL: $${url%%@*}@…"; \
+		TEST_DATABASE_URL="$$url" cargo test -p server --test api; \
+	fi
+
+e2e-deps:
+	@test -x /usr/bin/chromium || { echo "installing Chromium (Debian)"; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
+	@test -d end2end/node_modules/@playwright/test || (cd end2end && npm ci --no-audit --no-fund --silent)
+
+## e2e: Playwright in Debian's Chromium against the real server and the real client build.
+e2e: client e2e-deps
+	cargo build -p server
+	cd end2end && NINTEI_BIN=$(abspath $(TARGET_DIR))/debug/nintei NINTEI_DIST_DIR=$(CURDIR)/dist E2E_PORT=$(E2E_PORT) npx playwright test
+
+## bench: engine benchmark (1,000-credit ledger).
+bench:
+	cargo bench -p domain --bench evaluate
+
+clean:
+	cargo clean
+	rm -rf dist end2end/test-results

@@ -1,0 +1,101 @@
+//! The typed API client: one function per endpoint. Cookies go with every same-origin request.
+
+use domain::account::RegistrationForm;
+use domain::api::{CreateUser, ErrorBody, ErrorInfo, LoginRequest, Me, MyPage, PublicSession, UserSummary};
+use domain::{FieldError, Message};
+use gloo_net::http::{Request, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiFailure {
+    /// HTTP status (0 when the network failed).
+    pub status: u16,
+    /// The server's error, when it sent one.
+    pub info: Option<ErrorInfo>,
+}
+
+impl ApiFailure {
+    /// The message to show, in both languages.
+    pub fn message(&self) -> Message {
+        self.info.as_ref().map(|i| i.message.clone()).unwrap_or_else(|| {
+            Message::new(
+                "通信できませんでした。電波の良い場所で、もう一度お試しください",
+                "Could not reach the server. Move to better reception and try again",
+            )
+        })
+    }
+
+    /// Per-field problems.
+    pub fn fields(&self) -> Vec<FieldError> {
+        self.info.as_ref().map(|i| i.fields.clone()).unwrap_or_default()
+    }
+}
+
+fn network(_: gloo_net::Error) -> ApiFailure {
+    ApiFailure { status: 0, info: None }
+}
+
+async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
+    if resp.ok() {
+        resp.json::<T>().await.map_err(network)
+    } else {
+        let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
+        Err(ApiFailure { status: resp.status(), info })
+    }
+}
+
+async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    decode(Request::get(path).send().await.map_err(network)?).await
+}
+
+async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+    let req = Request::post(path).json(body).map_err(network)?;
+    decode(req.send().await.map_err(network)?).await
+}
+
+/// `GET /api/me`; `Ok(None)` when nobody is logged in.
+pub async fn me() -> Result<Option<Me>, ApiFailure> {
+    match get::<Me>("/api/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(e) if e.status == 401 => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /api/auth/login`
+pub async fn login(req: &LoginRequest) -> Result<(), ApiFailure> {
+    post::<_, serde_json::Value>("/api/auth/login", req).await.map(|_| ())
+}
+
+/// `POST /api/auth/register`
+pub async fn register(form: &RegistrationForm) -> Result<(), ApiFailure> {
+    post::<_, serde_json::Value>("/api/auth/register", form).await.map(|_| ())
+}
+
+/// `POST /api/auth/logout`
+pub async fn logout() -> Result<(), ApiFailure> {
+    let resp = Request::post("/api/auth/logout").send().await.map_err(network)?;
+    if resp.ok() { Ok(()) } else { Err(ApiFailure { status: resp.status(), info: None }) }
+}
+
+/// `GET /api/mypage`
+pub async fn my_page() -> Result<MyPage, ApiFailure> {
+    get("/api/mypage").await
+}
+
+/// `GET /api/sessions?from=`: published sessions from a day on.
+pub async fn sessions(from: chrono::NaiveDate) -> Result<Vec<PublicSession>, ApiFailure> {
+    get(&format!("/api/sessions?from={from}")).await
+}
+
+/// `GET /api/admin/users`
+pub async fn users() -> Result<Vec<UserSummary>, ApiFailure> {
+    get("/api/admin/users").await
+}
+
+/// `POST /api/admin/users`
+pub async fn create_user(req: &CreateUser) -> Result<UserSummary, ApiFailure> {
+    post("/api/admin/users", req).await
+}

@@ -1,0 +1,39 @@
+//! Who is logged in, shared by every page.
+
+use domain::api::Me;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+
+/// The login state.
+#[derive(Clone, Copy, Debug)]
+pub struct Auth {
+    /// The logged-in user, if any.
+    pub me: RwSignal<Option<Me>>,
+    /// Whether the first check has answered.
+    pub checked: RwSignal<bool>,
+}
+
+impl Auth {
+    /// Asks the server who is logged in (after login, registration or logout).
+    pub fn refresh(self) {
+        spawn_local(async move {
+            let me = api::me().await.ok().flatten();
+            self.me.set(me);
+            self.checked.set(true);
+        });
+    }
+}
+
+/// Provides the login state and checks it once.
+pub fn provide_auth_context() {
+    let auth = Auth { me: RwSignal::new(None), checked: RwSignal::new(false) };
+    auth.refresh();
+    provide_context(auth);
+}
+
+/// The login state.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}

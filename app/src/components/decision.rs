@@ -1,0 +1,186 @@
+//! The readiness card: the engine's decision in plain words, with a progress bar per
+//! requirement and the days that matter.
+
+use chrono::NaiveDate;
+use domain::engine::{Deadlines, Route, WindowBasis};
+use domain::{Decision, Requirement, RequirementCode, Subject};
+use leptos::prelude::*;
+
+use crate::i18n::{use_i18n, I18n};
+
+/// `YYYY-MM-DD` in both languages (unambiguous, and what staff use on forms).
+pub fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn label_of(i18n: &I18n, code: RequirementCode) -> String {
+    match code {
+        RequirementCode::BasicEarlySubject(s) => format!("{}（{}）", i18n.t("req.basic.early.total"), i18n.t(&format!("subject.{s}"))),
+        RequirementCode::Course(s) => i18n.t(&format!("subject.{s}")).to_owned(),
+        other => i18n.t(&format!("req.{other}")).to_owned(),
+    }
+}
+
+/// One line of the card: text, and a progress bar for unit requirements.
+fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyView> {
+    let code = r.code.to_string();
+    let (text, progress): (String, Option<u32>) = match r.code {
+        RequirementCode::Course(_) => return None,
+        RequirementCode::Period => {
+            let w = d.window?;
+            let key = match w.basis {
+                WindowBasis::InPeriod => "decision.period.in_period",
+                WindowBasis::CovidSpecial => "decision.period.covid_special",
+                WindowBasis::Grace => "decision.period.grace",
+                WindowBasis::GraceNeedsReason => "decision.period.grace_needs_reason",
+                WindowBasis::Lapsed => "decision.period.lapsed",
+            };
+            let until = match w.basis {
+                WindowBasis::CovidSpecial => d.deadlines.covid_special_end,
+                _ => d.deadlines.grace_end,
+            };
+            (i18n.f(key, &[("d", until.map(day).unwrap_or_default())]), None)
+        }
+        RequirementCode::BasicWindow => {
+            let text = match (r.until, r.met) {
+                (None, _) => i18n.t("decision.window.basic.none").to_owned(),
+                (Some(u), true) => i18n.f("decision.window.basic", &[("d", day(u))]),
+                (Some(u), false) => i18n.f("decision.window.basic.over", &[("d", day(u))]),
+            };
+            (text, None)
+        }
+        RequirementCode::UoehWindow => (i18n.f("decision.window.uoeh", &[("d", r.until.map(day).unwrap_or_default())]), None),
+        RequirementCode::Activity => {
+            let n = r.count.unwrap_or(0);
+            let text = if n == 0 { i18n.t("decision.activity.missing").to_owned() } else { i18n.f("decision.activity.met", &[("n", n.to_string())]) };
+            (text, Some(if n == 0 { 0 } else { 1000 }))
+        }
+        _ => {
+            let (needed, counted) = (r.needed.unwrap_or_default(), r.counted.unwrap_or_default());
+            let label = label_of(i18n, r.code);
+            let text = if r.met {
+                i18n.f("decision.met_units", &[("label", label), ("c", counted.to_string()), ("n", needed.to_string())])
+            } else {
+                i18n.f("decision.missing_units", &[("label", label), ("n", r.missing().to_string())])
+            };
+            (text, Some(counted.per_mille_of(needed)))
+        }
+    };
+    let met = r.met;
+    Some(
+        view! {
+            <li class="req" class:met=met data-code=code>
+                <span class="req-mark" aria-hidden="true">{if met { "✓" } else { "!" }}</span>
+                <div class="req-body">
+                    <span class="req-text">{text}</span>
+                    {progress.map(|p| view! {
+                        <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(p / 10).to_string()>
+                            <div class="bar-fill" style=format!("width:{}%", p / 10)></div>
+                        </div>
+                    })}
+                </div>
+            </li>
+        }
+        .into_any(),
+    )
+}
+
+/// The sports course, summarised: subjects done out of 25, and the ones missing by name.
+fn course_summary(i18n: &I18n, d: &Decision) -> Option<AnyView> {
+    let course: Vec<&Requirement> = d.requirements.iter().filter(|r| matches!(r.code, RequirementCode::Course(_))).collect();
+    if course.is_empty() {
+        return None;
+    }
+    let done = course.iter().filter(|r| r.met).count();
+    let missing: Vec<Subject> = course
+        .iter()
+        .filter(|r| !r.met)
+        .filter_map(|r| match r.code {
+            RequirementCode::Course(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let shown: Vec<String> = missing.iter().take(5).map(|s| i18n.f("decision.missing_course", &[("label", i18n.t(&format!("subject.{s}")).to_owned())])).collect();
+    let more = missing.len().saturating_sub(5);
+    let per_mille = (done * 1000 / course.len()) as u32;
+    Some(
+        view! {
+            <li class="req" class:met=missing.is_empty() data-code="course">
+                <span class="req-mark" aria-hidden="true">{if missing.is_empty() { "✓" } else { "!" }}</span>
+                <div class="req-body">
+                    <span class="req-text">{i18n.f("decision.course_progress", &[("c", done.to_string())])}</span>
+                    <div class="bar"><div class="bar-fill" style=format!("width:{}%", per_mille / 10)></div></div>
+                    <ul class="missing-list">
+                        {shown.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
+                        {(more > 0).then(|| view! { <li>{i18n.f("decision.course_more", &[("n", more.to_string())])}</li> })}
+                    </ul>
+                </div>
+            </li>
+        }
+        .into_any(),
+    )
+}
+
+fn deadline_rows(i18n: &I18n, d: &Deadlines, next: Option<domain::Period>) -> Vec<(String, String)> {
+    let mut rows = Vec::new();
+    let mut push = |key: &str, value: Option<NaiveDate>| {
+        if let Some(v) = value {
+            rows.push((i18n.t(key).to_owned(), day(v)));
+        }
+    };
+    push("deadline.expiry", d.expiry);
+    push("deadline.recommended", d.recommended_submission);
+    push("deadline.grace_end", d.grace_end);
+    push("deadline.covid_end", d.covid_special_end);
+    push("deadline.window_end", d.application_window_end);
+    if let Some(r) = d.next_round {
+        rows.push((i18n.f("deadline.next_round", &[("jma", day(r.jma_deadline))]), day(r.prefectural_deadline)));
+    }
+    if let Some(p) = next {
+        rows.push((i18n.t("deadline.next_period").to_owned(), format!("{} – {}", day(p.valid_from), day(p.valid_until))));
+    }
+    rows
+}
+
+/// The decision for one procedure.
+#[component]
+pub fn DecisionCard(decision: Decision) -> impl IntoView {
+    let i18n = use_i18n();
+    let d = decision;
+    let procedure = d.procedure.to_string();
+    let unmet: Vec<String> = {
+        let mut v: Vec<String> = d.unmet.iter().map(ToString::to_string).collect();
+        v.sort();
+        v
+    };
+    let headline = if d.eligible { i18n.t("decision.eligible") } else { i18n.t("decision.not_eligible") };
+    let route = match d.route {
+        Some(Route::Uoeh) => Some(i18n.t("decision.route.uoeh")),
+        Some(Route::Exemption) => Some(i18n.t("decision.route.exemption")),
+        _ => None,
+    };
+    let lines: Vec<AnyView> = d.requirements.iter().filter_map(|r| requirement_line(&i18n, r, &d)).collect();
+    let course = course_summary(&i18n, &d);
+    let rows = deadline_rows(&i18n, &d.deadlines, d.next_period);
+    view! {
+        <section
+            class="card decision"
+            class:eligible=d.eligible
+            data-testid=format!("decision-{procedure}")
+            data-eligible=d.eligible.to_string()
+            data-unmet=unmet.join(",")
+            data-as-of=day(d.as_of)
+        >
+            <h3>{i18n.t(&format!("procedure.{procedure}"))}</h3>
+            <p class="headline">
+                <span class="badge" class:ok=d.eligible>{headline}</span>
+            </p>
+            {route.map(|r| view! { <p class="note">{r}</p> })}
+            {d.relies_on_unverified_handbook.then(|| view! { <p class="note warn">{i18n.t("decision.unverified")}</p> })}
+            <ul class="reqs">{lines}{course}</ul>
+            <dl class="deadlines">
+                {rows.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{v}</dd></div> }).collect_view()}
+            </dl>
+        </section>
+    }
+}

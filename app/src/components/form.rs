@@ -1,0 +1,71 @@
+//! Form pieces: a labelled field with its errors, and the error banner.
+
+use domain::FieldError;
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+/// A labelled text input bound to `value`, showing the errors for `name`.
+#[component]
+pub fn Field(
+    /// Field name (matches the API's field errors).
+    name: &'static str,
+    /// Catalogue key of the label.
+    label: &'static str,
+    /// Bound value.
+    value: RwSignal<String>,
+    /// Current field errors of the form.
+    errors: RwSignal<Vec<FieldError>>,
+    /// Input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// `autocomplete` hint.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// `inputmode` hint (numeric keyboards on phones).
+    #[prop(default = "text")]
+    inputmode: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let mine = move || errors.get().into_iter().filter(|e| e.field == name).collect::<Vec<_>>();
+    let id = format!("f-{name}");
+    view! {
+        <div class="field" class:invalid=move || !mine().is_empty()>
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldErrors name=name errors=errors />
+        </div>
+    }
+}
+
+/// The errors of one field.
+#[component]
+pub fn FieldErrors(name: &'static str, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <For
+            each=move || errors.get().into_iter().filter(move |e| e.field == name).enumerate()
+            key=|(i, e)| (*i, e.code.clone())
+            let:item
+        >
+            <p class="field-error" data-testid=format!("error-{name}")>{move || i18n.msg(&item.1.message)}</p>
+        </For>
+    }
+}
+
+/// A banner for a form-level error.
+#[component]
+pub fn ErrorBanner(message: RwSignal<Option<domain::Message>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || message.get().map(|m| view! { <p class="banner error" role="alert">{i18n.msg(&m)}</p> })}
+    }
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the pages.
+
+pub mod decision;
+pub mod form;
+pub mod shell;

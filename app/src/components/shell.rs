@@ -1,0 +1,55 @@
+//! The header: app name, role-aware navigation and the language switch.
+
+use domain::account::Role;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::i18n::{use_i18n, Lang};
+use crate::routes::Page;
+
+/// The header shown on every page.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let logout = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let _ = api::logout().await;
+            auth.me.set(None);
+            navigate(Page::Login.path(), Default::default());
+        });
+    };
+    let switch = move |_| i18n.lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja });
+    view! {
+        <header class="shell">
+            <A href=Page::Home.path() attr:class="brand">
+                <span class="brand-mark">"認"</span>
+                <span>{move || i18n.t("app.name")}</span>
+            </A>
+            <nav class="nav">
+                {move || match auth.me.get() {
+                    None => view! {
+                        <A href=Page::Login.path()>{move || i18n.t("nav.login")}</A>
+                        <A href=Page::Register.path()>{move || i18n.t("nav.register")}</A>
+                    }.into_any(),
+                    Some(me) => view! {
+                        {(me.role == Role::Physician).then(|| view! {
+                            <A href=Page::MyPage.path()>{move || i18n.t("nav.mypage")}</A>
+                        })}
+                        {(me.role == Role::Admin).then(|| view! {
+                            <A href=Page::Admin.path()>{move || i18n.t("nav.admin")}</A>
+                        })}
+                        <button class="link" on:click=logout.clone() data-testid="logout">{move || i18n.t("nav.logout")}</button>
+                    }.into_any(),
+                }}
+                <button class="lang" on:click=switch data-testid="lang-switch">{move || i18n.t("lang.switch")}</button>
+            </nav>
+        </header>
+    }
+}

@@ -1,0 +1,43 @@
+//! Nintei's browser client: leptos, client-side rendered, compiled to wasm.
+
+mod api;
+mod auth;
+mod components;
+mod i18n;
+mod pages;
+mod routes;
+mod today;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::auth::provide_auth_context;
+use crate::components::shell::Shell;
+use crate::i18n::provide_i18n_context;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+/// The application: contexts, shell and routes.
+#[component]
+fn App() -> impl IntoView {
+    provide_i18n_context();
+    provide_auth_context();
+    view! {
+        <Router>
+            <Shell />
+            <main class="page">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home />
+                    <Route path=path!("/login") view=pages::login::Login />
+                    <Route path=path!("/register") view=pages::register::Register />
+                    <Route path=path!("/mypage") view=pages::mypage::MyPagePage />
+                    <Route path=path!("/admin") view=pages::admin::Admin />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,60 @@
+//! Log in.
+
+use domain::api::LoginRequest;
+use domain::FieldError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::form::{ErrorBanner, Field};
+use crate::i18n::use_i18n;
+use crate::routes::Page;
+
+/// `/login`
+#[component]
+pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let banner = RwSignal::new(None);
+    let submit = Action::new_local(move |req: &LoginRequest| {
+        let req = req.clone();
+        async move { api::login(&req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = submit.value().get() {
+            match result {
+                Ok(()) => {
+                    auth.refresh();
+                    navigate(Page::Home.path(), Default::default());
+                }
+                Err(e) => {
+                    errors.set(e.fields());
+                    banner.set(Some(e.message()));
+                }
+            }
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        banner.set(None);
+        submit.dispatch(LoginRequest { email: email.get(), password: password.get() });
+    };
+    view! {
+        <section class="card narrow">
+            <h1>{move || i18n.t("login.title")}</h1>
+            <ErrorBanner message=banner />
+            <form on:submit=on_submit novalidate>
+                <Field name="email" label="login.email" value=email errors=errors kind="email" autocomplete="username" inputmode="email" />
+                <Field name="password" label="login.password" value=password errors=errors kind="password" autocomplete="current-password" />
+                <button type="submit" class="button wide" disabled=move || submit.pending().get()>{move || i18n.t("login.submit")}</button>
+            </form>
+            <p class="aside">{move || i18n.t("login.no_account")}" "<A href=Page::Register.path()>{move || i18n.t("nav.register")}</A></p>
+        </section>
+    }
+}

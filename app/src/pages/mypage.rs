@@ -1,0 +1,296 @@
+//! マイページ: certificates, readiness computed in the browser by the same engine as the server,
+//! a what-if with planned sessions or units, and the attendance history.
+
+use chrono::NaiveDate;
+use domain::api::{CertificateView, LedgerEntry, MyPage, PublicSession};
+use domain::engine::WindowBasis;
+use domain::{evaluate, Category, Credit, Procedure, RuleSet, Source, Subject, Units};
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api;
+use crate::auth::use_auth;
+use crate::components::decision::{day, DecisionCard};
+use crate::i18n::{use_i18n, I18n};
+use crate::routes::Page;
+
+/// A planned item of the what-if.
+#[derive(Clone, Debug, PartialEq)]
+struct Planned {
+    key: String,
+    credit: Credit,
+}
+
+/// `/mypage`
+#[component]
+pub fn MyPagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let page = LocalResource::new(api::my_page);
+    view! {
+        {move || (auth.checked.get() && auth.me.get().is_none()).then(|| view! { <Redirect path=Page::Login.path() /> })}
+        <Suspense fallback=move || view! { <p class="loading">{i18n.t("common.loading")}</p> }>
+            {move || page.get().map(|r| match r {
+                Ok(data) => view! { <Loaded page=data /> }.into_any(),
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// Status of a certificate on `today`, from the engine's renewal window.
+fn status_key(page: &MyPage, cert: &CertificateView, rules: &RuleSet) -> &'static str {
+    let procedure = match cert.certification {
+        domain::Certification::Occupational => Procedure::OccupationalRenewal,
+        domain::Certification::Sports => Procedure::SportsRenewal,
+    };
+    let decision = evaluate(rules, &page.evaluation_input(procedure, page.today, &[]));
+    match decision.window.map(|w| w.basis) {
+        Some(WindowBasis::InPeriod) if (cert.current.valid_until - page.today).num_days() <= 183 => "expiring",
+        Some(WindowBasis::InPeriod) | None => "valid",
+        Some(WindowBasis::CovidSpecial) => "covid_special",
+        Some(WindowBasis::Grace | WindowBasis::GraceNeedsReason) => "grace",
+        Some(WindowBasis::Lapsed) => "lapsed",
+    }
+}
+
+#[component]
+fn Loaded(page: MyPage) -> impl IntoView {
+    let i18n = use_i18n();
+    let rules = RuleSet::current();
+    let planned = RwSignal::new(Vec::<Planned>::new());
+    let procedures = page.procedures();
+    let today = page.today;
+    let sessions = LocalResource::new(move || api::sessions(today));
+
+    let cards: Vec<AnyView> = page
+        .certificates
+        .iter()
+        .map(|c| {
+            let key = status_key(&page, c, &rules);
+            let days = (c.current.valid_until - page.today).num_days();
+            let cert = c.clone();
+            view! {
+                <article class="card cert" data-testid=format!("certificate-{}", cert.certification)>
+                    <header>
+                        <h3>{move || i18n.t(&format!("certification.{}", cert.certification))}</h3>
+                        <span class=format!("badge status-{key}")>{move || i18n.t(&format!("status.{key}"))}</span>
+                    </header>
+                    <dl>
+                        <div><dt>{move || i18n.t("mypage.number")}</dt><dd>{cert.number.clone()}</dd></div>
+                        <div><dt>{move || i18n.t("mypage.valid")}</dt><dd>{format!("{} – {}", day(cert.current.valid_from), day(cert.current.valid_until))}</dd></div>
+                    </dl>
+                    <p class="days">{move || if days >= 0 {
+                        i18n.f("mypage.days_left", &[("n", days.to_string())])
+                    } else {
+                        i18n.f("mypage.days_over", &[("n", (-days).to_string())])
+                    }}</p>
+                </article>
+            }
+            .into_any()
+        })
+        .collect();
+    let has_certs = !cards.is_empty();
+    let profile = page.profile.clone();
+    let page_for_decisions = page.clone();
+    let decisions = move || {
+        let plans = planned.get();
+        let credits: Vec<Credit> = plans.iter().map(|p| p.credit.clone()).collect();
+        // Planned sessions move the evaluation day to the planned application day.
+        let as_of = credits.iter().map(|c| c.date).max().unwrap_or(today).max(today);
+        procedures
+            .iter()
+            .map(|p| {
+                let decision = evaluate(&RuleSet::current(), &page_for_decisions.evaluation_input(*p, as_of, &credits));
+                view! { <DecisionCard decision=decision /> }
+            })
+            .collect_view()
+    };
+    let certifications: Vec<domain::Certification> = page.procedures().iter().map(|p| p.certification()).collect();
+    let ledger = page.ledger.clone();
+    view! {
+        <section class="profile">
+            <h1>{move || i18n.t("mypage.title")}</h1>
+            <p class="who" data-testid="profile-name">{profile.name_kanji.clone()}" "<span class="muted">{profile.name_kana.clone()}</span></p>
+            <p class="muted">{move || i18n.t("mypage.registry")}": "{profile.registry_number.clone()}</p>
+        </section>
+        <h2>{move || i18n.t("mypage.certificates")}</h2>
+        {if has_certs { view! { <div class="grid">{cards}</div> }.into_any() } else { view! { <p class="muted">{move || i18n.t("mypage.no_certificates")}</p> }.into_any() }}
+        <h2>{move || i18n.t("mypage.readiness")}</h2>
+        {move || (!planned.get().is_empty()).then(|| view! {
+            <p class="banner info" data-testid="whatif-active">{i18n.f("whatif.planned", &[("n", planned.get().len().to_string())])}
+                " "<button class="link" on:click=move |_| planned.set(Vec::new())>{i18n.t("whatif.clear")}</button>
+            </p>
+        })}
+        <div class="grid">{decisions}</div>
+        <WhatIf planned=planned sessions=sessions certifications=certifications today=today />
+        <h2>{move || i18n.t("mypage.history")}</h2>
+        <History ledger=ledger />
+    }
+}
+
+fn toggle(planned: RwSignal<Vec<Planned>>, key: String, credit: Credit) {
+    planned.update(|list| {
+        if let Some(i) = list.iter().position(|p| p.key == key) {
+            list.remove(i);
+        } else {
+            list.push(Planned { key, credit });
+        }
+    });
+}
+
+#[component]
+fn WhatIf(
+    planned: RwSignal<Vec<Planned>>,
+    sessions: LocalResource<Result<Vec<PublicSession>, api::ApiFailure>>,
+    certifications: Vec<domain::Certification>,
+    today: NaiveDate,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let categories: Vec<Category> = Category::ALL.iter().copied().filter(|c| certifications.contains(&c.certification())).collect();
+    let category = RwSignal::new(categories.first().copied().unwrap_or(Category::OccupationalLifelongUpdate));
+    let subject = RwSignal::new(String::new());
+    let units = RwSignal::new("1".to_owned());
+    let date = RwSignal::new(day(today));
+    let problem = RwSignal::new(None::<String>);
+    let counter = StoredValue::new(0u32);
+    let certs = certifications.clone();
+    let add = move |_| {
+        let parsed_units = Units::parse(&units.get());
+        let parsed_date = date.get().parse::<NaiveDate>();
+        let subject_value: Option<Subject> = subject.get().parse().ok();
+        let cat = category.get();
+        match (parsed_units, parsed_date) {
+            (Ok(u), Ok(d)) if !u.is_zero() => {
+                let mut credit = Credit::new(d, cat, u);
+                credit.subject = if cat.requires_subject() { subject_value.or_else(|| cat.subjects().first().copied()) } else { None };
+                credit.source = Source::System;
+                counter.update_value(|n| *n += 1);
+                let key = format!("manual-{}", counter.get_value());
+                problem.set(None);
+                toggle(planned, key, credit);
+            }
+            (Err(e), _) => problem.set(Some(e.to_string())),
+            _ => problem.set(Some(i18n.t("whatif.date").to_owned())),
+        }
+    };
+    view! {
+        <section class="card whatif">
+            <h3>{move || i18n.t("whatif.title")}</h3>
+            <p class="muted">{move || i18n.t("whatif.lead")}</p>
+            <h4>{move || i18n.t("whatif.sessions")}</h4>
+            <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
+                {move || sessions.get().map(|r| {
+                    let list: Vec<PublicSession> = r.unwrap_or_default().into_iter().filter(|s| certs.contains(&s.category.certification())).collect();
+                    if list.is_empty() {
+                        return view! { <p class="muted">{i18n.t("whatif.no_sessions")}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="sessions">
+                            {list.into_iter().map(|s| {
+                                let key = format!("session-{}", s.id);
+                                let credit = s.planned_credit();
+                                let k2 = key.clone();
+                                let checked = move || planned.get().iter().any(|p| p.key == k2);
+                                view! {
+                                    <li>
+                                        <label class="session">
+                                            <input type="checkbox" data-testid=format!("plan-session-{}", s.id) prop:checked=checked on:change=move |_| toggle(planned, key.clone(), credit.clone()) />
+                                            <span>
+                                                <strong>{s.title.clone()}</strong>
+                                                <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
+                                                <span class="badge">{i18n.t(&format!("category.{}", s.category))}" "{s.units.to_string()}{i18n.t("common.units")}</span>
+                                            </span>
+                                        </label>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })}
+            </Suspense>
+            <h4>{move || i18n.t("whatif.add_units")}</h4>
+            <div class="row">
+                <div class="field">
+                    <label for="w-category">{move || i18n.t("whatif.category")}</label>
+                    <select id="w-category" data-testid="whatif-category" on:change=move |ev| {
+                        if let Ok(c) = event_target_value(&ev).parse::<Category>() {
+                            category.set(c);
+                            subject.set(String::new());
+                        }
+                    }>
+                        {categories.iter().map(|c| { let c = *c; view! { <option value=c.code()>{move || i18n.t(&format!("category.{c}"))}</option> } }).collect_view()}
+                    </select>
+                </div>
+                {move || {
+                    let cat = category.get();
+                    cat.requires_subject().then(|| view! {
+                        <div class="field">
+                            <label for="w-subject">{i18n.t("whatif.subject")}</label>
+                            <select id="w-subject" on:change=move |ev| subject.set(event_target_value(&ev))>
+                                {cat.subjects().into_iter().map(|s| view! { <option value=s.code()>{i18n.t(&format!("subject.{s}"))}</option> }).collect_view()}
+                            </select>
+                        </div>
+                    })
+                }}
+                <div class="field small">
+                    <label for="w-units">{move || i18n.t("common.units")}</label>
+                    <input id="w-units" data-testid="whatif-units" inputmode="decimal" prop:value=move || units.get() on:input=move |ev| units.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="w-date">{move || i18n.t("whatif.date")}</label>
+                    <input id="w-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
+                </div>
+            </div>
+            {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
+            <button class="button" data-testid="whatif-add" on:click=add>{move || i18n.t("whatif.add")}</button>
+        </section>
+    }
+}
+
+fn entry_line(i18n: &I18n, e: &LedgerEntry) -> String {
+    let mut text = i18n.t(&format!("category.{}", e.category)).to_owned();
+    if let Some(s) = e.subject {
+        text.push_str(&format!("・{}", i18n.t(&format!("subject.{s}"))));
+    }
+    text
+}
+
+#[component]
+fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    if ledger.is_empty() {
+        return view! { <p class="muted">{move || i18n.t("mypage.no_credits")}</p> }.into_any();
+    }
+    view! {
+        <ul class="list history" data-testid="history">
+            {ledger.into_iter().take(30).map(|e| {
+                let e2 = e.clone();
+                view! {
+                    <li>
+                        <div class="line">
+                            <span class="date">{day(e.date)}</span>
+                            <span class="units">{e.units.to_string()}" "{move || i18n.t("common.units")}</span>
+                        </div>
+                        <div>{move || entry_line(&i18n, &e2)}</div>
+                        <div class="badges">
+                            <span class="badge">{move || i18n.t(&format!("mypage.source.{}", e.source))}</span>
+                            {e.verification.map(|v| {
+                                let key = match v {
+                                    domain::api::Verification::Pending => "pending",
+                                    domain::api::Verification::Verified => "verified",
+                                    domain::api::Verification::Rejected => "rejected",
+                                };
+                                view! { <span class=format!("badge verify-{key}")>{move || i18n.t(&format!("mypage.verification.{key}"))}</span> }
+                            })}
+                            {(e.delivery == domain::Delivery::Online).then(|| view! { <span class="badge">{move || i18n.t("mypage.online")}</span> })}
+                            {e.consumed.then(|| view! { <span class="badge">{move || i18n.t("mypage.consumed")}</span> })}
+                            {e.session_title.clone().map(|t| view! { <span class="muted">{t}</span> })}
+                        </div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}

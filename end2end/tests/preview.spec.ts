@@ -1,0 +1,48 @@
+import { test } from '@playwright/test';
+import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+
+const procedures = ['occupational.renewal', 'sports.new'];
+
+test('the preview computed in the browser equals the server decision', async ({ page }) => {
+  await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/mypage$/);
+  for (const procedure of procedures) {
+    const card = page.getByTestId(`decision-${procedure}`);
+    await expect(card).toBeVisible();
+    const shown = {
+      eligible: (await card.getAttribute('data-eligible')) === 'true',
+      unmet: (await card.getAttribute('data-unmet'))!.split(',').filter(Boolean).sort(),
+      asOf: await card.getAttribute('data-as-of'),
+    };
+    const server = await page.evaluate(async ([p, asOf]) => {
+      const r = await fetch(`/api/mypage/evaluate/${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ as_of: asOf }),
+      });
+      return r.json();
+    }, [procedure, shown.asOf]);
+    expect(shown.eligible).toBe(server.eligible);
+    expect(shown.unmet).toEqual([...server.unmet].sort());
+  }
+  await screen(page, 'mypage-demo-390');
+});
+
+test('a planned session changes the preview at once, in the browser', async ({ page }) => {
+  await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
+  const card = page.getByTestId('decision-occupational.renewal');
+  await expect(card).toBeVisible();
+  const before = await card.getAttribute('data-unmet');
+  expect(before).toContain('lifelong.total');
+
+  // Add enough planned specialised units to reach 20, without any request to the server.
+  let requests = 0;
+  page.on('request', (r) => { if (r.url().includes('/api/')) requests += 1; });
+  await page.getByTestId('whatif-category').selectOption('occupational.lifelong.specialized');
+  await page.getByTestId('whatif-units').fill('10');
+  await page.getByTestId('whatif-add').click();
+  await expect(page.getByTestId('whatif-active')).toBeVisible();
+  await expect(card).toHaveAttribute('data-eligible', 'true');
+  expect(requests).toBe(0);
+  await screen(page, 'mypage-whatif-390');
+});
