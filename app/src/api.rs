@@ -1,11 +1,13 @@
 //! The typed API client: one function per endpoint. Cookies go with every same-origin request.
 
 use domain::account::RegistrationForm;
-use domain::api::{CreateUser, ErrorBody, ErrorInfo, LoginRequest, Me, MyPage, PublicSession, UserSummary};
+use domain::api::{
+    CreateUser, ErrorBody, ErrorInfo, LoginRequest, Me, MyPage, PublicSession, UserSummary,
+};
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// Why a request failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -19,22 +21,31 @@ pub struct ApiFailure {
 impl ApiFailure {
     /// The message to show, in both languages.
     pub fn message(&self) -> Message {
-        self.info.as_ref().map(|i| i.message.clone()).unwrap_or_else(|| {
-            Message::new(
-                "通信できませんでした。電波の良い場所で、もう一度お試しください",
-                "Could not reach the server. Move to better reception and try again",
-            )
-        })
+        self.info
+            .as_ref()
+            .map(|i| i.message.clone())
+            .unwrap_or_else(|| {
+                Message::new(
+                    "通信できませんでした。電波の良い場所で、もう一度お試しください",
+                    "Could not reach the server. Move to better reception and try again",
+                )
+            })
     }
 
     /// Per-field problems.
     pub fn fields(&self) -> Vec<FieldError> {
-        self.info.as_ref().map(|i| i.fields.clone()).unwrap_or_default()
+        self.info
+            .as_ref()
+            .map(|i| i.fields.clone())
+            .unwrap_or_default()
     }
 }
 
 fn network(_: gloo_net::Error) -> ApiFailure {
-    ApiFailure { status: 0, info: None }
+    ApiFailure {
+        status: 0,
+        info: None,
+    }
 }
 
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
@@ -42,7 +53,10 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
         resp.json::<T>().await.map_err(network)
     } else {
         let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
-        Err(ApiFailure { status: resp.status(), info })
+        Err(ApiFailure {
+            status: resp.status(),
+            info,
+        })
     }
 }
 
@@ -66,18 +80,32 @@ pub async fn me() -> Result<Option<Me>, ApiFailure> {
 
 /// `POST /api/auth/login`
 pub async fn login(req: &LoginRequest) -> Result<(), ApiFailure> {
-    post::<_, serde_json::Value>("/api/auth/login", req).await.map(|_| ())
+    post::<_, serde_json::Value>("/api/auth/login", req)
+        .await
+        .map(|_| ())
 }
 
 /// `POST /api/auth/register`
 pub async fn register(form: &RegistrationForm) -> Result<(), ApiFailure> {
-    post::<_, serde_json::Value>("/api/auth/register", form).await.map(|_| ())
+    post::<_, serde_json::Value>("/api/auth/register", form)
+        .await
+        .map(|_| ())
 }
 
 /// `POST /api/auth/logout`
 pub async fn logout() -> Result<(), ApiFailure> {
-    let resp = Request::post("/api/auth/logout").send().await.map_err(network)?;
-    if resp.ok() { Ok(()) } else { Err(ApiFailure { status: resp.status(), info: None }) }
+    let resp = Request::post("/api/auth/logout")
+        .send()
+        .await
+        .map_err(network)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(ApiFailure {
+            status: resp.status(),
+            info: None,
+        })
+    }
 }
 
 /// `GET /api/mypage`

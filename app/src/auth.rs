@@ -16,19 +16,25 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// Asks the server who is logged in (after login, registration or logout).
+    /// Asks the server who is logged in, and waits for the answer.
+    pub async fn reload(self) {
+        let me = api::me().await.ok().flatten();
+        self.me.set(me);
+        self.checked.set(true);
+    }
+
+    /// Asks the server who is logged in, in the background.
     pub fn refresh(self) {
-        spawn_local(async move {
-            let me = api::me().await.ok().flatten();
-            self.me.set(me);
-            self.checked.set(true);
-        });
+        spawn_local(self.reload());
     }
 }
 
 /// Provides the login state and checks it once.
 pub fn provide_auth_context() {
-    let auth = Auth { me: RwSignal::new(None), checked: RwSignal::new(false) };
+    let auth = Auth {
+        me: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
     auth.refresh();
     provide_context(auth);
 }

@@ -17,7 +17,11 @@ const STORAGE_KEY: &str = "nintei.lang";
 /// (key, 日本語, English)
 static CATALOG: &[(&str, &str, &str)] = &[
     ("app.name", "認定", "Nintei"),
-    ("app.tagline", "日本医師会 認定産業医・認定健康スポーツ医", "JMA certified occupational and health sports physicians"),
+    (
+        "app.tagline",
+        "日本医師会 認定産業医・認定健康スポーツ医",
+        "JMA certified occupational and health sports physicians",
+    ),
     ("lang.switch", "English", "日本語"),
     ("nav.mypage", "マイページ", "My Page"),
     ("nav.admin", "アカウント管理", "Accounts"),
@@ -26,49 +30,121 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("nav.logout", "ログアウト", "Log out"),
     ("nav.home", "ホーム", "Home"),
     ("common.loading", "読み込み中…", "Loading…"),
-    ("common.error", "読み込めませんでした。通信状態を確認して再読み込みしてください", "Could not load. Check your connection and reload"),
+    (
+        "common.error",
+        "読み込めませんでした。通信状態を確認して再読み込みしてください",
+        "Could not load. Check your connection and reload",
+    ),
     ("common.units", "単位", "units"),
     ("common.days", "日", "days"),
-    ("home.lead", "研修の単位、認定証の有効期限、申請までをスマートフォンひとつで。", "Your training units, certificate expiry and applications, all on your phone."),
-    ("home.physician", "医師の方はマイページ登録またはログインしてください。", "Physicians: register your My Page or log in."),
+    (
+        "home.lead",
+        "研修の単位、認定証の有効期限、申請までをスマートフォンひとつで。",
+        "Your training units, certificate expiry and applications, all on your phone.",
+    ),
+    (
+        "home.physician",
+        "医師の方はマイページ登録またはログインしてください。",
+        "Physicians: register your My Page or log in.",
+    ),
     ("home.welcome", "ようこそ、{name}さん", "Welcome, {name}"),
-    ("home.role.organizer", "研修会主催者としてログインしています（{body}）。", "You are logged in as an organizer ({body})."),
-    ("home.role.prefectural_staff", "都道府県医師会の職員としてログインしています（{pref}）。", "You are logged in as prefectural staff ({pref})."),
-    ("home.role.jma_staff", "日本医師会の職員としてログインしています。", "You are logged in as JMA staff."),
-    ("home.role.admin", "管理者としてログインしています。", "You are logged in as an administrator."),
+    (
+        "home.role.organizer",
+        "研修会主催者としてログインしています（{body}）。",
+        "You are logged in as an organizer ({body}).",
+    ),
+    (
+        "home.role.prefectural_staff",
+        "都道府県医師会の職員としてログインしています（{pref}）。",
+        "You are logged in as prefectural staff ({pref}).",
+    ),
+    (
+        "home.role.jma_staff",
+        "日本医師会の職員としてログインしています。",
+        "You are logged in as JMA staff.",
+    ),
+    (
+        "home.role.admin",
+        "管理者としてログインしています。",
+        "You are logged in as an administrator.",
+    ),
     ("login.title", "ログイン", "Log in"),
     ("login.email", "メールアドレス", "E-mail address"),
     ("login.password", "パスワード", "Password"),
     ("login.submit", "ログイン", "Log in"),
-    ("login.no_account", "マイページをお持ちでない方", "No My Page yet?"),
+    (
+        "login.no_account",
+        "マイページをお持ちでない方",
+        "No My Page yet?",
+    ),
     ("register.title", "マイページ登録", "Register your My Page"),
-    ("register.lead", "医籍登録番号ごとに1つのマイページを作成できます。登録前に受講した研修会の単位も自動で反映されます。", "One My Page per medical registry number. Units from sessions attended before you register are added automatically."),
-    ("register.registry_number", "医籍登録番号", "Medical registry number"),
+    (
+        "register.lead",
+        "医籍登録番号ごとに1つのマイページを作成できます。登録前に受講した研修会の単位も自動で反映されます。",
+        "One My Page per medical registry number. Units from sessions attended before you register are added automatically.",
+    ),
+    (
+        "register.registry_number",
+        "医籍登録番号",
+        "Medical registry number",
+    ),
     ("register.name_kanji", "氏名", "Name"),
     ("register.name_kana", "フリガナ", "Name in katakana"),
     ("register.birth_date", "生年月日", "Date of birth"),
     ("register.email", "メールアドレス", "E-mail address"),
-    ("register.password", "パスワード（10文字以上）", "Password (10 characters or more)"),
+    (
+        "register.password",
+        "パスワード（10文字以上）",
+        "Password (10 characters or more)",
+    ),
     ("register.prefecture", "都道府県", "Prefecture"),
-    ("register.prefecture.hint", "会員は所属する都道府県医師会、非会員は勤務先の都道府県", "Members: your prefectural association. Non-members: your workplace's prefecture"),
+    (
+        "register.prefecture.hint",
+        "会員は所属する都道府県医師会、非会員は勤務先の都道府県",
+        "Members: your prefectural association. Non-members: your workplace's prefecture",
+    ),
     ("register.membership", "医師会", "Medical association"),
     ("register.member", "会員", "Member"),
     ("register.non_member", "非会員", "Non-member"),
-    ("register.workplace", "勤務先（任意）", "Workplace (optional)"),
+    (
+        "register.workplace",
+        "勤務先（任意）",
+        "Workplace (optional)",
+    ),
     ("register.choose", "選んでください", "Choose"),
     ("register.submit", "登録する", "Register"),
-    ("register.have_account", "すでに登録済みの方", "Already registered?"),
+    (
+        "register.have_account",
+        "すでに登録済みの方",
+        "Already registered?",
+    ),
     ("mypage.title", "マイページ", "My Page"),
     ("mypage.registry", "医籍登録番号", "Registry number"),
     ("mypage.certificates", "認定証", "Certificates"),
-    ("mypage.no_certificates", "認定証はまだありません。新規申請の準備状況は下に表示されます。", "No certificate yet. Your readiness for a new application is shown below."),
-    ("mypage.readiness", "申請の準備状況", "Application readiness"),
+    (
+        "mypage.no_certificates",
+        "認定証はまだありません。新規申請の準備状況は下に表示されます。",
+        "No certificate yet. Your readiness for a new application is shown below.",
+    ),
+    (
+        "mypage.readiness",
+        "申請の準備状況",
+        "Application readiness",
+    ),
     ("mypage.number", "認定番号", "Certificate no."),
     ("mypage.valid", "有効期間", "Valid"),
     ("mypage.days_left", "残り{n}日", "{n} days left"),
-    ("mypage.days_over", "期限から{n}日経過", "{n} days past expiry"),
+    (
+        "mypage.days_over",
+        "期限から{n}日経過",
+        "{n} days past expiry",
+    ),
     ("mypage.history", "受講履歴", "Attendance history"),
-    ("mypage.no_credits", "まだ単位の記録はありません。", "No units recorded yet."),
+    (
+        "mypage.no_credits",
+        "まだ単位の記録はありません。",
+        "No units recorded yet.",
+    ),
     ("mypage.source.system", "主催者登録", "Organizer"),
     ("mypage.source.handbook", "手帳", "Handbook"),
     ("mypage.source.staff", "事務局調整", "Staff adjustment"),
@@ -82,54 +158,194 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("status.grace", "猶予期間", "Grace period"),
     ("status.covid_special", "コロナ特例", "COVID special"),
     ("status.lapsed", "失効", "Lapsed"),
-    ("certification.occupational", "認定産業医", "Certified occupational physician"),
-    ("certification.sports", "認定健康スポーツ医", "Certified health sports physician"),
-    ("procedure.occupational.new", "認定産業医 新規申請", "Occupational physician: new"),
-    ("procedure.occupational.renewal", "認定産業医 更新申請", "Occupational physician: renewal"),
-    ("procedure.sports.new", "認定健康スポーツ医 新規申請", "Health sports physician: new"),
-    ("procedure.sports.renewal", "認定健康スポーツ医 更新申請", "Health sports physician: renewal"),
+    (
+        "certification.occupational",
+        "認定産業医",
+        "Certified occupational physician",
+    ),
+    (
+        "certification.sports",
+        "認定健康スポーツ医",
+        "Certified health sports physician",
+    ),
+    (
+        "procedure.occupational.new",
+        "認定産業医 新規申請",
+        "Occupational physician: new",
+    ),
+    (
+        "procedure.occupational.renewal",
+        "認定産業医 更新申請",
+        "Occupational physician: renewal",
+    ),
+    (
+        "procedure.sports.new",
+        "認定健康スポーツ医 新規申請",
+        "Health sports physician: new",
+    ),
+    (
+        "procedure.sports.renewal",
+        "認定健康スポーツ医 更新申請",
+        "Health sports physician: renewal",
+    ),
     ("decision.eligible", "申請できます", "Ready to apply"),
-    ("decision.not_eligible", "まだ申請できません", "Not ready yet"),
-    ("decision.route.uoeh", "産業医科大学の課程修了により申請できます", "Eligible through the UOEH course"),
-    ("decision.route.exemption", "日整会・JSPOの認定により講習が免除されます", "Exempt from the course through JOA/JSPO certification"),
-    ("decision.unverified", "手帳の単位（未確認）を含みます。原本の手帳を都道府県医師会へ送ってください。", "Includes handbook units not yet verified. Send the original handbook to your prefectural association."),
-    ("decision.missing_units", "{label}があと{n}単位必要です", "{n} more units of {label} needed"),
-    ("decision.met_units", "{label} {c}/{n}単位", "{label} {c}/{n} units"),
-    ("decision.missing_course", "「{label}」の受講が必要です", "Attend “{label}”"),
-    ("decision.course_progress", "講習会 {c}/25科目", "Course: {c}/25 subjects"),
-    ("decision.course_more", "ほか{n}科目", "and {n} more subjects"),
-    ("decision.activity.missing", "有効期間内の実践活動を記録してください", "Record a practical activity within the validity period"),
-    ("decision.activity.met", "実践活動 {n}件", "{n} practical activities"),
-    ("decision.window.basic", "最後の基礎研修日から5年以内（{d}まで）に申請が必要です", "Apply within 5 years of your last basic-training day (by {d})"),
-    ("decision.window.basic.none", "基礎研修の単位がまだありません", "No basic-training units yet"),
-    ("decision.window.basic.over", "最後の基礎研修から5年を過ぎています（期限 {d}）。基礎研修を受け直してください", "More than 5 years since your last basic training (deadline {d}). Take basic training again"),
-    ("decision.window.uoeh", "産業医科大学の修了から5年以内（{d}まで）", "Within 5 years of UOEH completion (by {d})"),
-    ("decision.period.in_period", "有効期間内です", "Within the validity period"),
-    ("decision.period.covid_special", "コロナ特例：期限後に受講した単位も{d}まで期間内として数えます。新しい有効期間は元の期限から計算されます", "COVID special measure: units attended after expiry count as inside the period until {d}. The new period still runs from the old expiry"),
-    ("decision.period.grace", "猶予期間中（{d}まで）：特別な理由により更新できます", "Grace period (until {d}): renewal allowed with your special reason"),
-    ("decision.period.grace_needs_reason", "猶予期間中（{d}まで）です。更新には特別な理由（病気療養・海外勤務など）の申告が必要です", "Grace period (until {d}). Renewal needs a special reason (illness, work abroad…)"),
-    ("decision.period.lapsed", "認定は失効しています。更新はできないため、新規に申請してください", "The certificate has lapsed. It cannot be renewed: apply anew"),
+    (
+        "decision.not_eligible",
+        "まだ申請できません",
+        "Not ready yet",
+    ),
+    (
+        "decision.route.uoeh",
+        "産業医科大学の課程修了により申請できます",
+        "Eligible through the UOEH course",
+    ),
+    (
+        "decision.route.exemption",
+        "日整会・JSPOの認定により講習が免除されます",
+        "Exempt from the course through JOA/JSPO certification",
+    ),
+    (
+        "decision.unverified",
+        "手帳の単位（未確認）を含みます。原本の手帳を都道府県医師会へ送ってください。",
+        "Includes handbook units not yet verified. Send the original handbook to your prefectural association.",
+    ),
+    (
+        "decision.missing_units",
+        "{label}があと{n}単位必要です",
+        "{n} more units of {label} needed",
+    ),
+    (
+        "decision.met_units",
+        "{label} {c}/{n}単位",
+        "{label} {c}/{n} units",
+    ),
+    (
+        "decision.missing_course",
+        "「{label}」の受講が必要です",
+        "Attend “{label}”",
+    ),
+    (
+        "decision.course_progress",
+        "講習会 {c}/25科目",
+        "Course: {c}/25 subjects",
+    ),
+    (
+        "decision.course_more",
+        "ほか{n}科目",
+        "and {n} more subjects",
+    ),
+    (
+        "decision.activity.missing",
+        "有効期間内の実践活動を記録してください",
+        "Record a practical activity within the validity period",
+    ),
+    (
+        "decision.activity.met",
+        "実践活動 {n}件",
+        "{n} practical activities",
+    ),
+    (
+        "decision.window.basic",
+        "最後の基礎研修日から5年以内（{d}まで）に申請が必要です",
+        "Apply within 5 years of your last basic-training day (by {d})",
+    ),
+    (
+        "decision.window.basic.none",
+        "基礎研修の単位がまだありません",
+        "No basic-training units yet",
+    ),
+    (
+        "decision.window.basic.over",
+        "最後の基礎研修から5年を過ぎています（期限 {d}）。基礎研修を受け直してください",
+        "More than 5 years since your last basic training (deadline {d}). Take basic training again",
+    ),
+    (
+        "decision.window.uoeh",
+        "産業医科大学の修了から5年以内（{d}まで）",
+        "Within 5 years of UOEH completion (by {d})",
+    ),
+    (
+        "decision.period.in_period",
+        "有効期間内です",
+        "Within the validity period",
+    ),
+    (
+        "decision.period.covid_special",
+        "コロナ特例：期限後に受講した単位も{d}まで期間内として数えます。新しい有効期間は元の期限から計算されます",
+        "COVID special measure: units attended after expiry count as inside the period until {d}. The new period still runs from the old expiry",
+    ),
+    (
+        "decision.period.grace",
+        "猶予期間中（{d}まで）：特別な理由により更新できます",
+        "Grace period (until {d}): renewal allowed with your special reason",
+    ),
+    (
+        "decision.period.grace_needs_reason",
+        "猶予期間中（{d}まで）です。更新には特別な理由（病気療養・海外勤務など）の申告が必要です",
+        "Grace period (until {d}). Renewal needs a special reason (illness, work abroad…)",
+    ),
+    (
+        "decision.period.lapsed",
+        "認定は失効しています。更新はできないため、新規に申請してください",
+        "The certificate has lapsed. It cannot be renewed: apply anew",
+    ),
     ("deadline.expiry", "有効期限", "Expiry"),
-    ("deadline.recommended", "更新申請の目安（期限の2か月前）", "Recommended application (2 months before expiry)"),
-    ("deadline.grace_end", "猶予期間の終了", "End of grace period"),
-    ("deadline.covid_end", "コロナ特例の終了", "End of COVID special measure"),
+    (
+        "deadline.recommended",
+        "更新申請の目安（期限の2か月前）",
+        "Recommended application (2 months before expiry)",
+    ),
+    (
+        "deadline.grace_end",
+        "猶予期間の終了",
+        "End of grace period",
+    ),
+    (
+        "deadline.covid_end",
+        "コロナ特例の終了",
+        "End of COVID special measure",
+    ),
     ("deadline.window_end", "申請期限", "Application deadline"),
-    ("deadline.next_round", "次の審査回（日医受付 {jma}）の都道府県医師会締切", "Prefectural deadline for the next review round (JMA receipt {jma})"),
-    ("deadline.next_period", "更新後の有効期間", "New validity period"),
+    (
+        "deadline.next_round",
+        "次の審査回（日医受付 {jma}）の都道府県医師会締切",
+        "Prefectural deadline for the next review round (JMA receipt {jma})",
+    ),
+    (
+        "deadline.next_period",
+        "更新後の有効期間",
+        "New validity period",
+    ),
     ("whatif.title", "受講予定を加えて試算", "What if I attend…"),
-    ("whatif.lead", "予定している研修会や単位を加えると、準備状況がすぐに変わります（試算は端末内で計算され、記録はされません）。", "Add planned sessions or units and see the readiness change at once (computed on this device, nothing is recorded)."),
+    (
+        "whatif.lead",
+        "予定している研修会や単位を加えると、準備状況がすぐに変わります（試算は端末内で計算され、記録はされません）。",
+        "Add planned sessions or units and see the readiness change at once (computed on this device, nothing is recorded).",
+    ),
     ("whatif.sessions", "公開中の研修会", "Published sessions"),
-    ("whatif.no_sessions", "この資格に関係する公開中の研修会はありません。", "No published sessions for this certification."),
+    (
+        "whatif.no_sessions",
+        "この資格に関係する公開中の研修会はありません。",
+        "No published sessions for this certification.",
+    ),
     ("whatif.add_units", "単位を追加", "Add units"),
     ("whatif.category", "区分", "Category"),
     ("whatif.subject", "科目", "Subject"),
     ("whatif.date", "受講日", "Date"),
     ("whatif.add", "追加", "Add"),
     ("whatif.clear", "試算をクリア", "Clear what-if"),
-    ("whatif.planned", "試算に含む予定：{n}件", "Planned items included: {n}"),
+    (
+        "whatif.planned",
+        "試算に含む予定：{n}件",
+        "Planned items included: {n}",
+    ),
     ("whatif.apply_day", "申請予定日", "Planned application day"),
     ("admin.title", "アカウント管理", "Accounts"),
-    ("admin.create", "職員・主催者アカウントを作成", "Create a staff or organizer account"),
+    (
+        "admin.create",
+        "職員・主催者アカウントを作成",
+        "Create a staff or organizer account",
+    ),
     ("admin.role", "役割", "Role"),
     ("admin.display_name", "表示名", "Display name"),
     ("admin.body", "主催団体", "Organizing body"),
@@ -137,61 +353,217 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("admin.users", "アカウント一覧", "Accounts"),
     ("role.physician", "医師", "Physician"),
     ("role.organizer", "研修会主催者", "Organizer"),
-    ("role.prefectural_staff", "都道府県医師会", "Prefectural staff"),
+    (
+        "role.prefectural_staff",
+        "都道府県医師会",
+        "Prefectural staff",
+    ),
     ("role.jma_staff", "日本医師会", "JMA staff"),
     ("role.admin", "管理者", "Administrator"),
     ("notfound.title", "ページが見つかりません", "Page not found"),
     ("notfound.back", "ホームへ戻る", "Back to home"),
-    ("category.occupational.basic.early", "基礎研修（前期）", "Basic training (early)"),
-    ("category.occupational.basic.practical", "基礎研修（実地）", "Basic training (practical)"),
-    ("category.occupational.basic.late", "基礎研修（後期）", "Basic training (late)"),
-    ("category.occupational.lifelong.update", "生涯研修（更新）", "Lifelong training (update)"),
-    ("category.occupational.lifelong.practical", "生涯研修（実地）", "Lifelong training (practical)"),
-    ("category.occupational.lifelong.specialized", "生涯研修（専門）", "Lifelong training (specialised)"),
-    ("category.sports.course.early", "健康スポーツ医学講習会（前期）", "Health sports medicine course (early)"),
-    ("category.sports.course.late", "健康スポーツ医学講習会（後期）", "Health sports medicine course (late)"),
-    ("category.sports.refresher", "再研修会", "Refresher training"),
+    (
+        "category.occupational.basic.early",
+        "基礎研修（前期）",
+        "Basic training (early)",
+    ),
+    (
+        "category.occupational.basic.practical",
+        "基礎研修（実地）",
+        "Basic training (practical)",
+    ),
+    (
+        "category.occupational.basic.late",
+        "基礎研修（後期）",
+        "Basic training (late)",
+    ),
+    (
+        "category.occupational.lifelong.update",
+        "生涯研修（更新）",
+        "Lifelong training (update)",
+    ),
+    (
+        "category.occupational.lifelong.practical",
+        "生涯研修（実地）",
+        "Lifelong training (practical)",
+    ),
+    (
+        "category.occupational.lifelong.specialized",
+        "生涯研修（専門）",
+        "Lifelong training (specialised)",
+    ),
+    (
+        "category.sports.course.early",
+        "健康スポーツ医学講習会（前期）",
+        "Health sports medicine course (early)",
+    ),
+    (
+        "category.sports.course.late",
+        "健康スポーツ医学講習会（後期）",
+        "Health sports medicine course (late)",
+    ),
+    (
+        "category.sports.refresher",
+        "再研修会",
+        "Refresher training",
+    ),
     ("req.basic.early.total", "前期研修", "early basic training"),
-    ("req.basic.practical.total", "実地研修", "practical basic training"),
+    (
+        "req.basic.practical.total",
+        "実地研修",
+        "practical basic training",
+    ),
     ("req.basic.late.total", "後期研修", "late basic training"),
-    ("req.lifelong.total", "生涯研修（合計）", "lifelong training (total)"),
+    (
+        "req.lifelong.total",
+        "生涯研修（合計）",
+        "lifelong training (total)",
+    ),
     ("req.lifelong.update", "更新研修", "update training"),
     ("req.lifelong.practical", "実地研修", "practical training"),
-    ("req.lifelong.specialized", "専門研修", "specialised training"),
+    (
+        "req.lifelong.specialized",
+        "専門研修",
+        "specialised training",
+    ),
     ("req.refresher.total", "再研修会", "refresher training"),
     ("subject.general", "総論", "General"),
     ("subject.health_management", "健康管理", "Health management"),
-    ("subject.mental_health", "メンタルヘルス対策", "Mental health"),
-    ("subject.health_promotion", "健康保持増進", "Health promotion"),
-    ("subject.work_environment", "作業環境管理", "Work environment"),
+    (
+        "subject.mental_health",
+        "メンタルヘルス対策",
+        "Mental health",
+    ),
+    (
+        "subject.health_promotion",
+        "健康保持増進",
+        "Health promotion",
+    ),
+    (
+        "subject.work_environment",
+        "作業環境管理",
+        "Work environment",
+    ),
     ("subject.work_management", "作業管理", "Work management"),
     ("subject.hazardous_work", "有害業務管理", "Hazardous work"),
-    ("subject.practice", "産業医活動の実際", "Practice of occupational medicine"),
-    ("subject.early_01", "スポーツ医学概論", "Introduction to sports medicine"),
-    ("subject.early_02", "神経・筋の運動生理とトレーニング効果", "Neuromuscular exercise physiology"),
-    ("subject.early_03", "呼吸・循環系の運動生理とトレーニング効果", "Cardiorespiratory exercise physiology"),
-    ("subject.early_04", "内分泌・代謝系の運動生理とトレーニング効果", "Endocrine and metabolic exercise physiology"),
-    ("subject.early_05", "運動と栄養・食事・飲料", "Exercise, nutrition and fluids"),
+    (
+        "subject.practice",
+        "産業医活動の実際",
+        "Practice of occupational medicine",
+    ),
+    (
+        "subject.early_01",
+        "スポーツ医学概論",
+        "Introduction to sports medicine",
+    ),
+    (
+        "subject.early_02",
+        "神経・筋の運動生理とトレーニング効果",
+        "Neuromuscular exercise physiology",
+    ),
+    (
+        "subject.early_03",
+        "呼吸・循環系の運動生理とトレーニング効果",
+        "Cardiorespiratory exercise physiology",
+    ),
+    (
+        "subject.early_04",
+        "内分泌・代謝系の運動生理とトレーニング効果",
+        "Endocrine and metabolic exercise physiology",
+    ),
+    (
+        "subject.early_05",
+        "運動と栄養・食事・飲料",
+        "Exercise, nutrition and fluids",
+    ),
     ("subject.early_06", "女性と運動", "Women and exercise"),
-    ("subject.early_07", "発育期と運動（小児科系）", "Growth and exercise (paediatrics)"),
-    ("subject.early_08", "中高年者と運動（内科系）", "Older adults and exercise (internal medicine)"),
-    ("subject.early_09", "発育期と運動（整形外科系）", "Growth and exercise (orthopaedics)"),
-    ("subject.early_10", "中高年者と運動（整形外科系）", "Older adults and exercise (orthopaedics)"),
-    ("subject.early_11", "メンタルヘルスと運動", "Mental health and exercise"),
-    ("subject.early_12", "運動のためのメディカルチェック（内科系）", "Medical check for exercise (internal medicine)"),
-    ("subject.early_13", "運動のためのメディカルチェック（整形外科系）", "Medical check for exercise (orthopaedics)"),
-    ("subject.late_01", "運動と内科的障害（急性期・慢性期）", "Exercise and medical disorders"),
-    ("subject.late_02", "スポーツによる外傷と障害（1）上肢", "Sports injuries (1): upper limb"),
-    ("subject.late_03", "スポーツによる外傷と障害（2）下肢", "Sports injuries (2): lower limb"),
-    ("subject.late_04", "スポーツによる外傷と障害（3）脊椎・体幹", "Sports injuries (3): spine and trunk"),
-    ("subject.late_05", "スポーツによる外傷と障害（4）頭部", "Sports injuries (4): head"),
-    ("subject.late_06", "運動負荷試験と運動処方の基本", "Exercise testing and prescription"),
-    ("subject.late_07", "運動療法とリハビリテーション（内科系疾患）", "Exercise therapy (internal diseases)"),
-    ("subject.late_08", "運動療法とリハビリテーション（運動器疾患）", "Exercise therapy (locomotor diseases)"),
+    (
+        "subject.early_07",
+        "発育期と運動（小児科系）",
+        "Growth and exercise (paediatrics)",
+    ),
+    (
+        "subject.early_08",
+        "中高年者と運動（内科系）",
+        "Older adults and exercise (internal medicine)",
+    ),
+    (
+        "subject.early_09",
+        "発育期と運動（整形外科系）",
+        "Growth and exercise (orthopaedics)",
+    ),
+    (
+        "subject.early_10",
+        "中高年者と運動（整形外科系）",
+        "Older adults and exercise (orthopaedics)",
+    ),
+    (
+        "subject.early_11",
+        "メンタルヘルスと運動",
+        "Mental health and exercise",
+    ),
+    (
+        "subject.early_12",
+        "運動のためのメディカルチェック（内科系）",
+        "Medical check for exercise (internal medicine)",
+    ),
+    (
+        "subject.early_13",
+        "運動のためのメディカルチェック（整形外科系）",
+        "Medical check for exercise (orthopaedics)",
+    ),
+    (
+        "subject.late_01",
+        "運動と内科的障害（急性期・慢性期）",
+        "Exercise and medical disorders",
+    ),
+    (
+        "subject.late_02",
+        "スポーツによる外傷と障害（1）上肢",
+        "Sports injuries (1): upper limb",
+    ),
+    (
+        "subject.late_03",
+        "スポーツによる外傷と障害（2）下肢",
+        "Sports injuries (2): lower limb",
+    ),
+    (
+        "subject.late_04",
+        "スポーツによる外傷と障害（3）脊椎・体幹",
+        "Sports injuries (3): spine and trunk",
+    ),
+    (
+        "subject.late_05",
+        "スポーツによる外傷と障害（4）頭部",
+        "Sports injuries (4): head",
+    ),
+    (
+        "subject.late_06",
+        "運動負荷試験と運動処方の基本",
+        "Exercise testing and prescription",
+    ),
+    (
+        "subject.late_07",
+        "運動療法とリハビリテーション（内科系疾患）",
+        "Exercise therapy (internal diseases)",
+    ),
+    (
+        "subject.late_08",
+        "運動療法とリハビリテーション（運動器疾患）",
+        "Exercise therapy (locomotor diseases)",
+    ),
     ("subject.late_09", "アンチ・ドーピング", "Anti-doping"),
-    ("subject.late_10", "障害者とスポーツ", "Sport for people with disabilities"),
+    (
+        "subject.late_10",
+        "障害者とスポーツ",
+        "Sport for people with disabilities",
+    ),
     ("subject.late_11", "保健指導", "Health guidance"),
-    ("subject.late_12", "スポーツ現場での救急処置", "Emergency care in sport"),
+    (
+        "subject.late_12",
+        "スポーツ現場での救急処置",
+        "Emergency care in sport",
+    ),
 ];
 
 /// The language context.
@@ -208,14 +580,21 @@ fn storage() -> Option<web_sys::Storage> {
 /// Provides the language, restored from the last visit (Japanese by default).
 pub fn provide_i18n_context() {
     let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    let lang = RwSignal::new(if saved.as_deref() == Some("en") { Lang::En } else { Lang::Ja });
+    let lang = RwSignal::new(if saved.as_deref() == Some("en") {
+        Lang::En
+    } else {
+        Lang::Ja
+    });
     Effect::new(move |_| {
         let l = lang.get();
         let code = if l == Lang::En { "en" } else { "ja" };
         if let Some(s) = storage() {
             let _ = s.set_item(STORAGE_KEY, code);
         }
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", code);
         }
     });
@@ -253,12 +632,20 @@ impl I18n {
 
     /// Picks the message of the current language.
     pub fn msg(&self, m: &domain::Message) -> String {
-        if self.lang.get() == Lang::En { m.en.clone() } else { m.ja.clone() }
+        if self.lang.get() == Lang::En {
+            m.en.clone()
+        } else {
+            m.ja.clone()
+        }
     }
 
     /// A prefecture's name.
     pub fn prefecture(&self, p: domain::Prefecture) -> &'static str {
-        if self.lang.get() == Lang::En { p.name_en() } else { p.name_ja() }
+        if self.lang.get() == Lang::En {
+            p.name_en()
+        } else {
+            p.name_ja()
+        }
     }
 }
 
@@ -278,9 +665,17 @@ mod tests {
     #[test]
     fn every_category_and_subject_has_a_name() {
         for c in domain::Category::ALL {
-            assert!(CATALOG.iter().any(|(k, _, _)| *k == format!("category.{c}")), "category.{c}");
+            assert!(
+                CATALOG
+                    .iter()
+                    .any(|(k, _, _)| *k == format!("category.{c}")),
+                "category.{c}"
+            );
             for s in c.subjects() {
-                assert!(CATALOG.iter().any(|(k, _, _)| *k == format!("subject.{s}")), "subject.{s}");
+                assert!(
+                    CATALOG.iter().any(|(k, _, _)| *k == format!("subject.{s}")),
+                    "subject.{s}"
+                );
             }
         }
     }

@@ -1,6 +1,10 @@
 //! The one place URL strings live.
 
 /// A page of the app.
+#[expect(
+    clippy::enum_variant_names,
+    reason = "My Page (マイページ) is the product's own name"
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
     /// `/`

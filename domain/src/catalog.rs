@@ -303,6 +303,10 @@ code_enum!(
     }
 );
 
+#[expect(
+    clippy::derivable_impls,
+    reason = "code_enum! derives a fixed set of traits"
+)]
 impl Default for Delivery {
     fn default() -> Self {
         Delivery::InPerson
@@ -321,6 +325,10 @@ code_enum!(
     }
 );
 
+#[expect(
+    clippy::derivable_impls,
+    reason = "code_enum! derives a fixed set of traits"
+)]
 impl Default for Source {
     fn default() -> Self {
         Source::System

@@ -533,8 +533,9 @@ fn renewal_deadlines(
         expiry: Some(cert.valid_until),
         recommended_submission: Some(sub_months(cert.valid_until, recommended_months_before)),
         grace_end: Some(add_months(cert.valid_until, grace_months)),
+        // Only a certificate that expires while the measure still runs can ever use it.
         covid_special_end: covid
-            .filter(|c| cert.valid_until >= c.expiry_from)
+            .filter(|c| cert.valid_until >= c.expiry_from && cert.valid_until < c.ends)
             .map(|c| c.ends),
         ..Deadlines::default()
     }

@@ -65,7 +65,10 @@ fn arb_input() -> impl Strategy<Value = EvaluationInput> {
         })
 }
 
-fn summary(input: &EvaluationInput) -> (bool, Vec<String>, Vec<(String, Option<Units>)>) {
+/// What must not change: eligibility, unmet codes, and what counted per requirement.
+type Summary = (bool, Vec<String>, Vec<(String, Option<Units>)>);
+
+fn summary(input: &EvaluationInput) -> Summary {
     let d = evaluate(&RuleSet::current(), input);
     let mut unmet: Vec<String> = d.unmet.iter().map(ToString::to_string).collect();
     unmet.sort();

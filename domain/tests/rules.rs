@@ -335,6 +335,19 @@ fn the_new_period_follows_on_from_the_old_one_whatever_the_approval_date() {
     let deadlines = &decision.deadlines;
     assert_eq!(deadlines.recommended_submission, Some(d("2026-03-31")));
     assert_eq!(deadlines.grace_end, Some(d("2026-11-30")));
+    assert_eq!(deadlines.covid_special_end, Some(d("2028-03-31")));
+}
+
+#[test]
+fn the_covid_special_end_is_not_shown_for_a_certificate_expiring_after_the_measure_ends() {
+    let decision = decide(
+        Procedure::OccupationalRenewal,
+        "2026-03-01",
+        Some(("2024-05-14", "2029-05-13")),
+        full_lifelong("2025-01-01"),
+        Facts::default(),
+    );
+    assert_eq!(decision.deadlines.covid_special_end, None);
 }
 
 #[test]

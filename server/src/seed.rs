@@ -55,6 +55,17 @@ const GIVEN: &[(&str, &str)] = &[
     ("由美", "ユミ"),
 ];
 
+/// A demo credit: day, category, subject, units, source, verification, session.
+type DemoCredit = (
+    NaiveDate,
+    Category,
+    Option<Subject>,
+    i32,
+    &'static str,
+    Option<&'static str>,
+    Option<i32>,
+);
+
 /// The certificate situation a demo physician is in.
 #[derive(Clone, Copy, Debug)]
 enum Situation {
@@ -343,15 +354,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
             Situation::Lapsed => (Some(Certification::Sports), months_before(today, 24)),
             Situation::NewApplicant => (None, today),
         };
-        let mut credit_rows: Vec<(
-            NaiveDate,
-            Category,
-            Option<Subject>,
-            i32,
-            &str,
-            Option<&str>,
-            Option<i32>,
-        )> = Vec::new();
+        let mut credit_rows: Vec<DemoCredit> = Vec::new();
         if let Some(certification) = certification {
             let from = months_before(until, 60).succ_opt().unwrap_or(until);
             let number = format!(
@@ -439,15 +442,18 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                         None,
                         None,
                     ));
-                    credit_rows.push((
-                        day(40),
-                        Category::OccupationalLifelongSpecialized,
-                        None,
-                        4,
-                        "system",
-                        None,
-                        None,
-                    ));
+                    // The demo physician is 4 units short, so the what-if has something to show.
+                    if n != 0 {
+                        credit_rows.push((
+                            day(40),
+                            Category::OccupationalLifelongSpecialized,
+                            None,
+                            4,
+                            "system",
+                            None,
+                            None,
+                        ));
+                    }
                 }
                 Certification::Sports => {
                     credit_rows.push((

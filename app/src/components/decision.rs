@@ -6,7 +6,7 @@ use domain::engine::{Deadlines, Route, WindowBasis};
 use domain::{Decision, Requirement, RequirementCode, Subject};
 use leptos::prelude::*;
 
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{I18n, use_i18n};
 
 /// `YYYY-MM-DD` in both languages (unambiguous, and what staff use on forms).
 pub fn day(d: NaiveDate) -> String {
@@ -15,7 +15,11 @@ pub fn day(d: NaiveDate) -> String {
 
 fn label_of(i18n: &I18n, code: RequirementCode) -> String {
     match code {
-        RequirementCode::BasicEarlySubject(s) => format!("{}（{}）", i18n.t("req.basic.early.total"), i18n.t(&format!("subject.{s}"))),
+        RequirementCode::BasicEarlySubject(s) => format!(
+            "{}（{}）",
+            i18n.t("req.basic.early.total"),
+            i18n.t(&format!("subject.{s}"))
+        ),
         RequirementCode::Course(s) => i18n.t(&format!("subject.{s}")).to_owned(),
         other => i18n.t(&format!("req.{other}")).to_owned(),
     }
@@ -39,7 +43,10 @@ fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyVie
                 WindowBasis::CovidSpecial => d.deadlines.covid_special_end,
                 _ => d.deadlines.grace_end,
             };
-            (i18n.f(key, &[("d", until.map(day).unwrap_or_default())]), None)
+            (
+                i18n.f(key, &[("d", until.map(day).unwrap_or_default())]),
+                None,
+            )
         }
         RequirementCode::BasicWindow => {
             let text = match (r.until, r.met) {
@@ -49,19 +56,39 @@ fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyVie
             };
             (text, None)
         }
-        RequirementCode::UoehWindow => (i18n.f("decision.window.uoeh", &[("d", r.until.map(day).unwrap_or_default())]), None),
+        RequirementCode::UoehWindow => (
+            i18n.f(
+                "decision.window.uoeh",
+                &[("d", r.until.map(day).unwrap_or_default())],
+            ),
+            None,
+        ),
         RequirementCode::Activity => {
             let n = r.count.unwrap_or(0);
-            let text = if n == 0 { i18n.t("decision.activity.missing").to_owned() } else { i18n.f("decision.activity.met", &[("n", n.to_string())]) };
+            let text = if n == 0 {
+                i18n.t("decision.activity.missing").to_owned()
+            } else {
+                i18n.f("decision.activity.met", &[("n", n.to_string())])
+            };
             (text, Some(if n == 0 { 0 } else { 1000 }))
         }
         _ => {
             let (needed, counted) = (r.needed.unwrap_or_default(), r.counted.unwrap_or_default());
             let label = label_of(i18n, r.code);
             let text = if r.met {
-                i18n.f("decision.met_units", &[("label", label), ("c", counted.to_string()), ("n", needed.to_string())])
+                i18n.f(
+                    "decision.met_units",
+                    &[
+                        ("label", label),
+                        ("c", counted.to_string()),
+                        ("n", needed.to_string()),
+                    ],
+                )
             } else {
-                i18n.f("decision.missing_units", &[("label", label), ("n", r.missing().to_string())])
+                i18n.f(
+                    "decision.missing_units",
+                    &[("label", label), ("n", r.missing().to_string())],
+                )
             };
             (text, Some(counted.per_mille_of(needed)))
         }
@@ -87,7 +114,11 @@ fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyVie
 
 /// The sports course, summarised: subjects done out of 25, and the ones missing by name.
 fn course_summary(i18n: &I18n, d: &Decision) -> Option<AnyView> {
-    let course: Vec<&Requirement> = d.requirements.iter().filter(|r| matches!(r.code, RequirementCode::Course(_))).collect();
+    let course: Vec<&Requirement> = d
+        .requirements
+        .iter()
+        .filter(|r| matches!(r.code, RequirementCode::Course(_)))
+        .collect();
     if course.is_empty() {
         return None;
     }
@@ -100,7 +131,16 @@ fn course_summary(i18n: &I18n, d: &Decision) -> Option<AnyView> {
             _ => None,
         })
         .collect();
-    let shown: Vec<String> = missing.iter().take(5).map(|s| i18n.f("decision.missing_course", &[("label", i18n.t(&format!("subject.{s}")).to_owned())])).collect();
+    let shown: Vec<String> = missing
+        .iter()
+        .take(5)
+        .map(|s| {
+            i18n.f(
+                "decision.missing_course",
+                &[("label", i18n.t(&format!("subject.{s}")).to_owned())],
+            )
+        })
+        .collect();
     let more = missing.len().saturating_sub(5);
     let per_mille = (done * 1000 / course.len()) as u32;
     Some(
@@ -121,7 +161,11 @@ fn course_summary(i18n: &I18n, d: &Decision) -> Option<AnyView> {
     )
 }
 
-fn deadline_rows(i18n: &I18n, d: &Deadlines, next: Option<domain::Period>) -> Vec<(String, String)> {
+fn deadline_rows(
+    i18n: &I18n,
+    d: &Deadlines,
+    next: Option<domain::Period>,
+) -> Vec<(String, String)> {
     let mut rows = Vec::new();
     let mut push = |key: &str, value: Option<NaiveDate>| {
         if let Some(v) = value {
@@ -134,10 +178,16 @@ fn deadline_rows(i18n: &I18n, d: &Deadlines, next: Option<domain::Period>) -> Ve
     push("deadline.covid_end", d.covid_special_end);
     push("deadline.window_end", d.application_window_end);
     if let Some(r) = d.next_round {
-        rows.push((i18n.f("deadline.next_round", &[("jma", day(r.jma_deadline))]), day(r.prefectural_deadline)));
+        rows.push((
+            i18n.f("deadline.next_round", &[("jma", day(r.jma_deadline))]),
+            day(r.prefectural_deadline),
+        ));
     }
     if let Some(p) = next {
-        rows.push((i18n.t("deadline.next_period").to_owned(), format!("{} – {}", day(p.valid_from), day(p.valid_until))));
+        rows.push((
+            i18n.t("deadline.next_period").to_owned(),
+            format!("{} – {}", day(p.valid_from), day(p.valid_until)),
+        ));
     }
     rows
 }
@@ -153,13 +203,21 @@ pub fn DecisionCard(decision: Decision) -> impl IntoView {
         v.sort();
         v
     };
-    let headline = if d.eligible { i18n.t("decision.eligible") } else { i18n.t("decision.not_eligible") };
+    let headline = if d.eligible {
+        i18n.t("decision.eligible")
+    } else {
+        i18n.t("decision.not_eligible")
+    };
     let route = match d.route {
         Some(Route::Uoeh) => Some(i18n.t("decision.route.uoeh")),
         Some(Route::Exemption) => Some(i18n.t("decision.route.exemption")),
         _ => None,
     };
-    let lines: Vec<AnyView> = d.requirements.iter().filter_map(|r| requirement_line(&i18n, r, &d)).collect();
+    let lines: Vec<AnyView> = d
+        .requirements
+        .iter()
+        .filter_map(|r| requirement_line(&i18n, r, &d))
+        .collect();
     let course = course_summary(&i18n, &d);
     let rows = deadline_rows(&i18n, &d.deadlines, d.next_period);
     view! {

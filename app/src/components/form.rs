@@ -27,7 +27,13 @@ pub fn Field(
     inputmode: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let mine = move || errors.get().into_iter().filter(|e| e.field == name).collect::<Vec<_>>();
+    let mine = move || {
+        errors
+            .get()
+            .into_iter()
+            .filter(|e| e.field == name)
+            .collect::<Vec<_>>()
+    };
     let id = format!("f-{name}");
     view! {
         <div class="field" class:invalid=move || !mine().is_empty()>

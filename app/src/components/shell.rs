@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::i18n::{use_i18n, Lang};
+use crate::i18n::{Lang, use_i18n};
 use crate::routes::Page;
 
 /// The header shown on every page.
@@ -25,7 +25,10 @@ pub fn Shell() -> impl IntoView {
             navigate(Page::Login.path(), Default::default());
         });
     };
-    let switch = move |_| i18n.lang.update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja });
+    let switch = move |_| {
+        i18n.lang
+            .update(|l| *l = if *l == Lang::Ja { Lang::En } else { Lang::Ja })
+    };
     view! {
         <header class="shell">
             <A href=Page::Home.path() attr:class="brand">
@@ -45,7 +48,7 @@ pub fn Shell() -> impl IntoView {
                         {(me.role == Role::Admin).then(|| view! {
                             <A href=Page::Admin.path()>{move || i18n.t("nav.admin")}</A>
                         })}
-                        <button class="link" on:click=logout.clone() data-testid="logout">{move || i18n.t("nav.logout")}</button>
+                        <button on:click=logout.clone() data-testid="logout">{move || i18n.t("nav.logout")}</button>
                     }.into_any(),
                 }}
                 <button class="lang" on:click=switch data-testid="lang-switch">{move || i18n.t("lang.switch")}</button>

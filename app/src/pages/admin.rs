@@ -47,7 +47,11 @@ pub fn Admin() -> impl IntoView {
             email: email.get(),
             display_name: name.get(),
             password: password.get(),
-            prefecture: prefecture.get().parse().ok().and_then(Prefecture::from_code),
+            prefecture: prefecture
+                .get()
+                .parse()
+                .ok()
+                .and_then(Prefecture::from_code),
             organizer_body: Some(body.get()).filter(|b| !b.trim().is_empty()),
         };
         create.dispatch(req);

@@ -2,7 +2,7 @@
 
 use domain::account::Role;
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, A};
+use leptos_router::components::{A, Redirect};
 
 use crate::auth::use_auth;
 use crate::i18n::use_i18n;

@@ -1,7 +1,7 @@
 //! Log in.
 
-use domain::api::LoginRequest;
 use domain::FieldError;
+use domain::api::LoginRequest;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -30,8 +30,12 @@ pub fn Login() -> impl IntoView {
         if let Some(result) = submit.value().get() {
             match result {
                 Ok(()) => {
-                    auth.refresh();
-                    navigate(Page::Home.path(), Default::default());
+                    // Navigate only once the new session is known, or the next page sees none.
+                    let navigate = navigate.clone();
+                    leptos::task::spawn_local(async move {
+                        auth.reload().await;
+                        navigate(Page::Home.path(), Default::default());
+                    });
                 }
                 Err(e) => {
                     errors.set(e.fields());
@@ -43,7 +47,10 @@ pub fn Login() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         banner.set(None);
-        submit.dispatch(LoginRequest { email: email.get(), password: password.get() });
+        submit.dispatch(LoginRequest {
+            email: email.get(),
+            password: password.get(),
+        });
     };
     view! {
         <section class="card narrow">

@@ -4,14 +4,13 @@
 use chrono::NaiveDate;
 use domain::api::{CertificateView, LedgerEntry, MyPage, PublicSession};
 use domain::engine::WindowBasis;
-use domain::{evaluate, Category, Credit, Procedure, RuleSet, Source, Subject, Units};
+use domain::{Category, Credit, Procedure, RuleSet, Source, Subject, Units, evaluate};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api;
-use crate::auth::use_auth;
-use crate::components::decision::{day, DecisionCard};
-use crate::i18n::{use_i18n, I18n};
+use crate::components::decision::{DecisionCard, day};
+use crate::i18n::{I18n, use_i18n};
 use crate::routes::Page;
 
 /// A planned item of the what-if.
@@ -25,13 +24,12 @@ struct Planned {
 #[component]
 pub fn MyPagePage() -> impl IntoView {
     let i18n = use_i18n();
-    let auth = use_auth();
     let page = LocalResource::new(api::my_page);
     view! {
-        {move || (auth.checked.get() && auth.me.get().is_none()).then(|| view! { <Redirect path=Page::Login.path() /> })}
         <Suspense fallback=move || view! { <p class="loading">{i18n.t("common.loading")}</p> }>
             {move || page.get().map(|r| match r {
                 Ok(data) => view! { <Loaded page=data /> }.into_any(),
+                Err(e) if e.status == 401 => view! { <Redirect path=Page::Login.path() /> }.into_any(),
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
         </Suspense>
@@ -46,7 +44,11 @@ fn status_key(page: &MyPage, cert: &CertificateView, rules: &RuleSet) -> &'stati
     };
     let decision = evaluate(rules, &page.evaluation_input(procedure, page.today, &[]));
     match decision.window.map(|w| w.basis) {
-        Some(WindowBasis::InPeriod) if (cert.current.valid_until - page.today).num_days() <= 183 => "expiring",
+        Some(WindowBasis::InPeriod)
+            if (cert.current.valid_until - page.today).num_days() <= 183 =>
+        {
+            "expiring"
+        }
         Some(WindowBasis::InPeriod) | None => "valid",
         Some(WindowBasis::CovidSpecial) => "covid_special",
         Some(WindowBasis::Grace | WindowBasis::GraceNeedsReason) => "grace",
@@ -97,16 +99,28 @@ fn Loaded(page: MyPage) -> impl IntoView {
         let plans = planned.get();
         let credits: Vec<Credit> = plans.iter().map(|p| p.credit.clone()).collect();
         // Planned sessions move the evaluation day to the planned application day.
-        let as_of = credits.iter().map(|c| c.date).max().unwrap_or(today).max(today);
+        let as_of = credits
+            .iter()
+            .map(|c| c.date)
+            .max()
+            .unwrap_or(today)
+            .max(today);
         procedures
             .iter()
             .map(|p| {
-                let decision = evaluate(&RuleSet::current(), &page_for_decisions.evaluation_input(*p, as_of, &credits));
+                let decision = evaluate(
+                    &RuleSet::current(),
+                    &page_for_decisions.evaluation_input(*p, as_of, &credits),
+                );
                 view! { <DecisionCard decision=decision /> }
             })
             .collect_view()
     };
-    let certifications: Vec<domain::Certification> = page.procedures().iter().map(|p| p.certification()).collect();
+    let certifications: Vec<domain::Certification> = page
+        .procedures()
+        .iter()
+        .map(|p| p.certification())
+        .collect();
     let ledger = page.ledger.clone();
     view! {
         <section class="profile">
@@ -147,8 +161,17 @@ fn WhatIf(
     today: NaiveDate,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let categories: Vec<Category> = Category::ALL.iter().copied().filter(|c| certifications.contains(&c.certification())).collect();
-    let category = RwSignal::new(categories.first().copied().unwrap_or(Category::OccupationalLifelongUpdate));
+    let categories: Vec<Category> = Category::ALL
+        .iter()
+        .copied()
+        .filter(|c| certifications.contains(&c.certification()))
+        .collect();
+    let category = RwSignal::new(
+        categories
+            .first()
+            .copied()
+            .unwrap_or(Category::OccupationalLifelongUpdate),
+    );
     let subject = RwSignal::new(String::new());
     let units = RwSignal::new("1".to_owned());
     let date = RwSignal::new(day(today));
@@ -163,7 +186,11 @@ fn WhatIf(
         match (parsed_units, parsed_date) {
             (Ok(u), Ok(d)) if !u.is_zero() => {
                 let mut credit = Credit::new(d, cat, u);
-                credit.subject = if cat.requires_subject() { subject_value.or_else(|| cat.subjects().first().copied()) } else { None };
+                credit.subject = if cat.requires_subject() {
+                    subject_value.or_else(|| cat.subjects().first().copied())
+                } else {
+                    None
+                };
                 credit.source = Source::System;
                 counter.update_value(|n| *n += 1);
                 let key = format!("manual-{}", counter.get_value());

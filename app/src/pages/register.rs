@@ -40,8 +40,12 @@ pub fn Register() -> impl IntoView {
         if let Some(result) = submit.value().get() {
             match result {
                 Ok(()) => {
-                    auth.refresh();
-                    navigate(Page::MyPage.path(), Default::default());
+                    // Navigate only once the new session is known, or the next page sees none.
+                    let navigate = navigate.clone();
+                    leptos::task::spawn_local(async move {
+                        auth.reload().await;
+                        navigate(Page::MyPage.path(), Default::default());
+                    });
                 }
                 Err(e) => {
                     errors.set(e.fields());

@@ -112,3 +112,76 @@ fn a_malformed_case_file_names_the_file_and_field_and_exits_non_zero() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
+    let dir = std::env::temp_dir().join(format!("nintei-admin-{}", std::process::id()));
+    let run = |args: &[&str]| {
+        nintei()
+            .env("NINTEI_DATA_DIR", &dir)
+            .env_remove("DATABASE_URL")
+            .args(["admin", "create-user"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&[
+        "--role",
+        "organizer",
+        "--email",
+        "org@example.jp",
+        "--name",
+        "大阪府医師会",
+        "--password",
+        "organizer pass 1",
+        "--body",
+        "大阪府医師会",
+    ]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&ok.stdout).contains("created organizer account org@example.jp")
+    );
+    let again = run(&[
+        "--role",
+        "organizer",
+        "--email",
+        "org@example.jp",
+        "--name",
+        "x",
+        "--password",
+        "organizer pass 1",
+        "--body",
+        "x",
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already in use"));
+    let bad = run(&[
+        "--role",
+        "wizard",
+        "--email",
+        "w@example.jp",
+        "--name",
+        "x",
+        "--password",
+        "organizer pass 1",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
+    let weak = run(&[
+        "--role",
+        "jma_staff",
+        "--email",
+        "j@example.jp",
+        "--name",
+        "x",
+        "--password",
+        "password",
+    ]);
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
