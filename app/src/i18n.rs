@@ -362,51 +362,6 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("role.admin", "管理者", "Administrator"),
     ("notfound.title", "ページが見つかりません", "Page not found"),
     ("notfound.back", "ホームへ戻る", "Back to home"),
-    (
-        "category.occupational.basic.early",
-        "基礎研修（前期）",
-        "Basic training (early)",
-    ),
-    (
-        "category.occupational.basic.practical",
-        "基礎研修（実地）",
-        "Basic training (practical)",
-    ),
-    (
-        "category.occupational.basic.late",
-        "基礎研修（後期）",
-        "Basic training (late)",
-    ),
-    (
-        "category.occupational.lifelong.update",
-        "生涯研修（更新）",
-        "Lifelong training (update)",
-    ),
-    (
-        "category.occupational.lifelong.practical",
-        "生涯研修（実地）",
-        "Lifelong training (practical)",
-    ),
-    (
-        "category.occupational.lifelong.specialized",
-        "生涯研修（専門）",
-        "Lifelong training (specialised)",
-    ),
-    (
-        "category.sports.course.early",
-        "健康スポーツ医学講習会（前期）",
-        "Health sports medicine course (early)",
-    ),
-    (
-        "category.sports.course.late",
-        "健康スポーツ医学講習会（後期）",
-        "Health sports medicine course (late)",
-    ),
-    (
-        "category.sports.refresher",
-        "再研修会",
-        "Refresher training",
-    ),
     ("req.basic.early.total", "前期研修", "early basic training"),
     (
         "req.basic.practical.total",
@@ -427,143 +382,6 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "specialised training",
     ),
     ("req.refresher.total", "再研修会", "refresher training"),
-    ("subject.general", "総論", "General"),
-    ("subject.health_management", "健康管理", "Health management"),
-    (
-        "subject.mental_health",
-        "メンタルヘルス対策",
-        "Mental health",
-    ),
-    (
-        "subject.health_promotion",
-        "健康保持増進",
-        "Health promotion",
-    ),
-    (
-        "subject.work_environment",
-        "作業環境管理",
-        "Work environment",
-    ),
-    ("subject.work_management", "作業管理", "Work management"),
-    ("subject.hazardous_work", "有害業務管理", "Hazardous work"),
-    (
-        "subject.practice",
-        "産業医活動の実際",
-        "Practice of occupational medicine",
-    ),
-    (
-        "subject.early_01",
-        "スポーツ医学概論",
-        "Introduction to sports medicine",
-    ),
-    (
-        "subject.early_02",
-        "神経・筋の運動生理とトレーニング効果",
-        "Neuromuscular exercise physiology",
-    ),
-    (
-        "subject.early_03",
-        "呼吸・循環系の運動生理とトレーニング効果",
-        "Cardiorespiratory exercise physiology",
-    ),
-    (
-        "subject.early_04",
-        "内分泌・代謝系の運動生理とトレーニング効果",
-        "Endocrine and metabolic exercise physiology",
-    ),
-    (
-        "subject.early_05",
-        "運動と栄養・食事・飲料",
-        "Exercise, nutrition and fluids",
-    ),
-    ("subject.early_06", "女性と運動", "Women and exercise"),
-    (
-        "subject.early_07",
-        "発育期と運動（小児科系）",
-        "Growth and exercise (paediatrics)",
-    ),
-    (
-        "subject.early_08",
-        "中高年者と運動（内科系）",
-        "Older adults and exercise (internal medicine)",
-    ),
-    (
-        "subject.early_09",
-        "発育期と運動（整形外科系）",
-        "Growth and exercise (orthopaedics)",
-    ),
-    (
-        "subject.early_10",
-        "中高年者と運動（整形外科系）",
-        "Older adults and exercise (orthopaedics)",
-    ),
-    (
-        "subject.early_11",
-        "メンタルヘルスと運動",
-        "Mental health and exercise",
-    ),
-    (
-        "subject.early_12",
-        "運動のためのメディカルチェック（内科系）",
-        "Medical check for exercise (internal medicine)",
-    ),
-    (
-        "subject.early_13",
-        "運動のためのメディカルチェック（整形外科系）",
-        "Medical check for exercise (orthopaedics)",
-    ),
-    (
-        "subject.late_01",
-        "運動と内科的障害（急性期・慢性期）",
-        "Exercise and medical disorders",
-    ),
-    (
-        "subject.late_02",
-        "スポーツによる外傷と障害（1）上肢",
-        "Sports injuries (1): upper limb",
-    ),
-    (
-        "subject.late_03",
-        "スポーツによる外傷と障害（2）下肢",
-        "Sports injuries (2): lower limb",
-    ),
-    (
-        "subject.late_04",
-        "スポーツによる外傷と障害（3）脊椎・体幹",
-        "Sports injuries (3): spine and trunk",
-    ),
-    (
-        "subject.late_05",
-        "スポーツによる外傷と障害（4）頭部",
-        "Sports injuries (4): head",
-    ),
-    (
-        "subject.late_06",
-        "運動負荷試験と運動処方の基本",
-        "Exercise testing and prescription",
-    ),
-    (
-        "subject.late_07",
-        "運動療法とリハビリテーション（内科系疾患）",
-        "Exercise therapy (internal diseases)",
-    ),
-    (
-        "subject.late_08",
-        "運動療法とリハビリテーション（運動器疾患）",
-        "Exercise therapy (locomotor diseases)",
-    ),
-    ("subject.late_09", "アンチ・ドーピング", "Anti-doping"),
-    (
-        "subject.late_10",
-        "障害者とスポーツ",
-        "Sport for people with disabilities",
-    ),
-    ("subject.late_11", "保健指導", "Health guidance"),
-    (
-        "subject.late_12",
-        "スポーツ現場での救急処置",
-        "Emergency care in sport",
-    ),
 ];
 
 /// The language context.
@@ -607,7 +425,21 @@ pub fn use_i18n() -> I18n {
 }
 
 /// Looks a key up; a missing key shows itself, so it is noticed rather than hidden.
+/// Category and subject names are the glossary's, kept once in the domain crate.
 pub fn lookup(lang: Lang, key: &str) -> &'static str {
+    let en = lang == Lang::En;
+    if let Some(c) = key
+        .strip_prefix("category.")
+        .and_then(|c| c.parse::<domain::Category>().ok())
+    {
+        return if en { c.name_en() } else { c.name_ja() };
+    }
+    if let Some(s) = key
+        .strip_prefix("subject.")
+        .and_then(|s| s.parse::<domain::Subject>().ok())
+    {
+        return if en { s.name_en() } else { s.name_ja() };
+    }
     CATALOG
         .iter()
         .find(|(k, _, _)| *k == key)
@@ -665,17 +497,13 @@ mod tests {
     #[test]
     fn every_category_and_subject_has_a_name() {
         for c in domain::Category::ALL {
-            assert!(
-                CATALOG
-                    .iter()
-                    .any(|(k, _, _)| *k == format!("category.{c}")),
-                "category.{c}"
-            );
+            assert_eq!(lookup(Lang::Ja, &format!("category.{c}")), c.name_ja());
             for s in c.subjects() {
                 assert!(
-                    CATALOG.iter().any(|(k, _, _)| *k == format!("subject.{s}")),
+                    !s.name_ja().is_empty() && !s.name_en().is_empty(),
                     "subject.{s}"
                 );
+                assert_eq!(lookup(Lang::En, &format!("subject.{s}")), s.name_en());
             }
         }
     }

@@ -58,6 +58,9 @@ pub struct PhysicianProfile {
     pub membership: Membership,
     /// 勤務先
     pub workplace_name: Option<String>,
+    /// 電話番号
+    #[serde(default)]
+    pub phone: Option<String>,
 }
 
 /// `GET /api/me`: who is logged in.
@@ -131,9 +134,18 @@ pub struct LedgerEntry {
     pub organizer_name: Option<String>,
     /// Used by an approved renewal.
     pub consumed: bool,
+    /// The physician's note (handbook entries).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 impl LedgerEntry {
+    /// A handbook declaration the physician may still edit or withdraw (staff have not
+    /// verified it yet).
+    pub fn is_editable(&self) -> bool {
+        self.source == Source::Handbook && self.verification == Some(Verification::Pending)
+    }
+
     /// The entry as the engine sees it, or `None` when it does not count at all (rejected).
     pub fn to_credit(&self) -> Option<Credit> {
         if self.verification == Some(Verification::Rejected) {
@@ -261,6 +273,38 @@ impl MyPage {
             facts: self.facts.clone(),
         }
     }
+}
+
+/// `GET /api/mypage/qr`: the personal check-in code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrCode {
+    /// The signed token the code carries.
+    pub token: String,
+    /// The code as SVG markup, drawn by the server.
+    pub svg: String,
+    /// Seconds until it expires (the page fetches a new one before).
+    pub expires_in: u32,
+}
+
+/// `PUT /api/mypage/profile`: the contact details a physician may change themselves.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactForm {
+    /// 勤務先
+    pub workplace_name: String,
+    /// 電話番号
+    pub phone: String,
+}
+
+/// `POST /api/mypage/handbook` and `PUT …/{id}`: a declaration, with a client-made reference
+/// so that a retried request is recorded once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandbookRequest {
+    /// The form.
+    #[serde(flatten)]
+    pub form: crate::ledger::HandbookForm,
+    /// Made by the client once per submission; the same value on a retry.
+    #[serde(default)]
+    pub client_ref: Option<String>,
 }
 
 /// `POST /api/admin/users`: an admin creates a staff or organizer account.

@@ -140,6 +140,36 @@ code_enum!(
 );
 
 impl Category {
+    /// The glossary's Japanese name (CSV exports and the client's catalogue use it).
+    pub const fn name_ja(self) -> &'static str {
+        match self {
+            Category::OccupationalBasicEarly => "基礎研修（前期）",
+            Category::OccupationalBasicPractical => "基礎研修（実地）",
+            Category::OccupationalBasicLate => "基礎研修（後期）",
+            Category::OccupationalLifelongUpdate => "生涯研修（更新）",
+            Category::OccupationalLifelongPractical => "生涯研修（実地）",
+            Category::OccupationalLifelongSpecialized => "生涯研修（専門）",
+            Category::SportsCourseEarly => "健康スポーツ医学講習会（前期）",
+            Category::SportsCourseLate => "健康スポーツ医学講習会（後期）",
+            Category::SportsRefresher => "再研修会",
+        }
+    }
+
+    /// The English name used in the UI's English locale.
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            Category::OccupationalBasicEarly => "Basic training (early)",
+            Category::OccupationalBasicPractical => "Basic training (practical)",
+            Category::OccupationalBasicLate => "Basic training (late)",
+            Category::OccupationalLifelongUpdate => "Lifelong training (update)",
+            Category::OccupationalLifelongPractical => "Lifelong training (practical)",
+            Category::OccupationalLifelongSpecialized => "Lifelong training (specialised)",
+            Category::SportsCourseEarly => "Health sports medicine course (early)",
+            Category::SportsCourseLate => "Health sports medicine course (late)",
+            Category::SportsRefresher => "Refresher training",
+        }
+    }
+
     /// The certification a credit of this category belongs to.
     pub const fn certification(self) -> Certification {
         match self {
@@ -293,6 +323,129 @@ impl<'de> Deserialize<'de> for Subject {
     }
 }
 
+/// (日本語, English) names of the occupational early subjects, in `OccupationalSubject::ALL` order.
+const OCCUPATIONAL_NAMES: [(&str, &str); 8] = [
+    ("総論", "General"),
+    ("健康管理", "Health management"),
+    ("メンタルヘルス対策", "Mental health"),
+    ("健康保持増進", "Health promotion"),
+    ("作業環境管理", "Work environment"),
+    ("作業管理", "Work management"),
+    ("有害業務管理", "Hazardous work"),
+    ("産業医活動の実際", "Practice of occupational medicine"),
+];
+/// Names of `early_01`…`early_13`.
+const SPORTS_EARLY_NAMES: [(&str, &str); 13] = [
+    ("スポーツ医学概論", "Introduction to sports medicine"),
+    (
+        "神経・筋の運動生理とトレーニング効果",
+        "Neuromuscular exercise physiology",
+    ),
+    (
+        "呼吸・循環系の運動生理とトレーニング効果",
+        "Cardiorespiratory exercise physiology",
+    ),
+    (
+        "内分泌・代謝系の運動生理とトレーニング効果",
+        "Endocrine and metabolic exercise physiology",
+    ),
+    ("運動と栄養・食事・飲料", "Exercise, nutrition and fluids"),
+    ("女性と運動", "Women and exercise"),
+    (
+        "発育期と運動（小児科系）",
+        "Growth and exercise (paediatrics)",
+    ),
+    (
+        "中高年者と運動（内科系）",
+        "Older adults and exercise (internal medicine)",
+    ),
+    (
+        "発育期と運動（整形外科系）",
+        "Growth and exercise (orthopaedics)",
+    ),
+    (
+        "中高年者と運動（整形外科系）",
+        "Older adults and exercise (orthopaedics)",
+    ),
+    ("メンタルヘルスと運動", "Mental health and exercise"),
+    (
+        "運動のためのメディカルチェック（内科系）",
+        "Medical check for exercise (internal medicine)",
+    ),
+    (
+        "運動のためのメディカルチェック（整形外科系）",
+        "Medical check for exercise (orthopaedics)",
+    ),
+];
+/// Names of `late_01`…`late_12`.
+const SPORTS_LATE_NAMES: [(&str, &str); 12] = [
+    (
+        "運動と内科的障害（急性期・慢性期）",
+        "Exercise and medical disorders",
+    ),
+    (
+        "スポーツによる外傷と障害（1）上肢",
+        "Sports injuries (1): upper limb",
+    ),
+    (
+        "スポーツによる外傷と障害（2）下肢",
+        "Sports injuries (2): lower limb",
+    ),
+    (
+        "スポーツによる外傷と障害（3）脊椎・体幹",
+        "Sports injuries (3): spine and trunk",
+    ),
+    (
+        "スポーツによる外傷と障害（4）頭部",
+        "Sports injuries (4): head",
+    ),
+    (
+        "運動負荷試験と運動処方の基本",
+        "Exercise testing and prescription",
+    ),
+    (
+        "運動療法とリハビリテーション（内科系疾患）",
+        "Exercise therapy (internal diseases)",
+    ),
+    (
+        "運動療法とリハビリテーション（運動器疾患）",
+        "Exercise therapy (locomotor diseases)",
+    ),
+    ("アンチ・ドーピング", "Anti-doping"),
+    ("障害者とスポーツ", "Sport for people with disabilities"),
+    ("保健指導", "Health guidance"),
+    ("スポーツ現場での救急処置", "Emergency care in sport"),
+];
+
+impl Subject {
+    fn names(self) -> (&'static str, &'static str) {
+        let pick = |list: &[(&'static str, &'static str)], i: usize| {
+            list.get(i).copied().unwrap_or(("", ""))
+        };
+        match self {
+            Subject::Occupational(s) => pick(
+                &OCCUPATIONAL_NAMES,
+                OccupationalSubject::ALL
+                    .iter()
+                    .position(|x| *x == s)
+                    .unwrap_or(0),
+            ),
+            Subject::SportsEarly(n) => pick(&SPORTS_EARLY_NAMES, usize::from(n).saturating_sub(1)),
+            Subject::SportsLate(n) => pick(&SPORTS_LATE_NAMES, usize::from(n).saturating_sub(1)),
+        }
+    }
+
+    /// The glossary's Japanese name.
+    pub fn name_ja(self) -> &'static str {
+        self.names().0
+    }
+
+    /// The English name.
+    pub fn name_en(self) -> &'static str {
+        self.names().1
+    }
+}
+
 code_enum!(
     /// How a session was attended.
     Delivery, "delivery" {
@@ -348,6 +501,14 @@ mod tests {
             }
         }
         assert_eq!(Category::SportsCourseEarly.subjects().len(), 13);
+        assert_eq!(
+            Subject::SportsLate(12).name_ja(),
+            "スポーツ現場での救急処置"
+        );
+        assert_eq!(
+            Subject::Occupational(OccupationalSubject::Practice).name_ja(),
+            "産業医活動の実際"
+        );
         assert_eq!(Category::SportsCourseLate.subjects().len(), 12);
     }
 

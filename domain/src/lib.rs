@@ -27,3 +27,5 @@ pub mod text;
 
 pub use prefecture::Prefecture;
 pub use text::{FieldError, Message};
+pub mod ledger;
+pub mod qr;

@@ -26,6 +26,9 @@ pub struct RuleSet {
     pub occupational_rounds: ReviewRounds,
     /// Review rounds of the sports certification (configuration, `rules.md`).
     pub sports_rounds: ReviewRounds,
+    /// Last day of sessions recorded in the paper handbook (手帳管理); later ones are registered
+    /// by organizers.
+    pub handbook_cutoff: NaiveDate,
 }
 
 /// `occupational.new`: basic training, or the UOEH equivalent route.
@@ -188,6 +191,7 @@ impl RuleSet {
                 day: 1,
                 prefectural_lead_days: 28,
             },
+            handbook_cutoff: date(2025, 3, 31),
         }
     }
 }

@@ -25,6 +25,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The rule set in force.
     pub rules: Arc<RuleSet>,
+    /// Signs personal check-in QR codes.
+    pub qr_key: Arc<domain::qr::SigningKey>,
 }
 
 /// A built, bound, not yet running server.
@@ -89,10 +91,14 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
         let assets = Arc::new(web::Assets::load(&settings.dist_dir));
         let csp = HeaderValue::from_str(&assets.csp).map_err(|e| format!("CSP header: {e}"))?;
+        let qr_key = crate::db::secrets::qr_signing_key(&db)
+            .await
+            .map_err(|e| format!("QR signing key: {e}"))?;
         let state = AppState {
             db: db.clone(),
             settings: Arc::new(settings),
             rules: Arc::new(RuleSet::current()),
+            qr_key: Arc::new(qr_key),
         };
         let router = Router::new()
             .nest("/api", routes::api().with_state(state))

@@ -6,7 +6,7 @@ use domain::api::{CreateUser, Me, PhysicianProfile, UserSummary};
 use domain::{FieldError, Prefecture};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
@@ -109,6 +109,12 @@ pub async fn register_physician(
         .col_expr(credit::Column::PhysicianId, Expr::value(created.id))
         .filter(credit::Column::RegistryNumber.eq(r.registry_number.as_str()))
         .filter(credit::Column::PhysicianId.is_null())
+        // When the organizer noted a date of birth, it must match too.
+        .filter(
+            Condition::any()
+                .add(credit::Column::AttendeeBirthDate.is_null())
+                .add(credit::Column::AttendeeBirthDate.eq(r.birth_date)),
+        )
         .exec(&txn)
         .await?;
     txn.commit().await?;
@@ -327,6 +333,7 @@ pub async fn physician_profile(
             prefecture: prefecture_of(p.prefecture).unwrap_or(Prefecture::TOKYO),
             membership: membership_from(&p.membership),
             workplace_name: p.workplace_name,
+            phone: p.phone,
         }))
 }
 

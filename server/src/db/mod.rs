@@ -2,7 +2,9 @@
 //! domain types.
 
 pub mod accounts;
+pub mod ledger;
 pub mod mypage;
+pub mod secrets;
 pub mod sessions;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};

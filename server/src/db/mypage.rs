@@ -7,7 +7,7 @@ use domain::api::{CertificateView, LedgerEntry, MyPage, Verification};
 use domain::{Certification, Facts, Period, Units};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::db::{accounts, today_jst};
+use crate::db::{accounts, ledger, today_jst};
 use crate::entities::{certificate, certificate_period, credit, training_session};
 use crate::error::ApiError;
 
@@ -26,7 +26,29 @@ pub fn verification_from(code: Option<&str>) -> Option<Verification> {
     }
 }
 
-/// The ledger of one physician, newest first.
+/// One stored row as a ledger entry.
+pub fn to_entry(c: credit::Model, session_title: Option<String>) -> Result<LedgerEntry, ApiError> {
+    Ok(LedgerEntry {
+        id: c.id,
+        date: c.date,
+        category: parse("category", &c.category)?,
+        subject: c
+            .subject
+            .as_deref()
+            .map(|s| parse("subject", s))
+            .transpose()?,
+        units: Units::from_halves(u32::try_from(c.units_halves).unwrap_or(0)),
+        delivery: parse("delivery", &c.delivery)?,
+        source: parse("source", &c.source)?,
+        verification: verification_from(c.verification.as_deref()),
+        session_title,
+        organizer_name: c.organizer_name,
+        consumed: c.consumed_by.is_some(),
+        note: c.note,
+    })
+}
+
+/// The effective ledger of one physician, newest first.
 pub async fn ledger(
     db: &DatabaseConnection,
     physician_id: i32,
@@ -37,6 +59,7 @@ pub async fn ledger(
         .order_by_desc(credit::Column::Id)
         .all(db)
         .await?;
+    let rows = ledger::effective(rows);
     let session_ids: Vec<i32> = rows.iter().filter_map(|c| c.session_id).collect();
     let titles: HashMap<i32, String> = if session_ids.is_empty() {
         HashMap::new()
@@ -51,23 +74,8 @@ pub async fn ledger(
     };
     rows.into_iter()
         .map(|c| {
-            Ok(LedgerEntry {
-                id: c.id,
-                date: c.date,
-                category: parse("category", &c.category)?,
-                subject: c
-                    .subject
-                    .as_deref()
-                    .map(|s| parse("subject", s))
-                    .transpose()?,
-                units: Units::from_halves(u32::try_from(c.units_halves).unwrap_or(0)),
-                delivery: parse("delivery", &c.delivery)?,
-                source: parse("source", &c.source)?,
-                verification: verification_from(c.verification.as_deref()),
-                session_title: c.session_id.and_then(|id| titles.get(&id).cloned()),
-                organizer_name: c.organizer_name,
-                consumed: c.consumed_by.is_some(),
-            })
+            let title = c.session_id.and_then(|id| titles.get(&id).cloned());
+            to_entry(c, title)
         })
         .collect()
 }

@@ -24,6 +24,9 @@ pub struct Model {
     pub consumed_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
+    pub kind: String,
+    pub client_ref: Option<String>,
+    pub attendee_birth_date: Option<Date>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

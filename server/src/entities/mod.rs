@@ -6,5 +6,6 @@ pub mod certificate_period;
 pub mod credit;
 pub mod login_failure;
 pub mod physician;
+pub mod server_secret;
 pub mod training_session;
 pub mod user;

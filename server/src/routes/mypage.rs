@@ -2,15 +2,19 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::routing::{get, post};
-use chrono::NaiveDate;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use chrono::{NaiveDate, Utc};
 use domain::account::Role;
-use domain::api::MyPage;
+use domain::api::{ContactForm, HandbookRequest, LedgerEntry, MyPage, QrCode};
+use domain::ledger::HandbookDeclaration;
+use domain::qr::QrClaims;
 use domain::{Credit, Decision, FieldError, Procedure, evaluate};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
-use crate::db::mypage;
+use crate::db::{accounts, ledger, mypage, today_jst};
 use crate::error::{ApiError, ApiResult};
 use crate::json::Json;
 use crate::startup::AppState;
@@ -20,6 +24,124 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/mypage", get(my_page))
         .route("/mypage/evaluate/{procedure}", post(decide))
+        .route("/mypage/handbook", post(declare))
+        .route("/mypage/handbook/{id}", put(correct).delete(withdraw))
+        .route("/mypage/credits.csv", get(export_csv))
+        .route("/mypage/qr", get(qr_code))
+        .route("/mypage/profile", put(update_profile))
+        .route("/qr/public-key", get(public_key))
+}
+
+/// Seconds a personal QR code stays valid; the page fetches a new one before then.
+const QR_SECONDS: u32 = 300;
+
+fn handbook_input(
+    state: &AppState,
+    req: &HandbookRequest,
+) -> Result<HandbookDeclaration, ApiError> {
+    req.form
+        .parse(state.rules.handbook_cutoff, today_jst(Utc::now()))
+        .map_err(ApiError::Validation)
+}
+
+async fn declare(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<HandbookRequest>,
+) -> ApiResult<(StatusCode, Json<LedgerEntry>)> {
+    user.require(&[Role::Physician])?;
+    let d = handbook_input(&state, &req)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ledger::declare(&state.db, user.id, &d, req.client_ref).await?),
+    ))
+}
+
+async fn correct(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i32>,
+    Json(req): Json<HandbookRequest>,
+) -> ApiResult<Json<LedgerEntry>> {
+    user.require(&[Role::Physician])?;
+    let d = handbook_input(&state, &req)?;
+    Ok(Json(
+        ledger::correct(&state.db, user.id, id, &d, req.client_ref).await?,
+    ))
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i32>,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Physician])?;
+    ledger::withdraw(&state.db, user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn export_csv(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
+    user.require(&[Role::Physician])?;
+    let entries = mypage::ledger(&state.db, user.id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"nintei-credits.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        ledger::csv(&entries),
+    )
+        .into_response())
+}
+
+async fn qr_code(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<QrCode>> {
+    user.require(&[Role::Physician])?;
+    let profile = accounts::physician_profile(&state.db, user.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let claims = QrClaims {
+        registry_number: profile.registry_number,
+        name: profile.name_kanji,
+        kana: profile.name_kana,
+        exp: Utc::now().timestamp() + i64::from(QR_SECONDS),
+    };
+    let token = domain::qr::sign(&state.qr_key, &claims);
+    let code = qrcode::QrCode::with_error_correction_level(token.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| ApiError::Internal(format!("qr: {e}")))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(280, 280)
+        .quiet_zone(true)
+        .build();
+    Ok(Json(QrCode {
+        token,
+        svg,
+        expires_in: QR_SECONDS,
+    }))
+}
+
+/// The public key that verifies personal QR codes (check-in pages keep it for offline use).
+async fn public_key(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(
+        serde_json::json!({ "public_key": domain::qr::public_key_text(&state.qr_key.verifying_key()) }),
+    )
+}
+
+async fn update_profile(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(form): Json<ContactForm>,
+) -> ApiResult<Json<domain::api::PhysicianProfile>> {
+    user.require(&[Role::Physician])?;
+    ledger::update_contact(&state.db, user.id, &form).await?;
+    Ok(Json(
+        accounts::physician_profile(&state.db, user.id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+    ))
 }
 
 async fn my_page(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<MyPage>> {

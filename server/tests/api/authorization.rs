@@ -53,6 +53,23 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
             Some(json!({})),
             physician_only,
         ),
+        (Method::GET, "/api/mypage/credits.csv", None, physician_only),
+        (Method::GET, "/api/mypage/qr", None, physician_only),
+        (Method::GET, "/api/qr/public-key", None, anyone),
+        (
+            Method::POST,
+            "/api/mypage/handbook",
+            Some(
+                json!({"date": "2024-10-05", "category": "sports.refresher", "units": "1", "organizer_name": "x"}),
+            ),
+            physician_only,
+        ),
+        (
+            Method::PUT,
+            "/api/mypage/profile",
+            Some(json!({"workplace_name": "", "phone": ""})),
+            physician_only,
+        ),
         (Method::GET, "/api/admin/users", None, admin_only),
         (
             Method::POST,

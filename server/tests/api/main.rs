@@ -5,5 +5,6 @@ mod accounts;
 mod authorization;
 mod cli;
 mod helpers;
+mod ledger;
 mod mypage;
 mod platform;

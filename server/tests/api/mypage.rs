@@ -8,7 +8,7 @@ use server::entities::credit;
 
 use crate::helpers::{TestApp, json};
 
-async fn attendance_before_registration(app: &TestApp, registry: &str) {
+async fn attendance_before_registration(app: &TestApp, registry: &str, birth_date: Option<&str>) {
     credit::ActiveModel {
         physician_id: Set(None),
         registry_number: Set(registry.into()),
@@ -26,6 +26,7 @@ async fn attendance_before_registration(app: &TestApp, registry: &str) {
         consumed_by: Set(None),
         created_at: Set(Utc::now()),
         created_by: Set(None),
+        attendee_birth_date: Set(birth_date.map(|d| d.parse().unwrap())),
         ..Default::default()
     }
     .insert(&app.db)
@@ -36,24 +37,27 @@ async fn attendance_before_registration(app: &TestApp, registry: &str) {
 #[tokio::test]
 async fn attendance_recorded_before_registration_is_attached_on_registration() {
     let app = TestApp::spawn().await;
-    attendance_before_registration(&app, "123456").await;
-    attendance_before_registration(&app, "999999").await;
+    attendance_before_registration(&app, "123456", None).await;
+    attendance_before_registration(&app, "999999", None).await;
+    // Recorded with a date of birth that is not the registering physician's: not attached.
+    attendance_before_registration(&app, "123456", Some("1970-01-01")).await;
+    attendance_before_registration(&app, "123456", Some("1980-04-01")).await;
     let client = app.physician("123456", "taro@example.jp").await;
     let (status, page) = json(client.get(app.url("/api/mypage")).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     let ledger = page["ledger"].as_array().unwrap();
     assert_eq!(
         ledger.len(),
-        1,
-        "only the physician's own number is attached"
+        2,
+        "the physician's own number, with no date of birth or a matching one"
     );
-    assert_eq!(ledger[0]["units"], 2.5);
+    assert!(ledger.iter().all(|e| e["units"] == 2.5));
 }
 
 #[tokio::test]
 async fn the_server_decision_is_the_engine_run_on_my_page_data() {
     let app = TestApp::spawn().await;
-    attendance_before_registration(&app, "123456").await;
+    attendance_before_registration(&app, "123456", None).await;
     let client = app.physician("123456", "taro@example.jp").await;
     let page: domain::api::MyPage = client
         .get(app.url("/api/mypage"))

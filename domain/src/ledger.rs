@@ -1,0 +1,247 @@
+//! The physician's own ledger entries: handbook declarations (手帳管理) and the history filter.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Category, Certification, Subject};
+use crate::text::FieldError;
+use crate::units::Units;
+
+/// The handbook form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandbookForm {
+    /// Day attended, `YYYY-MM-DD`.
+    pub date: String,
+    /// Category code.
+    pub category: String,
+    /// Subject code (when the category has subjects).
+    #[serde(default)]
+    pub subject: String,
+    /// Units, in 0.5 steps.
+    pub units: String,
+    /// The organizer written in the handbook.
+    pub organizer_name: String,
+    /// A note (session title, sticker number…).
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A handbook declaration that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandbookDeclaration {
+    /// Day attended.
+    pub date: NaiveDate,
+    /// Category.
+    pub category: Category,
+    /// Subject.
+    pub subject: Option<Subject>,
+    /// Units.
+    pub units: Units,
+    /// Organizer as written in the handbook.
+    pub organizer_name: String,
+    /// Note.
+    pub note: Option<String>,
+}
+
+impl HandbookForm {
+    /// Checks every field: only sessions up to `cutoff` (2025-03-31) are in the paper handbook.
+    pub fn parse(
+        &self,
+        cutoff: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<HandbookDeclaration, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let date = match self.date.trim().replace('/', "-").parse::<NaiveDate>() {
+            Ok(d) if d > cutoff => {
+                errors.push(FieldError::new(
+                    "date",
+                    "after_cutoff",
+                    format!(
+                        "手帳で管理するのは{}までの研修です。それ以降の単位は主催者が登録します",
+                        cutoff.format("%Y年%-m月%-d日")
+                    ),
+                    format!(
+                        "The handbook covers sessions up to {cutoff}; later units are registered by the organizer"
+                    ),
+                ));
+                None
+            }
+            Ok(d) if d > today => {
+                errors.push(FieldError::new(
+                    "date",
+                    "future",
+                    "受講日が未来の日付です",
+                    "The date is in the future",
+                ));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "date",
+                    "invalid_date",
+                    "受講日を「2024-10-05」の形で入力してください",
+                    "Enter the date attended as 2024-10-05",
+                ));
+                None
+            }
+        };
+        let category = self.category.parse::<Category>().ok();
+        if category.is_none() {
+            errors.push(FieldError::new(
+                "category",
+                "required",
+                "区分を選んでください",
+                "Choose a category",
+            ));
+        }
+        let subject = match category {
+            Some(c) if c.requires_subject() => match self.subject.parse::<Subject>() {
+                Ok(s) if c.subjects().contains(&s) => Some(s),
+                _ => {
+                    errors.push(FieldError::new(
+                        "subject",
+                        "required",
+                        "科目を選んでください",
+                        "Choose a subject",
+                    ));
+                    None
+                }
+            },
+            _ => None,
+        };
+        let units = match Units::parse(&self.units) {
+            Ok(u) if u.is_zero() => {
+                errors.push(FieldError::new(
+                    "units",
+                    "zero",
+                    "単位数を0.5以上で入力してください",
+                    "Enter at least 0.5 units",
+                ));
+                None
+            }
+            Ok(u) => Some(u),
+            Err(e) => {
+                let text = e.to_string();
+                let (en, ja) = text
+                    .split_once(" / ")
+                    .unwrap_or((text.as_str(), text.as_str()));
+                errors.push(FieldError::new("units", "invalid_units", ja, en));
+                None
+            }
+        };
+        let organizer = self.organizer_name.trim();
+        if organizer.is_empty() || organizer.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "organizer_name",
+                "required",
+                "手帳に記載の主催者を100文字以内で入力してください",
+                "Enter the organizer as written in the handbook (up to 100 characters)",
+            ));
+        }
+        let note = self.note.trim();
+        if note.chars().count() > 500 {
+            errors.push(FieldError::new(
+                "note",
+                "too_long",
+                "メモは500文字以内にしてください",
+                "Keep the note to 500 characters",
+            ));
+        }
+        match (date, category, units) {
+            (Some(date), Some(category), Some(units)) if errors.is_empty() => {
+                Ok(HandbookDeclaration {
+                    date,
+                    category,
+                    subject,
+                    units,
+                    organizer_name: organizer.to_owned(),
+                    note: (!note.is_empty()).then(|| note.to_owned()),
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Filters of the credit history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryFilter {
+    /// Only this certification.
+    #[serde(default)]
+    pub certification: Option<Certification>,
+    /// Only this category.
+    #[serde(default)]
+    pub category: Option<Category>,
+    /// From this day.
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    /// Up to this day.
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+}
+
+impl HistoryFilter {
+    /// Whether an entry passes the filter.
+    pub fn accepts(&self, date: NaiveDate, category: Category) -> bool {
+        self.certification
+            .is_none_or(|c| category.certification() == c)
+            && self.category.is_none_or(|c| category == c)
+            && self.from.is_none_or(|f| date >= f)
+            && self.to.is_none_or(|t| date <= t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn form() -> HandbookForm {
+        HandbookForm {
+            date: "2024-10-05".into(),
+            category: "occupational.basic.early".into(),
+            subject: "mental_health".into(),
+            units: "1.5".into(),
+            organizer_name: "京都府医師会".into(),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_handbook_unit_up_to_march_2025_is_accepted() {
+        let decl = form().parse(d("2025-03-31"), d("2026-11-24")).unwrap();
+        assert_eq!(decl.units, Units::from_halves(3));
+        assert_eq!(decl.subject.unwrap().code(), "mental_health");
+    }
+
+    #[test]
+    fn a_handbook_unit_after_march_2025_is_refused_with_the_reason() {
+        let late = HandbookForm {
+            date: "2025-04-01".into(),
+            ..form()
+        };
+        let errors = late.parse(d("2025-03-31"), d("2026-11-24")).unwrap_err();
+        assert_eq!(errors[0].code, "after_cutoff");
+        assert!(errors[0].message.ja.contains("2025年3月31日"));
+    }
+
+    #[test]
+    fn units_must_be_half_steps_and_a_subject_is_needed_where_the_category_has_them() {
+        let bad = HandbookForm {
+            units: "1.25".into(),
+            subject: String::new(),
+            ..form()
+        };
+        let fields: Vec<String> = bad
+            .parse(d("2025-03-31"), d("2026-11-24"))
+            .unwrap_err()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, ["subject", "units"]);
+    }
+}
