@@ -2,7 +2,8 @@
 
 use domain::account::RegistrationForm;
 use domain::api::{
-    CreateUser, ErrorBody, ErrorInfo, LoginRequest, Me, MyPage, PublicSession, UserSummary,
+    ContactForm, CreateUser, ErrorBody, ErrorInfo, HandbookRequest, LedgerEntry, LoginRequest, Me,
+    MyPage, PhysicianProfile, PublicSession, QrCode, UserSummary,
 };
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
@@ -127,3 +128,57 @@ pub async fn users() -> Result<Vec<UserSummary>, ApiFailure> {
 pub async fn create_user(req: &CreateUser) -> Result<UserSummary, ApiFailure> {
     post("/api/admin/users", req).await
 }
+
+async fn send<T: DeserializeOwned>(req: gloo_net::http::Request) -> Result<T, ApiFailure> {
+    decode(req.send().await.map_err(network)?).await
+}
+
+/// `POST /api/mypage/handbook`
+pub async fn declare_handbook(req: &HandbookRequest) -> Result<LedgerEntry, ApiFailure> {
+    post("/api/mypage/handbook", req).await
+}
+
+/// `PUT /api/mypage/handbook/{id}`
+pub async fn correct_handbook(id: i32, req: &HandbookRequest) -> Result<LedgerEntry, ApiFailure> {
+    send(
+        Request::put(&format!("/api/mypage/handbook/{id}"))
+            .json(req)
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `DELETE /api/mypage/handbook/{id}`
+pub async fn withdraw_handbook(id: i32) -> Result<(), ApiFailure> {
+    let resp = Request::delete(&format!("/api/mypage/handbook/{id}"))
+        .send()
+        .await
+        .map_err(network)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
+        Err(ApiFailure {
+            status: resp.status(),
+            info,
+        })
+    }
+}
+
+/// `GET /api/mypage/qr`
+pub async fn qr() -> Result<QrCode, ApiFailure> {
+    get("/api/mypage/qr").await
+}
+
+/// `PUT /api/mypage/profile`
+pub async fn update_profile(form: &ContactForm) -> Result<PhysicianProfile, ApiFailure> {
+    send(
+        Request::put("/api/mypage/profile")
+            .json(form)
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// The CSV export's address (a plain download link).
+pub const CREDITS_CSV: &str = "/api/mypage/credits.csv";

@@ -36,6 +36,11 @@ fn App() -> impl IntoView {
                     <Route path=path!("/register") view=pages::register::Register />
                     <Route path=path!("/mypage") view=pages::mypage::MyPagePage />
                     <Route path=path!("/admin") view=pages::admin::Admin />
+                    <Route path=path!("/mypage/handbook") view=pages::handbook::Handbook />
+                    <Route path=path!("/mypage/history") view=pages::history::History />
+                    <Route path=path!("/mypage/transcript") view=pages::history::Transcript />
+                    <Route path=path!("/mypage/qr") view=pages::qr::Qr />
+                    <Route path=path!("/mypage/profile") view=pages::profile::Profile />
                 </Routes>
             </main>
         </Router>

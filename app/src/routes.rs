@@ -17,6 +17,16 @@ pub enum Page {
     MyPage,
     /// `/admin`
     Admin,
+    /// `/mypage/handbook`
+    Handbook,
+    /// `/mypage/history`
+    History,
+    /// `/mypage/transcript`
+    Transcript,
+    /// `/mypage/qr`
+    Qr,
+    /// `/mypage/profile`
+    Profile,
 }
 
 impl Page {
@@ -28,6 +38,11 @@ impl Page {
             Page::Register => "/register",
             Page::MyPage => "/mypage",
             Page::Admin => "/admin",
+            Page::Handbook => "/mypage/handbook",
+            Page::History => "/mypage/history",
+            Page::Transcript => "/mypage/transcript",
+            Page::Qr => "/mypage/qr",
+            Page::Profile => "/mypage/profile",
         }
     }
 }

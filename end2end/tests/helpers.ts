@@ -21,3 +21,18 @@ export async function screen(page: Page, name: string) {
 }
 
 export { expect };
+
+/** Registers a physician through the real registration page; ends on My Page. */
+export async function registerPhysician(page: Page, registry: string, email: string, password = 'a sturdy passphrase') {
+  await page.goto('/register');
+  await page.getByLabel('医籍登録番号').fill(registry);
+  await page.getByLabel('氏名', { exact: true }).fill('手帳 次郎');
+  await page.getByLabel('フリガナ').fill('テチョウ ジロウ');
+  await page.getByLabel('生年月日').fill('1975-02-03');
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('パスワード（10文字以上）').fill(password);
+  await page.getByLabel('会員', { exact: true }).check();
+  await page.getByLabel('都道府県').selectOption('13');
+  await page.getByRole('button', { name: '登録する' }).click();
+  await expect(page).toHaveURL(/\/mypage$/);
+}

@@ -1,8 +1,12 @@
 //! One file per page.
 
 pub mod admin;
+pub mod handbook;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod mypage;
 pub mod not_found;
+pub mod profile;
+pub mod qr;
 pub mod register;

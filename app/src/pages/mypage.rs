@@ -6,7 +6,7 @@ use domain::api::{CertificateView, LedgerEntry, MyPage, PublicSession};
 use domain::engine::WindowBasis;
 use domain::{Category, Credit, Procedure, RuleSet, Source, Subject, Units, evaluate};
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
 
 use crate::api;
 use crate::components::decision::{DecisionCard, day};
@@ -127,6 +127,12 @@ fn Loaded(page: MyPage) -> impl IntoView {
             <h1>{move || i18n.t("mypage.title")}</h1>
             <p class="who" data-testid="profile-name">{profile.name_kanji.clone()}" "<span class="muted">{profile.name_kana.clone()}</span></p>
             <p class="muted">{move || i18n.t("mypage.registry")}": "{profile.registry_number.clone()}</p>
+            <nav class="quick">
+                <A href=Page::Qr.path() attr:class="button" attr:data-testid="link-qr">{move || i18n.t("mypage.links.qr")}</A>
+                <A href=Page::Handbook.path() attr:class="button secondary" attr:data-testid="link-handbook">{move || i18n.t("mypage.links.handbook")}</A>
+                <A href=Page::History.path() attr:class="button secondary">{move || i18n.t("mypage.links.history")}</A>
+                <A href=Page::Profile.path() attr:class="button secondary">{move || i18n.t("mypage.links.profile")}</A>
+            </nav>
         </section>
         <h2>{move || i18n.t("mypage.certificates")}</h2>
         {if has_certs { view! { <div class="grid">{cards}</div> }.into_any() } else { view! { <p class="muted">{move || i18n.t("mypage.no_certificates")}</p> }.into_any() }}
@@ -139,7 +145,8 @@ fn Loaded(page: MyPage) -> impl IntoView {
         <div class="grid">{decisions}</div>
         <WhatIf planned=planned sessions=sessions certifications=certifications today=today />
         <h2>{move || i18n.t("mypage.history")}</h2>
-        <History ledger=ledger />
+        <History ledger=ledger.into_iter().take(10).collect() />
+        <p><A href=Page::History.path()>{move || i18n.t("mypage.links.history")}</A></p>
     }
 }
 
@@ -283,15 +290,16 @@ fn entry_line(i18n: &I18n, e: &LedgerEntry) -> String {
     text
 }
 
+/// The list of ledger entries (newest first), shared with the history page.
 #[component]
-fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
+pub fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
     let i18n = use_i18n();
     if ledger.is_empty() {
         return view! { <p class="muted">{move || i18n.t("mypage.no_credits")}</p> }.into_any();
     }
     view! {
         <ul class="list history" data-testid="history">
-            {ledger.into_iter().take(30).map(|e| {
+            {ledger.into_iter().map(|e| {
                 let e2 = e.clone();
                 view! {
                     <li>

@@ -1,0 +1,155 @@
+//! 受講履歴: the ledger with filters and totals per category, the CSV export, and a printable
+//! transcript.
+
+use std::collections::BTreeMap;
+
+use domain::api::{LedgerEntry, MyPage};
+use domain::ledger::HistoryFilter;
+use domain::{Category, Certification, Units};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::decision::day;
+use crate::i18n::use_i18n;
+use crate::pages::mypage::History as Entries;
+use crate::routes::Page;
+
+fn totals(entries: &[LedgerEntry]) -> Vec<(Category, Units)> {
+    let mut by: BTreeMap<Category, Units> = BTreeMap::new();
+    for e in entries {
+        *by.entry(e.category).or_default() += e.units;
+    }
+    by.into_iter().collect()
+}
+
+/// `/mypage/history`
+#[component]
+pub fn History() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = LocalResource::new(api::my_page);
+    let filter = RwSignal::new(HistoryFilter::default());
+    view! {
+        <p><A href=Page::MyPage.path()>{move || i18n.t("common.back_mypage")}</A></p>
+        <h1>{move || i18n.t("history.title")}</h1>
+        <div class="actions">
+            <a class="button secondary" href=api::CREDITS_CSV download="nintei-credits.csv" data-testid="csv-link">{move || i18n.t("history.csv")}</a>
+            <A href=Page::Transcript.path() attr:class="button secondary">{move || i18n.t("history.print")}</A>
+        </div>
+        <section class="card">
+            <h2>{move || i18n.t("history.filter")}</h2>
+            <div class="row">
+                <div class="field">
+                    <label for="h-cert">{move || i18n.t("mypage.certificates")}</label>
+                    <select id="h-cert" data-testid="filter-certification" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| { f.certification = v.parse::<Certification>().ok(); f.category = None; });
+                    }>
+                        <option value="">{move || i18n.t("history.all")}</option>
+                        {[Certification::Occupational, Certification::Sports].map(|c| view! { <option value=c.code()>{move || i18n.t(&format!("certification.{c}"))}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="h-cat">{move || i18n.t("whatif.category")}</label>
+                    <select id="h-cat" data-testid="filter-category" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| f.category = v.parse::<Category>().ok());
+                    }>
+                        <option value="">{move || i18n.t("history.all")}</option>
+                        {move || {
+                            let cert = filter.get().certification;
+                            Category::ALL.iter().copied().filter(|c| cert.is_none_or(|x| c.certification() == x))
+                                .map(|c| view! { <option value=c.code()>{i18n.t(&format!("category.{c}"))}</option> })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="h-from">{move || i18n.t("history.from")}</label>
+                    <input id="h-from" type="date" on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.from = v.parse().ok()); } />
+                </div>
+                <div class="field">
+                    <label for="h-to">{move || i18n.t("history.to")}</label>
+                    <input id="h-to" type="date" on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.to = v.parse().ok()); } />
+                </div>
+            </div>
+        </section>
+        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
+            {move || page.get().map(|r| match r {
+                Ok(p) => {
+                    let f = filter.get();
+                    let shown: Vec<LedgerEntry> = p.ledger.into_iter().filter(|e| f.accepts(e.date, e.category)).collect();
+                    let sums = totals(&shown);
+                    let grand: Units = sums.iter().map(|(_, u)| *u).sum();
+                    view! {
+                        <section class="card">
+                            <h2>{i18n.t("history.totals")}</h2>
+                            <dl class="deadlines" data-testid="totals">
+                                {sums.into_iter().map(|(c, u)| view! {
+                                    <div data-category=c.code()><dt>{i18n.t(&format!("category.{c}"))}</dt><dd>{u.to_string()}" "{i18n.t("common.units")}</dd></div>
+                                }).collect_view()}
+                                <div><dt><strong>{i18n.t("common.total")}</strong></dt><dd data-testid="grand-total"><strong>{grand.to_string()}" "{i18n.t("common.units")}</strong></dd></div>
+                            </dl>
+                            <p class="muted">{i18n.f("history.count", &[("n", shown.len().to_string())])}</p>
+                        </section>
+                        <Entries ledger=shown />
+                    }.into_any()
+                }
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+/// `/mypage/transcript`: a page made for printing.
+#[component]
+pub fn Transcript() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = LocalResource::new(api::my_page);
+    let print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <div class="no-print actions">
+            <A href=Page::History.path() attr:class="button secondary">{move || i18n.t("history.title")}</A>
+            <button class="button" on:click=print>{move || i18n.t("transcript.print")}</button>
+        </div>
+        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
+            {move || page.get().map(|r| match r {
+                Ok(p) => transcript(i18n, p).into_any(),
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn transcript(i18n: crate::i18n::I18n, p: MyPage) -> impl IntoView {
+    let sums = totals(&p.ledger);
+    view! {
+        <article class="transcript" data-testid="transcript">
+            <h1>{i18n.t("transcript.title")}</h1>
+            <p>{p.profile.name_kanji.clone()}"（"{p.profile.name_kana.clone()}"）"</p>
+            <p>{i18n.t("mypage.registry")}": "{p.profile.registry_number.clone()}" · "{i18n.t("transcript.issued")}": "{day(p.today)}</p>
+            <table>
+                <thead><tr><th>{i18n.t("whatif.date")}</th><th>{i18n.t("whatif.category")}</th><th>{i18n.t("common.units")}</th><th>{i18n.t("handbook.organizer")}</th></tr></thead>
+                <tbody>
+                    {p.ledger.iter().map(|e| view! {
+                        <tr>
+                            <td>{day(e.date)}</td>
+                            <td>{i18n.t(&format!("category.{}", e.category))}{e.subject.map(|s| format!("・{}", i18n.t(&format!("subject.{s}"))))}
+                                {(e.verification == Some(domain::api::Verification::Pending)).then(|| format!("（{}）", i18n.t("mypage.verification.pending")))}</td>
+                            <td class="num">{e.units.to_string()}</td>
+                            <td>{e.session_title.clone().or(e.organizer_name.clone()).unwrap_or_default()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    {sums.into_iter().map(|(c, u)| view! { <tr><td></td><td>{i18n.t(&format!("category.{c}"))}</td><td class="num">{u.to_string()}</td><td></td></tr> }).collect_view()}
+                </tfoot>
+            </table>
+            <p class="muted">{i18n.t("transcript.note")}</p>
+        </article>
+    }
+}

@@ -1,0 +1,67 @@
+import { test } from '@playwright/test';
+import * as fs from 'node:fs';
+import { expect, registerPhysician, screen, uniqueRegistry } from './helpers';
+
+test('declare handbook units, see totals and readiness change, export CSV, show the QR code', async ({ page }) => {
+  const registry = uniqueRegistry();
+  await registerPhysician(page, registry, `hb-${registry}@example.jp`);
+
+  const generalSubject = page.getByTestId('decision-occupational.new').locator('li[data-code="basic.early.subject.general"]');
+  await expect(generalSubject).not.toHaveClass(/met/);
+
+  // A handbook unit after March 2025 is refused, with the reason.
+  await page.getByTestId('link-handbook').click();
+  await expect(page.getByRole('heading', { name: '手帳の単位（手帳管理）' })).toBeVisible();
+  await page.getByLabel('受講日').fill('2025-04-01');
+  await page.getByLabel('区分').selectOption('occupational.basic.early');
+  await page.getByLabel('科目').selectOption('general');
+  await page.getByLabel('単位', { exact: true }).fill('2');
+  await page.getByLabel('主催者（手帳の記載どおり）').fill('東京都医師会');
+  await page.getByTestId('handbook-submit').click();
+  await expect(page.getByTestId('error-date')).toContainText('2025年3月31日');
+
+  // Within the handbook period it is accepted and listed as not yet verified.
+  await page.getByLabel('受講日').fill('2024-10-05');
+  await page.getByTestId('handbook-submit').click();
+  await expect(page.getByTestId('handbook-saved')).toBeVisible();
+  await expect(page.getByTestId('handbook-list')).toContainText('未確認');
+  await expect(page.getByTestId('handbook-list')).toContainText('総論');
+  await screen(page, 'handbook-390');
+
+  // Correct it: 2 → 2.5 units; the list shows the corrected entry only.
+  await page.getByRole('button', { name: '修正' }).click();
+  await page.getByLabel('単位', { exact: true }).fill('2.5');
+  await page.getByTestId('handbook-submit').click();
+  await expect(page.getByTestId('handbook-list')).toContainText('2.5 単位');
+  await expect(page.getByTestId('handbook-list').locator('li')).toHaveCount(1);
+
+  // The readiness on My Page now counts the handbook unit.
+  await page.goto('/mypage');
+  await expect(generalSubject).toHaveClass(/met/);
+  await expect(page.getByTestId('decision-occupational.new')).toContainText('手帳の単位（未確認）を含みます');
+
+  // History: totals per category and the CSV export.
+  await page.goto('/mypage/history');
+  await expect(page.getByTestId('totals')).toContainText('基礎研修（前期）');
+  await expect(page.getByTestId('grand-total')).toContainText('2.5');
+  await screen(page, 'history-390');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
+  const csv = fs.readFileSync((await download.path())!);
+  expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = csv.subarray(3).toString('utf8');
+  expect(text.split('\r\n')[0]).toBe('受講日,区分,科目,単位,受講形式,登録元,確認状況,研修会,主催者,更新使用済,メモ');
+  expect(text).toContain('2024-10-05,基礎研修（前期）,総論,2.5,対面,手帳,未確認');
+
+  // The printable transcript.
+  await page.goto('/mypage/transcript');
+  await expect(page.getByTestId('transcript')).toContainText('総論');
+
+  // The personal QR code: large, signed, short-lived.
+  await page.goto('/mypage/qr');
+  const qr = page.getByTestId('qr');
+  await expect(qr.locator('svg')).toBeVisible();
+  expect(await qr.getAttribute('data-token')).toMatch(/^N1\./);
+  const box = await qr.locator('svg').boundingBox();
+  expect(box!.width).toBeGreaterThanOrEqual(280);
+  await screen(page, 'qr-390');
+});
