@@ -2,8 +2,8 @@
 
 use domain::account::RegistrationForm;
 use domain::api::{
-    ContactForm, CreateUser, ErrorBody, ErrorInfo, HandbookRequest, LedgerEntry, LoginRequest, Me,
-    MyPage, PhysicianProfile, PublicSession, QrCode, UserSummary,
+    ContactForm, CreateUser, CreditPage, ErrorBody, ErrorInfo, HandbookRequest, LedgerEntry,
+    LoginRequest, Me, MyPage, PhysicianProfile, PublicSession, QrCode, UserSummary,
 };
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
@@ -182,3 +182,27 @@ pub async fn update_profile(form: &ContactForm) -> Result<PhysicianProfile, ApiF
 
 /// The CSV export's address (a plain download link).
 pub const CREDITS_CSV: &str = "/api/mypage/credits.csv";
+
+/// `GET /api/mypage/credits`: one page of the filtered history with its totals.
+pub async fn credits(
+    filter: &domain::ledger::HistoryFilter,
+    page: u32,
+) -> Result<CreditPage, ApiFailure> {
+    let mut query = format!("page={page}&per_page={HISTORY_PAGE}");
+    if let Some(c) = filter.certification {
+        query.push_str(&format!("&certification={c}"));
+    }
+    if let Some(c) = filter.category {
+        query.push_str(&format!("&category={c}"));
+    }
+    if let Some(d) = filter.from {
+        query.push_str(&format!("&from={d}"));
+    }
+    if let Some(d) = filter.to {
+        query.push_str(&format!("&to={d}"));
+    }
+    get(&format!("/api/mypage/credits?{query}")).await
+}
+
+/// Entries per page of the history.
+pub const HISTORY_PAGE: u32 = 30;

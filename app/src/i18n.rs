@@ -396,6 +396,8 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("history.csv", "CSV出力", "Download CSV"),
     ("history.print", "履歴を印刷", "Print history"),
     ("history.count", "{n}件", "{n} entries"),
+    ("history.prev", "前へ", "Previous"),
+    ("history.next", "次へ", "Next"),
     (
         "transcript.title",
         "受講履歴（写し）",

@@ -134,6 +134,9 @@ pub struct LedgerEntry {
     pub organizer_name: Option<String>,
     /// Used by an approved renewal.
     pub consumed: bool,
+    /// The application whose approved renewal used it.
+    #[serde(default)]
+    pub consumed_by: Option<i32>,
     /// The physician's note (handbook entries).
     #[serde(default)]
     pub note: Option<String>,
@@ -271,6 +274,72 @@ impl MyPage {
             certificate,
             credits,
             facts: self.facts.clone(),
+        }
+    }
+}
+
+/// Units of one category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryTotal {
+    /// The category.
+    pub category: Category,
+    /// Its units.
+    pub units: Units,
+}
+
+/// `GET /api/mypage/credits`: one page of the filtered history, with totals over all of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditPage {
+    /// The entries of this page, newest first.
+    pub entries: Vec<LedgerEntry>,
+    /// Entries matching the filter, on every page.
+    pub total_count: u32,
+    /// Units per category over every matching entry.
+    pub totals: Vec<CategoryTotal>,
+    /// Units over every matching entry.
+    pub grand_total: Units,
+    /// This page (from 1).
+    pub page: u32,
+    /// Entries per page.
+    pub per_page: u32,
+}
+
+impl CreditPage {
+    /// Filters, totals and pages an effective ledger (newest first).
+    pub fn build(
+        ledger: Vec<LedgerEntry>,
+        filter: &crate::ledger::HistoryFilter,
+        page: u32,
+        per_page: u32,
+    ) -> CreditPage {
+        let per_page = per_page.clamp(1, 200);
+        let page = page.max(1);
+        let matching: Vec<LedgerEntry> = ledger
+            .into_iter()
+            .filter(|e| filter.accepts(e.date, e.category))
+            .collect();
+        let mut by: std::collections::BTreeMap<Category, Units> = std::collections::BTreeMap::new();
+        for e in &matching {
+            *by.entry(e.category).or_default() += e.units;
+        }
+        let grand_total = by.values().copied().sum();
+        let total_count = u32::try_from(matching.len()).unwrap_or(u32::MAX);
+        let start = usize::try_from((page - 1).saturating_mul(per_page)).unwrap_or(usize::MAX);
+        let entries = matching
+            .into_iter()
+            .skip(start)
+            .take(per_page as usize)
+            .collect();
+        CreditPage {
+            entries,
+            total_count,
+            totals: by
+                .into_iter()
+                .map(|(category, units)| CategoryTotal { category, units })
+                .collect(),
+            grand_total,
+            page,
+            per_page,
         }
     }
 }

@@ -27,8 +27,17 @@ fn totals(entries: &[LedgerEntry]) -> Vec<(Category, Units)> {
 #[component]
 pub fn History() -> impl IntoView {
     let i18n = use_i18n();
-    let page = LocalResource::new(api::my_page);
     let filter = RwSignal::new(HistoryFilter::default());
+    let page_no = RwSignal::new(1u32);
+    // A new filter starts again at the first page.
+    Effect::new(move |_| {
+        filter.track();
+        page_no.set(1);
+    });
+    let page = LocalResource::new(move || {
+        let (f, n) = (filter.get(), page_no.get());
+        async move { api::credits(&f, n).await }
+    });
     view! {
         <p><A href=Page::MyPage.path()>{move || i18n.t("common.back_mypage")}</A></p>
         <h1>{move || i18n.t("history.title")}</h1>
@@ -77,22 +86,27 @@ pub fn History() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
             {move || page.get().map(|r| match r {
                 Ok(p) => {
-                    let f = filter.get();
-                    let shown: Vec<LedgerEntry> = p.ledger.into_iter().filter(|e| f.accepts(e.date, e.category)).collect();
-                    let sums = totals(&shown);
-                    let grand: Units = sums.iter().map(|(_, u)| *u).sum();
+                    let pages = p.total_count.div_ceil(p.per_page).max(1);
+                    let current = p.page;
                     view! {
                         <section class="card">
                             <h2>{i18n.t("history.totals")}</h2>
                             <dl class="deadlines" data-testid="totals">
-                                {sums.into_iter().map(|(c, u)| view! {
-                                    <div data-category=c.code()><dt>{i18n.t(&format!("category.{c}"))}</dt><dd>{u.to_string()}" "{i18n.t("common.units")}</dd></div>
+                                {p.totals.into_iter().map(|t| view! {
+                                    <div data-category=t.category.code()><dt>{i18n.t(&format!("category.{}", t.category))}</dt><dd>{t.units.to_string()}" "{i18n.t("common.units")}</dd></div>
                                 }).collect_view()}
-                                <div><dt><strong>{i18n.t("common.total")}</strong></dt><dd data-testid="grand-total"><strong>{grand.to_string()}" "{i18n.t("common.units")}</strong></dd></div>
+                                <div><dt><strong>{i18n.t("common.total")}</strong></dt><dd data-testid="grand-total"><strong>{p.grand_total.to_string()}" "{i18n.t("common.units")}</strong></dd></div>
                             </dl>
-                            <p class="muted">{i18n.f("history.count", &[("n", shown.len().to_string())])}</p>
+                            <p class="muted">{i18n.f("history.count", &[("n", p.total_count.to_string())])}</p>
                         </section>
-                        <Entries ledger=shown />
+                        <Entries ledger=p.entries />
+                        {(pages > 1).then(|| view! {
+                            <div class="actions pager">
+                                <button class="button secondary" disabled=current <= 1 on:click=move |_| page_no.update(|n| *n = n.saturating_sub(1).max(1))>{i18n.t("history.prev")}</button>
+                                <span class="muted">{format!("{current} / {pages}")}</span>
+                                <button class="button secondary" disabled=current >= pages on:click=move |_| page_no.update(|n| *n += 1)>{i18n.t("history.next")}</button>
+                            </div>
+                        })}
                     }.into_any()
                 }
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),

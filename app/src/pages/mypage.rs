@@ -319,7 +319,10 @@ pub fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
                                 view! { <span class=format!("badge verify-{key}")>{move || i18n.t(&format!("mypage.verification.{key}"))}</span> }
                             })}
                             {(e.delivery == domain::Delivery::Online).then(|| view! { <span class="badge">{move || i18n.t("mypage.online")}</span> })}
-                            {e.consumed.then(|| view! { <span class="badge">{move || i18n.t("mypage.consumed")}</span> })}
+                            {e.consumed.then(|| {
+                                let by = e.consumed_by.map(|id| format!(" #{id}")).unwrap_or_default();
+                                view! { <span class="badge">{move || i18n.t("mypage.consumed")}{by.clone()}</span> }
+                            })}
                             {e.session_title.clone().map(|t| view! { <span class="muted">{t}</span> })}
                         </div>
                     </li>

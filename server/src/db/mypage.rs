@@ -44,6 +44,7 @@ pub fn to_entry(c: credit::Model, session_title: Option<String>) -> Result<Ledge
         session_title,
         organizer_name: c.organizer_name,
         consumed: c.consumed_by.is_some(),
+        consumed_by: c.consumed_by,
         note: c.note,
     })
 }

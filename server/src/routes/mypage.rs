@@ -1,14 +1,15 @@
 //! My Page and the server's eligibility decision for the logged-in physician.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::{NaiveDate, Utc};
 use domain::account::Role;
-use domain::api::{ContactForm, HandbookRequest, LedgerEntry, MyPage, QrCode};
+use domain::api::{ContactForm, CreditPage, HandbookRequest, LedgerEntry, MyPage, QrCode};
 use domain::ledger::HandbookDeclaration;
+use domain::ledger::HistoryFilter;
 use domain::qr::QrClaims;
 use domain::{Credit, Decision, FieldError, Procedure, evaluate};
 use serde::Deserialize;
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use crate::auth::CurrentUser;
 use crate::db::{accounts, ledger, mypage, today_jst};
 use crate::error::{ApiError, ApiResult};
-use crate::json::Json;
+use crate::json::{Json, Path, Query};
 use crate::startup::AppState;
 
 /// Routes under `/api/mypage`.
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/mypage/evaluate/{procedure}", post(decide))
         .route("/mypage/handbook", post(declare))
         .route("/mypage/handbook/{id}", put(correct).delete(withdraw))
+        .route("/mypage/credits", get(history))
         .route("/mypage/credits.csv", get(export_csv))
         .route("/mypage/qr", get(qr_code))
         .route("/mypage/profile", put(update_profile))
@@ -78,6 +80,38 @@ async fn withdraw(
     user.require(&[Role::Physician])?;
     ledger::withdraw(&state.db, user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Filters and page of `GET /api/mypage/credits`.
+#[derive(Debug, Default, Deserialize)]
+struct HistoryQuery {
+    certification: Option<domain::Certification>,
+    category: Option<domain::Category>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<HistoryQuery>,
+) -> ApiResult<Json<CreditPage>> {
+    user.require(&[Role::Physician])?;
+    let filter = HistoryFilter {
+        certification: q.certification,
+        category: q.category,
+        from: q.from,
+        to: q.to,
+    };
+    let ledger = mypage::ledger(&state.db, user.id).await?;
+    Ok(Json(CreditPage::build(
+        ledger,
+        &filter,
+        q.page.unwrap_or(1),
+        q.per_page.unwrap_or(50),
+    )))
 }
 
 async fn export_csv(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {

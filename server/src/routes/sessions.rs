@@ -1,13 +1,13 @@
 //! The public list of published training sessions (the what-if preview picks from it).
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use domain::api::PublicSession;
 
 use crate::db::sessions::{self, SessionFilter};
 use crate::error::ApiResult;
-use crate::json::Json;
+use crate::json::{Json, Query};
 use crate::startup::AppState;
 
 /// Routes under `/api/sessions`.

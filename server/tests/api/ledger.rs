@@ -263,3 +263,70 @@ async fn contact_details_are_editable_but_identity_is_not() {
     assert_eq!(profile["phone"], "06-1234-5678");
     assert_eq!(profile["registry_number"], "123456");
 }
+
+#[tokio::test]
+async fn the_history_is_filtered_and_paged_on_the_server_with_totals_over_every_page() {
+    let app = TestApp::spawn().await;
+    let client = app.physician("123456", "taro@example.jp").await;
+    for day in 1..=7 {
+        declare(
+            &app,
+            &client,
+            &declaration(&format!("2024-10-{day:02}"), "1"),
+        )
+        .await;
+    }
+    let mut sports = declaration("2024-11-01", "2");
+    sports["category"] = json!("sports.refresher");
+    declare(&app, &client, &sports).await;
+
+    let (status, page) = json(
+        client
+            .get(app.url("/api/mypage/credits?per_page=3&page=2"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total_count"], 8);
+    assert_eq!(page["entries"].as_array().unwrap().len(), 3);
+    assert_eq!(page["grand_total"], 9);
+    // Newest first: page 2 of 3 starts with the fourth newest.
+    assert_eq!(page["entries"][0]["date"], "2024-10-05");
+
+    let (_, occupational) = json(
+        client
+            .get(app.url("/api/mypage/credits?certification=occupational&from=2024-10-03"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(occupational["total_count"], 5);
+    assert_eq!(
+        occupational["totals"][0]["category"],
+        "occupational.lifelong.specialized"
+    );
+    assert_eq!(occupational["totals"][0]["units"], 5);
+    let (status, body) = json(
+        client
+            .get(app.url("/api/mypage/credits?category=nonsense"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_request");
+    let (status, body) = json(
+        client
+            .delete(app.url("/api/mypage/handbook/abc"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_request");
+}
