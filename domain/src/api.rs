@@ -411,3 +411,85 @@ pub struct UserSummary {
     /// Organizers: their organizing body.
     pub organizer_body: Option<String>,
 }
+
+/// `POST /api/organizer/sessions/{id}/scans`: one check-in or check-out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanRequest {
+    /// Made on the device once per scan; a retry or replay sends the same one.
+    pub client_id: String,
+    /// In or out.
+    pub kind: crate::sessions::ScanKind,
+    /// When the scan happened, by the device's clock (scans queued offline arrive later).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The signed token read from the physician's QR code.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// Or the registry number, when the code could not be scanned (search by number).
+    #[serde(default)]
+    pub registry_number: Option<String>,
+    /// Date of birth, noted for someone without a My Page yet.
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+}
+
+/// What the check-in page shows after a scan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanResult {
+    /// The scan's id (for undo).
+    pub scan_id: i32,
+    /// In or out.
+    pub kind: crate::sessions::ScanKind,
+    /// When it happened.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Registry number.
+    pub registry_number: String,
+    /// Name, when the physician has a My Page.
+    pub name: Option<String>,
+    /// Kana, when the physician has a My Page.
+    pub kana: Option<String>,
+    /// Earlier scan of the same kind, for "already checked in at 09:02".
+    pub already_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// This request repeated an earlier one (same `client_id`): nothing new was recorded.
+    pub replayed: bool,
+}
+
+/// One attendee of a session, for the organizer's review before posting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    /// Registry number.
+    pub registry_number: String,
+    /// Name, when registered.
+    pub name: Option<String>,
+    /// First check-in.
+    pub first_in: Option<chrono::DateTime<chrono::Utc>>,
+    /// Last check-out.
+    pub last_out: Option<chrono::DateTime<chrono::Utc>>,
+    /// Full or partial, under the session's tolerances.
+    pub presence: crate::sessions::Presence,
+    /// A lecturer of the session.
+    pub lecturer: bool,
+}
+
+/// A partial attendee granted the units anyway, with the organizer's reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// Registry number.
+    pub registry_number: String,
+    /// Why (required).
+    pub reason: String,
+}
+
+/// `POST /api/organizer/sessions/{id}/post`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRequest {
+    /// Partial attendees granted the units.
+    #[serde(default)]
+    pub grants: Vec<Grant>,
+}
+
+/// The answer to posting a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostResult {
+    /// Credits written (attendees and lecturers).
+    pub credits_written: u32,
+}

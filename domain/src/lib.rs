@@ -29,3 +29,4 @@ pub use prefecture::Prefecture;
 pub use text::{FieldError, Message};
 pub mod ledger;
 pub mod qr;
+pub mod sessions;

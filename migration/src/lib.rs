@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_accounts;
 mod m20261124_000002_ledger;
 mod m20261124_000003_ledger_entries;
+mod m20261124_000004_checkin;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_accounts::Migration),
             Box::new(m20261124_000002_ledger::Migration),
             Box::new(m20261124_000003_ledger_entries::Migration),
+            Box::new(m20261124_000004_checkin::Migration),
         ]
     }
 }

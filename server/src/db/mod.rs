@@ -2,6 +2,7 @@
 //! domain types.
 
 pub mod accounts;
+pub mod checkin;
 pub mod ledger;
 pub mod mypage;
 pub mod secrets;

@@ -41,33 +41,33 @@ pub async fn published(
         .limit(200)
         .all(db)
         .await?;
-    rows.into_iter()
-        .map(|s| {
-            let bad = |what: &str| {
-                ApiError::Internal(format!("session {}: stored {what} is not valid", s.id))
-            };
-            Ok(PublicSession {
-                id: s.id,
-                category: s.category.parse().map_err(|_| bad("category"))?,
-                subject: s
-                    .subject
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(|_| bad("subject"))?,
-                units: Units::from_halves(u32::try_from(s.units_halves).map_err(|_| bad("units"))?),
-                prefecture: u8::try_from(s.prefecture)
-                    .ok()
-                    .and_then(Prefecture::from_code)
-                    .ok_or_else(|| bad("prefecture"))?,
-                title: s.title,
-                organizing_body: s.organizing_body,
-                date: s.date,
-                starts_at: s.starts_at,
-                ends_at: s.ends_at,
-                venue: s.venue,
-                online: s.online,
-            })
-        })
-        .collect()
+    rows.into_iter().map(to_public).collect()
+}
+
+/// A stored session as the public list shows it.
+pub fn to_public(s: training_session::Model) -> Result<PublicSession, ApiError> {
+    let bad =
+        |what: &str| ApiError::Internal(format!("session {}: stored {what} is not valid", s.id));
+    Ok(PublicSession {
+        id: s.id,
+        category: s.category.parse().map_err(|_| bad("category"))?,
+        subject: s
+            .subject
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|_| bad("subject"))?,
+        units: Units::from_halves(u32::try_from(s.units_halves).map_err(|_| bad("units"))?),
+        prefecture: u8::try_from(s.prefecture)
+            .ok()
+            .and_then(Prefecture::from_code)
+            .ok_or_else(|| bad("prefecture"))?,
+        title: s.title,
+        organizing_body: s.organizing_body,
+        date: s.date,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        venue: s.venue,
+        online: s.online,
+    })
 }

@@ -6,6 +6,8 @@ pub mod certificate_period;
 pub mod credit;
 pub mod login_failure;
 pub mod physician;
+pub mod scan;
 pub mod server_secret;
+pub mod session_lecturer;
 pub mod training_session;
 pub mod user;

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod health;
 mod mypage;
+mod organizer;
 mod sessions;
 
 use axum::Router;
@@ -18,6 +19,7 @@ pub fn api() -> Router<AppState> {
         .merge(auth::router())
         .merge(mypage::router())
         .merge(sessions::router())
+        .merge(organizer::router())
         .merge(admin::router())
         .fallback(|| async { ApiError::NotFound })
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod authorization;
+mod checkin;
 mod cli;
 mod helpers;
 mod ledger;
