@@ -358,6 +358,7 @@ impl Password {
 
 /// The registration form as typed (all text, as the browser sends it).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RegistrationForm {
     /// 医籍登録番号
     pub registry_number: String,

@@ -9,6 +9,7 @@ use crate::units::Units;
 
 /// The handbook form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct HandbookForm {
     /// Day attended, `YYYY-MM-DD`.
     pub date: String,

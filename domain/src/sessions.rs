@@ -13,6 +13,7 @@ use crate::units::Units;
 
 /// The session form as typed by the organizer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SessionForm {
     /// Title.
     pub title: String,

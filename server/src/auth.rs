@@ -108,3 +108,36 @@ impl FromRequestParts<AppState> for CurrentUser {
             .ok_or(ApiError::Unauthenticated)
     }
 }
+
+/// Declares an extractor that admits only the given roles, before the body is read: a wrong role
+/// gets 403 (anonymous 401) whatever it sent.
+macro_rules! role_extractor {
+    ($(#[$meta:meta])* $name:ident: $($role:expr),+) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        pub struct $name(pub CurrentUser);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+                let user = CurrentUser::from_request_parts(parts, state).await?;
+                user.require(&[$($role),+])?;
+                Ok($name(user))
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A logged-in physician.
+    PhysicianUser: Role::Physician
+);
+role_extractor!(
+    /// A logged-in organizer.
+    OrganizerUser: Role::Organizer
+);
+role_extractor!(
+    /// A logged-in admin.
+    AdminUser: Role::Admin
+);

@@ -4,10 +4,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use domain::account::Role;
 use domain::api::{CreateUser, UserSummary};
 
-use crate::auth::CurrentUser;
+use crate::auth::AdminUser;
 use crate::db::accounts;
 use crate::error::ApiResult;
 use crate::json::Json;
@@ -20,18 +19,16 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _admin: AdminUser,
 ) -> ApiResult<Json<Vec<UserSummary>>> {
-    user.require(&[Role::Admin])?;
     Ok(Json(accounts::staff_users(&state.db).await?))
 }
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    _admin: AdminUser,
     Json(req): Json<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<UserSummary>)> {
-    user.require(&[Role::Admin])?;
     Ok((
         StatusCode::CREATED,
         Json(accounts::create_user(&state.db, &req).await?),

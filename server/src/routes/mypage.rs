@@ -6,7 +6,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use chrono::{NaiveDate, Utc};
-use domain::account::Role;
 use domain::api::{ContactForm, CreditPage, HandbookRequest, LedgerEntry, MyPage, QrCode};
 use domain::ledger::HandbookDeclaration;
 use domain::ledger::HistoryFilter;
@@ -14,7 +13,7 @@ use domain::qr::QrClaims;
 use domain::{Credit, Decision, FieldError, Procedure, evaluate};
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
+use crate::auth::PhysicianUser;
 use crate::db::{accounts, ledger, mypage, today_jst};
 use crate::error::{ApiError, ApiResult};
 use crate::json::{Json, Path, Query};
@@ -48,10 +47,9 @@ fn handbook_input(
 
 async fn declare(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Json(req): Json<HandbookRequest>,
 ) -> ApiResult<(StatusCode, Json<LedgerEntry>)> {
-    user.require(&[Role::Physician])?;
     let d = handbook_input(&state, &req)?;
     Ok((
         StatusCode::CREATED,
@@ -61,11 +59,10 @@ async fn declare(
 
 async fn correct(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Path(id): Path<i32>,
     Json(req): Json<HandbookRequest>,
 ) -> ApiResult<Json<LedgerEntry>> {
-    user.require(&[Role::Physician])?;
     let d = handbook_input(&state, &req)?;
     Ok(Json(
         ledger::correct(&state.db, user.id, id, &d, req.client_ref).await?,
@@ -74,10 +71,9 @@ async fn correct(
 
 async fn withdraw(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Path(id): Path<i32>,
 ) -> ApiResult<StatusCode> {
-    user.require(&[Role::Physician])?;
     ledger::withdraw(&state.db, user.id, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -95,10 +91,9 @@ struct HistoryQuery {
 
 async fn history(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<CreditPage>> {
-    user.require(&[Role::Physician])?;
     let filter = HistoryFilter {
         certification: q.certification,
         category: q.category,
@@ -114,8 +109,10 @@ async fn history(
     )))
 }
 
-async fn export_csv(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    user.require(&[Role::Physician])?;
+async fn export_csv(
+    State(state): State<AppState>,
+    PhysicianUser(user): PhysicianUser,
+) -> ApiResult<Response> {
     let entries = mypage::ledger(&state.db, user.id).await?;
     Ok((
         [
@@ -131,8 +128,10 @@ async fn export_csv(State(state): State<AppState>, user: CurrentUser) -> ApiResu
         .into_response())
 }
 
-async fn qr_code(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<QrCode>> {
-    user.require(&[Role::Physician])?;
+async fn qr_code(
+    State(state): State<AppState>,
+    PhysicianUser(user): PhysicianUser,
+) -> ApiResult<Json<QrCode>> {
     let profile = accounts::physician_profile(&state.db, user.id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -166,10 +165,9 @@ async fn public_key(State(state): State<AppState>) -> Json<serde_json::Value> {
 
 async fn update_profile(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Json(form): Json<ContactForm>,
 ) -> ApiResult<Json<domain::api::PhysicianProfile>> {
-    user.require(&[Role::Physician])?;
     ledger::update_contact(&state.db, user.id, &form).await?;
     Ok(Json(
         accounts::physician_profile(&state.db, user.id)
@@ -178,8 +176,10 @@ async fn update_profile(
     ))
 }
 
-async fn my_page(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<MyPage>> {
-    user.require(&[Role::Physician])?;
+async fn my_page(
+    State(state): State<AppState>,
+    PhysicianUser(user): PhysicianUser,
+) -> ApiResult<Json<MyPage>> {
     Ok(Json(mypage::my_page(&state.db, user.id).await?))
 }
 
@@ -193,11 +193,10 @@ struct DecideRequest {
 
 async fn decide(
     State(state): State<AppState>,
-    user: CurrentUser,
+    PhysicianUser(user): PhysicianUser,
     Path(procedure): Path<String>,
     Json(req): Json<DecideRequest>,
 ) -> ApiResult<Json<Decision>> {
-    user.require(&[Role::Physician])?;
     let procedure: Procedure = procedure
         .parse()
         .map_err(|e: domain::catalog::UnknownCode| {

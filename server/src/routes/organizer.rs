@@ -6,13 +6,13 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use chrono::Utc;
 use domain::FieldError;
-use domain::account::{RegistryNumber, Role};
+use domain::account::RegistryNumber;
 use domain::api::{AttendanceRow, PostRequest, PostResult, PublicSession, ScanRequest, ScanResult};
 use domain::sessions::SessionForm;
 use sea_orm::EntityTrait;
 use serde::Deserialize;
 
-use crate::auth::CurrentUser;
+use crate::auth::OrganizerUser;
 use crate::db::checkin::{self, NewScan};
 use crate::entities::user;
 use crate::error::{ApiError, ApiResult};
@@ -31,18 +31,16 @@ pub fn router() -> Router<AppState> {
 
 async fn list(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
 ) -> ApiResult<Json<Vec<PublicSession>>> {
-    user.require(&[Role::Organizer])?;
     Ok(Json(checkin::list(&state.db, user.id).await?))
 }
 
 async fn create(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
     Json(form): Json<SessionForm>,
 ) -> ApiResult<(StatusCode, Json<PublicSession>)> {
-    user.require(&[Role::Organizer])?;
     let spec = form.parse().map_err(ApiError::Validation)?;
     let body = user::Entity::find_by_id(user.id)
         .one(&state.db)
@@ -57,11 +55,10 @@ async fn create(
 
 async fn scan(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
     Path(id): Path<i32>,
     Json(req): Json<ScanRequest>,
 ) -> ApiResult<Json<ScanResult>> {
-    user.require(&[Role::Organizer])?;
     let session = checkin::own_session(&state.db, user.id, id).await?;
     // A QR code is trusted only with a valid signature; a typed number must be digits.
     let registry = match (&req.token, &req.registry_number) {
@@ -109,11 +106,10 @@ struct UndoRequest {
 
 async fn undo(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
     Path((id, scan_id)): Path<(i32, i32)>,
     Json(req): Json<UndoRequest>,
 ) -> ApiResult<StatusCode> {
-    user.require(&[Role::Organizer])?;
     checkin::own_session(&state.db, user.id, id).await?;
     checkin::undo_scan(&state.db, id, user.id, scan_id, &req.reason).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -121,21 +117,19 @@ async fn undo(
 
 async fn attendance(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
     Path(id): Path<i32>,
 ) -> ApiResult<Json<Vec<AttendanceRow>>> {
-    user.require(&[Role::Organizer])?;
     let session = checkin::own_session(&state.db, user.id, id).await?;
     Ok(Json(checkin::attendance(&state.db, &session).await?))
 }
 
 async fn post_credits(
     State(state): State<AppState>,
-    user: CurrentUser,
+    OrganizerUser(user): OrganizerUser,
     Path(id): Path<i32>,
     Json(req): Json<PostRequest>,
 ) -> ApiResult<Json<PostResult>> {
-    user.require(&[Role::Organizer])?;
     let session = checkin::own_session(&state.db, user.id, id).await?;
     Ok(Json(
         checkin::post(&state.db, &session, user.id, &req.grants).await?,
