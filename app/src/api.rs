@@ -2,8 +2,9 @@
 
 use domain::account::RegistrationForm;
 use domain::api::{
-    ContactForm, CreateUser, CreditPage, ErrorBody, ErrorInfo, HandbookRequest, LedgerEntry,
-    LoginRequest, Me, MyPage, PhysicianProfile, PublicSession, QrCode, UserSummary,
+    AttendanceRow, ContactForm, CreateUser, CreditPage, ErrorBody, ErrorInfo, HandbookRequest,
+    LedgerEntry, LoginRequest, Me, MyPage, PhysicianProfile, PostRequest, PostResult,
+    PublicSession, QrCode, ScanRequest, ScanResult, UserSummary,
 };
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
@@ -206,3 +207,49 @@ pub async fn credits(
 
 /// Entries per page of the history.
 pub const HISTORY_PAGE: u32 = 30;
+
+/// `GET /api/organizer/sessions`
+pub async fn my_sessions() -> Result<Vec<PublicSession>, ApiFailure> {
+    get("/api/organizer/sessions").await
+}
+
+/// `POST /api/organizer/sessions`
+pub async fn create_session(
+    form: &domain::sessions::SessionForm,
+) -> Result<PublicSession, ApiFailure> {
+    post("/api/organizer/sessions", form).await
+}
+
+/// `POST /api/organizer/sessions/{id}/scans`
+pub async fn scan(session: i32, req: &ScanRequest) -> Result<ScanResult, ApiFailure> {
+    post(&format!("/api/organizer/sessions/{session}/scans"), req).await
+}
+
+/// `POST /api/organizer/sessions/{id}/scans/{scan}/undo`
+pub async fn undo_scan(session: i32, scan: i32, reason: &str) -> Result<(), ApiFailure> {
+    let req = Request::post(&format!(
+        "/api/organizer/sessions/{session}/scans/{scan}/undo"
+    ))
+    .json(&serde_json::json!({ "reason": reason }))
+    .map_err(network)?;
+    let resp = req.send().await.map_err(network)?;
+    if resp.ok() {
+        Ok(())
+    } else {
+        let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
+        Err(ApiFailure {
+            status: resp.status(),
+            info,
+        })
+    }
+}
+
+/// `GET /api/organizer/sessions/{id}/attendance`
+pub async fn attendance(session: i32) -> Result<Vec<AttendanceRow>, ApiFailure> {
+    get(&format!("/api/organizer/sessions/{session}/attendance")).await
+}
+
+/// `POST /api/organizer/sessions/{id}/post`
+pub async fn post_session(session: i32, req: &PostRequest) -> Result<PostResult, ApiFailure> {
+    post(&format!("/api/organizer/sessions/{session}/post"), req).await
+}

@@ -41,6 +41,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/mypage/transcript") view=pages::history::Transcript />
                     <Route path=path!("/mypage/qr") view=pages::qr::Qr />
                     <Route path=path!("/mypage/profile") view=pages::profile::Profile />
+                    <Route path=path!("/organizer") view=pages::organizer::OrganizerHome />
+                    <Route path=path!("/organizer/sessions/:id/checkin") view=pages::organizer::CheckIn />
+                    <Route path=path!("/organizer/sessions/:id/review") view=pages::organizer::Review />
                 </Routes>
             </main>
         </Router>

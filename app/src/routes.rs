@@ -27,6 +27,18 @@ pub enum Page {
     Qr,
     /// `/mypage/profile`
     Profile,
+    /// `/organizer`
+    Organizer,
+}
+
+/// `/organizer/sessions/{id}/checkin`
+pub fn checkin_path(session: i32) -> String {
+    format!("/organizer/sessions/{session}/checkin")
+}
+
+/// `/organizer/sessions/{id}/review`
+pub fn review_path(session: i32) -> String {
+    format!("/organizer/sessions/{session}/review")
 }
 
 impl Page {
@@ -43,6 +55,7 @@ impl Page {
             Page::Transcript => "/mypage/transcript",
             Page::Qr => "/mypage/qr",
             Page::Profile => "/mypage/profile",
+            Page::Organizer => "/organizer",
         }
     }
 }

@@ -12,7 +12,9 @@ export async function login(page: Page, email: string, password: string) {
   await page.goto('/login');
   await page.getByLabel('メールアドレス').fill(email);
   await page.getByLabel('パスワード').fill(password);
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
   await page.getByRole('button', { name: 'ログイン' }).click();
+  await answered;
 }
 
 /** Saves a screenshot under test-results/screens for a person to look at. */

@@ -45,6 +45,9 @@ pub fn Shell() -> impl IntoView {
                         {(me.role == Role::Physician).then(|| view! {
                             <A href=Page::MyPage.path()>{move || i18n.t("nav.mypage")}</A>
                         })}
+                        {(me.role == Role::Organizer).then(|| view! {
+                            <A href=Page::Organizer.path()>{move || i18n.t("nav.organizer")}</A>
+                        })}
                         {(me.role == Role::Admin).then(|| view! {
                             <A href=Page::Admin.path()>{move || i18n.t("nav.admin")}</A>
                         })}

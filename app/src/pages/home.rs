@@ -29,6 +29,7 @@ pub fn Home() -> impl IntoView {
                         <h2>{i18n.f("home.welcome", &[("name", me.display_name.clone())])}</h2>
                         <p>{i18n.f(&key, &[("pref", pref), ("body", body)])}</p>
                         {(me.role == Role::Admin).then(|| view! { <A href=Page::Admin.path() attr:class="button">{i18n.t("nav.admin")}</A> })}
+                        {(me.role == Role::Organizer).then(|| view! { <A href=Page::Organizer.path() attr:class="button">{i18n.t("org.title")}</A> })}
                     </section>
                 }.into_any()
             }

@@ -7,6 +7,7 @@ pub mod home;
 pub mod login;
 pub mod mypage;
 pub mod not_found;
+pub mod organizer;
 pub mod profile;
 pub mod qr;
 pub mod register;
