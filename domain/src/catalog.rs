@@ -250,6 +250,40 @@ code_enum!(
     }
 );
 
+/// Reads a form's category and, where the category has subjects, its subject; each problem is
+/// pushed to `errors` as a field error.
+pub fn parse_category_subject(
+    category: &str,
+    subject: &str,
+    errors: &mut Vec<crate::text::FieldError>,
+) -> (Option<Category>, Option<Subject>) {
+    use crate::text::FieldError;
+    let Ok(category) = category.parse::<Category>() else {
+        errors.push(FieldError::new(
+            "category",
+            "required",
+            "区分を選んでください",
+            "Choose a category",
+        ));
+        return (None, None);
+    };
+    if !category.requires_subject() {
+        return (Some(category), None);
+    }
+    match subject.parse::<Subject>() {
+        Ok(s) if category.subjects().contains(&s) => (Some(category), Some(s)),
+        _ => {
+            errors.push(FieldError::new(
+                "subject",
+                "required",
+                "科目を選んでください",
+                "Choose a subject",
+            ));
+            (Some(category), None)
+        }
+    }
+}
+
 /// Number of subjects of the early part of the health sports medicine course.
 pub const SPORTS_EARLY_SUBJECTS: u8 = 13;
 /// Number of subjects of the late part of the health sports medicine course.

@@ -107,30 +107,8 @@ impl SessionForm {
                 "Enter a title (up to 200 characters)",
             ));
         }
-        let category = self.category.parse::<Category>().ok();
-        if category.is_none() {
-            errors.push(FieldError::new(
-                "category",
-                "required",
-                "区分を選んでください",
-                "Choose a category",
-            ));
-        }
-        let subject = match category {
-            Some(c) if c.requires_subject() => match self.subject.parse::<Subject>() {
-                Ok(s) if c.subjects().contains(&s) => Some(s),
-                _ => {
-                    errors.push(FieldError::new(
-                        "subject",
-                        "required",
-                        "科目を選んでください",
-                        "Choose a subject",
-                    ));
-                    None
-                }
-            },
-            _ => None,
-        };
+        let (category, subject) =
+            crate::catalog::parse_category_subject(&self.category, &self.subject, &mut errors);
         let units = match Units::parse(&self.units) {
             Ok(u) if !u.is_zero() => Some(u),
             _ => {

@@ -75,3 +75,13 @@ pub fn ErrorBanner(message: RwSignal<Option<domain::Message>>) -> impl IntoView 
         {move || message.get().map(|m| view! { <p class="banner error" role="alert">{i18n.msg(&m)}</p> })}
     }
 }
+
+/// Shows a failed request: its field errors beside the fields, its message in the banner.
+pub fn show_failure(
+    e: &crate::api::ApiFailure,
+    errors: RwSignal<Vec<FieldError>>,
+    banner: RwSignal<Option<domain::Message>>,
+) {
+    errors.set(e.fields());
+    banner.set(Some(e.message()));
+}

@@ -6,7 +6,7 @@ use domain::{FieldError, Prefecture};
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::form::{ErrorBanner, Field, FieldErrors};
+use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
 
 /// `/admin`
@@ -35,8 +35,7 @@ pub fn Admin() -> impl IntoView {
             users.refetch();
         }
         Some(Err(e)) => {
-            errors.set(e.fields());
-            banner.set(Some(e.message()));
+            show_failure(&e, errors, banner);
         }
         None => {}
     });

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::decision::day;
-use crate::components::form::{ErrorBanner, Field, FieldErrors};
+use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::today::today_jst;
@@ -65,8 +65,7 @@ pub fn Handbook() -> impl IntoView {
             page.refetch();
         }
         Some(Err(e)) => {
-            errors.set(e.fields());
-            banner.set(Some(e.message()));
+            show_failure(&e, errors, banner);
         }
         None => {}
     });

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::components::form::{ErrorBanner, Field};
+use crate::components::form::{ErrorBanner, Field, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
@@ -38,8 +38,7 @@ pub fn Login() -> impl IntoView {
                     });
                 }
                 Err(e) => {
-                    errors.set(e.fields());
-                    banner.set(Some(e.message()));
+                    show_failure(&e, errors, banner);
                 }
             }
         }

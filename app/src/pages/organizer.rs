@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::decision::day;
-use crate::components::form::{ErrorBanner, Field, FieldErrors};
+use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::{Page, checkin_path, review_path};
 
@@ -53,8 +53,7 @@ pub fn OrganizerHome() -> impl IntoView {
             sessions.refetch();
         }
         Some(Err(e)) => {
-            errors.set(e.fields());
-            banner.set(Some(e.message()));
+            show_failure(&e, errors, banner);
         }
         None => {}
     });

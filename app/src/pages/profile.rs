@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::decision::day;
-use crate::components::form::{ErrorBanner, Field};
+use crate::components::form::{ErrorBanner, Field, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
@@ -48,8 +48,7 @@ fn ProfileForm(page: MyPage) -> impl IntoView {
             saved.set(true);
         }
         Some(Err(e)) => {
-            errors.set(e.fields());
-            banner.set(Some(e.message()));
+            show_failure(&e, errors, banner);
         }
         None => {}
     });

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::auth::use_auth;
-use crate::components::form::{ErrorBanner, Field, FieldErrors};
+use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::today::today_jst;
@@ -48,8 +48,7 @@ pub fn Register() -> impl IntoView {
                     });
                 }
                 Err(e) => {
-                    errors.set(e.fields());
-                    banner.set(Some(e.message()));
+                    show_failure(&e, errors, banner);
                 }
             }
         }
