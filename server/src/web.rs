@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 /// The client files, read once at start-up.
 #[derive(Debug, Default)]
 pub struct Assets {
-    files: HashMap<String, (Vec<u8>, &'static str)>,
-    index: Vec<u8>,
+    // Bytes: every response shares the one copy read at start-up.
+    files: HashMap<String, (Bytes, &'static str)>,
+    index: Bytes,
     /// The Content-Security-Policy that the index page works under.
     pub csp: String,
 }
@@ -102,7 +103,7 @@ impl Assets {
                 {
                     let key = rel.to_string_lossy().replace('\\', "/");
                     let ct = content_type(&key);
-                    files.insert(key, (bytes, ct));
+                    files.insert(key, (Bytes::from(bytes), ct));
                 }
             }
         }
@@ -111,7 +112,7 @@ impl Assets {
             .map(|(b, _)| b)
             .unwrap_or_else(|| {
                 tracing::warn!(dir = %dir.display(), "no built client found; API only");
-                NOT_BUILT.as_bytes().to_vec()
+                Bytes::from_static(NOT_BUILT.as_bytes())
             });
         let csp = content_security_policy(&String::from_utf8_lossy(&index));
         Assets { files, index, csp }
