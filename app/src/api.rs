@@ -62,6 +62,18 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
     }
 }
 
+/// For answers without a body (204): success, or our error shape.
+async fn no_content(resp: Response) -> Result<(), ApiFailure> {
+    if resp.ok() {
+        return Ok(());
+    }
+    let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
+    Err(ApiFailure {
+        status: resp.status(),
+        info,
+    })
+}
+
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
     decode(Request::get(path).send().await.map_err(network)?).await
 }
@@ -96,18 +108,13 @@ pub async fn register(form: &RegistrationForm) -> Result<(), ApiFailure> {
 
 /// `POST /api/auth/logout`
 pub async fn logout() -> Result<(), ApiFailure> {
-    let resp = Request::post("/api/auth/logout")
-        .send()
-        .await
-        .map_err(network)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(ApiFailure {
-            status: resp.status(),
-            info: None,
-        })
-    }
+    no_content(
+        Request::post("/api/auth/logout")
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
 }
 
 /// `GET /api/mypage`
@@ -151,19 +158,13 @@ pub async fn correct_handbook(id: i32, req: &HandbookRequest) -> Result<LedgerEn
 
 /// `DELETE /api/mypage/handbook/{id}`
 pub async fn withdraw_handbook(id: i32) -> Result<(), ApiFailure> {
-    let resp = Request::delete(&format!("/api/mypage/handbook/{id}"))
-        .send()
-        .await
-        .map_err(network)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
-        Err(ApiFailure {
-            status: resp.status(),
-            info,
-        })
-    }
+    no_content(
+        Request::delete(&format!("/api/mypage/handbook/{id}"))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
 }
 
 /// `GET /api/mypage/qr`
@@ -232,16 +233,7 @@ pub async fn undo_scan(session: i32, scan: i32, reason: &str) -> Result<(), ApiF
     ))
     .json(&serde_json::json!({ "reason": reason }))
     .map_err(network)?;
-    let resp = req.send().await.map_err(network)?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
-        Err(ApiFailure {
-            status: resp.status(),
-            info,
-        })
-    }
+    no_content(req.send().await.map_err(network)?).await
 }
 
 /// `GET /api/organizer/sessions/{id}/attendance`

@@ -221,10 +221,29 @@ pub async fn record_scan(
         let who = names(&txn, std::slice::from_ref(&first.registry_number)).await?;
         return Ok(result(&first, who.get(&first.registry_number), None, true));
     }
-    let earlier = live_scans(&txn, session.id)
-        .await?
+    // Only this person's scans of this kind: the door must not get slower as the hall fills.
+    let same: Vec<scan::Model> = scan::Entity::find()
+        .filter(scan::Column::SessionId.eq(session.id))
+        .filter(scan::Column::RegistryNumber.eq(registry))
+        .filter(scan::Column::Kind.eq(kind_code(kind)))
+        .filter(scan::Column::UndoesId.is_null())
+        .order_by_asc(scan::Column::ScannedAt)
+        .all(&txn)
+        .await?;
+    let undone: HashSet<i32> = if same.is_empty() {
+        HashSet::new()
+    } else {
+        scan::Entity::find()
+            .filter(scan::Column::UndoesId.is_in(same.iter().map(|s| s.id)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|u| u.undoes_id)
+            .collect()
+    };
+    let earlier = same
         .into_iter()
-        .find(|s| s.registry_number == registry && s.kind == kind_code(kind))
+        .find(|s| !undone.contains(&s.id))
         .map(|s| s.scanned_at);
     let row = scan::ActiveModel {
         session_id: Set(session.id),
@@ -269,6 +288,14 @@ pub async fn undo_scan(
         .one(&txn)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let already_undone = scan::Entity::find()
+        .filter(scan::Column::UndoesId.eq(scan_id))
+        .one(&txn)
+        .await?
+        .is_some();
+    if already_undone {
+        return Err(ApiError::NotFound);
+    }
     if Utc::now() - target.recorded_at > Duration::minutes(UNDO_MINUTES) {
         return Err(ApiError::Conflict(vec![FieldError::new(
             "scan",
@@ -291,9 +318,7 @@ pub async fn undo_scan(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    // The client_id is unique: undoing twice finds the first undo.
-    .map_err(|_| ApiError::NotFound)?;
+    .await?;
     txn.commit().await?;
     Ok(())
 }

@@ -367,6 +367,14 @@ async fn an_undone_scan_no_longer_counts_and_needs_a_reason() {
             .status(),
         StatusCode::NO_CONTENT
     );
+    // Undoing twice finds nothing more to undo.
+    let again = organizer
+        .post(&url)
+        .json(&json!({"reason": "二重操作"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
     let (_, rows) = json(
         organizer
             .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
