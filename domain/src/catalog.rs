@@ -36,12 +36,12 @@ macro_rules! code_enum {
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, UnknownCode> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::catalog::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, $crate::catalog::UnknownCode> {
                 match s {
                     $($code => Ok($name::$variant),)+
-                    _ => Err(UnknownCode {
+                    _ => Err($crate::catalog::UnknownCode {
                         what: $what,
                         given: s.to_owned(),
                         expected: [$($code),+].join(", "),
@@ -50,26 +50,28 @@ macro_rules! code_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     };
 }
+
+pub(crate) use code_enum;
 
 code_enum!(
     /// One of the two certifications.

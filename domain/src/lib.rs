@@ -22,6 +22,7 @@ pub use rules::RuleSet;
 pub use units::Units;
 pub mod account;
 pub mod api;
+pub mod application;
 pub mod prefecture;
 pub mod text;
 

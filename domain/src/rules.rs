@@ -29,6 +29,24 @@ pub struct RuleSet {
     /// Last day of sessions recorded in the paper handbook (手帳管理); later ones are registered
     /// by organizers.
     pub handbook_cutoff: NaiveDate,
+    /// Review and registration fee (審査・登録料) of a new or renewal application, in yen,
+    /// paid to the prefectural association.
+    #[serde(default = "default_fee_yen")]
+    pub fee_yen: u32,
+}
+
+fn default_fee_yen() -> u32 {
+    10_000
+}
+
+impl RuleSet {
+    /// The review rounds of `certification`.
+    pub fn rounds(&self, certification: crate::Certification) -> &ReviewRounds {
+        match certification {
+            crate::Certification::Occupational => &self.occupational_rounds,
+            crate::Certification::Sports => &self.sports_rounds,
+        }
+    }
 }
 
 /// `occupational.new`: basic training, or the UOEH equivalent route.
@@ -192,6 +210,7 @@ impl RuleSet {
                 prefectural_lead_days: 28,
             },
             handbook_cutoff: date(2025, 3, 31),
+            fee_yen: default_fee_yen(),
         }
     }
 }

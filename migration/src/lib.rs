@@ -7,6 +7,7 @@ mod m20261124_000001_accounts;
 mod m20261124_000002_ledger;
 mod m20261124_000003_ledger_entries;
 mod m20261124_000004_checkin;
+mod m20261124_000005_applications;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_ledger::Migration),
             Box::new(m20261124_000003_ledger_entries::Migration),
             Box::new(m20261124_000004_checkin::Migration),
+            Box::new(m20261124_000005_applications::Migration),
         ]
     }
 }

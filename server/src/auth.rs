@@ -141,3 +141,15 @@ role_extractor!(
     /// A logged-in admin.
     AdminUser: Role::Admin
 );
+role_extractor!(
+    /// Staff who review applications: a prefectural association or JMA.
+    ReviewerUser: Role::PrefecturalStaff, Role::JmaStaff
+);
+role_extractor!(
+    /// A logged-in JMA staff member.
+    JmaUser: Role::JmaStaff
+);
+role_extractor!(
+    /// Anyone who can see applications: physicians (their own) and reviewers.
+    ApplicationUser: Role::Physician, Role::PrefecturalStaff, Role::JmaStaff
+);

@@ -43,6 +43,15 @@ pub struct Settings {
     pub demo_data: bool,
     /// Login session lifetime in hours (`NINTEI_SESSION_HOURS`, default 12).
     pub session_hours: i64,
+    /// Folder of uploaded documents (`NINTEI_DOCUMENTS_DIR`, default `documents` in the data folder).
+    pub documents_dir: PathBuf,
+    /// Largest accepted upload in bytes (`NINTEI_UPLOAD_MAX_MB`, default 10 MB).
+    pub upload_max_bytes: u64,
+    /// SMTP server for notifications (`NINTEI_SMTP_URL`, e.g. `smtps://user:pass@smtp.example.jp`);
+    /// without one, mails stay in the outbox that admins read.
+    pub smtp_url: Option<Secret>,
+    /// Sender of notifications (`NINTEI_MAIL_FROM`).
+    pub mail_from: String,
 }
 
 /// A setting that could not be read.
@@ -90,8 +99,21 @@ impl Settings {
                 name: "NINTEI_SESSION_HOURS",
                 problem: "expected hours from 1 to 720".into(),
             })?;
+        let upload_mb = var("NINTEI_UPLOAD_MAX_MB")
+            .map(|h| h.parse::<u64>().ok().filter(|m| (1..=100).contains(m)))
+            .unwrap_or(Some(10))
+            .ok_or(SettingsError {
+                name: "NINTEI_UPLOAD_MAX_MB",
+                problem: "expected megabytes from 1 to 100".into(),
+            })?;
         Ok(Settings {
             listen,
+            documents_dir: var("NINTEI_DOCUMENTS_DIR")
+                .map_or_else(|| data_dir.join("documents"), PathBuf::from),
+            upload_max_bytes: upload_mb * 1024 * 1024,
+            smtp_url: var("NINTEI_SMTP_URL").map(Secret::new),
+            mail_from: var("NINTEI_MAIL_FROM")
+                .unwrap_or_else(|| "Nintei <no-reply@nintei.invalid>".into()),
             database_url,
             dist_dir: PathBuf::from(var("NINTEI_DIST_DIR").unwrap_or_else(|| "./dist".into())),
             secure_cookies: flag("NINTEI_SECURE_COOKIES", https)?,

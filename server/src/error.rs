@@ -4,6 +4,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, ErrorInfo};
+use domain::application::UploadProblem;
 use domain::{FieldError, Message};
 use sea_orm::{DbErr, SqlErr};
 
@@ -31,6 +32,12 @@ pub enum ApiError {
     /// 404: no such resource (or not yours to see).
     #[error("not found")]
     NotFound,
+    /// 409: the resource's state does not allow this (an application already forwarded, …).
+    #[error("invalid state")]
+    InvalidState(Message),
+    /// 413/415/422: an uploaded file was refused (too large, wrong type, empty, cut short).
+    #[error("upload refused: {0}")]
+    Upload(domain::application::UploadProblem),
     /// 429: too many failed logins; try again after the given seconds.
     #[error("throttled")]
     Throttled(u64),
@@ -105,6 +112,20 @@ impl ApiError {
                         secs.div_ceil(60)
                     ),
                 ),
+            ),
+            ApiError::InvalidState(message) => {
+                (StatusCode::CONFLICT, "invalid_state", message.clone())
+            }
+            ApiError::Upload(problem) => (
+                match problem {
+                    UploadProblem::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                    UploadProblem::NotAllowed => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    UploadProblem::Empty | UploadProblem::Truncated => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                },
+                problem.code(),
+                problem.message(),
             ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,

@@ -27,6 +27,10 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// Signs personal check-in QR codes.
     pub qr_key: Arc<domain::qr::SigningKey>,
+    /// Uploaded documents.
+    pub documents: crate::storage::Documents,
+    /// Delivers the outbox.
+    pub mailer: crate::mail::Mailer,
 }
 
 /// A built, bound, not yet running server.
@@ -94,7 +98,11 @@ impl Application {
         let qr_key = crate::db::secrets::qr_signing_key(&db)
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
+        let documents = crate::storage::Documents::local(&settings.documents_dir)?;
+        let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let state = AppState {
+            documents,
+            mailer,
             db: db.clone(),
             settings: Arc::new(settings),
             rules: Arc::new(RuleSet::current()),

@@ -2,6 +2,7 @@
 //! domain types.
 
 pub mod accounts;
+pub mod applications;
 pub mod checkin;
 pub mod ledger;
 pub mod mypage;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 use domain::api::{CertificateView, LedgerEntry, MyPage, Verification};
 use domain::{Certification, Facts, Period, Units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::db::{accounts, ledger, today_jst};
 use crate::entities::{certificate, certificate_period, credit, training_session};
@@ -51,7 +51,7 @@ pub fn to_entry(c: credit::Model, session_title: Option<String>) -> Result<Ledge
 
 /// The effective ledger of one physician, newest first.
 pub async fn ledger(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     physician_id: i32,
 ) -> Result<Vec<LedgerEntry>, ApiError> {
     let rows = credit::Entity::find()
@@ -83,7 +83,7 @@ pub async fn ledger(
 
 /// Certificates of one physician with their validity periods.
 pub async fn certificates(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     physician_id: i32,
 ) -> Result<Vec<CertificateView>, ApiError> {
     let certs = certificate::Entity::find()
@@ -124,7 +124,7 @@ pub async fn certificates(
 }
 
 /// My Page in one answer.
-pub async fn my_page(db: &DatabaseConnection, physician_id: i32) -> Result<MyPage, ApiError> {
+pub async fn my_page(db: &impl ConnectionTrait, physician_id: i32) -> Result<MyPage, ApiError> {
     let profile = accounts::physician_profile(db, physician_id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -1,10 +1,15 @@
 //! sea-orm entities. These types never leave `db/` and `entities/`.
 
+pub mod application;
+pub mod application_credit;
+pub mod audit_log;
 pub mod auth_session;
 pub mod certificate;
 pub mod certificate_period;
 pub mod credit;
+pub mod document;
 pub mod login_failure;
+pub mod outbox;
 pub mod physician;
 pub mod scan;
 pub mod server_secret;

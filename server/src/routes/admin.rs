@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use domain::api::{CreateUser, UserSummary};
+use domain::application::OutboxMail;
 
 use crate::auth::AdminUser;
 use crate::db::accounts;
@@ -14,7 +15,9 @@ use crate::startup::AppState;
 
 /// Routes under `/api/admin`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/users", get(list).post(create))
+    Router::new()
+        .route("/admin/users", get(list).post(create))
+        .route("/admin/outbox", get(outbox))
 }
 
 async fn list(
@@ -33,4 +36,11 @@ async fn create(
         StatusCode::CREATED,
         Json(accounts::create_user(&state.db, &req).await?),
     ))
+}
+
+async fn outbox(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+) -> ApiResult<Json<Vec<OutboxMail>>> {
+    Ok(Json(crate::mail::outbox_mails(&state.db).await?))
 }

@@ -1,6 +1,7 @@
 //! The HTTP API. Each module exposes `router()`; this is the one place that merges them.
 
 mod admin;
+mod applications;
 mod auth;
 mod health;
 mod mypage;
@@ -21,5 +22,6 @@ pub fn api() -> Router<AppState> {
         .merge(sessions::router())
         .merge(organizer::router())
         .merge(admin::router())
+        .merge(applications::router())
         .fallback(|| async { ApiError::NotFound })
 }

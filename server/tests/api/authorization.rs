@@ -44,6 +44,8 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
     // The organizer reaches the handler, which answers 422 for this empty form.
     let organizer_validates = |w: Who| w == As(Role::Organizer);
     let logged_in = |w: Who| w != Anonymous;
+    let reviewers = |w: Who| w == As(Role::PrefecturalStaff) || w == As(Role::JmaStaff);
+    let jma_only = |w: Who| w == As(Role::JmaStaff);
     type Rule = fn(Who) -> bool;
     let endpoints: Vec<(Method, &str, Option<serde_json::Value>, Rule)> = vec![
         (Method::GET, "/api/health", None, anyone),
@@ -81,6 +83,28 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
             organizer_validates,
         ),
         (Method::GET, "/api/admin/users", None, admin_only),
+        (Method::GET, "/api/admin/outbox", None, admin_only),
+        (Method::GET, "/api/applications", None, physician_only),
+        (
+            Method::POST,
+            "/api/applications",
+            Some(json!({})),
+            physician_only,
+        ),
+        (Method::GET, "/api/documents", None, physician_only),
+        (
+            Method::POST,
+            "/api/documents?kind=other&name=x.pdf",
+            None,
+            physician_only,
+        ),
+        (Method::GET, "/api/review/applications", None, reviewers),
+        (
+            Method::POST,
+            "/api/review/bulk-approve",
+            Some(json!({"round": "2027-01-01"})),
+            jma_only,
+        ),
         (
             Method::POST,
             "/api/admin/users",

@@ -73,6 +73,10 @@ impl TestApp {
             secure_cookies: false,
             demo_data,
             session_hours: 12,
+            documents_dir: data_dir.join("documents"),
+            upload_max_bytes: 10 * 1024 * 1024,
+            smtp_url: None,
+            mail_from: "Nintei <no-reply@nintei.invalid>".into(),
         };
         let app = Application::build(settings).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());

@@ -2,6 +2,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod accounts;
+mod applications;
 mod authorization;
 mod checkin;
 mod cli;
