@@ -6,6 +6,10 @@ use domain::api::{
     LedgerEntry, LoginRequest, Me, MyPage, PhysicianProfile, PostRequest, PostResult,
     PublicSession, QrCode, ScanRequest, ScanResult, UserSummary,
 };
+use domain::application::{
+    ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveRequest, BulkApproveResult,
+    DocumentKind, DocumentView, OutboxMail, ReviewAction,
+};
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -244,4 +248,128 @@ pub async fn attendance(session: i32) -> Result<Vec<AttendanceRow>, ApiFailure> 
 /// `POST /api/organizer/sessions/{id}/post`
 pub async fn post_session(session: i32, req: &PostRequest) -> Result<PostResult, ApiFailure> {
     post(&format!("/api/organizer/sessions/{session}/post"), req).await
+}
+
+/// `GET /api/applications`: the physician's applications.
+pub async fn my_applications() -> Result<Vec<ApplicationSummary>, ApiFailure> {
+    get("/api/applications").await
+}
+
+/// `POST /api/applications`
+pub async fn submit_application(form: &ApplicationForm) -> Result<ApplicationDetail, ApiFailure> {
+    post("/api/applications", form).await
+}
+
+/// `PUT /api/applications/{id}`: resubmit after a correction request.
+pub async fn resubmit_application(
+    id: i32,
+    form: &ApplicationForm,
+) -> Result<ApplicationDetail, ApiFailure> {
+    send(
+        Request::put(&format!("/api/applications/{id}"))
+            .json(form)
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `POST /api/applications/{id}/withdraw`
+pub async fn withdraw_application(id: i32) -> Result<ApplicationDetail, ApiFailure> {
+    post(
+        &format!("/api/applications/{id}/withdraw"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `GET /api/applications/{id}`
+pub async fn application(id: i32) -> Result<ApplicationDetail, ApiFailure> {
+    get(&format!("/api/applications/{id}")).await
+}
+
+/// The download address of a document.
+pub fn document_url(id: i32) -> String {
+    format!("/api/documents/{id}")
+}
+
+/// `GET /api/review/applications` with the queue's filters.
+pub async fn review_queue(query: &str) -> Result<Vec<ApplicationSummary>, ApiFailure> {
+    get(&format!("/api/review/applications?{query}")).await
+}
+
+/// `POST /api/review/applications/{id}/actions`
+pub async fn review_action(
+    id: i32,
+    action: &ReviewAction,
+) -> Result<ApplicationDetail, ApiFailure> {
+    post(&format!("/api/review/applications/{id}/actions"), action).await
+}
+
+/// `POST /api/review/bulk-approve`
+pub async fn bulk_approve(round: chrono::NaiveDate) -> Result<BulkApproveResult, ApiFailure> {
+    post("/api/review/bulk-approve", &BulkApproveRequest { round }).await
+}
+
+/// `GET /api/admin/outbox`
+pub async fn outbox() -> Result<Vec<OutboxMail>, ApiFailure> {
+    get("/api/admin/outbox").await
+}
+
+/// `POST /api/documents?kind=&name=`: uploads `bytes` with progress (0–100) reported to
+/// `progress`. XMLHttpRequest, because fetch reports no upload progress.
+pub async fn upload_document(
+    kind: DocumentKind,
+    name: &str,
+    bytes: &[u8],
+    progress: impl Fn(u32) + 'static,
+) -> Result<DocumentView, ApiFailure> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let fail = |_| ApiFailure {
+        status: 0,
+        info: None,
+    };
+    let xhr = web_sys::XmlHttpRequest::new().map_err(fail)?;
+    let query = format!(
+        "/api/documents?kind={kind}&name={}",
+        String::from(js_sys::encode_uri_component(name))
+    );
+    xhr.open("POST", &query).map_err(fail)?;
+    let on_progress =
+        Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                progress((e.loaded() / e.total() * 100.0).round() as u32);
+            }
+        });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _reject| {
+        let resolve2 = resolve.clone();
+        let on_load = Closure::once_into_js(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        let on_error = Closure::once_into_js(move || {
+            let _ = resolve2.call0(&wasm_bindgen::JsValue::NULL);
+        });
+        xhr.set_onloadend(Some(on_load.unchecked_ref()));
+        xhr.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    let array = js_sys::Uint8Array::from(bytes);
+    xhr.send_with_opt_buffer_source(Some(&array))
+        .map_err(fail)?;
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(on_progress);
+    let status = xhr.status().unwrap_or(0);
+    let text = xhr.response_text().ok().flatten().unwrap_or_default();
+    if (200..300).contains(&status) {
+        serde_json::from_str(&text).map_err(|_| ApiFailure { status, info: None })
+    } else {
+        Err(ApiFailure {
+            status,
+            info: serde_json::from_str::<ErrorBody>(&text)
+                .ok()
+                .map(|b| b.error),
+        })
+    }
 }

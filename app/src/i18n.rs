@@ -569,6 +569,438 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "specialised training",
     ),
     ("req.refresher.total", "再研修会", "refresher training"),
+    ("nav.applications", "申請", "Applications"),
+    ("nav.review", "審査", "Review"),
+    ("application.back", "申請一覧へ戻る", "Back to applications"),
+    ("application.list.title", "申請", "Applications"),
+    (
+        "application.list.mine",
+        "これまでの申請",
+        "Your applications",
+    ),
+    (
+        "application.start",
+        "新しく申請する",
+        "Start an application",
+    ),
+    (
+        "application.none",
+        "申請はまだありません",
+        "No applications yet",
+    ),
+    ("application.number", "受付番号", "No."),
+    ("application.submitted_on", "申請日", "Submitted"),
+    (
+        "application.round",
+        "審査回（日医受付締切）",
+        "Review round (JMA deadline)",
+    ),
+    (
+        "application.prefectural_deadline",
+        "都道府県医師会の締切",
+        "Prefectural deadline",
+    ),
+    ("application.timeline", "経過", "Timeline"),
+    ("application.documents", "提出書類", "Documents"),
+    (
+        "application.documents.none",
+        "書類はありません",
+        "No documents",
+    ),
+    (
+        "application.documents.hint",
+        "PDF・JPEG・PNG（1ファイル10MBまで）。書類をスマートフォンで撮影した写真で構いません。",
+        "PDF, JPEG or PNG, up to 10 MB each. A phone photo of the document is fine.",
+    ),
+    ("application.documents.required", "必須", "Required"),
+    ("application.documents.optional", "任意", "Optional"),
+    ("application.documents.remove", "外す", "Remove"),
+    (
+        "application.documents.uploading",
+        "アップロード中… {p}%",
+        "Uploading… {p}%",
+    ),
+    (
+        "application.decision",
+        "申請時の判定",
+        "Decision at submission",
+    ),
+    (
+        "application.decision.live",
+        "この申請の判定（入力に合わせて更新）",
+        "Decision for this application (updates as you type)",
+    ),
+    (
+        "application.correction",
+        "都道府県医師会からの訂正依頼",
+        "Correction requested by the prefectural association",
+    ),
+    (
+        "application.correct_and_resubmit",
+        "訂正して再提出する",
+        "Correct and resubmit",
+    ),
+    (
+        "application.withdraw",
+        "申請を取り下げる",
+        "Withdraw the application",
+    ),
+    (
+        "application.confirm_withdraw",
+        "この申請を取り下げますか？取り下げた申請は元に戻せません。",
+        "Withdraw this application? This cannot be undone.",
+    ),
+    (
+        "application.granted",
+        "認定番号 {number}、有効期間 {from} – {until} で承認されました。マイページに反映済みです。",
+        "Approved: certificate {number}, valid {from} – {until}. My Page shows it now.",
+    ),
+    (
+        "application.fee.title",
+        "審査・登録料",
+        "Review and registration fee",
+    ),
+    (
+        "application.fee.text",
+        "審査・登録料 {yen}円を都道府県医師会へお支払いください（窓口・銀行振込・現金書留）。",
+        "Pay the fee of {yen} yen to your prefectural association (at the counter, by bank transfer or registered cash mail).",
+    ),
+    (
+        "application.fee.pending",
+        "受領の記録待ち",
+        "Not yet recorded",
+    ),
+    (
+        "application.fee.recorded",
+        "{date} 受領（{channel}）",
+        "Received {date} ({channel})",
+    ),
+    (
+        "application.handbook.title",
+        "研修手帳の原本",
+        "Original training handbook",
+    ),
+    (
+        "application.handbook.text",
+        "手帳管理の単位を使う申請です。研修手帳の原本を都道府県医師会へお持ちいただくか、書留郵便でお送りください。原本で確認できた単位だけが承認に使われます。",
+        "This application uses handbook units. Bring the original handbook to your prefectural association or send it by registered mail. Only units confirmed in the original count for approval.",
+    ),
+    (
+        "application.handbook.pending",
+        "原本の到着待ち",
+        "Waiting for the original",
+    ),
+    (
+        "application.handbook.arrived",
+        "{date} 原本到着",
+        "Original arrived {date}",
+    ),
+    (
+        "application.form.unknown",
+        "申請の種類が分かりません。申請一覧から選び直してください",
+        "Unknown application type. Choose it again from your applications",
+    ),
+    (
+        "application.form.route",
+        "申請の根拠",
+        "Basis of the application",
+    ),
+    (
+        "application.form.route.training",
+        "基礎研修50単位",
+        "50 units of basic training",
+    ),
+    (
+        "application.form.route.uoeh",
+        "産業医科大学 基本講座・集中講座の修了",
+        "UOEH basic or intensive course completed",
+    ),
+    (
+        "application.form.uoeh_date",
+        "修了認定日",
+        "Completion date",
+    ),
+    (
+        "application.form.exemption",
+        "他団体の認定による免除",
+        "Exemption by another certification",
+    ),
+    (
+        "application.form.exemption.none",
+        "なし（講習会を受講）",
+        "None (course attended)",
+    ),
+    (
+        "application.form.exemption.joa",
+        "日本整形外科学会認定スポーツ医",
+        "JOA certified sports physician",
+    ),
+    (
+        "application.form.exemption.jspo",
+        "日本スポーツ協会公認スポーツドクター",
+        "JSPO certified sports doctor",
+    ),
+    (
+        "application.form.grace_reason",
+        "期限後の申請の特別な理由（猶予期間）",
+        "Special reason for applying after expiry (grace period)",
+    ),
+    (
+        "application.form.grace_hint",
+        "病気療養・海外勤務など。期限から6か月以内に限ります。",
+        "Illness, work abroad, etc. Only within 6 months after expiry.",
+    ),
+    (
+        "application.form.activities",
+        "実践活動",
+        "Practical activities",
+    ),
+    (
+        "application.form.activities_hint",
+        "有効期間内の健康スポーツ医としての活動を記入してください（学校医、運動指導、大会救護など）。",
+        "Record your activities as a health sports physician within the period (school physician, exercise guidance, event medical support…).",
+    ),
+    ("application.form.activity_date", "活動日", "Date"),
+    ("application.form.activity_text", "活動内容", "Activity"),
+    (
+        "application.form.add_activity",
+        "活動を追加",
+        "Add an activity",
+    ),
+    (
+        "application.form.current_workplace",
+        "現在の勤務先：",
+        "Current workplace:",
+    ),
+    (
+        "application.form.workplace",
+        "新しい勤務先",
+        "New workplace",
+    ),
+    (
+        "application.form.other_changes",
+        "その他の変更事項（氏名など）",
+        "Other changes (name, etc.)",
+    ),
+    (
+        "application.form.not_ready",
+        "要件を満たし、必須の書類をそろえると申請できます。",
+        "You can submit once the requirements are met and the required documents are attached.",
+    ),
+    (
+        "application.form.submit",
+        "申請する",
+        "Submit the application",
+    ),
+    (
+        "application.form.resubmit",
+        "訂正して再提出する",
+        "Resubmit",
+    ),
+    ("outbox.title", "送信メール（アウトボックス）", "Outbox"),
+    (
+        "outbox.lead",
+        "通知メールはすべてここに残ります。SMTPサーバーが未設定のときは送信されず、ここで確認できます。",
+        "Every notification mail is kept here. Without an SMTP server they are not sent and can be read here.",
+    ),
+    ("outbox.none", "メールはありません", "No mails"),
+    ("outbox.sent", "送信済み", "Sent"),
+    ("outbox.kept", "未送信（保管）", "Kept, not sent"),
+    ("profile.registry", "医籍登録番号", "Registry number"),
+    ("profile.birth_date", "生年月日", "Date of birth"),
+    ("profile.membership", "会員区分", "Membership"),
+    ("profile.workplace", "勤務先", "Workplace"),
+    (
+        "review.title.prefecture",
+        "申請の審査（都道府県医師会）",
+        "Applications to review (prefecture)",
+    ),
+    (
+        "review.title.jma",
+        "審査回ごとの申請（日本医師会）",
+        "Applications by review round (JMA)",
+    ),
+    ("review.back", "審査一覧へ戻る", "Back to the queue"),
+    ("review.filter.status", "状態", "Status"),
+    ("review.filter.kind", "手続き", "Procedure"),
+    ("review.filter.round", "審査回", "Review round"),
+    ("review.filter.all", "すべて", "All"),
+    (
+        "review.system_only",
+        "全単位が主催者登録",
+        "All units organizer-registered",
+    ),
+    (
+        "review.bulk",
+        "この審査回の主催者登録のみの申請を一括承認",
+        "Approve in bulk: this round, organizer-registered units only",
+    ),
+    (
+        "review.bulk.hint",
+        "手帳単位・産業医科大学ルート・免除の申請は一件ずつ審査します。",
+        "Applications with handbook units, the UOEH route or an exemption are reviewed one by one.",
+    ),
+    (
+        "review.bulk.confirm",
+        "この審査回で、全単位が主催者登録の申請を一括承認しますか？",
+        "Approve every application of this round whose units are all organizer-registered?",
+    ),
+    (
+        "review.bulk.result",
+        "{approved}件を承認、{skipped}件は個別審査に残しました",
+        "Approved {approved}; {skipped} left for one-by-one review",
+    ),
+    (
+        "review.checklist",
+        "進達・承認の条件",
+        "What forwarding and approval need",
+    ),
+    (
+        "review.complete",
+        "すべての条件がそろっています",
+        "Everything is in place",
+    ),
+    ("review.credits", "申請に使う単位", "Credits relied on"),
+    (
+        "review.no_credits",
+        "単位を使わない申請です",
+        "This application uses no credits",
+    ),
+    ("review.verify", "原本で確認", "Verified in the original"),
+    (
+        "review.reject_credit",
+        "確認できない",
+        "Not in the original",
+    ),
+    (
+        "review.reject_credit_reason",
+        "確認できない理由を入力してください",
+        "Why can this credit not be confirmed?",
+    ),
+    ("review.actions", "操作", "Actions"),
+    ("review.fee", "審査・登録料の受領", "Fee received"),
+    ("review.fee_date", "受領日", "Day received"),
+    ("review.fee_channel", "受領方法", "How"),
+    ("review.record_fee", "受領を記録", "Record the fee"),
+    ("review.handbook_date", "到着日", "Day it arrived"),
+    (
+        "review.record_handbook",
+        "原本の到着を記録",
+        "Record the handbook's arrival",
+    ),
+    (
+        "review.request_correction",
+        "訂正を依頼",
+        "Request a correction",
+    ),
+    (
+        "review.correction_message",
+        "訂正してほしい内容",
+        "What to correct",
+    ),
+    ("review.forward", "日本医師会へ進達", "Forward to JMA"),
+    ("review.approve", "承認する", "Approve"),
+    ("review.reject", "却下する", "Reject"),
+    ("review.reject_reason", "却下の理由", "Reason for rejection"),
+    ("application.kind.new", "新規申請", "new application"),
+    ("application.kind.renewal", "更新申請", "renewal"),
+    (
+        "application.kind.workplace_change",
+        "勤務先・登録事項の変更",
+        "change of workplace or details",
+    ),
+    ("application.status.submitted", "申請中", "Submitted"),
+    (
+        "application.status.correction_requested",
+        "訂正依頼",
+        "Correction requested",
+    ),
+    ("application.status.forwarded", "日医審査中", "With JMA"),
+    ("application.status.approved", "承認", "Approved"),
+    ("application.status.rejected", "却下", "Rejected"),
+    ("application.status.withdrawn", "取下げ", "Withdrawn"),
+    (
+        "application.next.submitted",
+        "都道府県医師会が書類・審査料・研修手帳（使用時）を確認しています。",
+        "Your prefectural association is checking the documents, the fee and, where used, the handbook.",
+    ),
+    (
+        "application.next.correction_requested",
+        "訂正依頼があります。内容を直して再提出してください。",
+        "A correction was requested. Correct the application and resubmit it.",
+    ),
+    (
+        "application.next.forwarded",
+        "日本医師会の審査回で審査されます。",
+        "JMA will review it in its review round.",
+    ),
+    ("application.next.approved", "承認されました。", "Approved."),
+    (
+        "application.next.rejected",
+        "承認されませんでした。理由は経過をご覧ください。",
+        "Not approved. See the timeline for the reason.",
+    ),
+    (
+        "application.next.withdrawn",
+        "取り下げた申請です。",
+        "You withdrew this application.",
+    ),
+    ("application.step.submit", "申請", "Submitted"),
+    ("application.step.resubmit", "再提出", "Resubmitted"),
+    ("application.step.withdraw", "取下げ", "Withdrawn"),
+    (
+        "application.step.request_correction",
+        "訂正依頼",
+        "Correction requested",
+    ),
+    (
+        "application.step.record_fee",
+        "審査・登録料 受領",
+        "Fee recorded",
+    ),
+    (
+        "application.step.record_handbook",
+        "研修手帳 原本到着",
+        "Handbook arrived",
+    ),
+    (
+        "application.step.verify_credit",
+        "手帳単位の確認",
+        "Handbook credit checked",
+    ),
+    (
+        "application.step.forward",
+        "日本医師会へ進達",
+        "Forwarded to JMA",
+    ),
+    ("application.step.approve", "承認", "Approved"),
+    ("application.step.reject", "却下", "Rejected"),
+    (
+        "document.uoeh_certificate",
+        "産業医科大学 修了認定証",
+        "UOEH completion certificate",
+    ),
+    (
+        "document.exemption_certificate",
+        "JOA/JSPO 認定証の写し",
+        "Copy of the JOA/JSPO certificate",
+    ),
+    (
+        "document.medical_licence",
+        "医師免許証の写し（非会員）",
+        "Copy of the medical licence (non-members)",
+    ),
+    (
+        "document.activity_evidence",
+        "実践活動の証明書類",
+        "Evidence of practical activity",
+    ),
+    ("document.other", "その他の書類", "Other document"),
+    ("fee.counter", "窓口", "Counter"),
+    ("fee.bank_transfer", "銀行振込", "Bank transfer"),
+    ("fee.registered_mail", "現金書留", "Registered cash mail"),
+    ("mypage.apply", "申請する", "Apply"),
+    ("admin.outbox", "送信メール", "Outbox"),
 ];
 
 /// The language context.
@@ -679,6 +1111,71 @@ mod tests {
             assert!(seen.insert(*k), "duplicate key {k}");
             assert!(!ja.is_empty() && !en.is_empty(), "{k} lacks a language");
         }
+    }
+
+    fn has(key: &str) -> bool {
+        CATALOG.iter().any(|(k, _, _)| *k == key)
+    }
+
+    /// Every literal key the pages use (`i18n.t("…")`, `i18n.f("…")`, `label="…"`) is in the
+    /// catalogue: a missing key would show itself to the user.
+    #[test]
+    fn every_key_the_pages_use_is_in_the_catalogue() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut missing = Vec::new();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("read");
+            for pattern in ["i18n.t(\"", "i18n.f(\"", "label=\""] {
+                for (i, _) in text.match_indices(pattern) {
+                    let rest = &text[i + pattern.len()..];
+                    let key = &rest[..rest.find('"').unwrap_or(0)];
+                    if key.contains('.') && !key.contains(' ') && !has(key) {
+                        missing.push(format!("{}: {key}", f.display()));
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys missing:\n{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn every_application_code_has_a_name() {
+        use domain::application::{ApplicationKind, DocumentKind, FeeChannel, Status, Step};
+        let keys = Status::ALL
+            .iter()
+            .map(|s| format!("application.status.{s}"))
+            .chain(Status::ALL.iter().map(|s| format!("application.next.{s}")))
+            .chain(
+                ApplicationKind::ALL
+                    .iter()
+                    .map(|k| format!("application.kind.{k}")),
+            )
+            .chain(Step::ALL.iter().map(|s| format!("application.step.{s}")))
+            .chain(DocumentKind::ALL.iter().map(|d| format!("document.{d}")))
+            .chain(FeeChannel::ALL.iter().map(|c| format!("fee.{c}")))
+            .chain(
+                domain::Source::ALL
+                    .iter()
+                    .map(|c| format!("mypage.source.{c}")),
+            );
+        let missing: Vec<String> = keys.filter(|k| !has(k)).collect();
+        assert!(missing.is_empty(), "{missing:?}");
     }
 
     #[test]

@@ -44,6 +44,12 @@ fn App() -> impl IntoView {
                     <Route path=path!("/organizer") view=pages::organizer::OrganizerHome />
                     <Route path=path!("/organizer/sessions/:id/checkin") view=pages::organizer::CheckIn />
                     <Route path=path!("/organizer/sessions/:id/review") view=pages::organizer::Review />
+                    <Route path=path!("/applications") view=pages::applications::Applications />
+                    <Route path=path!("/applications/new") view=pages::application_form::ApplicationFormPage />
+                    <Route path=path!("/applications/:id") view=pages::applications::ApplicationPage />
+                    <Route path=path!("/review") view=pages::review::ReviewQueue />
+                    <Route path=path!("/review/:id") view=pages::review::ReviewDetail />
+                    <Route path=path!("/admin/outbox") view=pages::admin::Outbox />
                 </Routes>
             </main>
         </Router>

@@ -29,6 +29,35 @@ pub enum Page {
     Profile,
     /// `/organizer`
     Organizer,
+    /// `/applications`: the physician's applications.
+    Applications,
+    /// `/review`: the reviewers' queue.
+    Review,
+    /// `/admin/outbox`
+    Outbox,
+}
+
+/// `/applications/new?kind=&certification=`: the form for a new application.
+pub fn new_application_path(
+    kind: domain::application::ApplicationKind,
+    certification: domain::Certification,
+) -> String {
+    format!("/applications/new?kind={kind}&certification={certification}")
+}
+
+/// `/applications/new?edit={id}`: the form again, to correct and resubmit.
+pub fn edit_application_path(id: i32) -> String {
+    format!("/applications/new?edit={id}")
+}
+
+/// `/applications/{id}`
+pub fn application_path(id: i32) -> String {
+    format!("/applications/{id}")
+}
+
+/// `/review/{id}`
+pub fn review_application_path(id: i32) -> String {
+    format!("/review/{id}")
 }
 
 /// `/organizer/sessions/{id}/checkin`
@@ -56,6 +85,9 @@ impl Page {
             Page::Qr => "/mypage/qr",
             Page::Profile => "/mypage/profile",
             Page::Organizer => "/organizer",
+            Page::Applications => "/applications",
+            Page::Review => "/review",
+            Page::Outbox => "/admin/outbox",
         }
     }
 }

@@ -44,6 +44,10 @@ pub fn Shell() -> impl IntoView {
                     Some(me) => view! {
                         {(me.role == Role::Physician).then(|| view! {
                             <A href=Page::MyPage.path()>{move || i18n.t("nav.mypage")}</A>
+                            <A href=Page::Applications.path()>{move || i18n.t("nav.applications")}</A>
+                        })}
+                        {matches!(me.role, Role::PrefecturalStaff | Role::JmaStaff).then(|| view! {
+                            <A href=Page::Review.path()>{move || i18n.t("nav.review")}</A>
                         })}
                         {(me.role == Role::Organizer).then(|| view! {
                             <A href=Page::Organizer.path()>{move || i18n.t("nav.organizer")}</A>

@@ -56,6 +56,7 @@ pub fn Admin() -> impl IntoView {
         create.dispatch(req);
     };
     view! {
+        <p><leptos_router::components::A href=crate::routes::Page::Outbox.path() attr:data-testid="link-outbox">{move || i18n.t("admin.outbox")}</leptos_router::components::A></p>
         <section class="card">
             <h1>{move || i18n.t("admin.create")}</h1>
             <ErrorBanner message=banner />
@@ -104,5 +105,34 @@ pub fn Admin() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// `/admin/outbox`: every notification mail (kept here when no SMTP server is configured).
+#[component]
+pub fn Outbox() -> impl IntoView {
+    let i18n = use_i18n();
+    let mails = LocalResource::new(api::outbox);
+    view! {
+        <p><leptos_router::components::A href=crate::routes::Page::Admin.path()>{move || i18n.t("nav.admin")}</leptos_router::components::A></p>
+        <h1>{move || i18n.t("outbox.title")}</h1>
+        <p class="lead">{move || i18n.t("outbox.lead")}</p>
+        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
+            {move || mails.get().map(|r| match r {
+                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t("outbox.none")}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ul class="list" data-testid="outbox">
+                        {list.into_iter().map(|m| view! {
+                            <li class="card">
+                                <div class="line"><strong>{m.subject.clone()}</strong><span class=if m.sent_at.is_some() { "badge ok" } else { "badge" }>{if m.sent_at.is_some() { i18n.t("outbox.sent") } else { i18n.t("outbox.kept") }}</span></div>
+                                <div class="muted">{m.to.clone()}" · "{m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</div>
+                                <pre class="mail">{m.body.clone()}</pre>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
+        </Suspense>
     }
 }

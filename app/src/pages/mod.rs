@@ -1,6 +1,8 @@
 //! One file per page.
 
 pub mod admin;
+pub mod application_form;
+pub mod applications;
 pub mod handbook;
 pub mod history;
 pub mod home;
@@ -11,3 +13,4 @@ pub mod organizer;
 pub mod profile;
 pub mod qr;
 pub mod register;
+pub mod review;

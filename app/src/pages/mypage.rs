@@ -11,7 +11,8 @@ use leptos_router::components::{A, Redirect};
 use crate::api;
 use crate::components::decision::{DecisionCard, day};
 use crate::i18n::{I18n, use_i18n};
-use crate::routes::Page;
+use crate::routes::{Page, new_application_path};
+use domain::application::ApplicationKind;
 
 /// A planned item of the what-if.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +88,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                     } else {
                         i18n.f("mypage.days_over", &[("n", (-days).to_string())])
                     }}</p>
+                    <A href=new_application_path(ApplicationKind::Renewal, cert.certification) attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t("mypage.apply")}</A>
                 </article>
             }
             .into_any()
@@ -132,6 +134,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                 <A href=Page::Handbook.path() attr:class="button secondary" attr:data-testid="link-handbook">{move || i18n.t("mypage.links.handbook")}</A>
                 <A href=Page::History.path() attr:class="button secondary">{move || i18n.t("mypage.links.history")}</A>
                 <A href=Page::Profile.path() attr:class="button secondary">{move || i18n.t("mypage.links.profile")}</A>
+                <A href=Page::Applications.path() attr:class="button secondary" attr:data-testid="link-applications">{move || i18n.t("nav.applications")}</A>
             </nav>
         </section>
         <h2>{move || i18n.t("mypage.certificates")}</h2>

@@ -1,0 +1,190 @@
+//! Pieces shared by the physician's and the reviewers' application pages.
+
+use domain::application::{
+    ApplicationDetail, ApplicationSummary, Blocker, DocumentView, TimelineEvent,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::decision::day;
+use crate::i18n::use_i18n;
+
+/// The status as a coloured badge.
+#[component]
+pub fn StatusBadge(status: domain::application::Status) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("badge app-{status}") data-testid="application-status">
+            {move || i18n.t(&format!("application.status.{status}"))}
+        </span>
+    }
+}
+
+/// "認定産業医 更新申請"
+pub fn title_of(s: &ApplicationSummary) -> impl Fn() -> String + Copy + 'static + use<> {
+    let i18n = use_i18n();
+    let (c, k) = (s.certification, s.kind);
+    move || {
+        format!(
+            "{} {}",
+            i18n.t(&format!("certification.{c}")),
+            i18n.t(&format!("application.kind.{k}"))
+        )
+    }
+}
+
+/// A list of applications, each linking to `href(id)`.
+#[component]
+pub fn ApplicationList(
+    items: Vec<ApplicationSummary>,
+    href: fn(i32) -> String,
+    /// Show the applicant (reviewers' lists).
+    #[prop(default = false)]
+    applicant: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if items.is_empty() {
+        return view! { <p class="muted" data-testid="applications-empty">{move || i18n.t("application.none")}</p> }.into_any();
+    }
+    view! {
+        <ul class="list applications" data-testid="application-list">
+            {items.into_iter().map(|s| {
+                let title = title_of(&s);
+                view! {
+                    <li>
+                        <A href=href(s.id) attr:class="row-link">
+                            <div class="line"><strong>{title}</strong><StatusBadge status=s.status /></div>
+                            {applicant.then(|| view! { <div>{s.name.clone()}" · "{s.registry_number.clone()}</div> })}
+                            <div class="muted">
+                                {move || i18n.t("application.submitted_on")}" "{day(s.submitted_on)}
+                                {s.round.map(|r| view! { " · "{move || i18n.t("application.round")}" "{day(r)} })}
+                                {(applicant && s.all_system_units).then(|| view! { " · "<span class="badge ok">{move || i18n.t("review.system_only")}</span> })}
+                            </div>
+                        </A>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// Every step with its date.
+#[component]
+pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="timeline" data-testid="timeline">
+            {events.into_iter().map(|e| {
+                let at = e.at.with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
+                let step = e.step;
+                view! {
+                    <li>
+                        <div class="line"><strong>{move || i18n.t(&format!("application.step.{step}"))}</strong><span class="muted">{at.format("%Y-%m-%d %H:%M").to_string()}</span></div>
+                        <div class="muted">{e.by.clone()}</div>
+                        {e.note.clone().map(|n| view! { <div class="note">{n}</div> })}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Attached documents, each a download link.
+#[component]
+pub fn Documents(documents: Vec<DocumentView>) -> impl IntoView {
+    let i18n = use_i18n();
+    if documents.is_empty() {
+        return view! { <p class="muted">{move || i18n.t("application.documents.none")}</p> }
+            .into_any();
+    }
+    view! {
+        <ul class="list" data-testid="documents">
+            {documents.into_iter().map(|d| {
+                let kind = d.kind;
+                view! {
+                    <li>
+                        <div class="line">
+                            <a href=api::document_url(d.id) download=d.file_name.clone()>{d.file_name.clone()}</a>
+                            <span class="muted">{format!("{} · {}", d.file_type.code().to_uppercase(), size_text(d.size))}</span>
+                        </div>
+                        <div class="muted">{move || i18n.t(&format!("document.{kind}"))}</div>
+                        <div class="muted hash">"SHA-256 "{d.sha256.clone()}</div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// "1.2 MB", "340 KB"
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+/// What is still missing before the application can move on.
+#[component]
+pub fn Blockers(blockers: Vec<Blocker>) -> impl IntoView {
+    let i18n = use_i18n();
+    if blockers.is_empty() {
+        return view! { <p class="banner ok" data-testid="checklist-complete">{move || i18n.t("review.complete")}</p> }.into_any();
+    }
+    view! {
+        <ul class="blockers" data-testid="blockers">
+            {blockers.into_iter().map(|b| view! { <li>{move || i18n.msg(&b.message)}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The fee and handbook explanations and what has been recorded.
+#[component]
+pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let fee = detail.fee_yen.map(|yen| {
+        let recorded = detail.fee;
+        view! {
+            <div class="info-block" data-testid="fee">
+                <h3>{move || i18n.t("application.fee.title")}</h3>
+                <p>{move || i18n.f("application.fee.text", &[("yen", format_yen(yen))])}</p>
+                {match recorded {
+                    Some(f) => view! { <p class="badge ok">{move || i18n.f("application.fee.recorded", &[("date", day(f.paid_on)), ("channel", i18n.t(&format!("fee.{}", f.channel)).to_owned())])}</p> }.into_any(),
+                    None => view! { <p class="badge status-expiring">{move || i18n.t("application.fee.pending")}</p> }.into_any(),
+                }}
+            </div>
+        }
+    });
+    let handbook = detail.checklist.handbook_needed.then(|| {
+        let arrived = detail.handbook_arrived_on;
+        view! {
+            <div class="info-block" data-testid="handbook-note">
+                <h3>{move || i18n.t("application.handbook.title")}</h3>
+                <p>{move || i18n.t("application.handbook.text")}</p>
+                {match arrived {
+                    Some(d) => view! { <p class="badge ok">{move || i18n.f("application.handbook.arrived", &[("date", day(d))])}</p> }.into_any(),
+                    None => view! { <p class="badge status-expiring">{move || i18n.t("application.handbook.pending")}</p> }.into_any(),
+                }}
+            </div>
+        }
+    });
+    view! { {fee}{handbook} }
+}
+
+/// 10000 → "10,000"
+pub fn format_yen(yen: u32) -> String {
+    let digits = yen.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

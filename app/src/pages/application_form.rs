@@ -1,0 +1,425 @@
+//! The application form: new, renewal or change of registered details, prefilled from My Page,
+//! with the engine's live decision beside it and document uploads with progress. Used again to
+//! correct and resubmit after the prefecture asks for a correction.
+
+use chrono::NaiveDate;
+use domain::api::MyPage;
+use domain::application::{
+    ApplicationDetail, ApplicationForm, ApplicationKind, DocumentKind, DocumentView,
+    required_documents, sniff,
+};
+use domain::{Activity, Certification, Facts, FieldError, RuleSet, SportsExemption, evaluate};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::application::{FeeAndHandbook, format_yen, size_text};
+use crate::components::decision::DecisionCard;
+use crate::components::form::{ErrorBanner, FieldErrors, show_failure};
+use crate::i18n::use_i18n;
+use crate::routes::{Page, application_path};
+use crate::today::today_jst;
+
+/// Largest upload the server accepts by default (`NINTEI_UPLOAD_MAX_MB`); the server decides.
+const UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
+
+fn client_ref() -> String {
+    format!(
+        "app-{}-{}",
+        js_sys::Date::now() as u64,
+        (js_sys::Math::random() * 1e9) as u64
+    )
+}
+
+/// `/applications/new?kind=&certification=` or `?edit={id}`
+#[component]
+pub fn ApplicationFormPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let edit = move || query.read().get("edit").and_then(|s| s.parse::<i32>().ok());
+    let kind = move || {
+        query
+            .read()
+            .get("kind")
+            .and_then(|s| s.parse::<ApplicationKind>().ok())
+    };
+    let certification = move || {
+        query
+            .read()
+            .get("certification")
+            .and_then(|s| s.parse::<Certification>().ok())
+    };
+    let data = LocalResource::new(move || {
+        let edit = edit();
+        async move {
+            let page = api::my_page().await?;
+            let existing = match edit {
+                Some(id) => Some(api::application(id).await?),
+                None => None,
+            };
+            Ok::<_, api::ApiFailure>((page, existing))
+        }
+    });
+    view! {
+        <p><A href=Page::Applications.path()>{move || i18n.t("application.back")}</A></p>
+        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
+            {move || data.get().map(|r| match r {
+                Ok((page, existing)) => {
+                    let (k, c) = match &existing {
+                        Some(d) => (Some(d.summary.kind), Some(d.summary.certification)),
+                        None => (kind(), certification()),
+                    };
+                    match (k, c) {
+                        (Some(k), Some(c)) => view! { <FormBody page=page kind=k certification=c existing=existing /> }.into_any(),
+                        _ => view! { <p class="banner error">{i18n.t("application.form.unknown")}</p> }.into_any(),
+                    }
+                }
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+fn date_of(text: &str) -> Option<NaiveDate> {
+    text.trim().parse().ok()
+}
+
+#[component]
+fn FormBody(
+    page: MyPage,
+    kind: ApplicationKind,
+    certification: Certification,
+    existing: Option<ApplicationDetail>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let prior = existing
+        .as_ref()
+        .map(|d| d.form.clone())
+        .unwrap_or_default();
+    let editing = existing.as_ref().map(|d| d.summary.id);
+    let uoeh = RwSignal::new(prior.facts.uoeh_completion_date.is_some());
+    let uoeh_date = RwSignal::new(
+        prior
+            .facts
+            .uoeh_completion_date
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+    );
+    let exemption = RwSignal::new(
+        prior
+            .facts
+            .sports_exemption
+            .map(|e| format!("{e:?}").to_lowercase())
+            .unwrap_or_default(),
+    );
+    let grace_reason = RwSignal::new(prior.facts.grace_reason.clone().unwrap_or_default());
+    let activities = RwSignal::new(
+        prior
+            .facts
+            .activities
+            .iter()
+            .map(|a| (a.date.to_string(), a.description.clone()))
+            .collect::<Vec<_>>(),
+    );
+    let workplace = RwSignal::new(if kind == ApplicationKind::WorkplaceChange {
+        prior.workplace_name.clone()
+    } else {
+        String::new()
+    });
+    let other = RwSignal::new(prior.other_changes.clone());
+    let docs = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|d| d.documents.clone())
+            .unwrap_or_default(),
+    );
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let banner = RwSignal::new(None::<domain::Message>);
+    let reference = StoredValue::new(client_ref());
+    let today = today_jst();
+    let membership = page.profile.membership;
+    let expired = page
+        .certificates
+        .iter()
+        .find(|c| c.certification == certification)
+        .is_some_and(|c| c.current.valid_until < today);
+
+    let facts = move || Facts {
+        uoeh_completion_date: if uoeh.get() {
+            date_of(&uoeh_date.get())
+        } else {
+            None
+        },
+        sports_exemption: match exemption.get().as_str() {
+            "joa" => Some(SportsExemption::Joa),
+            "jspo" => Some(SportsExemption::Jspo),
+            _ => None,
+        },
+        activities: activities
+            .get()
+            .iter()
+            .filter_map(|(d, text)| {
+                Some(Activity {
+                    date: date_of(d)?,
+                    description: text.clone(),
+                })
+            })
+            .collect(),
+        grace_reason: Some(grace_reason.get()).filter(|r| !r.trim().is_empty()),
+    };
+    let page_for_decision = page.clone();
+    let decision = Memo::new(move |_| {
+        let procedure = kind.procedure(certification)?;
+        let mut p = page_for_decision.clone();
+        p.facts = facts();
+        Some(evaluate(
+            &RuleSet::current(),
+            &p.evaluation_input(procedure, today, &[]),
+        ))
+    });
+    let required = move || required_documents(kind, certification, &facts(), membership);
+    let missing = move || {
+        let have: Vec<DocumentKind> = docs.get().iter().map(|d| d.kind).collect();
+        required()
+            .into_iter()
+            .filter(|k| !have.contains(k))
+            .collect::<Vec<_>>()
+    };
+    let ready = move || decision.get().is_none_or(|d| d.eligible) && missing().is_empty();
+
+    let submit = Action::new_local(move |form: &ApplicationForm| {
+        let form = form.clone();
+        async move {
+            match editing {
+                Some(id) => api::resubmit_application(id, &form).await,
+                None => api::submit_application(&form).await,
+            }
+        }
+    });
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(d)) => navigate(&application_path(d.summary.id), Default::default()),
+        Some(Err(e)) => show_failure(&e, errors, banner),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = ApplicationForm {
+            kind: Some(kind),
+            certification: Some(certification),
+            facts: facts(),
+            workplace_name: workplace.get(),
+            other_changes: other.get(),
+            documents: docs.get().iter().map(|d| d.id).collect(),
+            client_ref: Some(reference.get_value()),
+        };
+        match form.parse(today) {
+            Ok(_) => {
+                errors.set(Vec::new());
+                banner.set(None);
+                submit.dispatch(form);
+            }
+            Err(found) => errors.set(found),
+        }
+    };
+    let fee_note = kind.has_fee().then(|| {
+        view! { <p class="note" data-testid="fee-note">{move || i18n.f("application.fee.text", &[("yen", format_yen(RuleSet::current().fee_yen))])}</p> }
+    });
+    let uses_handbook = move || {
+        decision.get().is_some_and(|d| {
+            d.relies_on_unverified_handbook
+                || page
+                    .ledger
+                    .iter()
+                    .any(|e| e.source == domain::Source::Handbook)
+        })
+    };
+    let optional_docs: Vec<DocumentKind> = match (kind, certification) {
+        (ApplicationKind::Renewal, Certification::Sports) => vec![DocumentKind::ActivityEvidence],
+        _ => vec![DocumentKind::Other],
+    };
+    view! {
+        <h1>{move || format!("{} {}", i18n.t(&format!("certification.{certification}")), i18n.t(&format!("application.kind.{kind}")))}</h1>
+        {existing.clone().and_then(|d| d.correction_message).map(|m| view! {
+            <div class="banner info"><strong>{move || i18n.t("application.correction")}</strong><p>{m}</p></div>
+        })}
+        <section class="card profile">
+            <p class="who">{page.profile.name_kanji.clone()}" ("{page.profile.name_kana.clone()}")"</p>
+            <p class="muted">{move || i18n.t("profile.registry")}" "{page.profile.registry_number.clone()}" · "{move || i18n.prefecture(page.profile.prefecture)}</p>
+        </section>
+        <form on:submit=on_submit novalidate data-testid="application-form">
+            <ErrorBanner message=banner />
+            {(kind == ApplicationKind::New && certification == Certification::Occupational).then(|| view! {
+                <section class="card">
+                    <h2>{move || i18n.t("application.form.route")}</h2>
+                    <div class="choices stacked">
+                        <label class="choice"><input type="radio" name="route" prop:checked=move || !uoeh.get() on:change=move |_| uoeh.set(false) />{move || i18n.t("application.form.route.training")}</label>
+                        <label class="choice"><input type="radio" name="route" data-testid="route-uoeh" prop:checked=move || uoeh.get() on:change=move |_| uoeh.set(true) />{move || i18n.t("application.form.route.uoeh")}</label>
+                    </div>
+                    {move || uoeh.get().then(|| view! {
+                        <div class="field">
+                            <label for="f-uoeh">{i18n.t("application.form.uoeh_date")}</label>
+                            <input id="f-uoeh" type="date" prop:value=move || uoeh_date.get() on:input=move |ev| uoeh_date.set(event_target_value(&ev)) />
+                            <FieldErrors name="facts.uoeh_completion_date" errors=errors />
+                        </div>
+                    })}
+                </section>
+            })}
+            {(kind == ApplicationKind::New && certification == Certification::Sports).then(|| view! {
+                <section class="card">
+                    <div class="field">
+                        <label for="f-exemption">{move || i18n.t("application.form.exemption")}</label>
+                        <select id="f-exemption" prop:value=move || exemption.get() on:change=move |ev| exemption.set(event_target_value(&ev))>
+                            <option value="">{move || i18n.t("application.form.exemption.none")}</option>
+                            <option value="joa">{move || i18n.t("application.form.exemption.joa")}</option>
+                            <option value="jspo">{move || i18n.t("application.form.exemption.jspo")}</option>
+                        </select>
+                    </div>
+                </section>
+            })}
+            {(kind == ApplicationKind::Renewal && expired).then(|| view! {
+                <section class="card">
+                    <div class="field">
+                        <label for="f-grace">{move || i18n.t("application.form.grace_reason")}</label>
+                        <textarea id="f-grace" rows="3" prop:value=move || grace_reason.get() on:input=move |ev| grace_reason.set(event_target_value(&ev))></textarea>
+                        <p class="hint">{move || i18n.t("application.form.grace_hint")}</p>
+                        <FieldErrors name="facts.grace_reason" errors=errors />
+                    </div>
+                </section>
+            })}
+            {(kind == ApplicationKind::Renewal && certification == Certification::Sports).then(|| view! {
+                <section class="card">
+                    <h2>{move || i18n.t("application.form.activities")}</h2>
+                    <p class="hint">{move || i18n.t("application.form.activities_hint")}</p>
+                    {move || activities.get().into_iter().enumerate().map(|(i, (d, text))| view! {
+                        <div class="row2">
+                            <input type="date" aria-label=i18n.t("application.form.activity_date") prop:value=d on:input=move |ev| activities.update(|a| a[i].0 = event_target_value(&ev)) />
+                            <input type="text" aria-label=i18n.t("application.form.activity_text") prop:value=text on:change=move |ev| activities.update(|a| a[i].1 = event_target_value(&ev)) />
+                        </div>
+                    }).collect_view()}
+                    <button type="button" class="button secondary" on:click=move |_| activities.update(|a| a.push((today.to_string(), String::new())))>{move || i18n.t("application.form.add_activity")}</button>
+                </section>
+            })}
+            {(kind == ApplicationKind::WorkplaceChange).then(|| view! {
+                <section class="card">
+                    <p class="muted">{move || i18n.t("application.form.current_workplace")}" "{page.profile.workplace_name.clone().unwrap_or_default()}</p>
+                    <div class="field">
+                        <label for="f-workplace">{move || i18n.t("application.form.workplace")}</label>
+                        <input id="f-workplace" type="text" prop:value=move || workplace.get() on:input=move |ev| workplace.set(event_target_value(&ev)) />
+                        <FieldErrors name="workplace_name" errors=errors />
+                    </div>
+                    <div class="field">
+                        <label for="f-other">{move || i18n.t("application.form.other_changes")}</label>
+                        <textarea id="f-other" rows="3" prop:value=move || other.get() on:input=move |ev| other.set(event_target_value(&ev))></textarea>
+                        <FieldErrors name="other_changes" errors=errors />
+                    </div>
+                </section>
+            })}
+            <section class="card">
+                <h2>{move || i18n.t("application.documents")}</h2>
+                <p class="hint">{move || i18n.t("application.documents.hint")}</p>
+                {move || {
+                    let mut kinds = required();
+                    for k in &optional_docs {
+                        if !kinds.contains(k) { kinds.push(*k); }
+                    }
+                    let needed = required();
+                    kinds.into_iter().map(|k| view! { <Upload kind=k required=needed.contains(&k) docs=docs /> }).collect_view()
+                }}
+                <FieldErrors name="documents" errors=errors />
+            </section>
+            {move || decision.get().map(|d| view! {
+                <h2>{i18n.t("application.decision.live")}</h2>
+                <DecisionCard decision=d />
+            })}
+            <section class="card">
+                {fee_note}
+                {move || uses_handbook().then(|| view! { <p class="note warn" data-testid="handbook-send">{i18n.t("application.handbook.text")}</p> })}
+                {move || (!ready()).then(|| view! { <p class="banner info" data-testid="not-ready">{i18n.t("application.form.not_ready")}</p> })}
+                <FieldErrors name="decision" errors=errors />
+                <button class="button wide" type="submit" data-testid="submit-application" disabled=move || !ready() || submit.pending().get()>
+                    {move || if editing.is_some() { i18n.t("application.form.resubmit") } else { i18n.t("application.form.submit") }}
+                </button>
+            </section>
+        </form>
+        {existing.map(|d| view! { <section class="card"><FeeAndHandbook detail=d /></section> })}
+    }
+}
+
+/// One document slot: choose a file (photo or PDF), checked in the browser by the same function
+/// as on the server, then uploaded with a progress bar.
+#[component]
+fn Upload(kind: DocumentKind, required: bool, docs: RwSignal<Vec<DocumentView>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let progress = RwSignal::new(None::<u32>);
+    let problem = RwSignal::new(None::<domain::Message>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        problem.set(None);
+        progress.set(Some(0));
+        spawn_local(async move {
+            let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
+            let bytes = match buffer {
+                Ok(b) => js_sys::Uint8Array::new(&b).to_vec(),
+                Err(_) => Vec::new(),
+            };
+            if let Err(p) = sniff(&bytes, UPLOAD_LIMIT) {
+                progress.set(None);
+                problem.set(Some(p.message()));
+                return;
+            }
+            match api::upload_document(kind, &file.name(), &bytes, move |p| progress.set(Some(p)))
+                .await
+            {
+                Ok(view) => {
+                    docs.update(|d| d.push(view));
+                    progress.set(None);
+                }
+                Err(e) => {
+                    progress.set(None);
+                    problem.set(Some(e.message()));
+                }
+            }
+        });
+    };
+    let mine = move || {
+        docs.get()
+            .into_iter()
+            .filter(|d| d.kind == kind)
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="upload" data-testid=format!("upload-{kind}")>
+            <label class="label">
+                {move || i18n.t(&format!("document.{kind}"))}
+                {if required { view! { <span class="badge status-expiring">{move || i18n.t("application.documents.required")}</span> }.into_any() } else { view! { <span class="badge">{move || i18n.t("application.documents.optional")}</span> }.into_any() }}
+            </label>
+            {move || mine().into_iter().map(|d| {
+                let id = d.id;
+                view! {
+                    <div class="line uploaded">
+                        <span>"✓ "{d.file_name.clone()}" ("{size_text(d.size)}")"</span>
+                        <button type="button" class="link" on:click=move |_| docs.update(|all| all.retain(|x| x.id != id))>{i18n.t("application.documents.remove")}</button>
+                    </div>
+                }
+            }).collect_view()}
+            <input type="file" accept="application/pdf,image/jpeg,image/png" on:change=on_change data-testid=format!("file-{kind}") />
+            {move || progress.get().map(|p| view! {
+                <div class="bar" role="progressbar" aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
+                <p class="hint">{i18n.f("application.documents.uploading", &[("p", p.to_string())])}</p>
+            })}
+            {move || problem.get().map(|m| view! { <p class="field-error" role="alert">{i18n.msg(&m)}</p> })}
+        </div>
+    }
+}

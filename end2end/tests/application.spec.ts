@@ -1,0 +1,94 @@
+import { test, Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+
+// physician06 (demo): Tokyo, occupational certificate valid, renewal units complete but 8 of
+// them handbook-declared and not yet verified.
+const PHYSICIAN = 'physician06@example.jp';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+
+async function logout(page: Page) {
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login$/);
+}
+
+test('a physician renews with an upload, the prefecture forwards, JMA approves, My Page shows the new period', async ({ page }) => {
+  await login(page, PHYSICIAN, DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/mypage$/);
+  const card = page.getByTestId('certificate-occupational');
+  const oldUntil = (await card.locator('dd').nth(1).innerText()).split('–')[1].trim();
+  await card.getByTestId('apply-occupational').click();
+  await expect(page).toHaveURL(/\/applications\/new\?kind=renewal&certification=occupational/);
+  await expect(page.getByTestId('decision-occupational.renewal')).toHaveAttribute('data-eligible', 'true');
+  await expect(page.getByTestId('fee-note')).toContainText('10,000円');
+  await expect(page.getByTestId('handbook-send')).toBeVisible();
+
+  // An executable renamed .pdf is refused in the browser, before any upload.
+  await page.getByTestId('file-other').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not a pdf') });
+  await expect(page.getByTestId('upload-other')).toContainText('PDF・JPEG・PNG');
+  // A real PDF uploads, with its name shown once stored.
+  const uploaded = page.waitForResponse((r) => r.url().includes('/api/documents?') && r.status() === 201);
+  await page.getByTestId('file-other').setInputFiles({ name: '活動報告.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await uploaded;
+  await expect(page.getByTestId('upload-other')).toContainText('活動報告.pdf');
+  await screen(page, 'application-form-390');
+  await page.getByTestId('submit-application').click();
+  await expect(page).toHaveURL(/\/applications\/\d+$/);
+  const id = page.url().split('/').pop();
+  await expect(page.getByTestId('application-status')).toHaveText('申請中');
+  await expect(page.getByTestId('fee')).toContainText('10,000円');
+  await expect(page.getByTestId('handbook-note')).toContainText('原本');
+  await expect(page.getByTestId('documents')).toContainText('活動報告.pdf');
+  await screen(page, 'application-submitted-390');
+  await logout(page);
+
+  // Tokyo staff: fee, handbook, each handbook credit, then forward.
+  await login(page, 'tokyo.staff@example.jp', DEMO_PASSWORD);
+  await page.goto('/review');
+  await page.locator(`a[href="/review/${id}"]`).click();
+  await expect(page.getByTestId('blockers')).toContainText('審査・登録料');
+  await page.getByTestId('forward').click();
+  await expect(page.getByTestId('review-error')).toContainText('研修手帳');
+  await page.getByTestId('record-fee').click();
+  await expect(page.getByTestId('fee')).toContainText('受領');
+  await page.getByTestId('record-handbook').click();
+  await expect(page.getByTestId('handbook-note')).toContainText('原本到着');
+  const verify = page.locator('[data-testid^="verify-"]');
+  while ((await verify.count()) > 0) {
+    const before = await verify.count();
+    await verify.first().click();
+    await expect(verify).toHaveCount(before - 1);
+  }
+  await expect(page.getByTestId('checklist-complete')).toBeVisible();
+  await screen(page, 'review-prefecture-390');
+  await page.getByTestId('forward').click();
+  await expect(page.getByTestId('application-status')).toHaveText('日医審査中');
+  await logout(page);
+
+  // JMA approves.
+  await login(page, 'jma.staff@example.jp', DEMO_PASSWORD);
+  await page.goto('/review');
+  await page.locator(`a[href="/review/${id}"]`).click();
+  await screen(page, 'review-jma-390');
+  await page.getByTestId('approve').click();
+  await expect(page.getByTestId('application-status')).toHaveText('承認');
+  await logout(page);
+
+  // The physician sees the approval and the new period at once.
+  await login(page, PHYSICIAN, DEMO_PASSWORD);
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByTestId('granted')).toBeVisible();
+  const granted = await page.getByTestId('granted').innerText();
+  const [, from, until] = granted.match(/(\d{4}-\d{2}-\d{2}) – (\d{4}-\d{2}-\d{2})/)!;
+  const steps = page.getByTestId('timeline').locator('li');
+  await expect(steps.first()).toContainText('申請');
+  await expect(steps.last()).toContainText('承認');
+  await screen(page, 'application-approved-390');
+  await page.goto('/mypage');
+  const dates = await page.getByTestId('certificate-occupational').locator('dd').nth(1).innerText();
+  expect(dates).toContain(until);
+  expect(until > oldUntil).toBe(true);
+  // The new period follows on from the old expiry.
+  const dayAfter = new Date(oldUntil + 'T00:00:00Z');
+  dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
+  expect(from).toBe(dayAfter.toISOString().slice(0, 10));
+});
