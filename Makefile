@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench clean
+.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -71,6 +71,16 @@ e2e: client e2e-deps
 ## bench: engine benchmark (1,000-credit ledger).
 bench:
 	cargo bench -p domain --bench evaluate
+
+## load: the check-in load script against a release server on a fresh demo database
+## (SQLite; LOAD_DATABASE_URL=postgres://… for PostgreSQL). Prints throughput and latency.
+load: server
+	@dir=$$(mktemp -d); \
+	DATABASE_URL="$${LOAD_DATABASE_URL:-}" NINTEI_DATA_DIR=$$dir NINTEI_LISTEN=127.0.0.1:3300 NINTEI_DIST_DIR=$(CURDIR)/dist RUST_LOG=warn \
+		$(TARGET_DIR)/release/nintei serve > $$dir/server.log 2>&1 & pid=$$!; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:3300/api/health >/dev/null && break; sleep 1; done; \
+	python3 scripts/load_checkin.py --base http://127.0.0.1:3300; status=$$?; \
+	kill $$pid; rm -rf $$dir; exit $$status
 
 clean:
 	cargo clean

@@ -373,3 +373,16 @@ pub async fn upload_document(
         })
     }
 }
+
+/// `GET /api/organizer/sessions/{id}/lookup`: a physician by full name and date of birth.
+pub async fn lookup(
+    session: i32,
+    name: &str,
+    birth_date: chrono::NaiveDate,
+) -> Result<Vec<domain::api::LookupHit>, ApiFailure> {
+    get(&format!(
+        "/api/organizer/sessions/{session}/lookup?name={}&birth_date={birth_date}",
+        String::from(js_sys::encode_uri_component(name))
+    ))
+    .await
+}

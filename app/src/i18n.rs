@@ -1000,6 +1000,22 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("fee.bank_transfer", "銀行振込", "Bank transfer"),
     ("fee.registered_mail", "現金書留", "Registered cash mail"),
     ("mypage.apply", "申請する", "Apply"),
+    (
+        "checkin.lookup",
+        "氏名と生年月日で探す",
+        "Find by full name and date of birth",
+    ),
+    (
+        "checkin.lookup_name",
+        "氏名（漢字またはフリガナ、フルネーム）",
+        "Full name (kanji or kana)",
+    ),
+    ("checkin.lookup_search", "探す", "Search"),
+    (
+        "checkin.lookup_none",
+        "一致する方がいません。氏名（フルネーム）と生年月日を確かめてください",
+        "Nobody matches. Check the full name and the date of birth",
+    ),
     ("admin.outbox", "送信メール", "Outbox"),
 ];
 

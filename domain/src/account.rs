@@ -614,3 +614,28 @@ mod tests {
         assert_eq!(RegistryNumber::parse("0012345").unwrap().as_str(), "12345");
     }
 }
+
+/// A name as the check-in lookup compares it: without spaces (half- or full-width), hiragana read
+/// as katakana, so that 「山田 太郎」, 「山田太郎」 and 「やまだ たろう」 / 「ヤマダ　タロウ」 match.
+pub fn lookup_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .map(|c| match c {
+            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod lookup_tests {
+    use super::lookup_key;
+
+    #[test]
+    fn names_match_whatever_the_spacing_and_the_kana() {
+        assert_eq!(lookup_key("山田 太郎"), lookup_key("山田　太郎"));
+        assert_eq!(lookup_key("山田太郎"), "山田太郎");
+        assert_eq!(lookup_key("やまだ たろう"), lookup_key("ヤマダ　タロウ"));
+        assert_ne!(lookup_key("山田"), lookup_key("山田 太郎"));
+    }
+}

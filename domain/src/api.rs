@@ -493,3 +493,15 @@ pub struct PostResult {
     /// Credits written (attendees and lecturers).
     pub credits_written: u32,
 }
+
+/// `GET /api/organizer/sessions/{id}/lookup`: a physician found by full name and date of birth
+/// (search first: there is no list of attendees to browse).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LookupHit {
+    /// Registry number, used to record the scan.
+    pub registry_number: String,
+    /// Name.
+    pub name: String,
+    /// Reading.
+    pub kana: String,
+}

@@ -52,10 +52,15 @@ pub async fn connect(settings: &Settings) -> StartupResult<DatabaseConnection> {
             )
         })?;
     }
+    // SQLite has one writer at a time; a deferred transaction that tries to write while another
+    // connection writes fails at once with SQLITE_BUSY (no busy wait can help it). With one
+    // connection, writes queue in the pool instead (found by scripts/load_checkin.py).
+    // PostgreSQL takes many.
+    let sqlite = url.starts_with("sqlite:");
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .max_connections(16)
+        .max_connections(if sqlite { 1 } else { 16 })
         .acquire_timeout(Duration::from_secs(10));
     let db = Database::connect(options)
         .await

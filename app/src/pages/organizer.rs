@@ -256,6 +256,28 @@ pub fn CheckIn() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(flush, Duration::from_secs(5)) {
         on_cleanup(move || handle.clear());
     }
+    let find_name = RwSignal::new(String::new());
+    let find_birth = RwSignal::new(String::new());
+    let lookup = Action::new_local(move |(name, birth): &(String, chrono::NaiveDate)| {
+        let (name, birth, id) = (name.clone(), *birth, session());
+        async move { api::lookup(id, &name, birth).await }
+    });
+    let queue_number = move |typed: String, birth_date: Option<chrono::NaiveDate>| {
+        let req = ScanRequest {
+            client_id: client_id(),
+            kind: kind.get(),
+            at: now_utc(),
+            token: None,
+            registry_number: Some(typed),
+            birth_date,
+        };
+        let mut queue = load_queue(session());
+        queue.push(req);
+        save_queue(session(), &queue);
+        pending.set(queue.len());
+        feedback.set(Some(Feedback::Saved));
+        flush();
+    };
     let record = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let typed = number.get();
@@ -342,6 +364,44 @@ pub fn CheckIn() -> impl IntoView {
                 </div>
                 <button class="button wide" type="submit" data-testid="checkin-record">{move || i18n.t("checkin.record")}</button>
             </form>
+        </section>
+        <section class="card">
+            <h2>{move || i18n.t("checkin.lookup")}</h2>
+            <form novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                if let Ok(birth) = find_birth.get().parse() {
+                    lookup.dispatch((find_name.get(), birth));
+                }
+            }>
+                <div class="field">
+                    <label for="c-name">{move || i18n.t("checkin.lookup_name")}</label>
+                    <input id="c-name" autocomplete="off" data-testid="lookup-name" prop:value=move || find_name.get() on:input=move |ev| find_name.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="c-find-birth">{move || i18n.t("checkin.birth")}</label>
+                    <input id="c-find-birth" type="date" data-testid="lookup-birth" prop:value=move || find_birth.get() on:input=move |ev| find_birth.set(event_target_value(&ev)) />
+                </div>
+                <button class="button secondary wide" type="submit" data-testid="lookup-search">{move || i18n.t("checkin.lookup_search")}</button>
+            </form>
+            {move || lookup.value().get().map(|r| match r {
+                Ok(hits) if hits.is_empty() => view! { <p class="muted" data-testid="lookup-none">{i18n.t("checkin.lookup_none")}</p> }.into_any(),
+                Ok(hits) => view! {
+                    <ul class="list" data-testid="lookup-hits">
+                        {hits.into_iter().map(|h| {
+                            let reg = h.registry_number.clone();
+                            view! {
+                                <li>
+                                    <div class="line"><strong>{h.name.clone()}</strong><span class="muted">{h.kana.clone()}</span></div>
+                                    <button class="button wide" on:click=move |_| { queue_number(reg.clone(), None); lookup.value().set(None); find_name.set(String::new()); }>
+                                        {move || if kind.get() == ScanKind::In { i18n.t("checkin.in") } else { i18n.t("checkin.out") }}" · "{h.registry_number.clone()}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+            })}
         </section>
     }
 }

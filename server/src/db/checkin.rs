@@ -483,3 +483,32 @@ pub async fn post(
         credits_written: written,
     })
 }
+
+/// Physicians whose full name (kanji or kana, spacing ignored) and date of birth both match
+/// exactly; at most 5. No partial matches: the lookup finds a person, it does not list people.
+pub async fn lookup(
+    db: &DatabaseConnection,
+    name: &str,
+    birth_date: chrono::NaiveDate,
+) -> Result<Vec<domain::api::LookupHit>, ApiError> {
+    let key = domain::account::lookup_key(name);
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(crate::entities::physician::Entity::find()
+        .filter(crate::entities::physician::Column::BirthDate.eq(birth_date))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            domain::account::lookup_key(&p.name_kanji) == key
+                || domain::account::lookup_key(&p.name_kana) == key
+        })
+        .take(5)
+        .map(|p| domain::api::LookupHit {
+            registry_number: p.registry_number,
+            name: p.name_kanji,
+            kana: p.name_kana,
+        })
+        .collect())
+}

@@ -27,6 +27,26 @@ pub fn router() -> Router<AppState> {
         .route("/organizer/sessions/{id}/scans/{scan_id}/undo", post(undo))
         .route("/organizer/sessions/{id}/attendance", get(attendance))
         .route("/organizer/sessions/{id}/post", post(post_credits))
+        .route("/organizer/sessions/{id}/lookup", get(lookup))
+}
+
+/// Query of the name and date-of-birth lookup.
+#[derive(Debug, Deserialize)]
+struct LookupQuery {
+    name: String,
+    birth_date: chrono::NaiveDate,
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    OrganizerUser(user): OrganizerUser,
+    Path(id): Path<i32>,
+    crate::json::Query(q): crate::json::Query<LookupQuery>,
+) -> ApiResult<Json<Vec<domain::api::LookupHit>>> {
+    checkin::own_session(&state.db, user.id, id).await?;
+    Ok(Json(
+        checkin::lookup(&state.db, &q.name, q.birth_date).await?,
+    ))
 }
 
 async fn list(

@@ -456,3 +456,50 @@ async fn an_organizer_touches_only_their_own_sessions() {
         .unwrap();
     assert!(list.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_physician_is_found_only_by_full_name_and_date_of_birth() {
+    let app = TestApp::spawn().await;
+    // helpers::registration: 山田 太郎 / ヤマダ タロウ, born 1980-04-01.
+    app.physician("765432", "found@example.jp").await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let id = create_session(&app, &organizer).await;
+    let find = |name: &str, birth: &str| {
+        organizer
+            .get(app.url(&format!("/api/organizer/sessions/{id}/lookup")))
+            .query(&[("name", name), ("birth_date", birth)])
+            .send()
+    };
+    for name in ["山田 太郎", "山田太郎", "やまだ　たろう"] {
+        let (status, hits) = json(find(name, "1980-04-01").await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(hits[0]["registry_number"], "765432", "{name}");
+    }
+    // No partial names, no other birthday, no browsing.
+    for (name, birth) in [
+        ("山田", "1980-04-01"),
+        ("山田 太郎", "1980-04-02"),
+        ("", "1980-04-01"),
+    ] {
+        let (_, hits) = json(find(name, birth).await.unwrap()).await;
+        assert_eq!(hits, json!([]), "{name} {birth}");
+    }
+    let r = find("山田 太郎", "").await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "a date of birth is required"
+    );
+    let other = app.staff(Role::Organizer, "other-org@example.jp").await;
+    let r = other
+        .get(app.url(&format!("/api/organizer/sessions/{id}/lookup")))
+        .query(&[("name", "山田 太郎"), ("birth_date", "1980-04-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_FOUND,
+        "only the session's organizer"
+    );
+}
