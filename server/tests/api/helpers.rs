@@ -60,6 +60,14 @@ impl TestApp {
 
     /// Starts a server, with or without demo data.
     pub async fn spawn_with(demo_data: bool) -> TestApp {
+        Self::spawn_configured(demo_data, |_| {}).await
+    }
+
+    /// Starts a server whose settings `configure` adjusts first.
+    pub async fn spawn_configured(
+        demo_data: bool,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let data_dir = std::env::temp_dir().join(format!("nintei-test-{}", uuid_like()));
         let database_url = match std::env::var("TEST_DATABASE_URL") {
             Ok(base) if !base.is_empty() => fresh_postgres(&base).await,
@@ -78,6 +86,8 @@ impl TestApp {
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
         };
+        let mut settings = settings;
+        configure(&mut settings);
         let app = Application::build(settings).await.expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.db.clone();
