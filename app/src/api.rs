@@ -2,9 +2,10 @@
 
 use domain::account::RegistrationForm;
 use domain::api::{
-    AttendanceRow, ContactForm, CreateUser, CreditPage, ErrorBody, ErrorInfo, HandbookRequest,
-    LedgerEntry, LoginRequest, Me, MyPage, PhysicianProfile, PostRequest, PostResult,
-    PublicSession, QrCode, ScanRequest, ScanResult, UserSummary,
+    AttendanceRow, ContactForm, CreateUser, CreditPage, DoorInfo, DoorLink, DoorLinkCreated,
+    ErrorBody, ErrorInfo, HandbookRequest, ImportReport, LedgerEntry, LoginRequest, Me, MyPage,
+    NewDoorLink, PhysicianProfile, PostRequest, PostResult, PublicSession, QrCode, ScanRequest,
+    ScanResult, SessionCorrection, UserSummary,
 };
 use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveRequest, BulkApproveResult,
@@ -225,19 +226,152 @@ pub async fn create_session(
     post("/api/organizer/sessions", form).await
 }
 
-/// `POST /api/organizer/sessions/{id}/scans`
-pub async fn scan(session: i32, req: &ScanRequest) -> Result<ScanResult, ApiFailure> {
-    post(&format!("/api/organizer/sessions/{session}/scans"), req).await
+/// Where check-in requests go: the organizer's own session, or a helper's link (its token in
+/// the `X-Nintei-Door` header; the server knows the session from it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Door {
+    /// The organizer, logged in, at session `id`.
+    Organizer(i32),
+    /// A helper's device with the link's token.
+    Helper(String),
 }
 
-/// `POST /api/organizer/sessions/{id}/scans/{scan}/undo`
-pub async fn undo_scan(session: i32, scan: i32, reason: &str) -> Result<(), ApiFailure> {
-    let req = Request::post(&format!(
-        "/api/organizer/sessions/{session}/scans/{scan}/undo"
-    ))
-    .json(&serde_json::json!({ "reason": reason }))
-    .map_err(network)?;
+impl Door {
+    fn url(&self, rest: &str) -> String {
+        match self {
+            Door::Organizer(id) => format!("/api/organizer/sessions/{id}{rest}"),
+            Door::Helper(_) => format!("/api/door{rest}"),
+        }
+    }
+
+    fn with_token(&self, req: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+        match self {
+            Door::Organizer(_) => req,
+            Door::Helper(token) => req.header("x-nintei-door", token),
+        }
+    }
+
+    /// Where this device keeps its unsent scans.
+    pub fn queue_key(&self) -> String {
+        match self {
+            Door::Organizer(id) => format!("nintei.queue.{id}"),
+            Door::Helper(token) => format!("nintei.queue.door.{}", &token[..token.len().min(12)]),
+        }
+    }
+}
+
+/// Records a scan (`…/scans`).
+pub async fn scan(door: &Door, req: &ScanRequest) -> Result<ScanResult, ApiFailure> {
+    let req = door
+        .with_token(Request::post(&door.url("/scans")))
+        .json(req)
+        .map_err(network)?;
+    decode(req.send().await.map_err(network)?).await
+}
+
+/// Undoes a scan with a reason (`…/scans/{scan}/undo`).
+pub async fn undo_scan(door: &Door, scan: i32, reason: &str) -> Result<(), ApiFailure> {
+    let req = door
+        .with_token(Request::post(&door.url(&format!("/scans/{scan}/undo"))))
+        .json(&serde_json::json!({ "reason": reason }))
+        .map_err(network)?;
     no_content(req.send().await.map_err(network)?).await
+}
+
+/// A physician by full name and date of birth (`…/lookup`).
+pub async fn lookup(
+    door: &Door,
+    name: &str,
+    birth_date: chrono::NaiveDate,
+) -> Result<Vec<domain::api::LookupHit>, ApiFailure> {
+    let url = door.url(&format!(
+        "/lookup?name={}&birth_date={birth_date}",
+        String::from(js_sys::encode_uri_component(name))
+    ));
+    decode(
+        door.with_token(Request::get(&url))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `GET /api/door`: the helper link's session.
+pub async fn door_info(token: &str) -> Result<DoorInfo, ApiFailure> {
+    let door = Door::Helper(token.to_owned());
+    decode(
+        door.with_token(Request::get("/api/door"))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `GET /api/qr/public-key`: the key that signs My Page QR codes.
+pub async fn qr_public_key() -> Result<String, ApiFailure> {
+    let v: serde_json::Value = get("/api/qr/public-key").await?;
+    Ok(v["public_key"].as_str().unwrap_or_default().to_owned())
+}
+
+/// `GET /api/organizer/sessions/{id}`: one of the organizer's sessions.
+pub async fn my_session(session: i32) -> Result<PublicSession, ApiFailure> {
+    get(&format!("/api/organizer/sessions/{session}")).await
+}
+
+/// `GET /api/organizer/sessions/{id}/doors`
+pub async fn door_links(session: i32) -> Result<Vec<DoorLink>, ApiFailure> {
+    get(&format!("/api/organizer/sessions/{session}/doors")).await
+}
+
+/// `POST /api/organizer/sessions/{id}/doors`
+pub async fn create_door_link(
+    session: i32,
+    req: &NewDoorLink,
+) -> Result<DoorLinkCreated, ApiFailure> {
+    post(&format!("/api/organizer/sessions/{session}/doors"), req).await
+}
+
+/// `POST /api/organizer/sessions/{id}/doors/{link}/revoke`
+pub async fn revoke_door_link(session: i32, link: i32) -> Result<DoorLink, ApiFailure> {
+    post(
+        &format!("/api/organizer/sessions/{session}/doors/{link}/revoke"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `POST /api/organizer/sessions/{id}/corrections`
+pub async fn correct_session(
+    session: i32,
+    req: &SessionCorrection,
+) -> Result<AttendanceRow, ApiFailure> {
+    post(
+        &format!("/api/organizer/sessions/{session}/corrections"),
+        req,
+    )
+    .await
+}
+
+/// `POST /api/organizer/sessions/{id}/import?dry_run=`: a paper attendance sheet (CSV text).
+pub async fn import_attendance(
+    session: i32,
+    csv: String,
+    dry_run: bool,
+) -> Result<ImportReport, ApiFailure> {
+    let req = Request::post(&format!(
+        "/api/organizer/sessions/{session}/import?dry_run={dry_run}"
+    ))
+    .header("content-type", "text/csv; charset=utf-8")
+    .body(csv)
+    .map_err(network)?;
+    decode(req.send().await.map_err(network)?).await
+}
+
+/// `GET /api/sessions?from=&prefecture=&category=`: the public list, filtered.
+pub async fn find_sessions(query: &str) -> Result<Vec<PublicSession>, ApiFailure> {
+    get(&format!("/api/sessions?{query}")).await
 }
 
 /// `GET /api/organizer/sessions/{id}/attendance`
@@ -372,17 +506,4 @@ pub async fn upload_document(
                 .map(|b| b.error),
         })
     }
-}
-
-/// `GET /api/organizer/sessions/{id}/lookup`: a physician by full name and date of birth.
-pub async fn lookup(
-    session: i32,
-    name: &str,
-    birth_date: chrono::NaiveDate,
-) -> Result<Vec<domain::api::LookupHit>, ApiFailure> {
-    get(&format!(
-        "/api/organizer/sessions/{session}/lookup?name={}&birth_date={birth_date}",
-        String::from(js_sys::encode_uri_component(name))
-    ))
-    .await
 }

@@ -6,6 +6,7 @@ mod components;
 mod i18n;
 mod pages;
 mod routes;
+mod scanner;
 mod today;
 
 use leptos::prelude::*;
@@ -42,7 +43,9 @@ fn App() -> impl IntoView {
                     <Route path=path!("/mypage/qr") view=pages::qr::Qr />
                     <Route path=path!("/mypage/profile") view=pages::profile::Profile />
                     <Route path=path!("/organizer") view=pages::organizer::OrganizerHome />
-                    <Route path=path!("/organizer/sessions/:id/checkin") view=pages::organizer::CheckIn />
+                    <Route path=path!("/organizer/sessions/:id/checkin") view=pages::checkin::CheckIn />
+                    <Route path=path!("/door") view=pages::checkin::HelperDoor />
+                    <Route path=path!("/sessions") view=pages::sessions::Sessions />
                     <Route path=path!("/organizer/sessions/:id/review") view=pages::organizer::Review />
                     <Route path=path!("/applications") view=pages::applications::Applications />
                     <Route path=path!("/applications/new") view=pages::application_form::ApplicationFormPage />

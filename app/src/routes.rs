@@ -35,6 +35,8 @@ pub enum Page {
     Review,
     /// `/admin/outbox`
     Outbox,
+    /// `/sessions`: the public session list.
+    Sessions,
 }
 
 /// `/applications/new?kind=&certification=`: the form for a new application.
@@ -88,6 +90,20 @@ impl Page {
             Page::Applications => "/applications",
             Page::Review => "/review",
             Page::Outbox => "/admin/outbox",
+            Page::Sessions => "/sessions",
         }
+    }
+}
+
+/// The numeric `:id` of the current path (0 when missing), as a reactive getter.
+pub fn use_path_id() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
+    use leptos::prelude::Read;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i32>().ok())
+            .unwrap_or(0)
     }
 }

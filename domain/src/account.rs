@@ -63,15 +63,7 @@ pub enum Membership {
     NonMember,
 }
 
-/// Full-width digits become ASCII digits; everything else is kept.
-fn ascii_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            other => other,
-        })
-        .collect()
-}
+use crate::text::normalize_digits as ascii_digits;
 
 /// 医籍登録番号: the medical registry number, digits only (full-width digits accepted).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

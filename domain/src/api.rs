@@ -194,6 +194,9 @@ pub struct PublicSession {
     pub prefecture: Prefecture,
     /// A web seminar.
     pub online: bool,
+    /// Credits have been posted (the organizer's list; always false before posting).
+    #[serde(default)]
+    pub posted: bool,
 }
 
 impl PublicSession {
@@ -468,6 +471,9 @@ pub struct AttendanceRow {
     pub presence: crate::sessions::Presence,
     /// A lecturer of the session.
     pub lecturer: bool,
+    /// After posting: an effective credit of this session is on the attendee's ledger.
+    #[serde(default)]
+    pub credited: bool,
 }
 
 /// A partial attendee granted the units anyway, with the organizer's reason.
@@ -504,4 +510,96 @@ pub struct LookupHit {
     pub name: String,
     /// Reading.
     pub kana: String,
+}
+
+/// A helper device's link to one session's check-in page (the token itself is shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorLink {
+    /// Link id.
+    pub id: i32,
+    /// Who holds it ("受付2" …).
+    pub label: String,
+    /// Made at.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Stops working at.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Revoked at, if revoked.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `POST /api/organizer/sessions/{id}/doors`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDoorLink {
+    /// Who will hold it.
+    pub label: String,
+    /// Hours it works for (1 to 48).
+    pub hours: u32,
+}
+
+/// The answer to making a helper link: the secret is in `path`, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorLinkCreated {
+    /// The stored link.
+    pub link: DoorLink,
+    /// `/door#TOKEN`: the token rides in the fragment, which browsers never send to servers.
+    pub path: String,
+}
+
+/// `GET /api/door`: what a helper's device may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorInfo {
+    /// The one session it is scoped to.
+    pub session: PublicSession,
+    /// The link's label.
+    pub label: String,
+    /// Stops working at.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What a correction after posting does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionAction {
+    /// Give the session's units to someone who has none from it (a missed scan, a late grant).
+    Add,
+    /// Withdraw the units given by the session (recorded in error).
+    Withdraw,
+}
+
+/// `POST /api/organizer/sessions/{id}/corrections`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCorrection {
+    /// Whose units.
+    pub registry_number: String,
+    /// Add or withdraw.
+    pub action: CorrectionAction,
+    /// Why (required, audited).
+    pub reason: String,
+    /// Made on the device: a retry answers the first result.
+    #[serde(default)]
+    pub client_ref: Option<String>,
+}
+
+/// A line of a paper attendance sheet that cannot be imported, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    /// Line number in the file (1-based, the header is line 1 when present).
+    pub line: usize,
+    /// What is wrong and how to fix it.
+    pub message: crate::Message,
+}
+
+/// The answer to a CSV import or its dry run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Only checked; nothing written.
+    pub dry_run: bool,
+    /// Lines that can be imported.
+    pub valid_rows: usize,
+    /// Lines already imported before (same line content), skipped.
+    pub already_imported: usize,
+    /// Every line that cannot be imported. Nothing is written while there is one.
+    pub problems: Vec<ImportProblem>,
+    /// Scans written (0 on a dry run).
+    pub scans_written: usize,
 }

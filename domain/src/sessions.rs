@@ -332,6 +332,163 @@ pub fn presence(
     }
 }
 
+/// One attendee from a paper attendance sheet (CSV: registry number, name, in, out).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaperAttendance {
+    /// Line number in the file (1-based).
+    pub line: usize,
+    /// 医籍登録番号
+    pub registry: RegistryNumber,
+    /// The name as written on the sheet, checked against the registry number's physician.
+    pub name: String,
+    /// Check-in time (JST), if written.
+    pub checked_in: Option<NaiveTime>,
+    /// Check-out time (JST), if written.
+    pub checked_out: Option<NaiveTime>,
+}
+
+/// Splits one CSV line into fields (double quotes may enclose a field; `""` is a quote).
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields.into_iter().map(|f| f.trim().to_owned()).collect()
+}
+
+fn sheet_time(text: &str) -> Result<Option<NaiveTime>, ()> {
+    let t = crate::text::normalize_digits(text.trim());
+    if t.is_empty() {
+        return Ok(None);
+    }
+    NaiveTime::parse_from_str(&t, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(&t, "%H:%M:%S"))
+        .map(Some)
+        .map_err(|_| ())
+}
+
+/// Reads a paper attendance sheet: `registry number, name, in, out` per line (times `HH:MM`
+/// JST; one of them may be blank). A first line that does not start with a number is a header.
+/// Returns every readable line and every problem, each with its line number and what to do.
+pub fn parse_attendance_csv(text: &str) -> (Vec<PaperAttendance>, Vec<crate::api::ImportProblem>) {
+    let mut rows: Vec<PaperAttendance> = Vec::new();
+    let mut problems = Vec::new();
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let fields = csv_fields(raw);
+        let first = crate::text::normalize_digits(fields.first().map_or("", String::as_str));
+        if line == 1 && !first.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let mut problem = |ja: String, en: String| {
+            problems.push(crate::api::ImportProblem {
+                line,
+                message: crate::Message::new(ja, en),
+            });
+        };
+        if fields.len() != 4 {
+            problem(
+                format!(
+                    "{line}行目：項目が{}個あります。「医籍登録番号,氏名,入室,退室」の4項目にしてください",
+                    fields.len()
+                ),
+                format!(
+                    "Line {line}: {} fields; write the 4 fields “registry number,name,in,out”",
+                    fields.len()
+                ),
+            );
+            continue;
+        }
+        let registry = match RegistryNumber::parse(&fields[0]) {
+            Ok(r) => r,
+            Err(_) => {
+                problem(
+                    format!(
+                        "{line}行目：医籍登録番号「{}」は数字ではありません",
+                        fields[0]
+                    ),
+                    format!("Line {line}: registry number “{}” is not digits", fields[0]),
+                );
+                continue;
+            }
+        };
+        if fields[1].is_empty() {
+            problem(
+                format!("{line}行目：氏名を書いてください（照合に使います）"),
+                format!("Line {line}: write the name (it is checked against the number)"),
+            );
+            continue;
+        }
+        let (checked_in, checked_out) = match (sheet_time(&fields[2]), sheet_time(&fields[3])) {
+            (Ok(i), Ok(o)) => (i, o),
+            (i, _) => {
+                let bad = if i.is_err() { &fields[2] } else { &fields[3] };
+                problem(
+                    format!("{line}行目：時刻「{bad}」は「09:05」の形で書いてください"),
+                    format!("Line {line}: write the time “{bad}” as 09:05"),
+                );
+                continue;
+            }
+        };
+        match (checked_in, checked_out) {
+            (None, None) => {
+                problem(
+                    format!("{line}行目：入室か退室の時刻を書いてください"),
+                    format!("Line {line}: write the check-in or check-out time"),
+                );
+                continue;
+            }
+            (Some(i), Some(o)) if o < i => {
+                problem(
+                    format!("{line}行目：退室時刻が入室時刻より前です。時刻を確かめてください"),
+                    format!("Line {line}: check-out is before check-in; check the times"),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(first) = rows.iter().find(|r| r.registry == registry) {
+            problem(
+                format!(
+                    "{line}行目：医籍登録番号{}は{}行目にもあります。1人1行にしてください",
+                    registry.as_str(),
+                    first.line
+                ),
+                format!(
+                    "Line {line}: registry number {} is also on line {}; one line per person",
+                    registry.as_str(),
+                    first.line
+                ),
+            );
+            continue;
+        }
+        rows.push(PaperAttendance {
+            line,
+            registry,
+            name: fields[1].clone(),
+            checked_in,
+            checked_out,
+        });
+    }
+    (rows, problems)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -456,5 +613,34 @@ mod tests {
         assert_eq!(spec.tolerance_in_minutes, 5);
         assert_eq!(spec.lecturers.len(), 2);
         assert_eq!(spec.lecturers[1].as_str(), "234567");
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_with_a_header_quotes_and_full_width_digits_is_read() {
+        let (rows, problems) = parse_attendance_csv(
+            "\u{feff}医籍登録番号,氏名,入室,退室\n400000,\"山田, 美咲\",12:55,１５:０２\n400001,佐藤 一郎,,15:00\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].name, "山田, 美咲");
+        assert_eq!(rows[0].checked_out, NaiveTime::from_hms_opt(15, 2, 0));
+        assert_eq!(rows[1].checked_in, None);
+        assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn every_bad_line_is_reported_with_its_number() {
+        let (rows, problems) = parse_attendance_csv(
+            "400000,山田,13:00,15:00\nabc,誰か,13:00,15:00\n400001,,13:00,15:00\n400002,鈴木,1pm,15:00\n400003,田中,,\n400004,高橋,15:00,13:00\n400000,山田,13:00,15:00\n400005,伊藤,13:00\n",
+        );
+        assert_eq!(rows.len(), 1);
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 5, 6, 7, 8]);
+        assert!(problems[5].message.ja.contains("1行目にもあります"));
     }
 }

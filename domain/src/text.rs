@@ -48,3 +48,15 @@ impl FieldError {
         }
     }
 }
+
+/// Full-width digits and colons (typed with a Japanese keyboard) become ASCII; everything else
+/// is kept.
+pub fn normalize_digits(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '：' => ':',
+            other => other,
+        })
+        .collect()
+}

@@ -8,6 +8,7 @@ mod m20261124_000002_ledger;
 mod m20261124_000003_ledger_entries;
 mod m20261124_000004_checkin;
 mod m20261124_000005_applications;
+mod m20261124_000006_door_links;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_ledger_entries::Migration),
             Box::new(m20261124_000004_checkin::Migration),
             Box::new(m20261124_000005_applications::Migration),
+            Box::new(m20261124_000006_door_links::Migration),
         ]
     }
 }

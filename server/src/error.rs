@@ -23,6 +23,9 @@ pub enum ApiError {
     /// 401: not logged in, or the session expired.
     #[error("unauthenticated")]
     Unauthenticated,
+    /// 401: a helper's check-in link is unknown, expired or revoked, or its session is posted.
+    #[error("door link closed")]
+    DoorClosed,
     /// 401: wrong e-mail or password (never says which).
     #[error("bad credentials")]
     BadCredentials,
@@ -74,6 +77,14 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
                 Message::new("ログインしてください", "Please log in"),
+            ),
+            ApiError::DoorClosed => (
+                StatusCode::UNAUTHORIZED,
+                "door_closed",
+                Message::new(
+                    "この受付用リンクは使えません（期限切れ・取り消し・単位登録済み）。主催者に新しいリンクをもらってください",
+                    "This check-in link no longer works (expired, revoked or the session is posted). Ask the organizer for a new link",
+                ),
             ),
             ApiError::BadCredentials => (
                 StatusCode::UNAUTHORIZED,

@@ -5,7 +5,6 @@ use domain::Certification;
 use domain::application::{ApplicationDetail, ApplicationKind, Status};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::application::{
@@ -13,7 +12,9 @@ use crate::components::application::{
 };
 use crate::components::decision::{DecisionCard, day};
 use crate::i18n::use_i18n;
-use crate::routes::{Page, application_path, edit_application_path, new_application_path};
+use crate::routes::{
+    Page, application_path, edit_application_path, new_application_path, use_path_id,
+};
 
 /// `/applications`
 #[component]
@@ -68,14 +69,7 @@ pub fn Applications() -> impl IntoView {
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_path_id();
     let detail = LocalResource::new(move || api::application(id()));
     let banner = RwSignal::new(None::<domain::Message>);
     let withdraw = Action::new_local(move |id: &i32| {

@@ -40,6 +40,7 @@ pub fn Home() -> impl IntoView {
                         <A href=Page::Login.path() attr:class="button">{move || i18n.t("nav.login")}</A>
                         <A href=Page::Register.path() attr:class="button secondary">{move || i18n.t("nav.register")}</A>
                     </div>
+                    <p><A href=Page::Sessions.path() attr:data-testid="link-sessions">{move || i18n.t("nav.sessions")}</A></p>
                 </section>
             }.into_any(),
         }}

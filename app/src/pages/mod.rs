@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod application_form;
 pub mod applications;
+pub mod checkin;
 pub mod handbook;
 pub mod history;
 pub mod home;
@@ -14,3 +15,4 @@ pub mod profile;
 pub mod qr;
 pub mod register;
 pub mod review;
+pub mod sessions;

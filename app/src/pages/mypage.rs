@@ -135,6 +135,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                 <A href=Page::History.path() attr:class="button secondary">{move || i18n.t("mypage.links.history")}</A>
                 <A href=Page::Profile.path() attr:class="button secondary">{move || i18n.t("mypage.links.profile")}</A>
                 <A href=Page::Applications.path() attr:class="button secondary" attr:data-testid="link-applications">{move || i18n.t("nav.applications")}</A>
+                <A href=Page::Sessions.path() attr:class="button secondary">{move || i18n.t("nav.sessions")}</A>
             </nav>
         </section>
         <h2>{move || i18n.t("mypage.certificates")}</h2>

@@ -1,27 +1,22 @@
 //! Organizers: their sessions, the check-in page used at the door, and review & posting.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-use domain::api::{AttendanceRow, Grant, PostRequest, ScanRequest, ScanResult};
-use domain::sessions::{Presence, ScanKind, SessionForm};
+use domain::api::{
+    AttendanceRow, CorrectionAction, Grant, ImportReport, PostRequest, SessionCorrection,
+};
+use domain::sessions::{Presence, SessionForm};
 use domain::{Category, FieldError, Prefecture};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Redirect};
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::decision::day;
 use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
-use crate::routes::{Page, checkin_path, review_path};
-
-/// `HH:MM` in Japan.
-fn hm_jst(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(9)).format("%H:%M").to_string()
-}
+use crate::pages::checkin::hm_jst;
+use crate::routes::{Page, checkin_path, review_path, use_path_id};
 
 /// `/organizer`: the organizer's sessions and the form to create one.
 #[component]
@@ -93,7 +88,7 @@ pub fn OrganizerHome() -> impl IntoView {
                     <ul class="list" data-testid="org-sessions">
                         {list.into_iter().map(|s| view! {
                             <li>
-                                <strong>{s.title.clone()}</strong>
+                                <div class="line"><strong>{s.title.clone()}</strong>{s.posted.then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}</div>
                                 <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
                                 <div class="actions">
                                     <A href=checkin_path(s.id) attr:class="button">{i18n.t("org.checkin")}</A>
@@ -155,273 +150,21 @@ pub fn OrganizerHome() -> impl IntoView {
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
+/// Asks for a reason (kept in the audit log); `None` when cancelled or left empty.
+fn ask_reason(question: &str) -> Option<String> {
+    web_sys::window()
+        .and_then(|w| w.prompt_with_message(question).ok().flatten())
+        .filter(|r| !r.trim().is_empty())
 }
 
-fn queue_key(session: i32) -> String {
-    format!("nintei.queue.{session}")
-}
-
-/// Scans not yet accepted by the server, kept on the device across reloads.
-fn load_queue(session: i32) -> Vec<ScanRequest> {
-    storage()
-        .and_then(|s| s.get_item(&queue_key(session)).ok().flatten())
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .unwrap_or_default()
-}
-
-fn save_queue(session: i32, queue: &[ScanRequest]) {
-    if let (Some(s), Ok(text)) = (storage(), serde_json::to_string(queue)) {
-        let _ = s.set_item(&queue_key(session), &text);
-    }
-}
-
-fn client_id() -> String {
-    format!(
-        "scan-{}-{}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 1e12) as u64
-    )
-}
-
-fn now_utc() -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
-}
-
-fn vibrate() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().vibrate_with_duration(150);
-    }
-}
-
-/// What the big feedback panel shows.
-#[derive(Clone, Debug)]
-enum Feedback {
-    Done(ScanResult),
-    Saved,
-    Failed(domain::Message),
-    Undone,
-}
-
-/// `/organizer/sessions/{id}/checkin`: one hand, big buttons, works through network drops.
-#[component]
-pub fn CheckIn() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let session = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let kind = RwSignal::new(ScanKind::In);
-    let number = RwSignal::new(String::new());
-    let birth = RwSignal::new(String::new());
-    let pending = RwSignal::new(load_queue(session()).len());
-    let feedback = RwSignal::new(None::<Feedback>);
-    let sending = StoredValue::new(false);
-
-    // Sends queued scans in order; a network failure keeps the rest for the next try.
-    let flush = move || {
-        if sending.get_value() {
-            return;
-        }
-        sending.set_value(true);
-        let id = session();
-        spawn_local(async move {
-            let mut queue = load_queue(id);
-            while let Some(next) = queue.first().cloned() {
-                match api::scan(id, &next).await {
-                    Ok(result) => {
-                        queue.remove(0);
-                        vibrate();
-                        feedback.set(Some(Feedback::Done(result)));
-                    }
-                    Err(e) if e.status == 0 => break,
-                    Err(e) => {
-                        queue.remove(0);
-                        feedback.set(Some(Feedback::Failed(e.message())));
-                    }
-                }
-                save_queue(id, &queue);
-                pending.set(queue.len());
-            }
-            pending.set(queue.len());
-            sending.set_value(false);
-        });
-    };
-    flush();
-    if let Ok(handle) = set_interval_with_handle(flush, Duration::from_secs(5)) {
-        on_cleanup(move || handle.clear());
-    }
-    let find_name = RwSignal::new(String::new());
-    let find_birth = RwSignal::new(String::new());
-    let lookup = Action::new_local(move |(name, birth): &(String, chrono::NaiveDate)| {
-        let (name, birth, id) = (name.clone(), *birth, session());
-        async move { api::lookup(id, &name, birth).await }
-    });
-    let queue_number = move |typed: String, birth_date: Option<chrono::NaiveDate>| {
-        let req = ScanRequest {
-            client_id: client_id(),
-            kind: kind.get(),
-            at: now_utc(),
-            token: None,
-            registry_number: Some(typed),
-            birth_date,
-        };
-        let mut queue = load_queue(session());
-        queue.push(req);
-        save_queue(session(), &queue);
-        pending.set(queue.len());
-        feedback.set(Some(Feedback::Saved));
-        flush();
-    };
-    let record = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let typed = number.get();
-        if typed.trim().is_empty() {
-            return;
-        }
-        let req = ScanRequest {
-            client_id: client_id(),
-            kind: kind.get(),
-            at: now_utc(),
-            token: None,
-            registry_number: Some(typed),
-            birth_date: birth.get().parse().ok(),
-        };
-        let mut queue = load_queue(session());
-        queue.push(req);
-        save_queue(session(), &queue);
-        pending.set(queue.len());
-        number.set(String::new());
-        birth.set(String::new());
-        feedback.set(Some(Feedback::Saved));
-        flush();
-    };
-    let undo = move |scan_id: i32| {
-        let reason = web_sys::window()
-            .and_then(|w| {
-                w.prompt_with_message(i18n.t("checkin.undo_reason"))
-                    .ok()
-                    .flatten()
-            })
-            .unwrap_or_default();
-        if reason.trim().is_empty() {
-            return;
-        }
-        let id = session();
-        spawn_local(async move {
-            match api::undo_scan(id, scan_id, &reason).await {
-                Ok(()) => feedback.set(Some(Feedback::Undone)),
-                Err(e) => feedback.set(Some(Feedback::Failed(e.message()))),
-            }
-        });
-    };
-    view! {
-        <h1>{move || i18n.t("checkin.title")}</h1>
-        <div class="toggle" role="group">
-            <button class="big" class:active=move || kind.get() == ScanKind::In data-testid="mode-in" on:click=move |_| kind.set(ScanKind::In)>{move || i18n.t("checkin.in")}</button>
-            <button class="big" class:active=move || kind.get() == ScanKind::Out data-testid="mode-out" on:click=move |_| kind.set(ScanKind::Out)>{move || i18n.t("checkin.out")}</button>
-        </div>
-        <div class="feedback" data-testid="feedback">
-            {move || feedback.get().map(|f| match f {
-                Feedback::Done(r) => {
-                    let scan_id = r.scan_id;
-                    let headline = match (r.already_at, r.kind) {
-                        (Some(t), _) => i18n.f("checkin.already", &[("t", hm_jst(t))]),
-                        (None, ScanKind::In) => i18n.t("checkin.ok_in").to_owned(),
-                        (None, ScanKind::Out) => i18n.t("checkin.ok_out").to_owned(),
-                    };
-                    let class = if r.already_at.is_some() { "panel warn" } else if r.kind == ScanKind::In { "panel in" } else { "panel out" };
-                    view! {
-                        <div class=class>
-                            <p class="who">{r.name.clone().unwrap_or_else(|| r.registry_number.clone())}</p>
-                            <p class="kana">{r.kana.clone().unwrap_or_else(|| i18n.t("checkin.unregistered").to_owned())}</p>
-                            <p class="headline">{headline}" · "{hm_jst(r.at)}</p>
-                            <button class="link" on:click=move |_| undo(scan_id)>{i18n.t("checkin.undo")}</button>
-                        </div>
-                    }.into_any()
-                }
-                Feedback::Saved => view! { <div class="panel warn"><p class="headline">{i18n.t("checkin.offline_saved")}</p></div> }.into_any(),
-                Feedback::Failed(m) => view! { <div class="panel error" role="alert"><p class="headline">{i18n.msg(&m)}</p></div> }.into_any(),
-                Feedback::Undone => view! { <div class="panel"><p class="headline">{i18n.t("checkin.undone")}</p></div> }.into_any(),
-            })}
-        </div>
-        {move || (pending.get() > 0).then(|| view! { <p class="banner info" data-testid="queued">{i18n.f("checkin.queued", &[("n", pending.get().to_string())])}</p> })}
-        <section class="card">
-            <h2>{move || i18n.t("checkin.number")}</h2>
-            <form on:submit=record novalidate>
-                <div class="field">
-                    <label for="c-number">{move || i18n.t("register.registry_number")}</label>
-                    <input id="c-number" inputmode="numeric" autocomplete="off" data-testid="checkin-number" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="c-birth">{move || i18n.t("checkin.birth")}</label>
-                    <input id="c-birth" type="date" prop:value=move || birth.get() on:input=move |ev| birth.set(event_target_value(&ev)) />
-                </div>
-                <button class="button wide" type="submit" data-testid="checkin-record">{move || i18n.t("checkin.record")}</button>
-            </form>
-        </section>
-        <section class="card">
-            <h2>{move || i18n.t("checkin.lookup")}</h2>
-            <form novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                if let Ok(birth) = find_birth.get().parse() {
-                    lookup.dispatch((find_name.get(), birth));
-                }
-            }>
-                <div class="field">
-                    <label for="c-name">{move || i18n.t("checkin.lookup_name")}</label>
-                    <input id="c-name" autocomplete="off" data-testid="lookup-name" prop:value=move || find_name.get() on:input=move |ev| find_name.set(event_target_value(&ev)) />
-                </div>
-                <div class="field">
-                    <label for="c-find-birth">{move || i18n.t("checkin.birth")}</label>
-                    <input id="c-find-birth" type="date" data-testid="lookup-birth" prop:value=move || find_birth.get() on:input=move |ev| find_birth.set(event_target_value(&ev)) />
-                </div>
-                <button class="button secondary wide" type="submit" data-testid="lookup-search">{move || i18n.t("checkin.lookup_search")}</button>
-            </form>
-            {move || lookup.value().get().map(|r| match r {
-                Ok(hits) if hits.is_empty() => view! { <p class="muted" data-testid="lookup-none">{i18n.t("checkin.lookup_none")}</p> }.into_any(),
-                Ok(hits) => view! {
-                    <ul class="list" data-testid="lookup-hits">
-                        {hits.into_iter().map(|h| {
-                            let reg = h.registry_number.clone();
-                            view! {
-                                <li>
-                                    <div class="line"><strong>{h.name.clone()}</strong><span class="muted">{h.kana.clone()}</span></div>
-                                    <button class="button wide" on:click=move |_| { queue_number(reg.clone(), None); lookup.value().set(None); find_name.set(String::new()); }>
-                                        {move || if kind.get() == ScanKind::In { i18n.t("checkin.in") } else { i18n.t("checkin.out") }}" · "{h.registry_number.clone()}
-                                    </button>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
-            })}
-        </section>
-    }
-}
-
-/// `/organizer/sessions/{id}/review`: attendees, partial grants with reasons, and posting.
+/// `/organizer/sessions/{id}/review`: attendees, partial grants with reasons, posting; before
+/// posting a paper sheet can be imported; after posting, corrections with reasons.
 #[component]
 pub fn Review() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let session = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
-    let rows = LocalResource::new(move || {
-        let id = session();
-        async move { api::attendance(id).await }
-    });
+    let session = use_path_id();
+    let info = LocalResource::new(move || api::my_session(session()));
+    let rows = LocalResource::new(move || api::attendance(session()));
     let reasons = RwSignal::new(HashMap::<String, String>::new());
     let banner = RwSignal::new(None);
     let posted = RwSignal::new(None::<u32>);
@@ -434,6 +177,7 @@ pub fn Review() -> impl IntoView {
             banner.set(None);
             posted.set(Some(r.credits_written));
             rows.refetch();
+            info.refetch();
         }
         Some(Err(e)) => banner.set(Some(e.message())),
         None => {}
@@ -450,6 +194,38 @@ pub fn Review() -> impl IntoView {
             .collect();
         post.dispatch(PostRequest { grants });
     };
+    let is_posted = move || info.get().and_then(|r| r.ok()).is_some_and(|s| s.posted);
+    let corrected = RwSignal::new(None::<String>);
+    let correct = move |registry_number: String, action: CorrectionAction| {
+        let question = match action {
+            CorrectionAction::Add => i18n.t("correct.add_reason"),
+            CorrectionAction::Withdraw => i18n.t("correct.withdraw_reason"),
+        };
+        let Some(reason) = ask_reason(question) else {
+            return;
+        };
+        let req = SessionCorrection {
+            client_ref: Some(format!(
+                "{}-{}",
+                registry_number,
+                js_sys::Date::now() as u64
+            )),
+            registry_number,
+            action,
+            reason,
+        };
+        spawn_local(async move {
+            match api::correct_session(session(), &req).await {
+                Ok(row) => {
+                    banner.set(None);
+                    corrected.set(Some(row.registry_number));
+                    rows.refetch();
+                }
+                Err(e) => banner.set(Some(e.message())),
+            }
+        });
+    };
+    let extra = RwSignal::new(String::new());
     let describe = move |row: &AttendanceRow| -> String {
         match row.presence {
             Presence::Full => i18n.t("review.full").to_owned(),
@@ -475,17 +251,27 @@ pub fn Review() -> impl IntoView {
         }
     };
     view! {
+        <p><A href=Page::Organizer.path()>{move || i18n.t("org.back")}</A></p>
         <h1>{move || i18n.t("review.title")}</h1>
+        {move || info.get().and_then(|r| r.ok()).map(|s| view! {
+            <p><strong>{s.title.clone()}</strong><br /><span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span></p>
+            {s.posted.then(|| view! { <p class="banner info" data-testid="posted-note">{i18n.t("review.posted_note")}</p> })}
+        })}
         <ErrorBanner message=banner />
         {move || posted.get().map(|n| view! { <p class="banner ok" data-testid="posted">{i18n.f("review.posted", &[("n", n.to_string())])}</p> })}
+        {move || corrected.get().map(|r| view! { <p class="banner ok" data-testid="corrected">{i18n.f("correct.done", &[("r", r)])}</p> })}
         <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
             {move || rows.get().map(|r| match r {
                 Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t("review.none")}</p> }.into_any(),
-                Ok(list) => view! {
+                Ok(list) => {
+                    let done = is_posted();
+                    view! {
                     <ul class="list" data-testid="attendance">
                         {list.into_iter().map(|row| {
                             let partial = row.presence != Presence::Full && !row.lecturer;
                             let reg = row.registry_number.clone();
+                            let reg2 = row.registry_number.clone();
+                            let credited = row.credited;
                             view! {
                                 <li data-registry=row.registry_number.clone()>
                                     <div class="line"><strong>{row.name.clone().unwrap_or_else(|| row.registry_number.clone())}</strong>
@@ -493,21 +279,127 @@ pub fn Review() -> impl IntoView {
                                     <div class="badges">
                                         <span class="badge" class:ok=!partial>{describe(&row)}</span>
                                         {row.lecturer.then(|| view! { <span class="badge">{i18n.t("review.lecturer")}</span> })}
+                                        {(done && credited).then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}
+                                        {(done && !credited).then(|| view! { <span class="badge">{i18n.t("review.not_credited")}</span> })}
                                     </div>
-                                    {partial.then(|| view! {
+                                    {(partial && !done).then(|| view! {
                                         <div class="field">
                                             <label>{i18n.t("review.grant")}</label>
                                             <input on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
                                         </div>
                                     })}
+                                    {done.then(|| if credited {
+                                        view! { <button class="button danger" data-testid="withdraw" on:click=move |_| correct(reg2.clone(), CorrectionAction::Withdraw)>{i18n.t("correct.withdraw")}</button> }.into_any()
+                                    } else {
+                                        view! { <button class="button secondary" data-testid="add" on:click=move |_| correct(reg2.clone(), CorrectionAction::Add)>{i18n.t("correct.add")}</button> }.into_any()
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                    <button class="button wide" data-testid="post" on:click=submit disabled=move || post.pending().get()>{i18n.t("review.post")}</button>
-                }.into_any(),
+                    {(!done).then(|| view! {
+                        <button class="button wide" data-testid="post" on:click=submit disabled=move || post.pending().get()>{i18n.t("review.post")}</button>
+                    })}
+                }.into_any()
+                }
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
         </Suspense>
+        {move || is_posted().then(|| view! {
+            <section class="card">
+                <h2>{i18n.t("correct.title")}</h2>
+                <p class="muted">{i18n.t("correct.lead")}</p>
+                <form novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    let r = extra.get();
+                    if !r.trim().is_empty() { correct(r, CorrectionAction::Add); extra.set(String::new()); }
+                }>
+                    <div class="field">
+                        <label for="x-number">{i18n.t("register.registry_number")}</label>
+                        <input id="x-number" inputmode="numeric" data-testid="add-number" prop:value=move || extra.get() on:input=move |ev| extra.set(event_target_value(&ev)) />
+                    </div>
+                    <button class="button secondary wide" type="submit">{i18n.t("correct.add")}</button>
+                </form>
+            </section>
+        })}
+        {move || info.get().and_then(|r| r.ok()).filter(|s| !s.posted).map(|_| view! { <PaperImport session=session() on_done=Callback::new(move |_| rows.refetch()) /> })}
+    }
+}
+
+/// Importing a paper attendance sheet (CSV): a dry run that lists every bad line, then the
+/// import. Nothing is written while a line is bad; the same sheet twice writes nothing twice.
+#[component]
+fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = RwSignal::new(String::new());
+    let report = RwSignal::new(None::<ImportReport>);
+    let banner = RwSignal::new(None);
+    let run = Action::new_local(move |dry: &bool| {
+        let (dry, csv) = (*dry, text.get_untracked());
+        async move { api::import_attendance(session, csv, dry).await }
+    });
+    Effect::new(move |_| match run.value().get() {
+        Some(Ok(r)) => {
+            banner.set(None);
+            if !r.dry_run && r.problems.is_empty() {
+                on_done.run(());
+            }
+            report.set(Some(r));
+        }
+        Some(Err(e)) => banner.set(Some(e.message())),
+        None => {}
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        if file.size() > 1_000_000.0 {
+            banner.set(Some(domain::Message::new(
+                "CSVが大きすぎます（1MBまで）。分けて取り込んでください",
+                "The CSV is too large (1 MB at most); import it in parts",
+            )));
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(v) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                text.set(v.as_string().unwrap_or_default());
+                report.set(None);
+            }
+        });
+    };
+    view! {
+        <section class="card" data-testid="paper-import">
+            <h2>{move || i18n.t("import.title")}</h2>
+            <p class="muted">{move || i18n.t("import.lead")}</p>
+            <ErrorBanner message=banner />
+            <div class="field">
+                <label for="i-file">{move || i18n.t("import.file")}</label>
+                <input id="i-file" type="file" accept=".csv,text/csv" on:change=on_file />
+            </div>
+            <div class="field">
+                <label for="i-text">{move || i18n.t("import.text")}</label>
+                <textarea id="i-text" rows="5" data-testid="import-text" placeholder="123456,山田 太郎,12:58,15:02" prop:value=move || text.get() on:input=move |ev| { text.set(event_target_value(&ev)); report.set(None); }></textarea>
+            </div>
+            <button class="button secondary wide" data-testid="import-check" on:click=move |_| { run.dispatch(true); }>{move || i18n.t("import.check")}</button>
+            {move || report.get().map(|r| {
+                let clean = r.problems.is_empty();
+                view! {
+                    <div class="banner" class:ok=clean class:error=!clean data-testid="import-report">
+                        {if r.dry_run {
+                            i18n.f("import.checked", &[("n", r.valid_rows.to_string()), ("old", r.already_imported.to_string()), ("bad", r.problems.len().to_string())])
+                        } else {
+                            i18n.f("import.done", &[("n", r.scans_written.to_string())])
+                        }}
+                        <ul>
+                            {r.problems.iter().map(|p| view! { <li>{i18n.msg(&p.message)}</li> }).collect_view()}
+                        </ul>
+                    </div>
+                    {(r.dry_run && clean && r.valid_rows > 0).then(|| view! {
+                        <button class="button wide" data-testid="import-run" on:click=move |_| { run.dispatch(false); }>{i18n.t("import.run")}</button>
+                    })}
+                }
+            })}
+        </section>
     }
 }

@@ -7,7 +7,6 @@ use domain::api::Verification;
 use domain::application::{ApplicationDetail, FeeChannel, ReviewAction, Status};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::auth::use_auth;
@@ -16,7 +15,7 @@ use crate::components::application::{
 };
 use crate::components::decision::{DecisionCard, day};
 use crate::i18n::use_i18n;
-use crate::routes::{Page, review_application_path};
+use crate::routes::{Page, review_application_path, use_path_id};
 use crate::today::today_jst;
 
 fn role() -> Option<Role> {
@@ -125,14 +124,7 @@ pub fn ReviewQueue() -> impl IntoView {
 #[component]
 pub fn ReviewDetail() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_path_id();
     let detail = LocalResource::new(move || api::application(id()));
     let banner = RwSignal::new(None::<domain::Message>);
     let errors = RwSignal::new(Vec::<domain::FieldError>::new());

@@ -4,7 +4,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use domain::FieldError;
-use domain::api::{AttendanceRow, Grant, PostResult, PublicSession, ScanResult};
+use domain::account::RegistryNumber;
+use domain::api::{
+    AttendanceRow, CorrectionAction, Grant, ImportProblem, ImportReport, PostResult, PublicSession,
+    ScanResult, SessionCorrection,
+};
 use domain::sessions::{Presence, ScanKind, SessionSpec, presence};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -12,8 +16,9 @@ use sea_orm::{
 };
 
 use crate::db::jst;
+use crate::db::ledger;
 use crate::db::sessions::to_public;
-use crate::entities::{credit, physician, scan, session_lecturer, training_session};
+use crate::entities::{audit_log, credit, physician, scan, session_lecturer, training_session};
 use crate::error::ApiError;
 
 /// First check-in and last check-out of one attendee.
@@ -163,6 +168,8 @@ pub struct NewScan<'a> {
     pub at: DateTime<Utc>,
     /// Noted for someone without a My Page.
     pub birth_date: Option<chrono::NaiveDate>,
+    /// The helper link it came through, if not the organizer's own device.
+    pub door_link: Option<i32>,
 }
 
 /// Records a scan once per `client_id`; a repeat answers what the first recorded.
@@ -178,6 +185,7 @@ pub async fn record_scan(
         kind,
         at,
         birth_date,
+        door_link,
     } = new;
     let bad = |field: &str, ja: &str, en: &str| {
         ApiError::Validation(vec![FieldError::new(field, "invalid", ja, en)])
@@ -256,6 +264,7 @@ pub async fn record_scan(
         birth_date: Set(birth_date),
         undoes_id: Set(None),
         reason: Set(None),
+        door_link_id: Set(door_link),
         ..Default::default()
     }
     .insert(&txn)
@@ -270,6 +279,7 @@ pub async fn undo_scan(
     db: &DatabaseConnection,
     session: i32,
     recorder: i32,
+    door_link: Option<i32>,
     scan_id: i32,
     reason: &str,
 ) -> Result<(), ApiError> {
@@ -315,6 +325,7 @@ pub async fn undo_scan(
         birth_date: Set(None),
         undoes_id: Set(Some(scan_id)),
         reason: Set(Some(reason.trim().to_owned())),
+        door_link_id: Set(door_link),
         ..Default::default()
     }
     .insert(&txn)
@@ -353,6 +364,10 @@ pub async fn attendance(
     for l in &lecturers {
         by.entry(l.clone()).or_default();
     }
+    let credited = credited(db, session.id).await?;
+    for c in credited.keys() {
+        by.entry(c.clone()).or_default();
+    }
     let registry: Vec<String> = by.keys().cloned().collect();
     let who = names(db, &registry).await?;
     let (start, end) = (
@@ -375,6 +390,7 @@ pub async fn attendance(
                     last_out.map(to_local),
                 ),
                 lecturer: lecturers.contains(&r),
+                credited: credited.contains_key(&r),
                 registry_number: r,
                 first_in,
                 last_out,
@@ -441,36 +457,14 @@ pub async fn post(
             (false, Some(reason)) => Some(format!("一部出席・主催者が認定：{reason}")),
             _ => None,
         };
-        credit::ActiveModel {
-            physician_id: Set(who.get(&row.registry_number).map(|p| p.user_id)),
-            registry_number: Set(row.registry_number.clone()),
-            date: Set(session.date),
-            category: Set(session.category.clone()),
-            subject: Set(session.subject.clone()),
-            units_halves: Set(session.units_halves),
-            delivery: Set(if session.online {
-                "online"
-            } else {
-                "in_person"
-            }
-            .to_owned()),
-            source: Set("system".to_owned()),
-            session_id: Set(Some(session.id)),
-            verification: Set(None),
-            organizer_name: Set(Some(session.organizing_body.clone())),
-            note: Set(note),
-            corrects_id: Set(None),
-            consumed_by: Set(None),
-            created_at: Set(Utc::now()),
-            created_by: Set(Some(organizer)),
-            kind: Set("entry".to_owned()),
-            client_ref: Set(Some(format!(
-                "session-{}-{}",
-                session.id, row.registry_number
-            ))),
-            attendee_birth_date: Set(birth_dates.get(&row.registry_number).copied()),
-            ..Default::default()
-        }
+        session_credit(
+            &session,
+            organizer,
+            who.get(&row.registry_number).map(|p| p.user_id),
+            &row.registry_number,
+            note,
+            birth_dates.get(&row.registry_number).copied(),
+        )
         .insert(&txn)
         .await?;
         written += 1;
@@ -511,4 +505,314 @@ pub async fn lookup(
             kana: p.name_kana,
         })
         .collect())
+}
+
+/// The ledger entry a session gives one attendee (client_ref `session-{id}-{registry}`, so a
+/// second entry for the same person and session cannot be written by posting).
+fn session_credit(
+    session: &training_session::Model,
+    organizer: i32,
+    physician: Option<i32>,
+    registry: &str,
+    note: Option<String>,
+    birth_date: Option<chrono::NaiveDate>,
+) -> credit::ActiveModel {
+    credit::ActiveModel {
+        physician_id: Set(physician),
+        registry_number: Set(registry.to_owned()),
+        date: Set(session.date),
+        category: Set(session.category.clone()),
+        subject: Set(session.subject.clone()),
+        units_halves: Set(session.units_halves),
+        delivery: Set(if session.online {
+            "online"
+        } else {
+            "in_person"
+        }
+        .to_owned()),
+        source: Set("system".to_owned()),
+        session_id: Set(Some(session.id)),
+        verification: Set(None),
+        organizer_name: Set(Some(session.organizing_body.clone())),
+        note: Set(note),
+        corrects_id: Set(None),
+        consumed_by: Set(None),
+        created_at: Set(Utc::now()),
+        created_by: Set(Some(organizer)),
+        kind: Set(ledger::ENTRY.to_owned()),
+        client_ref: Set(Some(format!("session-{}-{registry}", session.id))),
+        attendee_birth_date: Set(birth_date),
+        ..Default::default()
+    }
+}
+
+/// The effective credits a session gave, by registry number.
+async fn credited(
+    db: &impl ConnectionTrait,
+    session: i32,
+) -> Result<HashMap<String, credit::Model>, ApiError> {
+    let rows = credit::Entity::find()
+        .filter(credit::Column::SessionId.eq(session))
+        .all(db)
+        .await?;
+    Ok(ledger::effective(rows)
+        .into_iter()
+        .map(|c| (c.registry_number.clone(), c))
+        .collect())
+}
+
+/// A correction after posting: adds the session's units for someone who has none from it, or
+/// withdraws them, with a reason. Nothing is rewritten: an addition is a new entry, a
+/// withdrawal a new row that withdraws the entry; both are audited. A retry with the same
+/// `client_ref` does nothing more.
+pub async fn correct(
+    db: &DatabaseConnection,
+    session: &training_session::Model,
+    organizer: i32,
+    req: &SessionCorrection,
+) -> Result<AttendanceRow, ApiError> {
+    let registry =
+        RegistryNumber::parse(&req.registry_number).map_err(|e| ApiError::Validation(vec![e]))?;
+    let registry = registry.as_str();
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "reason",
+            "required",
+            "訂正の理由を入力してください（記録に残ります）",
+            "Enter why the credit is corrected (it is kept in the audit log)",
+        )]));
+    }
+    if session.posted_at.is_none() {
+        return Err(ApiError::InvalidState(domain::Message::new(
+            "まだ単位登録していません。出席確認の画面で認めてから登録してください",
+            "The session is not posted yet; grant the units on the review page and post",
+        )));
+    }
+    let client_ref = req
+        .client_ref
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| format!("correction-{}-{r}", session.id));
+    let txn = db.begin().await?;
+    let replay = match &client_ref {
+        Some(r) => credit::Entity::find()
+            .filter(credit::Column::ClientRef.eq(r.as_str()))
+            .one(&txn)
+            .await?
+            .is_some(),
+        None => false,
+    };
+    if !replay {
+        let current = credited(&txn, session.id).await?.remove(registry);
+        let (action, note) = match (req.action, current) {
+            (CorrectionAction::Add, Some(_)) => {
+                return Err(ApiError::InvalidState(domain::Message::new(
+                    format!("{registry}にはこの研修会の単位がすでにあります"),
+                    format!("{registry} already has this session's units"),
+                )));
+            }
+            (CorrectionAction::Withdraw, None) => {
+                return Err(ApiError::InvalidState(domain::Message::new(
+                    format!("{registry}にはこの研修会の単位がありません"),
+                    format!("{registry} has no units from this session"),
+                )));
+            }
+            (CorrectionAction::Withdraw, Some(c)) if c.consumed_by.is_some() => {
+                return Err(ApiError::InvalidState(domain::Message::new(
+                    "この単位は申請（更新など）に使われたため取り消せません。日本医師会にご連絡ください",
+                    "These units were used by an application (a renewal, …) and cannot be withdrawn; contact the JMA",
+                )));
+            }
+            (CorrectionAction::Add, None) => {
+                let who = names(&txn, &[registry.to_owned()]).await?;
+                let mut row = session_credit(
+                    session,
+                    organizer,
+                    who.get(registry).map(|p| p.user_id),
+                    registry,
+                    Some(format!("登録後の訂正で追加：{reason}")),
+                    None,
+                );
+                // A person withdrawn earlier and added again gets a distinct reference.
+                row.client_ref = Set(client_ref.clone().or(Some(format!(
+                    "session-{}-{registry}-{}",
+                    session.id,
+                    Utc::now().timestamp_micros()
+                ))));
+                row.insert(&txn).await?;
+                ("credit_add", reason)
+            }
+            (CorrectionAction::Withdraw, Some(c)) => {
+                let id = c.id;
+                let mut row: credit::ActiveModel = c.into();
+                row.id = sea_orm::ActiveValue::NotSet;
+                row.kind = Set(ledger::WITHDRAWAL.to_owned());
+                row.corrects_id = Set(Some(id));
+                row.units_halves = Set(0);
+                row.note = Set(Some(format!("登録後の訂正で取消：{reason}")));
+                row.client_ref = Set(client_ref.clone());
+                row.created_at = Set(Utc::now());
+                row.created_by = Set(Some(organizer));
+                row.insert(&txn).await?;
+                ("credit_withdraw", reason)
+            }
+        };
+        audit_log::ActiveModel {
+            at: Set(Utc::now()),
+            actor_id: Set(Some(organizer)),
+            entity: Set("session".into()),
+            entity_id: Set(session.id),
+            action: Set(action.into()),
+            from_status: Set(None),
+            to_status: Set(None),
+            note: Set(Some(format!("{registry}: {note}"))),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let row = attendance(&txn, session)
+        .await?
+        .into_iter()
+        .find(|r| r.registry_number == registry)
+        .ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// Imports a paper attendance sheet as scans (or only checks it, `dry_run`). Every bad line is
+/// reported and nothing is written while there is one. Each line's scans get client ids made
+/// from the session, number and time, so importing the same sheet twice writes nothing twice.
+pub async fn import(
+    db: &DatabaseConnection,
+    session: &training_session::Model,
+    organizer: i32,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, ApiError> {
+    let (rows, mut problems) = domain::sessions::parse_attendance_csv(text);
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 0,
+            message: domain::Message::new(
+                "CSVに出席者の行がありません。「医籍登録番号,氏名,入室,退室」の行を入れてください",
+                "The CSV has no attendee lines; add lines “registry number,name,in,out”",
+            ),
+        });
+    }
+    if session.posted_at.is_some() {
+        return Err(ApiError::InvalidState(domain::Message::new(
+            "この研修会は単位登録済みです。追加は登録後の訂正で行ってください",
+            "This session has been posted; add attendees with a correction",
+        )));
+    }
+    let registry: Vec<String> = rows
+        .iter()
+        .map(|r| r.registry.as_str().to_owned())
+        .collect();
+    let who = names(db, &registry).await?;
+    // A sheet's name must be the registered physician's (kanji or kana, spacing ignored).
+    for r in &rows {
+        if let Some(p) = who.get(r.registry.as_str()) {
+            let key = domain::account::lookup_key(&r.name);
+            if key != domain::account::lookup_key(&p.name_kanji)
+                && key != domain::account::lookup_key(&p.name_kana)
+            {
+                problems.push(ImportProblem {
+                    line: r.line,
+                    message: domain::Message::new(
+                        format!(
+                            "{}行目：医籍登録番号{}の登録氏名と「{}」が一致しません。番号と氏名を確かめてください",
+                            r.line,
+                            r.registry.as_str(),
+                            r.name
+                        ),
+                        format!(
+                            "Line {}: “{}” is not the registered name of {}; check the number and name",
+                            r.line,
+                            r.name,
+                            r.registry.as_str()
+                        ),
+                    ),
+                });
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    let at = |t: chrono::NaiveTime| {
+        session
+            .date
+            .and_time(t)
+            .and_local_timezone(jst())
+            .single()
+            .map(|d| d.with_timezone(&Utc))
+    };
+    let mut scans = Vec::new();
+    for r in &rows {
+        for (kind, time) in [(ScanKind::In, r.checked_in), (ScanKind::Out, r.checked_out)] {
+            if let Some(t) = time.and_then(at) {
+                let client_id = format!(
+                    "csv-{}-{}-{}-{}",
+                    session.id,
+                    r.registry.as_str(),
+                    kind_code(kind),
+                    t.timestamp()
+                );
+                scans.push((client_id, r.registry.as_str().to_owned(), kind, t));
+            }
+        }
+    }
+    let seen: HashSet<String> = scan::Entity::find()
+        .filter(scan::Column::ClientId.is_in(scans.iter().map(|s| s.0.clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.client_id)
+        .collect();
+    let already_imported = rows
+        .iter()
+        .filter(|r| {
+            scans
+                .iter()
+                .filter(|s| s.1 == r.registry.as_str())
+                .all(|s| seen.contains(&s.0))
+        })
+        .count();
+    let mut report = ImportReport {
+        dry_run,
+        valid_rows: rows.len() - already_imported,
+        already_imported,
+        problems,
+        scans_written: 0,
+    };
+    if dry_run || !report.problems.is_empty() {
+        return Ok(report);
+    }
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    for (client_id, registry, kind, t) in scans {
+        if seen.contains(&client_id) {
+            continue;
+        }
+        scan::ActiveModel {
+            session_id: Set(session.id),
+            client_id: Set(client_id),
+            registry_number: Set(registry),
+            kind: Set(kind_code(kind).to_owned()),
+            scanned_at: Set(t),
+            recorded_at: Set(now),
+            recorded_by: Set(Some(organizer)),
+            birth_date: Set(None),
+            undoes_id: Set(None),
+            reason: Set(Some("紙の出席簿から取り込み".to_owned())),
+            door_link_id: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        report.scans_written += 1;
+    }
+    txn.commit().await?;
+    Ok(report)
 }

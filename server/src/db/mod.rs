@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod applications;
 pub mod checkin;
+pub mod doors;
 pub mod ledger;
 pub mod mypage;
 pub mod secrets;

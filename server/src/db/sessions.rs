@@ -69,5 +69,6 @@ pub fn to_public(s: training_session::Model) -> Result<PublicSession, ApiError> 
         ends_at: s.ends_at,
         venue: s.venue,
         online: s.online,
+        posted: s.posted_at.is_some(),
     })
 }

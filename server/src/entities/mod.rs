@@ -8,6 +8,7 @@ pub mod certificate;
 pub mod certificate_period;
 pub mod credit;
 pub mod document;
+pub mod door_link;
 pub mod login_failure;
 pub mod outbox;
 pub mod physician;

@@ -19,6 +19,7 @@ pub struct Model {
     pub birth_date: Option<Date>,
     pub undoes_id: Option<i32>,
     pub reason: Option<String>,
+    pub door_link_id: Option<i32>,
 }
 
 /// No relations are navigated through the ORM.

@@ -3,6 +3,7 @@
 mod admin;
 mod applications;
 mod auth;
+mod door;
 mod health;
 mod mypage;
 mod organizer;
@@ -21,6 +22,7 @@ pub fn api() -> Router<AppState> {
         .merge(mypage::router())
         .merge(sessions::router())
         .merge(organizer::router())
+        .merge(door::router())
         .merge(admin::router())
         .merge(applications::router())
         .fallback(|| async { ApiError::NotFound })

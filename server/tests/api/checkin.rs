@@ -503,3 +503,445 @@ async fn a_physician_is_found_only_by_full_name_and_date_of_birth() {
         "only the session's organizer"
     );
 }
+
+/// A helper link's token, taken from the `/door#TOKEN` path shown once to the organizer.
+async fn door_link(app: &TestApp, organizer: &Client, session: i64, hours: u32) -> (i64, String) {
+    let (status, made) = json(
+        organizer
+            .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
+            .json(&json!({"label": "受付2 佐藤", "hours": hours}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let path = made["path"].as_str().unwrap();
+    let token = path
+        .strip_prefix("/door#")
+        .expect("the token is in the fragment");
+    (made["link"]["id"].as_i64().unwrap(), token.to_owned())
+}
+
+#[tokio::test]
+async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn().await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let other = app.staff(Role::Organizer, "other@example.jp").await;
+    let session = create_session(&app, &organizer).await;
+    let second = create_session(&app, &organizer).await;
+    // Bad requests say what to do.
+    let (status, body) = json(
+        organizer
+            .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
+            .json(&json!({"label": " ", "hours": 49}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"].as_array().unwrap().len(), 2);
+    let (link, token) = door_link(&app, &organizer, session, 4).await;
+    // Another organizer cannot see or revoke it.
+    let foreign = other
+        .get(app.url(&format!("/api/organizer/sessions/{session}/doors")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+    let foreign = other
+        .post(app.url(&format!(
+            "/api/organizer/sessions/{session}/doors/{link}/revoke"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+
+    // The helper's device: no login, only the token.
+    let helper = app.client();
+    let door = |path: &str| {
+        helper
+            .get(app.url(path))
+            .header("x-nintei-door", token.as_str())
+    };
+    let (status, info) = json(door("/api/door").send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{info}");
+    assert_eq!(info["session"]["id"], session);
+    assert_eq!(info["label"], "受付2 佐藤");
+    let scan_req = |id: &str| {
+        helper
+            .post(app.url("/api/door/scans"))
+            .header("x-nintei-door", token.as_str())
+            .json(&json!({"client_id": id, "registry_number": "123456", "kind": "in", "at": at("13:00:00")}))
+    };
+    let (status, scanned) = json(scan_req("h-1").send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{scanned}");
+    let (_, again) = json(scan_req("h-1").send().await.unwrap()).await;
+    assert_eq!(
+        again["scan_id"], scanned["scan_id"],
+        "a retry is the same scan"
+    );
+    // The scan is in its session only, recorded with the link it came through.
+    let rows = |s: i64| {
+        let organizer = organizer.clone();
+        let url = app.url(&format!("/api/organizer/sessions/{s}/attendance"));
+        async move { json(organizer.get(url).send().await.unwrap()).await.1 }
+    };
+    assert_eq!(
+        rows(session).await.as_array().unwrap().len(),
+        2,
+        "attendee + lecturer"
+    );
+    assert_eq!(
+        rows(second).await.as_array().unwrap().len(),
+        1,
+        "lecturer only"
+    );
+    let through: Option<i32> = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT door_link_id FROM scans WHERE client_id = 'h-1'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(through, Some(link as i32));
+    // The helper cannot review, post or reach the organizer's API with the token.
+    let r = helper
+        .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
+        .header("x-nintei-door", token.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // Without the token, or with a made-up one: closed, with what to do.
+    let (status, body) = json(helper.get(app.url("/api/door")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"]["code"], "door_closed");
+    let r = helper
+        .get(app.url("/api/door"))
+        .header("x-nintei-door", "made-up")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // Revoked: closed at once.
+    let (status, revoked) = json(
+        organizer
+            .post(app.url(&format!(
+                "/api/organizer/sessions/{session}/doors/{link}/revoke"
+            )))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(revoked["revoked_at"].is_string());
+    assert_eq!(
+        scan_req("h-2").send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Expired: a second link whose time has passed is closed too.
+    let (link2, token2) = door_link(&app, &organizer, session, 1).await;
+    let ok = helper
+        .get(app.url("/api/door"))
+        .header("x-nintei-door", token2.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let row = server::entities::door_link::Entity::find_by_id(link2 as i32)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: server::entities::door_link::ActiveModel = row.into();
+    row.expires_at = Set(Utc::now() - chrono::Duration::seconds(1));
+    row.update(&app.db).await.unwrap();
+    let closed = helper
+        .get(app.url("/api/door"))
+        .header("x-nintei-door", token2.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    app.physician("123456", "taro@example.jp").await;
+    let now = Utc::now();
+    let read_at = now - chrono::Duration::minutes(2);
+    let today = server::db::today_jst(now);
+    if server::db::today_jst(read_at) != today {
+        return; // just after midnight in Japan: the read would fall on the day before
+    }
+    // Today's session, all day, so "two minutes ago" is on its day.
+    let mut form = session_form("");
+    form["date"] = json!(today.to_string());
+    form["starts_at"] = json!("00:00");
+    form["ends_at"] = json!("23:59");
+    let (_, session) = json(
+        organizer
+            .post(app.url("/api/organizer/sessions"))
+            .json(&form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let url = app.url(&format!("/api/organizer/sessions/{}/scans", session["id"]));
+    // A code that expired a minute ago, read (offline) two minutes ago: accepted.
+    let key = server::db::secrets::qr_signing_key(&app.db).await.unwrap();
+    let token = domain::qr::sign(
+        &key,
+        &domain::qr::QrClaims {
+            registry_number: "123456".into(),
+            name: "山田 太郎".into(),
+            kana: "ヤマダ\u{3000}タロウ".into(),
+            exp: (now - chrono::Duration::minutes(1)).timestamp(),
+        },
+    );
+    let (status, body) = json(
+        organizer
+            .post(&url)
+            .json(&json!({"client_id": "off-1", "token": token, "kind": "in", "at": read_at}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["registry_number"], "123456");
+    // Read now: expired, refused with what to do.
+    let (status, body) = json(
+        organizer
+            .post(&url)
+            .json(&json!({"client_id": "off-2", "token": token, "kind": "in", "at": now}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"][0]["message"]["ja"]
+            .as_str()
+            .unwrap()
+            .contains("マイページを開き直して")
+    );
+}
+
+async fn post_session(app: &TestApp, organizer: &Client, session: i64) {
+    let r = organizer
+        .post(app.url(&format!("/api/organizer/sessions/{session}/post")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+async fn ledger_units(app: &TestApp, physician: &Client) -> Vec<Value> {
+    let page: Value = physician
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["ledger"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = TestApp::spawn().await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&app, &organizer).await;
+    let physician = app.physician("123456", "taro@example.jp").await;
+    for (id, kind, t) in [("a1", "in", "13:00:00"), ("a2", "out", "15:00:00")] {
+        assert_eq!(
+            scan(&app, &organizer, session, id, "123456", kind, t)
+                .await
+                .0,
+            StatusCode::OK
+        );
+    }
+    let url = app.url(&format!("/api/organizer/sessions/{session}/corrections"));
+    let correct = |body: Value| organizer.post(&url).json(&body).send();
+    // Before posting there is nothing to correct.
+    let (status, _) = json(
+        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "誤登録"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    post_session(&app, &organizer, session).await;
+    assert_eq!(ledger_units(&app, &physician).await.len(), 1);
+    // No reason: refused.
+    let (status, body) = json(
+        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": ""}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["field"], "reason");
+    // Withdraw (retried once with the same reference): the credit leaves My Page.
+    for _ in 0..2 {
+        let (status, row) = json(
+            correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "別人の番号を読み取った", "client_ref": "c-1"}))
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{row}");
+        assert_eq!(row["credited"], false);
+    }
+    assert!(ledger_units(&app, &physician).await.is_empty());
+    // Withdrawing again: nothing to withdraw.
+    let (status, _) = json(
+        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "再度"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Add for someone who forgot to scan out: a new entry; adding twice is refused.
+    let (status, row) = json(
+        correct(json!({"registry_number": "123456", "action": "add", "reason": "退室時の読み取り漏れ（受付簿で確認）"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{row}");
+    assert_eq!(row["credited"], true);
+    let (status, _) = json(
+        correct(json!({"registry_number": "123456", "action": "add", "reason": "重複"}))
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let ledger = ledger_units(&app, &physician).await;
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(ledger[0]["units"], 2);
+    // Nothing was rewritten: the first entry, its withdrawal and the new entry are all there.
+    let rows = server::entities::credit::Entity::find()
+        .filter(server::entities::credit::Column::RegistryNumber.eq("123456"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(kinds, ["entry", "withdrawal", "entry"]);
+    let audit = server::entities::audit_log::Entity::find()
+        .filter(server::entities::audit_log::Column::Entity.eq("session"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["credit_withdraw", "credit_add"]);
+    assert!(audit[0].note.as_deref().unwrap().contains("別人の番号"));
+    // Another organizer cannot correct it.
+    let other = app.staff(Role::Organizer, "other@example.jp").await;
+    let r = other
+        .post(&url)
+        .json(&json!({"registry_number": "123456", "action": "withdraw", "reason": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&app, &organizer).await;
+    app.physician("123456", "taro@example.jp").await;
+    let url = |dry: bool| {
+        app.url(&format!(
+            "/api/organizer/sessions/{session}/import?dry_run={dry}"
+        ))
+    };
+    let send = |dry: bool, csv: &str| {
+        organizer
+            .post(url(dry))
+            .header("content-type", "text/csv")
+            .body(csv.to_owned())
+            .send()
+    };
+    let bad = "医籍登録番号,氏名,入室,退室\n123456,山田 花子,12:58,15:01\n12x456,誰か,13:00,15:00\n222222,佐藤 一郎,13:00\n333333,鈴木 次郎,13:10,15:00\n";
+    let (status, report) = json(send(true, bad).await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let lines: Vec<i64> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3, 4], "wrong name, bad number, missing field");
+    assert_eq!(report["scans_written"], 0);
+    // The real import refuses while a line is bad, and writes nothing.
+    let (_, refused) = json(send(false, bad).await.unwrap()).await;
+    assert_eq!(refused["scans_written"], 0);
+    assert_eq!(refused["problems"].as_array().unwrap().len(), 3);
+    let good = "123456,ヤマダ タロウ,12:58,15:01\n333333,鈴木 次郎,13:10,15:00\n";
+    let (_, dry) = json(send(true, good).await.unwrap()).await;
+    assert_eq!(dry["valid_rows"], 2);
+    assert_eq!(dry["scans_written"], 0);
+    let (_, done) = json(send(false, good).await.unwrap()).await;
+    assert_eq!(done["scans_written"], 4);
+    // The same sheet again writes nothing more.
+    let (_, again) = json(send(false, good).await.unwrap()).await;
+    assert_eq!(again["scans_written"], 0);
+    assert_eq!(again["already_imported"], 2);
+    let (_, rows) = json(
+        organizer
+            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let row = |reg: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["registry_number"] == reg)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row("123456")["presence"]["presence"], "full");
+    assert_eq!(row("333333")["presence"]["late_minutes"], 5);
+    // Not UTF-8: told how to save it.
+    let r = organizer
+        .post(url(true))
+        .body(vec![0x88u8, 0xe3, 0x8e, 0x74])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["error"]["fields"][0]["message"]["ja"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
+}
