@@ -61,7 +61,7 @@ api-postgres:
 
 e2e-deps:
 	@test -x /usr/bin/chromium || { echo "installing Chromium (Debian)"; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
-	@test -d end2end/node_modules/@playwright/test || (cd end2end && npm ci --no-audit --no-fund --silent)
+	@test -d end2end/node_modules/@playwright/test -a -d end2end/node_modules/qrcode || (cd end2end && npm ci --no-audit --no-fund --silent)
 
 ## e2e: Playwright in Debian's Chromium against the real server and the real client build.
 e2e: client e2e-deps

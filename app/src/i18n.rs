@@ -493,6 +493,7 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "Already waiting to be sent for this person (not recorded twice)",
     ),
     ("org.back", "研修会の一覧へ", "Back to your sessions"),
+    ("checkin.lookup_birth", "生年月日", "Date of birth"),
     (
         "scanner.start",
         "カメラでQRコードを読み取る",

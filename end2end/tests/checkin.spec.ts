@@ -1,4 +1,5 @@
-import { test } from '@playwright/test';
+import { chromium, test, type Page } from '@playwright/test';
+import { qrVideo } from './camera';
 import { DEMO_PASSWORD, expect, login, screen } from './helpers';
 
 /** Today in Japan, as the server sees it. */
@@ -6,10 +7,10 @@ function todayJst(): string {
   return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
 }
 
-test('check in at the door: record, duplicate, network drop with queue, reload, review and post', async ({ page, context }) => {
+/** The Kyoto organizer creates today's all-day session and opens its check-in page. */
+async function openTodaysSession(page: Page, title: string) {
   await login(page, 'kyoto.organizer@example.jp', DEMO_PASSWORD);
   await page.goto('/organizer');
-  const title = `受付テスト ${Date.now()}`;
   await page.getByLabel('研修会名').fill(title);
   await page.getByLabel('区分').selectOption('occupational.lifelong.specialized');
   await page.getByLabel('単位', { exact: true }).fill('1');
@@ -24,6 +25,11 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(item).toBeVisible();
   await item.getByRole('link', { name: '受付' }).click();
   await expect(page).toHaveURL(/\/checkin$/);
+}
+
+test('check in at the door: record, duplicate, network drop with queue, reload, review and post', async ({ page, context }) => {
+  const title = `受付テスト ${Date.now()}`;
+  await openTodaysSession(page, title);
 
   // The demo physician (registry number 400000) checks in.
   await page.getByTestId('checkin-number').fill('400000');
@@ -36,6 +42,14 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('checkin-number').fill('400000');
   await page.getByTestId('checkin-record').click();
   await expect(page.getByTestId('feedback')).toContainText('すでに');
+
+  // No code, no number at hand: found by full name (hiragana works) and date of birth.
+  await page.getByTestId('lookup-name').fill('さとう たろう');
+  await page.getByTestId('lookup-birth').fill('1961-02-02');
+  await page.getByTestId('lookup-search').click();
+  await page.getByTestId('lookup-hits').getByRole('button', { name: /401237/ }).click();
+  await expect(page.getByTestId('feedback')).toContainText('佐藤 太郎');
+  await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
 
   // The network drops: the check-out is kept on the device, survives a reload, and is sent later.
   await context.setOffline(true);
@@ -55,13 +69,118 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(page.getByTestId('queued')).toHaveCount(0, { timeout: 15_000 });
   await expect(page.getByTestId('feedback')).toContainText('退室を記録しました');
 
-  // Review: checked in hours after the 00:00 start, so partial attendance; grant it with a reason
-  // and post.
+  // Review: checked in hours after the 00:00 start, so partial attendance.
   await page.goto(page.url().replace(/checkin$/, 'review'));
   const row = page.getByTestId('attendance').locator('li[data-registry="400000"]');
   await expect(row).toContainText('一部出席');
+
+  // A paper sheet from the side entrance: the dry run reports every bad line; nothing is written
+  // until it is clean.
+  const sheet = page.getByTestId('paper-import');
+  await sheet.getByTestId('import-text').fill('医籍登録番号,氏名,入室,退室\n402474,鈴木 恵,00:00,23:59\n12x,誰か,1pm,\n');
+  await sheet.getByTestId('import-check').click();
+  await expect(sheet.getByTestId('import-report')).toContainText('問題のある行 1件');
+  await expect(sheet.getByTestId('import-report')).toContainText('3行目');
+  await expect(sheet.getByTestId('import-run')).toHaveCount(0);
+  await sheet.getByTestId('import-text').fill('医籍登録番号,氏名,入室,退室\n402474,鈴木 恵,00:00,23:59\n');
+  await sheet.getByTestId('import-check').click();
+  await expect(sheet.getByTestId('import-report')).toContainText('取り込める行 1件');
+  await screen(page, 'import-390');
+  await sheet.getByTestId('import-run').click();
+  await expect(sheet.getByTestId('import-report')).toContainText('2件の記録を取り込みました');
+  await expect(page.getByTestId('attendance').locator('li[data-registry="402474"]')).toContainText('全出席');
+
+  // Grant the partial attendee with a reason and post: 400000 (granted) and 402474 (full).
   await row.getByRole('textbox').fill('終日開催のため途中退室を認める');
   await page.getByTestId('post').click();
-  await expect(page.getByTestId('posted')).toContainText('1件の単位を登録しました');
+  await expect(page.getByTestId('posted')).toContainText('2件の単位を登録しました');
   await screen(page, 'review-390');
+
+  // After posting, a correction needs a reason and adds a ledger entry: 401237 never checked out
+  // but the desk's paper log shows they stayed.
+  const sato = page.getByTestId('attendance').locator('li[data-registry="401237"]');
+  await expect(sato).toContainText('単位なし');
+  page.once('dialog', (d) => d.accept('退室の読み取り漏れ（受付簿で確認）'));
+  await sato.getByTestId('add').click();
+  await expect(page.getByTestId('corrected')).toContainText('401237');
+  await expect(sato).toContainText('単位登録済');
+  await screen(page, 'corrected-390');
+});
+
+test('a helper checks people in through a link with the phone camera, offline too', async ({ page, request, baseURL }) => {
+  // The physician's My Page QR code, as their phone shows it.
+  await request.post('/api/auth/login', { data: { email: 'physician03@example.jp', password: DEMO_PASSWORD } });
+  const qr = await (await request.get('/api/mypage/qr')).json();
+  const name = (await (await request.get('/api/mypage')).json()).profile.name_kanji as string;
+  const video = qrVideo(qr.token);
+
+  // The organizer makes a helper link for today's session.
+  const title = `カメラ受付 ${Date.now()}`;
+  await openTodaysSession(page, title);
+  const doors = page.getByTestId('door-links');
+  await doors.getByLabel('端末の名前').fill('受付2 佐藤');
+  await doors.getByTestId('door-create').click();
+  const link = await doors.getByTestId('door-url').inputValue();
+  expect(link).toMatch(/\/door#.{20,}$/);
+  await expect(doors.getByTestId('door-link')).toContainText('受付2 佐藤');
+
+  // The helper's phone: no login, a camera that sees the physician's code.
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ],
+  });
+  try {
+    const helperContext = await browser.newContext({
+      baseURL,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+    });
+    const helper = await helperContext.newPage();
+    await helper.goto(link);
+    await expect(helper.getByTestId('door-session')).toContainText(title);
+    await expect(helper.getByTestId('door-session')).toContainText('受付2 佐藤');
+    await helper.getByTestId('camera-start').click();
+    const feedback = helper.getByTestId('feedback');
+    await expect(feedback).toContainText(name);
+    await expect(feedback).toContainText('入室を記録しました');
+    await screen(helper, 'door-camera-390');
+    // The code stays in front of the camera: read again, it is a duplicate, not a new record.
+    await expect(feedback).toContainText('すでに', { timeout: 20_000 });
+    await expect(feedback).toContainText('入室済み');
+
+    // The network drops: the check-out is verified on the phone, shown by name, queued once.
+    await helperContext.setOffline(true);
+    await helper.getByTestId('mode-out').click();
+    await expect(helper.getByTestId('queued')).toContainText('未送信 1件', { timeout: 20_000 });
+    await expect(feedback).toContainText(name);
+    // Read again while still offline: not queued twice.
+    await expect(feedback).toContainText('送信待ち', { timeout: 20_000 });
+    await expect(helper.getByTestId('queued')).toContainText('未送信 1件');
+    await helper.getByTestId('camera-stop').click();
+    await screen(helper, 'door-offline-390');
+    await helperContext.setOffline(false);
+    await expect(helper.getByTestId('queued')).toHaveCount(0, { timeout: 15_000 });
+    await expect(feedback).toContainText('退室を記録しました');
+
+    // The organizer sees the attendee, then revokes the link: the helper's page closes.
+    await page.goto(page.url().replace(/checkin$/, 'review'));
+    await expect(page.getByTestId('attendance')).toContainText(name);
+    await page.goBack();
+    await page.getByTestId('door-links').getByRole('button', { name: '取り消す' }).click();
+    await expect(page.getByTestId('door-links')).toContainText('取り消し済み');
+    await helper.reload();
+    await expect(helper.getByTestId('door-closed')).toContainText('主催者に新しいリンク');
+    await screen(helper, 'door-closed-390');
+  } finally {
+    await browser.close();
+  }
 });

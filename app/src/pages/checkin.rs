@@ -333,7 +333,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                     <input id="c-name" autocomplete="off" data-testid="lookup-name" prop:value=move || find_name.get() on:input=move |ev| find_name.set(event_target_value(&ev)) />
                 </div>
                 <div class="field">
-                    <label for="c-find-birth">{move || i18n.t("checkin.birth")}</label>
+                    <label for="c-find-birth">{move || i18n.t("checkin.lookup_birth")}</label>
                     <input id="c-find-birth" type="date" data-testid="lookup-birth" prop:value=move || find_birth.get() on:input=move |ev| find_birth.set(event_target_value(&ev)) />
                 </div>
                 <button class="button secondary wide" type="submit" data-testid="lookup-search">{move || i18n.t("checkin.lookup_search")}</button>

@@ -354,7 +354,7 @@ fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
         let Some(file) = input.files().and_then(|f| f.get(0)) else {
             return;
         };
-        if file.size() > 1_000_000.0 {
+        if file.size() > 1_048_576.0 {
             banner.set(Some(domain::Message::new(
                 "CSVが大きすぎます（1MBまで）。分けて取り込んでください",
                 "The CSV is too large (1 MB at most); import it in parts",

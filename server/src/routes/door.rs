@@ -88,12 +88,12 @@ async fn undo(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The same exact lookup as the organizer's; the open link is the permission.
 async fn lookup(
     State(state): State<AppState>,
-    door: HelperDoor,
+    _door: HelperDoor,
     Query(q): Query<LookupQuery>,
 ) -> ApiResult<Json<Vec<LookupHit>>> {
-    let _ = door.session;
     Ok(Json(
         checkin::lookup(&state.db, &q.name, q.birth_date).await?,
     ))

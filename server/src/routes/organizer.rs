@@ -106,22 +106,36 @@ struct ImportQuery {
 }
 
 /// The largest attendance sheet read (a 1,000-line sheet is about 40 KB).
-const IMPORT_MAX_BYTES: usize = 2 * 1024 * 1024;
+const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
 async fn import(
     State(state): State<AppState>,
     OrganizerUser(user): OrganizerUser,
     Path(id): Path<i32>,
     crate::json::Query(q): crate::json::Query<ImportQuery>,
+    headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<ImportReport>> {
     let session = checkin::own_session(&state.db, user.id, id).await?;
+    // Only `text/csv`, which a cross-site HTML form cannot send.
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "file",
+            "not_csv",
+            "CSVファイル（text/csv）として送ってください",
+            "Send the sheet as a CSV file (text/csv)",
+        )]));
+    }
     if body.len() > IMPORT_MAX_BYTES {
         return Err(ApiError::Validation(vec![FieldError::new(
             "file",
             "too_large",
-            "CSVが大きすぎます（2MBまで）。分けて取り込んでください",
-            "The CSV is too large (2 MB at most); import it in parts",
+            "CSVが大きすぎます（1MBまで）。分けて取り込んでください",
+            "The CSV is too large (1 MB at most); import it in parts",
         )]));
     }
     let text = String::from_utf8(body.to_vec()).map_err(|_| {

@@ -932,6 +932,7 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
     // Not UTF-8: told how to save it.
     let r = organizer
         .post(url(true))
+        .header("content-type", "text/csv")
         .body(vec![0x88u8, 0xe3, 0x8e, 0x74])
         .send()
         .await
