@@ -493,7 +493,22 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "Already waiting to be sent for this person (not recorded twice)",
     ),
     ("org.back", "研修会の一覧へ", "Back to your sessions"),
+    (
+        "org.tolerance_in",
+        "入室の許容（開始後・分）",
+        "Check-in tolerance (min after start)",
+    ),
+    (
+        "org.tolerance_out",
+        "退室の許容（終了前・分）",
+        "Check-out tolerance (min before end)",
+    ),
     ("checkin.lookup_birth", "生年月日", "Date of birth"),
+    (
+        "checkin.ready",
+        "QRコードを読み取るか、番号・氏名で探してください",
+        "Scan a QR code, or search by number or name",
+    ),
     (
         "scanner.start",
         "カメラでQRコードを読み取る",

@@ -273,6 +273,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             <button class="big" class:active=move || kind.get() == ScanKind::Out data-testid="mode-out" on:click=move |_| { unlock_sound(); kind.set(ScanKind::Out) }>{move || i18n.t("checkin.out")}</button>
         </div>
         <div class="feedback" data-testid="feedback" aria-live="assertive">
+            {move || feedback.get().is_none().then(|| view! { <div class="panel pending"><p class="headline">{i18n.t("checkin.ready")}</p></div> })}
             {move || feedback.get().map(|f| match f {
                 Feedback::Done(r) => {
                     let scan_id = r.scan_id;
@@ -366,9 +367,14 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
 pub fn CheckIn() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_path_id();
+    let info = LocalResource::new(move || api::my_session(session()));
     view! {
         <p><A href=Page::Organizer.path()>{move || i18n.t("org.back")}</A></p>
         <h1>{move || i18n.t("checkin.title")}</h1>
+        {move || info.get().and_then(|r| r.ok()).map(|s| view! {
+            <p class="door-session"><strong>{s.title.clone()}</strong><br />
+                <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span></p>
+        })}
         {move || view! { <CheckInDesk door=Door::Organizer(session()) /> }}
         {move || view! { <DoorLinks session=session() /> }}
         <p><A href=move || review_path(session()) attr:class="button secondary wide">{move || i18n.t("org.review")}</A></p>

@@ -34,6 +34,7 @@ pub fn OrganizerHome() -> impl IntoView {
     let (starts, ends, venue, prefecture, capacity) =
         (f("13:00"), f("15:00"), f(""), f(""), f("100"));
     let (designation, lecturers) = (f(""), f(""));
+    let (tol_in, tol_out) = (f("5"), f("5"));
     let online = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None);
@@ -68,14 +69,29 @@ pub fn OrganizerHome() -> impl IntoView {
             capacity: capacity.get(),
             designation_number: designation.get(),
             lecturers: lecturers.get(),
-            tolerance_in_minutes: None,
-            tolerance_out_minutes: None,
+            tolerance_in_minutes: tol_in.get().trim().parse().ok(),
+            tolerance_out_minutes: tol_out.get().trim().parse().ok(),
         };
-        match form.parse() {
-            Ok(_) => {
-                create.dispatch(form);
+        // Blank means the default; anything else must be whole minutes.
+        let mut found = form.parse().err().unwrap_or_default();
+        for (text, field) in [
+            (tol_in.get(), "tolerance_in_minutes"),
+            (tol_out.get(), "tolerance_out_minutes"),
+        ] {
+            let text = text.trim().to_owned();
+            if !text.is_empty() && text.parse::<u32>().is_err() {
+                found.push(FieldError::new(
+                    field,
+                    "not_number",
+                    "許容時間を分（0〜60の数字）で入力してください",
+                    "Enter the tolerance in minutes (0 to 60)",
+                ));
             }
-            Err(found) => errors.set(found),
+        }
+        if found.is_empty() {
+            create.dispatch(form);
+        } else {
+            errors.set(found);
         }
     };
     view! {
@@ -144,6 +160,10 @@ pub fn OrganizerHome() -> impl IntoView {
                 <Field name="capacity" label="org.capacity" value=capacity errors=errors inputmode="numeric" />
                 <Field name="designation_number" label="org.designation" value=designation errors=errors />
                 <Field name="lecturers" label="org.lecturers" value=lecturers errors=errors inputmode="numeric" />
+                <div class="row">
+                    <Field name="tolerance_in_minutes" label="org.tolerance_in" value=tol_in errors=errors inputmode="numeric" />
+                    <Field name="tolerance_out_minutes" label="org.tolerance_out" value=tol_out errors=errors inputmode="numeric" />
+                </div>
                 <button class="button wide" type="submit">{move || i18n.t("org.create")}</button>
             </form>
         </section>
