@@ -4,7 +4,7 @@ use domain::account::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::auth::use_auth;
@@ -17,6 +17,9 @@ pub fn Shell() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
+    // A helper's phone at the door has no account: no login or registration links there.
+    let location = use_location();
+    let at_door = move || location.pathname.get().starts_with("/door");
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -37,6 +40,7 @@ pub fn Shell() -> impl IntoView {
             </A>
             <nav class="nav">
                 {move || match auth.me.get() {
+                    None if at_door() => ().into_any(),
                     None => view! {
                         <A href=Page::Login.path()>{move || i18n.t("nav.login")}</A>
                         <A href=Page::Register.path()>{move || i18n.t("nav.register")}</A>

@@ -6,7 +6,7 @@ use domain::account::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, registration};
+use crate::helpers::{TestApp, json, ledger, registration};
 
 fn yesterday() -> NaiveDate {
     server::db::today_jst(Utc::now()) - Days::new(1)
@@ -174,22 +174,8 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
             StatusCode::OK
         );
     }
-    let (_, rows) = json(
-        organizer
-            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let presence = |reg: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["registry_number"] == reg)
-            .unwrap()["presence"]
-            .clone()
-    };
+    let rows = attendance(&app, &organizer, session).await;
+    let presence = |reg: &str| row_of(&rows, reg)["presence"].clone();
     assert_eq!(presence("123456")["presence"], "full");
     assert_eq!(presence("222222")["late_minutes"], 1);
     assert_eq!(presence("333333")["early_minutes"], 1);
@@ -754,16 +740,26 @@ async fn post_session(app: &TestApp, organizer: &Client, session: i64) {
     assert_eq!(r.status(), StatusCode::OK);
 }
 
-async fn ledger_units(app: &TestApp, physician: &Client) -> Vec<Value> {
-    let page: Value = physician
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["ledger"].as_array().unwrap().clone()
+/// The session's attendance as the organizer's review page gets it.
+async fn attendance(app: &TestApp, organizer: &Client, session: i64) -> Vec<Value> {
+    let (status, rows) = json(
+        organizer
+            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    rows.as_array().unwrap().clone()
+}
+
+/// The attendance row of `registry`.
+fn row_of(rows: &[Value], registry: &str) -> Value {
+    rows.iter()
+        .find(|r| r["registry_number"] == registry)
+        .unwrap_or_else(|| panic!("{registry} is not in the attendance"))
+        .clone()
 }
 
 #[tokio::test]
@@ -792,7 +788,7 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     post_session(&app, &organizer, session).await;
-    assert_eq!(ledger_units(&app, &physician).await.len(), 1);
+    assert_eq!(ledger(&app, &physician).await.len(), 1);
     // No reason: refused.
     let (status, body) = json(
         correct(json!({"registry_number": "123456", "action": "withdraw", "reason": ""}))
@@ -813,7 +809,7 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
         assert_eq!(status, StatusCode::OK, "{row}");
         assert_eq!(row["credited"], false);
     }
-    assert!(ledger_units(&app, &physician).await.is_empty());
+    assert!(ledger(&app, &physician).await.is_empty());
     // Withdrawing again: nothing to withdraw.
     let (status, _) = json(
         correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "再度"}))
@@ -838,7 +834,7 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
-    let ledger = ledger_units(&app, &physician).await;
+    let ledger = ledger(&app, &physician).await;
     assert_eq!(ledger.len(), 1);
     assert_eq!(ledger[0]["units"], 2);
     // Nothing was rewritten: the first entry, its withdrawal and the new entry are all there.
@@ -911,24 +907,9 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
     let (_, again) = json(send(false, good).await.unwrap()).await;
     assert_eq!(again["scans_written"], 0);
     assert_eq!(again["already_imported"], 2);
-    let (_, rows) = json(
-        organizer
-            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let row = |reg: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["registry_number"] == reg)
-            .unwrap()
-            .clone()
-    };
-    assert_eq!(row("123456")["presence"]["presence"], "full");
-    assert_eq!(row("333333")["presence"]["late_minutes"], 5);
+    let rows = attendance(&app, &organizer, session).await;
+    assert_eq!(row_of(&rows, "123456")["presence"]["presence"], "full");
+    assert_eq!(row_of(&rows, "333333")["presence"]["late_minutes"], 5);
     // Not UTF-8: told how to save it.
     let r = organizer
         .post(url(true))

@@ -185,3 +185,16 @@ pub async fn json(r: Response) -> (StatusCode, Value) {
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
 }
+
+/// The effective ledger on `client`'s My Page.
+pub async fn ledger(app: &TestApp, client: &Client) -> Vec<Value> {
+    let page: Value = client
+        .get(app.url("/api/mypage"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["ledger"].as_array().unwrap().clone()
+}

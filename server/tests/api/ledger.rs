@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use server::entities::credit;
 
-use crate::helpers::{TestApp, json};
+use crate::helpers::{TestApp, json, ledger};
 
 fn declaration(date: &str, units: &str) -> Value {
     json!({
@@ -27,18 +27,6 @@ async fn declare(app: &TestApp, client: &Client, body: &Value) -> (StatusCode, V
             .unwrap(),
     )
     .await
-}
-
-async fn ledger(app: &TestApp, client: &Client) -> Vec<Value> {
-    let page: Value = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["ledger"].as_array().unwrap().clone()
 }
 
 #[tokio::test]
