@@ -258,3 +258,59 @@ pub fn signal(tone: Tone) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::decode_rgba;
+
+    /// A camera-like RGBA frame: grey background, the code drawn at `scale` px per module.
+    fn frame(text: &str, width: usize, height: usize, scale: usize) -> Vec<u8> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .expect("encodable");
+        let modules = code.width();
+        let colors = code.to_colors();
+        let mut rgba = vec![200u8; width * height * 4];
+        let (left, top) = (
+            (width - modules * scale) / 2,
+            (height - modules * scale) / 2,
+        );
+        // A white quiet zone of 4 modules, as on the phone screen.
+        for y in top.saturating_sub(4 * scale)..(top + (modules + 4) * scale).min(height) {
+            for x in left.saturating_sub(4 * scale)..(left + (modules + 4) * scale).min(width) {
+                rgba[(y * width + x) * 4..][..3].fill(250);
+            }
+        }
+        for (i, c) in colors.iter().enumerate() {
+            if *c == qrcode::Color::Dark {
+                let (mx, my) = (i % modules, i / modules);
+                for y in 0..scale {
+                    for x in 0..scale {
+                        let (px, py) = (left + mx * scale + x, top + my * scale + y);
+                        rgba[(py * width + px) * 4..][..3].fill(20);
+                    }
+                }
+            }
+        }
+        rgba
+    }
+
+    #[test]
+    fn a_my_page_code_is_read_from_a_camera_sized_frame() {
+        // As long as a real token: `N1.` + base64url claims + `.` + 86-character signature.
+        let token = format!(
+            "N1.{}.{}",
+            "eyJyZWdpc3RyeV9udW1iZXIiOiI0MDAwMDAi".repeat(5),
+            "s".repeat(86)
+        );
+        let rgba = frame(&token, 640, 480, 6);
+        assert_eq!(
+            decode_rgba(&rgba, 640, 480).as_deref(),
+            Some(token.as_str())
+        );
+    }
+
+    #[test]
+    fn a_frame_without_a_code_reads_nothing() {
+        assert_eq!(decode_rgba(&vec![128u8; 320 * 240 * 4], 320, 240), None);
+    }
+}
