@@ -504,6 +504,7 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "Check-out tolerance (min before end)",
     ),
     ("checkin.lookup_birth", "生年月日", "Date of birth"),
+    ("review.filter.certification", "資格", "Certification"),
     (
         "checkin.ready",
         "QRコードを読み取るか、番号・氏名で探してください",

@@ -44,6 +44,10 @@ test('a physician renews with an upload, the prefecture forwards, JMA approves, 
   // Tokyo staff: fee, handbook, each handbook credit, then forward.
   await login(page, 'tokyo.staff@example.jp', DEMO_PASSWORD);
   await page.goto('/review');
+  // The queue filters by certification: an occupational renewal is not among sports ones.
+  await page.getByTestId('certification-filter').selectOption('sports');
+  await expect(page.locator(`a[href="/review/${id}"]`)).toHaveCount(0);
+  await page.getByTestId('certification-filter').selectOption('occupational');
   await page.locator(`a[href="/review/${id}"]`).click();
   await expect(page.getByTestId('blockers')).toContainText('審査・登録料');
   await page.getByTestId('forward').click();
@@ -82,6 +86,8 @@ test('a physician renews with an upload, the prefecture forwards, JMA approves, 
   const steps = page.getByTestId('timeline').locator('li');
   await expect(steps.first()).toContainText('申請');
   await expect(steps.last()).toContainText('承認');
+  // The fee step names how it was paid, not its code.
+  await expect(page.getByTestId('timeline')).toContainText('窓口');
   await screen(page, 'application-approved-390');
   await page.goto('/mypage');
   const dates = await page.getByTestId('certificate-occupational').locator('dd').nth(1).innerText();

@@ -70,6 +70,19 @@ pub fn ApplicationList(
     .into_any()
 }
 
+/// A fee step's note is stored as `YYYY-MM-DD channel`: show the channel's name.
+fn fee_note(note: String, step: domain::application::Step) -> impl IntoView {
+    let i18n = use_i18n();
+    move || match (step, note.rsplit_once(' ')) {
+        (domain::application::Step::RecordFee, Some((date, channel)))
+            if channel.parse::<domain::application::FeeChannel>().is_ok() =>
+        {
+            format!("{date} {}", i18n.t(&format!("fee.{channel}")))
+        }
+        _ => note.clone(),
+    }
+}
+
 /// Every step with its date.
 #[component]
 pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
@@ -83,7 +96,7 @@ pub fn Timeline(events: Vec<TimelineEvent>) -> impl IntoView {
                     <li>
                         <div class="line"><strong>{move || i18n.t(&format!("application.step.{step}"))}</strong><span class="muted">{at.format("%Y-%m-%d %H:%M").to_string()}</span></div>
                         <div class="muted">{e.by.clone()}</div>
-                        {e.note.clone().map(|n| view! { <div class="note">{n}</div> })}
+                        {e.note.clone().map(|n| view! { <div class="note">{fee_note(n, step)}</div> })}
                     </li>
                 }
             }).collect_view()}

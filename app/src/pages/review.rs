@@ -1,4 +1,4 @@
-//! Reviewers: the prefecture's queue (filters by status, procedure and round) and JMA's rounds
+//! Reviewers: the prefecture's queue (filters by status, procedure, certification and round) and JMA's rounds
 //! with bulk approval; one application with the engine's decision beside its credits and
 //! documents, and the actions the reviewer's role may take.
 
@@ -29,11 +29,13 @@ pub fn ReviewQueue() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let kind = RwSignal::new(String::new());
     let round = RwSignal::new(String::new());
+    let certification = RwSignal::new(String::new());
     let query = move || {
         let mut q = Vec::new();
         for (name, value) in [
             ("status", status.get()),
             ("kind", kind.get()),
+            ("certification", certification.get()),
             ("round", round.get()),
         ] {
             if !value.is_empty() {
@@ -85,6 +87,13 @@ pub fn ReviewQueue() -> impl IntoView {
                 <select id="q-kind" prop:value=move || kind.get() on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t("review.filter.all")}</option>
                     {domain::application::ApplicationKind::ALL.iter().map(|k| { let k = *k; view! { <option value=k.code()>{move || i18n.t(&format!("application.kind.{k}"))}</option> } }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="q-cert">{move || i18n.t("review.filter.certification")}</label>
+                <select id="q-cert" data-testid="certification-filter" prop:value=move || certification.get() on:change=move |ev| certification.set(event_target_value(&ev))>
+                    <option value="">{move || i18n.t("review.filter.all")}</option>
+                    {domain::Certification::ALL.iter().map(|c| { let c = *c; view! { <option value=c.code()>{move || i18n.t(&format!("certification.{c}"))}</option> } }).collect_view()}
                 </select>
             </div>
             <div class="field">

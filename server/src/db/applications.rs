@@ -661,19 +661,10 @@ async fn verify_credit(
             "This handbook credit has already been checked",
         ));
     }
-    let state = if verified {
-        Verification::Verified
-    } else {
-        Verification::Rejected
-    };
+    // The verification state is the one field of a handbook row that staff change; the step and
+    // its reason are in the audit log.
     let mut update: credit::ActiveModel = row.into();
-    update.verification = Set(Some(
-        match state {
-            Verification::Verified => "verified",
-            _ => "rejected",
-        }
-        .into(),
-    ));
+    update.verification = Set(Some(if verified { "verified" } else { "rejected" }.into()));
     update.update(db).await?;
     Ok(())
 }
