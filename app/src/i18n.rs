@@ -30,6 +30,7 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("nav.logout", "ログアウト", "Log out"),
     ("nav.home", "ホーム", "Home"),
     ("common.loading", "読み込み中…", "Loading…"),
+    ("common.cancel", "やめる", "Cancel"),
     (
         "common.error",
         "読み込めませんでした。通信状態を確認して再読み込みしてください",
@@ -635,8 +636,8 @@ static CATALOG: &[(&str, &str, &str)] = &[
     ("checkin.undo", "取り消す", "Undo"),
     (
         "checkin.undo_reason",
-        "取り消しの理由",
-        "Reason for undoing",
+        "取り消しの理由（記録に残ります）",
+        "Why is it undone? (kept in the record)",
     ),
     ("checkin.undone", "取り消しました", "Undone"),
     ("review.title", "出席確認・単位登録", "Review & post"),

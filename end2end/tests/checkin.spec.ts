@@ -50,6 +50,12 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('lookup-hits').getByRole('button', { name: /401237/ }).click();
   await expect(page.getByTestId('feedback')).toContainText('佐藤 太郎');
   await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
+  // Wrong person: undone on the spot, with a reason (the confirm waits for one).
+  await page.getByTestId('feedback').getByTestId('undo').click();
+  await expect(page.getByTestId('reason-confirm')).toBeDisabled();
+  await page.getByTestId('reason').fill('同姓同名の別人を記録した');
+  await page.getByTestId('reason-confirm').click();
+  await expect(page.getByTestId('feedback')).toContainText('取り消しました');
 
   // The network drops: the check-out is kept on the device, survives a reload, and is sent later.
   await context.setOffline(true);
@@ -96,14 +102,23 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(page.getByTestId('posted')).toContainText('2件の単位を登録しました');
   await screen(page, 'review-390');
 
-  // After posting, a correction needs a reason and adds a ledger entry: 401237 never checked out
-  // but the desk's paper log shows they stayed.
-  const sato = page.getByTestId('attendance').locator('li[data-registry="401237"]');
-  await expect(sato).toContainText('単位なし');
-  page.once('dialog', (d) => d.accept('退室の読み取り漏れ（受付簿で確認）'));
-  await sato.getByTestId('add').click();
+  // After posting, corrections need a reason and add ledger entries. 401237's check-in was
+  // undone at the door, but the desk's paper log shows they attended: added as not listed.
+  await expect(page.getByTestId('attendance').locator('li[data-registry="401237"]')).toHaveCount(0);
+  const unlisted = page.getByTestId('add-unlisted');
+  await unlisted.getByTestId('add-number').fill('401237');
+  await expect(unlisted.getByRole('button')).toBeDisabled();
+  await unlisted.getByTestId('add-reason').fill('受付簿で出席を確認（読み取りを誤って取り消した）');
+  await unlisted.getByRole('button').click();
   await expect(page.getByTestId('corrected')).toContainText('401237');
+  const sato = page.getByTestId('attendance').locator('li[data-registry="401237"]');
   await expect(sato).toContainText('単位登録済');
+  // And a withdrawal, from the attendee's row.
+  const suzuki = page.getByTestId('attendance').locator('li[data-registry="402474"]');
+  await suzuki.getByTestId('withdraw').click();
+  await suzuki.getByTestId('reason').fill('別の研修会の出席簿だった');
+  await suzuki.getByTestId('reason-confirm').click();
+  await expect(suzuki).toContainText('単位なし');
   await screen(page, 'corrected-390');
 });
 

@@ -85,3 +85,40 @@ pub fn show_failure(
     errors.set(e.fields());
     banner.set(Some(e.message()));
 }
+
+/// An inline "why?" form: a reason is required (it goes to the audit log), then confirm or
+/// cancel. Used where a step must be explained: undoing a scan, correcting posted units.
+#[component]
+pub fn ReasonForm(
+    /// Catalogue key of the question.
+    label: &'static str,
+    /// Catalogue key of the confirm button.
+    confirm: &'static str,
+    /// Gets the trimmed reason.
+    on_confirm: Callback<String>,
+    /// Closes the form.
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = RwSignal::new(String::new());
+    let empty = move || reason.get().trim().is_empty();
+    view! {
+        <form class="reason" data-testid="reason-form" novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if !empty() {
+                on_confirm.run(reason.get().trim().to_owned());
+            }
+        }>
+            <div class="field">
+                <label>
+                    {move || i18n.t(label)}
+                    <input data-testid="reason" autocomplete="off" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <div class="actions">
+                <button class="button" type="submit" data-testid="reason-confirm" disabled=empty>{move || i18n.t(confirm)}</button>
+                <button class="button secondary" type="button" on:click=move |_| on_cancel.run(())>{move || i18n.t("common.cancel")}</button>
+            </div>
+        </form>
+    }
+}

@@ -16,7 +16,7 @@ use leptos_router::components::A;
 
 use crate::api::{self, Door};
 use crate::components::decision::day;
-use crate::components::form::{ErrorBanner, Field, show_failure};
+use crate::components::form::{ErrorBanner, Field, ReasonForm, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::{Page, review_path, use_path_id};
 use crate::scanner::{QrScanner, Tone, signal, unlock_sound};
@@ -241,19 +241,12 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
         let (name, birth, door) = (name.clone(), *birth, door.get_value());
         async move { api::lookup(&door, &name, birth).await }
     });
-    let undo = move |scan_id: i32| {
-        let reason = web_sys::window()
-            .and_then(|w| {
-                w.prompt_with_message(i18n.t("checkin.undo_reason"))
-                    .ok()
-                    .flatten()
-            })
-            .unwrap_or_default();
-        if reason.trim().is_empty() {
-            return;
-        }
+    // The scan whose undo reason is being asked for.
+    let undoing = RwSignal::new(None::<i32>);
+    let undo = move |scan_id: i32, reason: String| {
         let door = door.get_value();
         spawn_local(async move {
+            undoing.set(None);
             match api::undo_scan(&door, scan_id, &reason).await {
                 Ok(()) => feedback.set(Some(Feedback::Undone)),
                 Err(e) => feedback.set(Some(Feedback::Failed(e.message()))),
@@ -289,7 +282,11 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                             <p class="who">{r.name.clone().unwrap_or_else(|| r.registry_number.clone())}</p>
                             <p class="kana">{r.kana.clone().unwrap_or_else(|| i18n.t("checkin.unregistered").to_owned())}</p>
                             <p class="headline">{headline}" · "{hm_jst(r.at)}</p>
-                            <button class="link" on:click=move |_| undo(scan_id)>{i18n.t("checkin.undo")}</button>
+                            {move || if undoing.get() == Some(scan_id) {
+                                view! { <ReasonForm label="checkin.undo_reason" confirm="checkin.undo" on_confirm=Callback::new(move |reason| undo(scan_id, reason)) on_cancel=Callback::new(move |_| undoing.set(None)) /> }.into_any()
+                            } else {
+                                view! { <button class="link" data-testid="undo" on:click=move |_| undoing.set(Some(scan_id))>{i18n.t("checkin.undo")}</button> }.into_any()
+                            }}
                         </div>
                     }.into_any()
                 }

@@ -13,7 +13,7 @@ use leptos_router::components::{A, Redirect};
 
 use crate::api;
 use crate::components::decision::day;
-use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
+use crate::components::form::{ErrorBanner, Field, FieldErrors, ReasonForm, show_failure};
 use crate::i18n::use_i18n;
 use crate::pages::checkin::hm_jst;
 use crate::routes::{Page, checkin_path, review_path, use_path_id};
@@ -170,13 +170,6 @@ pub fn OrganizerHome() -> impl IntoView {
     }
 }
 
-/// Asks for a reason (kept in the audit log); `None` when cancelled or left empty.
-fn ask_reason(question: &str) -> Option<String> {
-    web_sys::window()
-        .and_then(|w| w.prompt_with_message(question).ok().flatten())
-        .filter(|r| !r.trim().is_empty())
-}
-
 /// `/organizer/sessions/{id}/review`: attendees, partial grants with reasons, posting; before
 /// posting a paper sheet can be imported; after posting, corrections with reasons.
 #[component]
@@ -216,14 +209,10 @@ pub fn Review() -> impl IntoView {
     };
     let is_posted = move || info.get().and_then(|r| r.ok()).is_some_and(|s| s.posted);
     let corrected = RwSignal::new(None::<String>);
-    let correct = move |registry_number: String, action: CorrectionAction| {
-        let question = match action {
-            CorrectionAction::Add => i18n.t("correct.add_reason"),
-            CorrectionAction::Withdraw => i18n.t("correct.withdraw_reason"),
-        };
-        let Some(reason) = ask_reason(question) else {
-            return;
-        };
+    // The attendee whose correction reason is being asked for.
+    let correcting = RwSignal::new(None::<String>);
+    let correct = move |registry_number: String, action: CorrectionAction, reason: String| {
+        correcting.set(None);
         let req = SessionCorrection {
             client_ref: Some(format!(
                 "{}-{}",
@@ -246,6 +235,7 @@ pub fn Review() -> impl IntoView {
         });
     };
     let extra = RwSignal::new(String::new());
+    let extra_reason = RwSignal::new(String::new());
     let describe = move |row: &AttendanceRow| -> String {
         match row.presence {
             Presence::Full => i18n.t("review.full").to_owned(),
@@ -308,10 +298,20 @@ pub fn Review() -> impl IntoView {
                                             <input on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
                                         </div>
                                     })}
-                                    {done.then(|| if credited {
-                                        view! { <button class="button danger" data-testid="withdraw" on:click=move |_| correct(reg2.clone(), CorrectionAction::Withdraw)>{i18n.t("correct.withdraw")}</button> }.into_any()
-                                    } else {
-                                        view! { <button class="button secondary" data-testid="add" on:click=move |_| correct(reg2.clone(), CorrectionAction::Add)>{i18n.t("correct.add")}</button> }.into_any()
+                                    {done.then(|| {
+                                        let (action, label, button, class, testid) = if credited {
+                                            (CorrectionAction::Withdraw, "correct.withdraw_reason", "correct.withdraw", "button danger", "withdraw")
+                                        } else {
+                                            (CorrectionAction::Add, "correct.add_reason", "correct.add", "button secondary", "add")
+                                        };
+                                        move || {
+                                            let reg = reg2.clone();
+                                            if correcting.get().as_deref() == Some(reg.as_str()) {
+                                                view! { <ReasonForm label=label confirm=button on_confirm=Callback::new(move |reason| correct(reg.clone(), action, reason)) on_cancel=Callback::new(move |_| correcting.set(None)) /> }.into_any()
+                                            } else {
+                                                view! { <button class=class data-testid=testid on:click=move |_| correcting.set(Some(reg.clone()))>{i18n.t(button)}</button> }.into_any()
+                                            }
+                                        }
                                     })}
                                 </li>
                             }
@@ -329,16 +329,24 @@ pub fn Review() -> impl IntoView {
             <section class="card">
                 <h2>{i18n.t("correct.title")}</h2>
                 <p class="muted">{i18n.t("correct.lead")}</p>
-                <form novalidate on:submit=move |ev: leptos::ev::SubmitEvent| {
+                <form novalidate data-testid="add-unlisted" on:submit=move |ev: leptos::ev::SubmitEvent| {
                     ev.prevent_default();
-                    let r = extra.get();
-                    if !r.trim().is_empty() { correct(r, CorrectionAction::Add); extra.set(String::new()); }
+                    let (r, why) = (extra.get(), extra_reason.get());
+                    if !r.trim().is_empty() && !why.trim().is_empty() {
+                        correct(r, CorrectionAction::Add, why.trim().to_owned());
+                        extra.set(String::new());
+                        extra_reason.set(String::new());
+                    }
                 }>
                     <div class="field">
                         <label for="x-number">{i18n.t("register.registry_number")}</label>
                         <input id="x-number" inputmode="numeric" data-testid="add-number" prop:value=move || extra.get() on:input=move |ev| extra.set(event_target_value(&ev)) />
                     </div>
-                    <button class="button secondary wide" type="submit">{i18n.t("correct.add")}</button>
+                    <div class="field">
+                        <label for="x-reason">{i18n.t("correct.add_reason")}</label>
+                        <input id="x-reason" data-testid="add-reason" prop:value=move || extra_reason.get() on:input=move |ev| extra_reason.set(event_target_value(&ev)) />
+                    </div>
+                    <button class="button secondary wide" type="submit" disabled=move || extra.get().trim().is_empty() || extra_reason.get().trim().is_empty()>{i18n.t("correct.add")}</button>
                 </form>
             </section>
         })}

@@ -927,3 +927,31 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
             .contains("UTF-8")
     );
 }
+
+#[tokio::test]
+async fn posting_closes_the_sessions_helper_links() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&app, &organizer).await;
+    let (_, token) = door_link(&app, &organizer, session, 8).await;
+    let open = |token: String| {
+        app.client()
+            .get(app.url("/api/door"))
+            .header("x-nintei-door", token)
+            .send()
+    };
+    assert_eq!(open(token.clone()).await.unwrap().status(), StatusCode::OK);
+    post_session(&app, &organizer, session).await;
+    assert_eq!(
+        open(token).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // And no new link can be made for it.
+    let r = organizer
+        .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
+        .json(&json!({"label": "受付3", "hours": 4}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+}
