@@ -11,7 +11,7 @@ async function logout(page: Page) {
   await expect(page).toHaveURL(/\/login$/);
 }
 
-test('a physician renews with an upload, the prefecture forwards, JMA approves, My Page shows the new period', async ({ page }) => {
+test('a physician renews with an upload, corrects it when asked, the prefecture forwards, JMA approves, My Page shows the new period', async ({ page }) => {
   await login(page, PHYSICIAN, DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/mypage$/);
   const card = page.getByTestId('certificate-occupational');
@@ -49,6 +49,23 @@ test('a physician renews with an upload, the prefecture forwards, JMA approves, 
   await expect(page.locator(`a[href="/review/${id}"]`)).toHaveCount(0);
   await page.getByTestId('certification-filter').selectOption('occupational');
   await page.locator(`a[href="/review/${id}"]`).click();
+  // First a correction request: the physician corrects and resubmits from their phone.
+  await page.getByRole('textbox', { name: '訂正してほしい内容' }).fill('勤務先の電話番号を記入してください');
+  await page.getByTestId('request-correction').click();
+  await expect(page.getByTestId('application-status')).toContainText('訂正');
+  await logout(page);
+  await login(page, PHYSICIAN, DEMO_PASSWORD);
+  await page.goto(`/applications/${id}`);
+  await expect(page.getByTestId('correction-message')).toContainText('勤務先の電話番号');
+  await page.getByTestId('resubmit').click();
+  await expect(page).toHaveURL(new RegExp(`/applications/new\\?edit=${id}$`));
+  await page.getByTestId('submit-application').click();
+  await expect(page).toHaveURL(new RegExp(`/applications/${id}$`));
+  await expect(page.getByTestId('application-status')).toHaveText('申請中');
+  await expect(page.getByTestId('timeline')).toContainText('再提出');
+  await logout(page);
+  await login(page, 'tokyo.staff@example.jp', DEMO_PASSWORD);
+  await page.goto(`/review/${id}`);
   await expect(page.getByTestId('blockers')).toContainText('審査・登録料');
   await page.getByTestId('forward').click();
   await expect(page.getByTestId('review-error')).toContainText('研修手帳');
