@@ -595,6 +595,11 @@ static CATALOG: &[(&str, &str, &str)] = &[
         "CSV (registry number,name,in,out). Check first, fix every line reported, then import. Importing the same sheet twice records nothing twice.",
     ),
     ("import.file", "CSVファイル", "CSV file"),
+    (
+        "import.template",
+        "記入用のCSVをダウンロード",
+        "Download a blank CSV to fill in",
+    ),
     ("import.text", "または貼り付け", "Or paste it"),
     (
         "import.check",

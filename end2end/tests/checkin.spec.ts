@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { chromium, test, type Page } from '@playwright/test';
 import { qrVideo } from './camera';
 import { DEMO_PASSWORD, expect, login, screen } from './helpers';
@@ -83,6 +84,9 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   // A paper sheet from the side entrance: the dry run reports every bad line; nothing is written
   // until it is clean.
   const sheet = page.getByTestId('paper-import');
+  const [template] = await Promise.all([page.waitForEvent('download'), sheet.getByTestId('import-template').click()]);
+  const blank = fs.readFileSync(await template.path()).toString('utf8');
+  expect(blank).toBe('\ufeff医籍登録番号,氏名,入室,退室\r\n');
   await sheet.getByTestId('import-text').fill('医籍登録番号,氏名,入室,退室\n402474,鈴木 恵,00:00,23:59\n12x,誰か,1pm,\n');
   await sheet.getByTestId('import-check').click();
   await expect(sheet.getByTestId('import-report')).toContainText('問題のある行 1件');

@@ -354,6 +354,9 @@ pub fn Review() -> impl IntoView {
     }
 }
 
+/// An empty sheet with its header (UTF-8 with a BOM, so Excel opens the Japanese correctly).
+const TEMPLATE: &str = "data:text/csv;charset=utf-8,%EF%BB%BF%E5%8C%BB%E7%B1%8D%E7%99%BB%E9%8C%B2%E7%95%AA%E5%8F%B7,%E6%B0%8F%E5%90%8D,%E5%85%A5%E5%AE%A4,%E9%80%80%E5%AE%A4%0D%0A";
+
 /// Importing a paper attendance sheet (CSV): a dry run that lists every bad line, then the
 /// import. Nothing is written while a line is bad; the same sheet twice writes nothing twice.
 #[component]
@@ -400,6 +403,7 @@ fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
         <section class="card" data-testid="paper-import">
             <h2>{move || i18n.t("import.title")}</h2>
             <p class="muted">{move || i18n.t("import.lead")}</p>
+            <p><a href=TEMPLATE download="attendance.csv" data-testid="import-template">{move || i18n.t("import.template")}</a></p>
             <ErrorBanner message=banner />
             <div class="field">
                 <label for="i-file">{move || i18n.t("import.file")}</label>
