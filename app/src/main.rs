@@ -19,7 +19,19 @@ use crate::i18n::provide_i18n_context;
 
 fn main() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(App);
+}
+
+/// Keeps the app shell on the device (`public/sw.js`), so that a check-in page reloaded without
+/// network still opens. Browsers offer service workers only on HTTPS and localhost.
+fn register_service_worker() {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return;
+    };
+    if js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        let _ = navigator.service_worker().register("/sw.js");
+    }
 }
 
 /// The application: contexts, shell and routes.
