@@ -681,6 +681,9 @@ pub async fn correct(
     Ok(row)
 }
 
+/// The most lines one import reads (a session's capacity is rarely above a few hundred).
+pub const IMPORT_MAX_ROWS: usize = 5_000;
+
 /// Imports a paper attendance sheet as scans (or only checks it, `dry_run`). Every bad line is
 /// reported and nothing is written while there is one. Each line's scans get client ids made
 /// from the session, number and time, so importing the same sheet twice writes nothing twice.
@@ -692,6 +695,14 @@ pub async fn import(
     dry_run: bool,
 ) -> Result<ImportReport, ApiError> {
     let (rows, mut problems) = domain::sessions::parse_attendance_csv(text);
+    if rows.len() > IMPORT_MAX_ROWS {
+        return Err(ApiError::Validation(vec![FieldError::new(
+            "file",
+            "too_many_rows",
+            format!("1回に取り込めるのは{IMPORT_MAX_ROWS}行までです。分けて取り込んでください"),
+            format!("Import at most {IMPORT_MAX_ROWS} lines at a time; split the sheet"),
+        )]));
+    }
     if rows.is_empty() && problems.is_empty() {
         problems.push(ImportProblem {
             line: 0,
@@ -763,8 +774,10 @@ pub async fn import(
             }
         }
     }
+    // Scans this session already has from sheets (their ids say so).
     let seen: HashSet<String> = scan::Entity::find()
-        .filter(scan::Column::ClientId.is_in(scans.iter().map(|s| s.0.clone())))
+        .filter(scan::Column::SessionId.eq(session.id))
+        .filter(scan::Column::ClientId.starts_with(format!("csv-{}-", session.id)))
         .all(db)
         .await?
         .into_iter()

@@ -926,6 +926,30 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
             .unwrap()
             .contains("UTF-8")
     );
+    // Too many lines for one import: told to split it.
+    let huge: String = (0..5_001)
+        .map(|i| format!("{},誰か,13:00,15:00\n", 500_000 + i))
+        .collect();
+    let (status, body) = json(send(true, &huge).await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["code"], "too_many_rows");
+    // Not sent as CSV (a cross-site form could send text/plain): refused, nothing written.
+    let r = organizer
+        .post(url(false))
+        .header("content-type", "text/plain")
+        .body("444444,誰か,13:00,15:00\n")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["fields"][0]["code"], "not_csv");
+    assert!(
+        !attendance(&app, &organizer, session)
+            .await
+            .iter()
+            .any(|r| r["registry_number"] == "444444")
+    );
 }
 
 #[tokio::test]
