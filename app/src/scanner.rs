@@ -125,10 +125,11 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
     let stream = StoredValue::new_local(None::<MediaStream>);
     // Each start gets a number; a loop stops when a newer start or a stop replaced it.
     let generation = StoredValue::new(0u32);
+    // Also runs on cleanup, so it uses the `try_` accessors (values may be going away).
     let stop = move || {
         running.set(false);
-        generation.update_value(|g| *g += 1);
-        if let Some(s) = stream.get_value() {
+        generation.try_update_value(|g| *g += 1);
+        if let Some(s) = stream.try_get_value().flatten() {
             stop_stream(&s);
         }
         stream.set_value(None);
@@ -161,7 +162,9 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
                 failed.set(true);
                 return;
             };
-            if generation.get_value() != mine {
+            // The page may have been left, or the camera stopped, while the browser asked.
+            let current = move || generation.try_get_value() == Some(mine);
+            if !current() {
                 stop_stream(&media_stream);
                 return;
             }
@@ -170,8 +173,12 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
             stream.set_value(Some(media_stream));
             running.set(true);
             let native = native_detector();
-            while generation.get_value() == mine {
-                if let Some(text) = read_frame(&video, &canvas, native.as_ref()).await {
+            while current() {
+                let read = read_frame(&video, &canvas, native.as_ref()).await;
+                if !current() {
+                    break;
+                }
+                if let Some(text) = read {
                     on_code.run(text);
                     // A short pause after a read: the person steps away, the panel is read.
                     sleep(1500).await;

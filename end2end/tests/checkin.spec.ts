@@ -39,6 +39,11 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
   await screen(page, 'checkin-390');
 
+  // A mistyped number is refused with what to do, not a general error.
+  await page.getByTestId('checkin-number').fill('40000O');
+  await page.getByTestId('checkin-record').click();
+  await expect(page.getByTestId('feedback')).toContainText('医籍登録番号は数字');
+
   // The same person again: an unmistakable "already" message.
   await page.getByTestId('checkin-number').fill('400000');
   await page.getByTestId('checkin-record').click();

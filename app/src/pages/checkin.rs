@@ -79,6 +79,16 @@ fn qr_message(e: &domain::qr::QrError) -> Message {
     Message::new(ja, en)
 }
 
+/// The most specific message of a refusal: the field's own ("the scan time does not fall on
+/// the session's day…") rather than the general "check the fields".
+fn refusal(e: &api::ApiFailure) -> Message {
+    e.fields()
+        .into_iter()
+        .next()
+        .map(|f| f.message)
+        .unwrap_or_else(|| e.message())
+}
+
 /// What the big feedback panel shows.
 #[derive(Clone, Debug)]
 enum Feedback {
@@ -133,7 +143,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                     Err(e) => {
                         queue.remove(0);
                         signal(Tone::Error);
-                        feedback.set(Some(Feedback::Failed(e.message())));
+                        feedback.set(Some(Feedback::Failed(refusal(&e))));
                     }
                 }
                 save_queue(&door, &queue);
@@ -249,7 +259,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             undoing.set(None);
             match api::undo_scan(&door, scan_id, &reason).await {
                 Ok(()) => feedback.set(Some(Feedback::Undone)),
-                Err(e) => feedback.set(Some(Feedback::Failed(e.message()))),
+                Err(e) => feedback.set(Some(Feedback::Failed(refusal(&e)))),
             }
         });
     };
