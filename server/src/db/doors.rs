@@ -55,12 +55,10 @@ pub async fn create(
         return Err(ApiError::Validation(errors));
     }
     if session.posted_at.is_some() {
-        return Err(ApiError::Conflict(vec![FieldError::new(
-            "session",
-            "posted",
+        return Err(ApiError::InvalidState(domain::Message::new(
             "単位登録済みの研修会には受付用リンクを作れません",
             "The session has been posted; no more check-in links can be made",
-        )]));
+        )));
     }
     let (token, hash) = new_session_token();
     let now = Utc::now();

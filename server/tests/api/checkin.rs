@@ -977,5 +977,12 @@ async fn posting_closes_the_sessions_helper_links() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let (status, body) = json(r).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(
+        body["error"]["message"]["ja"]
+            .as_str()
+            .unwrap()
+            .contains("受付用リンクを作れません")
+    );
 }
