@@ -681,6 +681,9 @@ pub async fn correct(
     Ok(row)
 }
 
+/// A scan a sheet line makes: client id, registry number, direction, time.
+type SheetScan<'a> = (String, &'a str, ScanKind, DateTime<Utc>);
+
 /// The most lines one import reads (a session's capacity is rarely above a few hundred).
 pub const IMPORT_MAX_ROWS: usize = 5_000;
 
@@ -759,21 +762,26 @@ pub async fn import(
             .single()
             .map(|d| d.with_timezone(&Utc))
     };
-    let mut scans = Vec::new();
-    for r in &rows {
-        for (kind, time) in [(ScanKind::In, r.checked_in), (ScanKind::Out, r.checked_out)] {
-            if let Some(t) = time.and_then(at) {
-                let client_id = format!(
-                    "csv-{}-{}-{}-{}",
-                    session.id,
-                    r.registry.as_str(),
-                    kind_code(kind),
-                    t.timestamp()
-                );
-                scans.push((client_id, r.registry.as_str().to_owned(), kind, t));
-            }
-        }
-    }
+    // Each line's scans, with ids made from session, number, direction and time.
+    let per_line: Vec<Vec<SheetScan>> = rows
+        .iter()
+        .map(|r| {
+            [(ScanKind::In, r.checked_in), (ScanKind::Out, r.checked_out)]
+                .into_iter()
+                .filter_map(|(kind, time)| {
+                    let t = time.and_then(at)?;
+                    let registry = r.registry.as_str();
+                    let id = format!(
+                        "csv-{}-{registry}-{}-{}",
+                        session.id,
+                        kind_code(kind),
+                        t.timestamp()
+                    );
+                    Some((id, registry, kind, t))
+                })
+                .collect()
+        })
+        .collect();
     // Scans this session already has from sheets (their ids say so).
     let seen: HashSet<String> = scan::Entity::find()
         .filter(scan::Column::SessionId.eq(session.id))
@@ -783,14 +791,9 @@ pub async fn import(
         .into_iter()
         .map(|s| s.client_id)
         .collect();
-    let already_imported = rows
+    let already_imported = per_line
         .iter()
-        .filter(|r| {
-            scans
-                .iter()
-                .filter(|s| s.1 == r.registry.as_str())
-                .all(|s| seen.contains(&s.0))
-        })
+        .filter(|scans| scans.iter().all(|s| seen.contains(&s.0)))
         .count();
     let mut report = ImportReport {
         dry_run,
@@ -804,14 +807,14 @@ pub async fn import(
     }
     let txn = db.begin().await?;
     let now = Utc::now();
-    for (client_id, registry, kind, t) in scans {
+    for (client_id, registry, kind, t) in per_line.into_iter().flatten() {
         if seen.contains(&client_id) {
             continue;
         }
         scan::ActiveModel {
             session_id: Set(session.id),
             client_id: Set(client_id),
-            registry_number: Set(registry),
+            registry_number: Set(registry.to_owned()),
             kind: Set(kind_code(kind).to_owned()),
             scanned_at: Set(t),
             recorded_at: Set(now),

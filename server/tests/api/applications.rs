@@ -10,7 +10,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 use server::entities::{certificate, certificate_period, credit, document, physician};
 
-use crate::helpers::{TestApp, json};
+use crate::helpers::{TestApp, json, my_page};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
@@ -255,14 +255,7 @@ async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_pe
         .unwrap()
         .to_owned();
 
-    let page: Value = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = my_page(&app, &client).await;
     let cert = &page["certificates"][0];
     assert_eq!(cert["current"]["valid_until"], granted_until.as_str());
     assert_eq!(cert["periods"].as_array().unwrap().len(), 2);
@@ -757,14 +750,7 @@ async fn a_new_certificate_by_the_uoeh_route_needs_its_certificate_and_gets_a_nu
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["granted"]["number"].as_str().unwrap().starts_with('S'));
     assert_eq!(body["granted"]["period"]["valid_from"], json!(today()));
-    let page: Value = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = my_page(&app, &client).await;
     assert_eq!(page["certificates"][0]["number"], body["granted"]["number"]);
 }
 

@@ -6,7 +6,7 @@ use domain::account::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, ledger, registration};
+use crate::helpers::{TestApp, json, ledger, my_page, registration};
 
 fn yesterday() -> NaiveDate {
     server::db::today_jst(Utc::now()) - Days::new(1)
@@ -207,14 +207,7 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
         "full attendee, granted partial attendee, lecturer"
     );
     // On the physician's My Page at once.
-    let page: Value = physician
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = my_page(&app, &physician).await;
     let entry = &page["ledger"][0];
     assert_eq!(entry["session_title"], "産業医研修会 職場のメンタルヘルス");
     assert_eq!(entry["units"], 2);
@@ -253,12 +246,7 @@ async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register(
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
-    organizer
-        .post(app.url(&format!("/api/organizer/sessions/{session}/post")))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    post_session(&app, &organizer, session).await;
     // registration() uses the same date of birth.
     let client = app.client();
     let r = client
@@ -268,14 +256,7 @@ async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register(
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
-    let page: Value = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = my_page(&app, &client).await;
     assert_eq!(page["ledger"].as_array().unwrap().len(), 1);
 }
 

@@ -186,15 +186,17 @@ pub async fn json(r: Response) -> (StatusCode, Value) {
     )
 }
 
+/// `client`'s My Page.
+pub async fn my_page(app: &TestApp, client: &Client) -> Value {
+    let (status, page) = json(client.get(app.url("/api/mypage")).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page
+}
+
 /// The effective ledger on `client`'s My Page.
 pub async fn ledger(app: &TestApp, client: &Client) -> Vec<Value> {
-    let page: Value = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
+    my_page(app, client).await["ledger"]
+        .as_array()
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    page["ledger"].as_array().unwrap().clone()
+        .clone()
 }
