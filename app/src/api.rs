@@ -26,17 +26,12 @@ pub struct ApiFailure {
 }
 
 impl ApiFailure {
-    /// The message to show, in both languages.
+    /// The message to show.
     pub fn message(&self) -> Message {
         self.info
             .as_ref()
             .map(|i| i.message.clone())
-            .unwrap_or_else(|| {
-                Message::new(
-                    "通信できませんでした。電波の良い場所で、もう一度お試しください",
-                    "Could not reach the server. Move to better reception and try again",
-                )
-            })
+            .unwrap_or_else(|| Message::key("common.network"))
     }
 
     /// Per-field problems.

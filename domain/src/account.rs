@@ -7,61 +7,42 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::code_enum;
 use crate::prefecture::Prefecture;
-use crate::text::FieldError;
+use crate::text::{FieldError, Message};
 
-/// Who a user is to the system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A physician with a My Page.
-    Physician,
-    /// Runs training sessions for an organizing body.
-    Organizer,
-    /// Staff of one prefectural medical association.
-    PrefecturalStaff,
-    /// Staff of the Japan Medical Association.
-    JmaStaff,
-    /// Creates staff and organizer accounts.
-    Admin,
-}
+code_enum!(
+    /// Who a user is to the system.
+    Role, "role" {
+        /// A physician with a My Page.
+        Physician => "physician",
+        /// Runs training sessions for an organizing body.
+        Organizer => "organizer",
+        /// Staff of one prefectural medical association.
+        PrefecturalStaff => "prefectural_staff",
+        /// Staff of the Japan Medical Association.
+        JmaStaff => "jma_staff",
+        /// Creates staff and organizer accounts.
+        Admin => "admin",
+    }
+);
 
 impl Role {
-    /// Every role.
-    pub const ALL: [Role; 5] = [
-        Role::Physician,
-        Role::Organizer,
-        Role::PrefecturalStaff,
-        Role::JmaStaff,
-        Role::Admin,
-    ];
-
-    /// The code stored in the database.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Physician => "physician",
-            Role::Organizer => "organizer",
-            Role::PrefecturalStaff => "prefectural_staff",
-            Role::JmaStaff => "jma_staff",
-            Role::Admin => "admin",
-        }
-    }
-
     /// The role with this code.
     pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
+        code.parse().ok()
     }
 }
 
-/// Whether the physician is a JMA member (through a prefectural association).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Membership {
-    /// A member: applications go to the prefecture of membership.
-    Member,
-    /// A non-member: applications go to the prefecture of the workplace.
-    NonMember,
-}
+code_enum!(
+    /// Whether the physician is a JMA member (through a prefectural association).
+    Membership, "membership" {
+        /// A member: applications go to the prefecture of membership.
+        Member => "member",
+        /// A non-member: applications go to the prefecture of the workplace.
+        NonMember => "non_member",
+    }
+);
 
 use crate::text::normalize_digits as ascii_digits;
 
@@ -78,8 +59,7 @@ impl RegistryNumber {
             FieldError::new(
                 "registry_number",
                 "not_digits",
-                "医籍登録番号は数字（7桁まで）で入力してください",
-                "Enter the medical registry number in digits (up to 7)",
+                Message::key("account.registry_number.not_digits"),
             )
         };
         if digits.is_empty() || digits.len() > 7 || !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -101,7 +81,7 @@ impl RegistryNumber {
 impl TryFrom<String> for RegistryNumber {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        RegistryNumber::parse(&s).map_err(|e| e.message.en)
+        RegistryNumber::parse(&s).map_err(|e| e.message.render(crate::Lang::En))
     }
 }
 
@@ -129,8 +109,7 @@ impl PersonName {
             return Err(FieldError::new(
                 "name_kanji",
                 "invalid_name",
-                "氏名を50文字以内で入力してください",
-                "Enter your name (up to 50 characters)",
+                Message::key("account.name_kanji.invalid_name"),
             ));
         }
         Ok(PersonName(name.to_owned()))
@@ -167,8 +146,7 @@ impl KanaName {
             return Err(FieldError::new(
                 "name_kana",
                 "not_katakana",
-                "フリガナは全角カタカナで入力してください（例：ヤマダ　タロウ）",
-                "Enter the reading of your name in full-width katakana (e.g. ヤマダ　タロウ)",
+                Message::key("account.name_kana.not_katakana"),
             ));
         }
         Ok(KanaName(converted))
@@ -201,8 +179,7 @@ impl Email {
             return Err(FieldError::new(
                 "email",
                 "invalid_email",
-                "メールアドレスを正しく入力してください（例：taro@example.jp）",
-                "Enter a valid e-mail address (e.g. taro@example.jp)",
+                Message::key("account.email.invalid_email"),
             ));
         }
         Ok(Email(email))
@@ -322,8 +299,7 @@ impl Password {
             return Err(FieldError::new(
                 "password",
                 "too_short",
-                format!("パスワードは{PASSWORD_MIN_CHARS}文字以上にしてください"),
-                format!("Use at least {PASSWORD_MIN_CHARS} characters for the password"),
+                Message::key("account.password.too_short").arg("n", PASSWORD_MIN_CHARS),
             ));
         }
         let lower = text.to_lowercase();
@@ -335,8 +311,7 @@ impl Password {
             return Err(FieldError::new(
                 "password",
                 "too_common",
-                "推測されやすいパスワードです。他の人が思いつかない語の組み合わせにしてください",
-                "This password is too easy to guess; choose a combination of words others would not think of",
+                Message::key("account.password.too_common"),
             ));
         }
         Ok(Password(text.to_owned()))
@@ -402,8 +377,7 @@ pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Field
         FieldError::new(
             "birth_date",
             "invalid_date",
-            "生年月日を「1980-04-01」の形で入力してください",
-            "Enter your date of birth as 1980-04-01",
+            Message::key("account.birth_date.invalid_date"),
         )
     };
     let date: NaiveDate = ascii_digits(text.trim())
@@ -415,8 +389,7 @@ pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Field
         return Err(FieldError::new(
             "birth_date",
             "implausible_date",
-            "生年月日をご確認ください（医師免許を取得できる年齢になっていません）",
-            "Check your date of birth: it gives an age at which no one holds a medical licence",
+            Message::key("account.birth_date.implausible_date"),
         ));
     }
     Ok(date)
@@ -451,8 +424,7 @@ impl RegistrationForm {
                     FieldError::new(
                         "prefecture",
                         "required",
-                        "都道府県を選んでください",
-                        "Choose a prefecture",
+                        Message::key("account.prefecture.required"),
                     )
                 }),
         );
@@ -464,8 +436,7 @@ impl RegistrationForm {
                 _ => Err(FieldError::new(
                     "membership",
                     "required",
-                    "医師会の会員か非会員かを選んでください",
-                    "Choose whether you are a medical association member",
+                    Message::key("account.membership.required"),
                 )),
             },
         );
@@ -474,8 +445,7 @@ impl RegistrationForm {
             errors.push(FieldError::new(
                 "workplace_name",
                 "too_long",
-                "勤務先は100文字以内で入力してください",
-                "Enter the workplace in 100 characters or fewer",
+                Message::key("account.workplace_name.too_long"),
             ));
             None
         } else {

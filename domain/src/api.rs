@@ -97,17 +97,17 @@ pub struct CertificateView {
     pub periods: Vec<Period>,
 }
 
-/// Verification state of a handbook credit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verification {
-    /// Declared, waiting for the original handbook.
-    Pending,
-    /// Checked against the original handbook.
-    Verified,
-    /// Not found in the original handbook: does not count.
-    Rejected,
-}
+crate::catalog::code_enum!(
+    /// Verification state of a handbook credit.
+    Verification, "verification" {
+        /// Declared, waiting for the original handbook.
+        Pending => "pending",
+        /// Checked against the original handbook.
+        Verified => "verified",
+        /// Not found in the original handbook: does not count.
+        Rejected => "rejected",
+    }
+);
 
 /// One entry of the credit ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -367,6 +367,47 @@ pub struct ContactForm {
     pub phone: String,
 }
 
+impl ContactForm {
+    /// Checks both fields; the result is trimmed (an empty field clears the detail).
+    pub fn parse(&self) -> Result<ContactForm, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let workplace = self.workplace_name.trim();
+        if workplace.chars().count() > 100 {
+            errors.push(FieldError::new(
+                "workplace_name",
+                "too_long",
+                Message::key("account.workplace_name.too_long"),
+            ));
+        }
+        let phone: String = self
+            .phone
+            .trim()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let phone_ok = phone.is_empty()
+            || (phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+                && (10..=16).contains(&phone.len()));
+        if !phone_ok {
+            errors.push(FieldError::new(
+                "phone",
+                "invalid_phone",
+                Message::key("contact.phone.invalid"),
+            ));
+        }
+        if errors.is_empty() {
+            Ok(ContactForm {
+                workplace_name: workplace.to_owned(),
+                phone,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 /// `POST /api/mypage/handbook` and `PUT …/{id}`: a declaration, with a client-made reference
 /// so that a retried request is recorded once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -396,6 +437,78 @@ pub struct CreateUser {
     /// Organizers: their organizing body.
     #[serde(default)]
     pub organizer_body: Option<String>,
+}
+
+/// A staff, organizer or admin account that passed every check.
+#[derive(Clone, Debug)]
+pub struct StaffAccount {
+    /// Role (never physician).
+    pub role: Role,
+    /// Login e-mail.
+    pub email: crate::account::Email,
+    /// Initial password.
+    pub password: crate::account::Password,
+    /// Name to show.
+    pub display_name: String,
+    /// Prefectural staff: their prefecture.
+    pub prefecture: Option<Prefecture>,
+    /// Organizers: their organizing body.
+    pub organizer_body: Option<String>,
+}
+
+impl CreateUser {
+    /// Checks every field and returns all problems at once.
+    pub fn parse(&self) -> Result<StaffAccount, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let email = crate::account::Email::parse(&self.email)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let password = crate::account::Password::parse(&self.password, &[])
+            .map_err(|e| errors.push(e))
+            .ok();
+        let display_name = self.display_name.trim();
+        if display_name.is_empty() {
+            errors.push(FieldError::new(
+                "display_name",
+                "required",
+                Message::key("admin.display_name.required"),
+            ));
+        }
+        let body = self
+            .organizer_body
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty());
+        match self.role {
+            Role::Physician => errors.push(FieldError::new(
+                "role",
+                "physician_self_registers",
+                Message::key("admin.role.physician_self_registers"),
+            )),
+            Role::PrefecturalStaff if self.prefecture.is_none() => errors.push(FieldError::new(
+                "prefecture",
+                "required",
+                Message::key("admin.prefecture.required"),
+            )),
+            Role::Organizer if body.is_none() => errors.push(FieldError::new(
+                "organizer_body",
+                "required",
+                Message::key("admin.organizer_body.required"),
+            )),
+            _ => {}
+        }
+        match (email, password) {
+            (Some(email), Some(password)) if errors.is_empty() => Ok(StaffAccount {
+                role: self.role,
+                email,
+                password,
+                display_name: display_name.to_owned(),
+                prefecture: self.prefecture,
+                organizer_body: body.map(str::to_owned),
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 /// A user as the admin list shows it.

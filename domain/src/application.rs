@@ -124,29 +124,10 @@ pub struct IllegalStep {
 }
 
 impl IllegalStep {
-    /// What the person should know, in both locales.
+    /// What the person should know.
     pub fn message(&self) -> Message {
-        Message::new(
-            format!(
-                "この申請は現在「{}」のため、この操作はできません。画面を再読み込みして最新の状態をご確認ください",
-                status_ja(self.status)
-            ),
-            format!(
-                "This application is now {}, so this cannot be done. Reload the page to see its current state",
-                self.status.code().replace('_', " ")
-            ),
-        )
-    }
-}
-
-fn status_ja(status: Status) -> &'static str {
-    match status {
-        Status::Submitted => "申請中",
-        Status::CorrectionRequested => "差戻し中",
-        Status::Forwarded => "日医審査中",
-        Status::Approved => "承認済み",
-        Status::Rejected => "却下",
-        Status::Withdrawn => "取下げ",
+        Message::key("application.illegal_step")
+            .arg_key("status", format!("application.status.{}", self.status))
     }
 }
 
@@ -292,28 +273,12 @@ impl UploadProblem {
     /// What to do, in both locales.
     pub fn message(self) -> Message {
         match self {
-            UploadProblem::Empty => Message::new(
-                "ファイルが空です。内容のあるファイルを選び直してください",
-                "The file is empty. Choose the file again",
-            ),
-            UploadProblem::TooLarge(limit) => Message::new(
-                format!(
-                    "ファイルが大きすぎます（上限 {} MB）。解像度を下げるかPDFを分けてください",
-                    limit / (1024 * 1024)
-                ),
-                format!(
-                    "The file is too large (limit {} MB). Lower the resolution or split the PDF",
-                    limit / (1024 * 1024)
-                ),
-            ),
-            UploadProblem::NotAllowed => Message::new(
-                "PDF・JPEG・PNGのファイルのみ受け付けます。書類を撮影した写真かPDFを選んでください",
-                "Only PDF, JPEG and PNG files are accepted. Choose a photo or PDF of the document",
-            ),
-            UploadProblem::Truncated => Message::new(
-                "ファイルが途中で切れています。もう一度保存し直してから選んでください",
-                "The file is incomplete. Save it again and choose it once more",
-            ),
+            UploadProblem::Empty => Message::key("upload.empty"),
+            UploadProblem::TooLarge(limit) => {
+                Message::key("upload.too_large").arg("mb", limit / (1024 * 1024))
+            }
+            UploadProblem::NotAllowed => Message::key("upload.file_type"),
+            UploadProblem::Truncated => Message::key("upload.truncated"),
         }
     }
 }
@@ -435,16 +400,14 @@ impl ApplicationForm {
             errors.push(FieldError::new(
                 "kind",
                 "required",
-                "申請の種類を選んでください",
-                "Choose what you are applying for",
+                Message::key("application.kind.required"),
             ));
         }
         if self.certification.is_none() {
             errors.push(FieldError::new(
                 "certification",
                 "required",
-                "資格を選んでください",
-                "Choose the certification",
+                Message::key("application.certification.required"),
             ));
         }
         let mut facts = self.facts.clone();
@@ -457,16 +420,14 @@ impl ApplicationForm {
             errors.push(FieldError::new(
                 "facts.grace_reason",
                 "too_long",
-                "理由は400字以内で書いてください",
-                "Keep the reason within 400 characters",
+                Message::key("application.facts_grace_reason.too_long"),
             ));
         }
         if facts.uoeh_completion_date.is_some_and(|d| d > today) {
             errors.push(FieldError::new(
                 "facts.uoeh_completion_date",
                 "future",
-                "修了認定日が未来の日付です。修了認定証の日付を入力してください",
-                "The completion date is in the future. Enter the date on the certificate",
+                Message::key("application.facts_uoeh_completion_date.future"),
             ));
         }
         for (i, a) in facts.activities.iter_mut().enumerate() {
@@ -475,16 +436,14 @@ impl ApplicationForm {
                 errors.push(FieldError::new(
                     &format!("facts.activities[{i}].description"),
                     "length",
-                    "活動内容を1〜200字で書いてください",
-                    "Describe the activity in 1 to 200 characters",
+                    Message::key("application.activity.description"),
                 ));
             }
             if a.date > today {
                 errors.push(FieldError::new(
                     &format!("facts.activities[{i}].date"),
                     "future",
-                    "活動日は今日以前の日付にしてください",
-                    "The activity date must be today or earlier",
+                    Message::key("application.activity.future"),
                 ));
             }
         }
@@ -495,8 +454,7 @@ impl ApplicationForm {
                 errors.push(FieldError::new(
                     "workplace_name",
                     "required",
-                    "新しい勤務先、または変更する登録事項を入力してください",
-                    "Enter the new workplace or the registered details that change",
+                    Message::key("application.workplace_name.required"),
                 ));
             }
             if workplace_name
@@ -506,8 +464,7 @@ impl ApplicationForm {
                 errors.push(FieldError::new(
                     "workplace_name",
                     "too_long",
-                    "勤務先は100字以内で入力してください",
-                    "Keep the workplace within 100 characters",
+                    Message::key("application.workplace_name.too_long"),
                 ));
             }
             if other_changes
@@ -517,8 +474,7 @@ impl ApplicationForm {
                 errors.push(FieldError::new(
                     "other_changes",
                     "too_long",
-                    "変更内容は400字以内で書いてください",
-                    "Keep the changes within 400 characters",
+                    Message::key("application.other_changes.too_long"),
                 ));
             }
         }
@@ -584,65 +540,35 @@ impl Checklist {
     /// Everything still missing; empty when the application can be forwarded or approved.
     pub fn blockers(&self) -> Vec<Blocker> {
         let mut out = Vec::new();
-        let mut add = |code: &str, ja: String, en: String| {
+        let mut add = |code: &str, message: Message| {
             out.push(Blocker {
                 code: code.to_owned(),
-                message: Message::new(ja, en),
+                message,
             });
         };
         if !self.eligible {
-            add(
-                "not_eligible",
-                "要件を満たしていません（単位の確認結果を見直してください）".into(),
-                "The requirements are not met (check the credit review)".into(),
-            );
+            add("not_eligible", Message::key("blocker.not_eligible"));
         }
         for d in &self.missing_documents {
             add(
                 "missing_document",
-                format!("書類が未提出です: {}", document_ja(*d)),
-                format!("Document missing: {}", d.code().replace('_', " ")),
+                Message::key("blocker.missing_document")
+                    .arg_key("document", format!("document.{d}")),
             );
         }
         if self.fee_missing {
-            add(
-                "fee",
-                "審査・登録料の受領が記録されていません".into(),
-                "The fee has not been recorded".into(),
-            );
+            add("fee", Message::key("blocker.fee"));
         }
         if self.handbook_needed && !self.handbook_arrived {
-            add(
-                "handbook",
-                "研修手帳の原本の到着が記録されていません".into(),
-                "The arrival of the original handbook has not been recorded".into(),
-            );
+            add("handbook", Message::key("blocker.handbook"));
         }
         if self.unverified_handbook_credits > 0 {
             add(
                 "unverified",
-                format!(
-                    "未確認の手帳単位が{}件あります",
-                    self.unverified_handbook_credits
-                ),
-                format!(
-                    "{} handbook credits are not verified yet",
-                    self.unverified_handbook_credits
-                ),
+                Message::key("blocker.unverified").arg("n", self.unverified_handbook_credits),
             );
         }
         out
-    }
-}
-
-/// Japanese name of a document kind (the client's catalogue has the same words).
-pub fn document_ja(kind: DocumentKind) -> &'static str {
-    match kind {
-        DocumentKind::UoehCertificate => "産業医科大学 修了認定証",
-        DocumentKind::ExemptionCertificate => "JOA/JSPO 認定証の写し",
-        DocumentKind::MedicalLicence => "医師免許証の写し",
-        DocumentKind::ActivityEvidence => "実践活動の証明書類",
-        DocumentKind::Other => "その他の書類",
     }
 }
 
@@ -826,41 +752,37 @@ impl ReviewAction {
 
     /// Checks the free text an action carries; returns the note for the audit log.
     pub fn note(&self, today: NaiveDate) -> Result<Option<String>, Vec<FieldError>> {
-        let text = |field: &str, value: &str, ja: &str, en: &str| match trimmed(value) {
+        let text = |field: &str, value: &str, required: &str| match trimmed(value) {
             Some(t) if t.chars().count() <= 1000 => Ok(Some(t)),
             Some(_) => Err(vec![FieldError::new(
                 field,
                 "too_long",
-                "1000字以内で書いてください",
-                "Keep it within 1000 characters",
+                Message::key("review.note_too_long"),
             )]),
-            None => Err(vec![FieldError::new(field, "required", ja, en)]),
+            None => Err(vec![FieldError::new(
+                field,
+                "required",
+                Message::key(required),
+            )]),
         };
         let not_future = |field: &str, d: NaiveDate| {
             if d > today {
                 Err(vec![FieldError::new(
                     field,
                     "future",
-                    "今日以前の日付を入力してください",
-                    "Enter today or an earlier day",
+                    Message::key("review.date_future"),
                 )])
             } else {
                 Ok(())
             }
         };
         match self {
-            ReviewAction::RequestCorrection { message } => text(
-                "message",
-                message,
-                "訂正してほしい内容を書いてください",
-                "Write what the physician should correct",
-            ),
-            ReviewAction::Reject { reason } => text(
-                "reason",
-                reason,
-                "却下の理由を書いてください",
-                "Write the reason for the rejection",
-            ),
+            ReviewAction::RequestCorrection { message } => {
+                text("message", message, "review.correction_required")
+            }
+            ReviewAction::Reject { reason } => {
+                text("reason", reason, "review.reject_reason_required")
+            }
             ReviewAction::VerifyCredit {
                 verified: false,
                 reason,
@@ -868,8 +790,7 @@ impl ReviewAction {
             } => text(
                 "reason",
                 reason.as_deref().unwrap_or(""),
-                "手帳に見当たらない理由を書いてください",
-                "Write why the credit is rejected",
+                "review.credit_reject_reason",
             ),
             ReviewAction::VerifyCredit {
                 credit_id,

@@ -259,13 +259,12 @@ pub fn parse_category_subject(
     subject: &str,
     errors: &mut Vec<crate::text::FieldError>,
 ) -> (Option<Category>, Option<Subject>) {
-    use crate::text::FieldError;
+    use crate::text::{FieldError, Message};
     let Ok(category) = category.parse::<Category>() else {
         errors.push(FieldError::new(
             "category",
             "required",
-            "区分を選んでください",
-            "Choose a category",
+            Message::key("catalog.category.required"),
         ));
         return (None, None);
     };
@@ -278,8 +277,7 @@ pub fn parse_category_subject(
             errors.push(FieldError::new(
                 "subject",
                 "required",
-                "科目を選んでください",
-                "Choose a subject",
+                Message::key("catalog.subject.required"),
             ));
             (Some(category), None)
         }

@@ -1,7 +1,28 @@
 //! Calendar arithmetic used by the rules ("+ 5 years" is calendar addition; 29 February
 //! becomes 28 February).
 
-use chrono::{Months, NaiveDate};
+use chrono::{DateTime, FixedOffset, Months, NaiveDate, NaiveTime, Utc};
+
+/// Japan Standard Time (UTC+9, no daylight saving): credits, sessions and deadlines are JST
+/// calendar days.
+pub fn jst() -> FixedOffset {
+    JST
+}
+
+const JST: FixedOffset = match FixedOffset::east_opt(9 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+9 is a valid offset"),
+};
+
+/// Today's date in Japan at the instant `now`.
+pub fn today_jst(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&jst()).date_naive()
+}
+
+/// The instant of a JST wall-clock time on a JST day.
+pub fn jst_instant(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+    (day.and_time(time) - chrono::Duration::hours(9)).and_utc()
+}
 
 /// `date` plus whole calendar months; the day is clamped to the end of a shorter month.
 pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {

@@ -4,8 +4,21 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Category, Certification, Subject};
-use crate::text::FieldError;
+use crate::text::{FieldError, Message};
 use crate::units::Units;
+
+crate::catalog::code_enum!(
+    /// What a ledger row is. The ledger is append-only: a correction replaces the row it
+    /// points at, a withdrawal cancels it; neither edits it.
+    EntryKind, "ledger entry kind" {
+        /// A credit.
+        Entry => "entry",
+        /// Replaces the row it corrects.
+        Correction => "correction",
+        /// Withdraws the row it corrects.
+        Withdrawal => "withdrawal",
+    }
+);
 
 /// The handbook form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,13 +70,7 @@ impl HandbookForm {
                 errors.push(FieldError::new(
                     "date",
                     "after_cutoff",
-                    format!(
-                        "手帳で管理するのは{}までの研修です。それ以降の単位は主催者が登録します",
-                        cutoff.format("%Y年%-m月%-d日")
-                    ),
-                    format!(
-                        "The handbook covers sessions up to {cutoff}; later units are registered by the organizer"
-                    ),
+                    Message::key("handbook.date.after_cutoff").arg_date("cutoff", cutoff),
                 ));
                 None
             }
@@ -71,8 +78,7 @@ impl HandbookForm {
                 errors.push(FieldError::new(
                     "date",
                     "future",
-                    "受講日が未来の日付です",
-                    "The date is in the future",
+                    Message::key("handbook.date.future"),
                 ));
                 None
             }
@@ -81,8 +87,7 @@ impl HandbookForm {
                 errors.push(FieldError::new(
                     "date",
                     "invalid_date",
-                    "受講日を「2024-10-05」の形で入力してください",
-                    "Enter the date attended as 2024-10-05",
+                    Message::key("handbook.date.invalid_date"),
                 ));
                 None
             }
@@ -94,18 +99,13 @@ impl HandbookForm {
                 errors.push(FieldError::new(
                     "units",
                     "zero",
-                    "単位数を0.5以上で入力してください",
-                    "Enter at least 0.5 units",
+                    Message::key("handbook.units.zero"),
                 ));
                 None
             }
             Ok(u) => Some(u),
             Err(e) => {
-                let text = e.to_string();
-                let (en, ja) = text
-                    .split_once(" / ")
-                    .unwrap_or((text.as_str(), text.as_str()));
-                errors.push(FieldError::new("units", "invalid_units", ja, en));
+                errors.push(FieldError::new("units", "invalid_units", e.message()));
                 None
             }
         };
@@ -114,8 +114,7 @@ impl HandbookForm {
             errors.push(FieldError::new(
                 "organizer_name",
                 "required",
-                "手帳に記載の主催者を100文字以内で入力してください",
-                "Enter the organizer as written in the handbook (up to 100 characters)",
+                Message::key("handbook.organizer_name.required"),
             ));
         }
         let note = self.note.trim();
@@ -123,8 +122,7 @@ impl HandbookForm {
             errors.push(FieldError::new(
                 "note",
                 "too_long",
-                "メモは500文字以内にしてください",
-                "Keep the note to 500 characters",
+                Message::key("handbook.note.too_long"),
             ));
         }
         match (date, category, units) {
@@ -205,7 +203,12 @@ mod tests {
         };
         let errors = late.parse(d("2025-03-31"), d("2026-11-24")).unwrap_err();
         assert_eq!(errors[0].code, "after_cutoff");
-        assert!(errors[0].message.ja.contains("2025年3月31日"));
+        assert!(
+            errors[0]
+                .message
+                .render(crate::Lang::Ja)
+                .contains("2025年3月31日")
+        );
     }
 
     #[test]

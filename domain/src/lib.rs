@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod dates;
 pub mod engine;
+pub mod i18n;
 pub mod input;
 pub mod rules;
 pub mod units;
@@ -26,8 +27,11 @@ pub mod application;
 pub mod prefecture;
 pub mod text;
 
+pub use i18n::{Lang, Message};
 pub use prefecture::Prefecture;
-pub use text::{FieldError, Message};
+pub use text::FieldError;
 pub mod ledger;
+pub mod policy;
 pub mod qr;
+pub mod records;
 pub mod sessions;

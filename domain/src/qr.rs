@@ -27,16 +27,30 @@ pub struct QrClaims {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QrError {
     /// Not a Nintei token at all.
-    #[error("not a Nintei check-in code / 認定のチェックイン用コードではありません")]
+    #[error("not a Nintei check-in code")]
     Malformed,
     /// Signed by someone else or edited after signing.
-    #[error("the code's signature is not valid / コードの署名が正しくありません")]
+    #[error("the code's signature is not valid")]
     BadSignature,
     /// Expired: ask the physician to reopen My Page.
-    #[error(
-        "the code has expired: ask the physician to reopen My Page / コードの有効期限切れです。マイページを開き直してもらってください"
-    )]
+    #[error("the code has expired")]
     Expired,
+}
+
+impl QrError {
+    /// A stable code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            QrError::Malformed => "malformed",
+            QrError::BadSignature => "bad_signature",
+            QrError::Expired => "expired",
+        }
+    }
+
+    /// What the person at the door should do, from the catalogue.
+    pub fn message(&self) -> crate::Message {
+        crate::Message::key(format!("qr.{}", self.code()))
+    }
 }
 
 /// Signs claims into a token.

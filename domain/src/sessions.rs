@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::account::RegistryNumber;
 use crate::catalog::{Category, Subject};
+use crate::i18n::Message;
 use crate::prefecture::Prefecture;
 use crate::text::FieldError;
 use crate::units::Units;
@@ -103,8 +104,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "title",
                 "required",
-                "研修会名を200文字以内で入力してください",
-                "Enter a title (up to 200 characters)",
+                Message::key("session.title.required"),
             ));
         }
         let (category, subject) =
@@ -115,8 +115,7 @@ impl SessionForm {
                 errors.push(FieldError::new(
                     "units",
                     "invalid_units",
-                    "単位数を0.5単位刻みで入力してください",
-                    "Enter the units in 0.5 steps",
+                    Message::key("session.units.invalid_units"),
                 ));
                 None
             }
@@ -126,8 +125,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "date",
                 "invalid_date",
-                "開催日を「2026-12-05」の形で入力してください",
-                "Enter the date as 2026-12-05",
+                Message::key("session.date.invalid_date"),
             ));
         }
         let (starts_at, ends_at) = (time(&self.starts_at), time(&self.ends_at));
@@ -135,22 +133,19 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "starts_at",
                 "invalid_time",
-                "開始時刻を「13:00」の形で入力してください",
-                "Enter the start as 13:00",
+                Message::key("session.starts_at.invalid_time"),
             ));
         }
         match (starts_at, ends_at) {
             (_, None) => errors.push(FieldError::new(
                 "ends_at",
                 "invalid_time",
-                "終了時刻を「15:00」の形で入力してください",
-                "Enter the end as 15:00",
+                Message::key("session.ends_at.invalid_time"),
             )),
             (Some(s), Some(e)) if e <= s => errors.push(FieldError::new(
                 "ends_at",
                 "before_start",
-                "終了時刻は開始時刻より後にしてください",
-                "The end must be after the start",
+                Message::key("session.ends_at.before_start"),
             )),
             _ => {}
         }
@@ -159,8 +154,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "venue",
                 "required",
-                "会場（Web開催は配信方法）を入力してください",
-                "Enter the venue (or the platform, online)",
+                Message::key("session.venue.required"),
             ));
         }
         let prefecture = self
@@ -173,8 +167,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "prefecture",
                 "required",
-                "都道府県を選んでください",
-                "Choose a prefecture",
+                Message::key("session.prefecture.required"),
             ));
         }
         let capacity = self
@@ -187,8 +180,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "capacity",
                 "invalid",
-                "定員を1以上の数で入力してください",
-                "Enter the capacity as a number of 1 or more",
+                Message::key("session.capacity.invalid"),
             ));
         }
         let designation = self.designation_number.trim();
@@ -196,8 +188,7 @@ impl SessionForm {
             errors.push(FieldError::new(
                 "designation_number",
                 "required",
-                "指定番号を入力してください",
-                "Enter the designation number",
+                Message::key("session.designation_number.required"),
             ));
         }
         let mut lecturers = Vec::new();
@@ -213,8 +204,7 @@ impl SessionForm {
                     errors.push(FieldError::new(
                         "lecturers",
                         "not_digits",
-                        format!("講師の医籍登録番号「{}」が数字ではありません", part.trim()),
-                        format!("Lecturer registry number “{}” is not digits", part.trim()),
+                        Message::key("session.lecturers.not_digits").arg("number", part.trim()),
                     ));
                     break;
                 }
@@ -235,8 +225,7 @@ impl SessionForm {
                 errors.push(FieldError::new(
                     field,
                     "too_large",
-                    "許容時間は60分以内にしてください",
-                    "Keep the tolerance to 60 minutes or less",
+                    Message::key("session.tolerance.too_large"),
                 ));
             }
         }
@@ -275,15 +264,15 @@ impl SessionForm {
     }
 }
 
-/// Check-in or check-out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ScanKind {
-    /// 入室
-    In,
-    /// 退室
-    Out,
-}
+crate::catalog::code_enum!(
+    /// Check-in or check-out.
+    ScanKind, "scan kind" {
+        /// 入室
+        In => "in",
+        /// 退室
+        Out => "out",
+    }
+);
 
 /// How a physician attended, judged from their first check-in and last check-out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -347,27 +336,6 @@ pub struct PaperAttendance {
     pub checked_out: Option<NaiveTime>,
 }
 
-/// Splits one CSV line into fields (double quotes may enclose a field; `""` is a quote).
-fn csv_fields(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields.into_iter().map(|f| f.trim().to_owned()).collect()
-}
-
 fn sheet_time(text: &str) -> Result<Option<NaiveTime>, ()> {
     let t = crate::text::normalize_digits(text.trim());
     if t.is_empty() {
@@ -379,102 +347,90 @@ fn sheet_time(text: &str) -> Result<Option<NaiveTime>, ()> {
         .map_err(|_| ())
 }
 
-/// Reads a paper attendance sheet: `registry number, name, in, out` per line (times `HH:MM`
-/// JST; one of them may be blank). A first line that does not start with a number is a header.
-/// Returns every readable line and every problem, each with its line number and what to do.
+/// Reads a paper attendance sheet: `registry number, name, in, out` per record (times `HH:MM`
+/// JST; one of them may be blank; quoted fields may hold commas and line breaks). A first record
+/// that does not start with a number is a header. Returns every readable record and every
+/// problem, each with the line it starts on and what to do.
 pub fn parse_attendance_csv(text: &str) -> (Vec<PaperAttendance>, Vec<crate::api::ImportProblem>) {
     let mut rows: Vec<PaperAttendance> = Vec::new();
     let mut problems = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        if raw.trim().is_empty() {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    for (index, record) in reader.records().enumerate() {
+        let (line, fields) = match record {
+            Ok(r) => (
+                r.position().map_or(index + 1, |p| {
+                    usize::try_from(p.line()).unwrap_or(usize::MAX)
+                }),
+                r.iter().map(str::to_owned).collect::<Vec<String>>(),
+            ),
+            Err(e) => {
+                let line = e.position().map_or(index + 1, |p| {
+                    usize::try_from(p.line()).unwrap_or(usize::MAX)
+                });
+                problems.push(crate::api::ImportProblem {
+                    line,
+                    message: Message::key("sheet.unreadable").arg("line", line),
+                });
+                continue;
+            }
+        };
+        if fields.iter().all(String::is_empty) {
             continue;
         }
-        let fields = csv_fields(raw);
         let first = crate::text::normalize_digits(fields.first().map_or("", String::as_str));
-        if line == 1 && !first.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        if index == 0 && !first.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             continue;
         }
-        let mut problem = |ja: String, en: String| {
+        let mut problem = |message: Message| {
             problems.push(crate::api::ImportProblem {
                 line,
-                message: crate::Message::new(ja, en),
+                message: message.arg("line", line),
             });
         };
         if fields.len() != 4 {
-            problem(
-                format!(
-                    "{line}行目：項目が{}個あります。「医籍登録番号,氏名,入室,退室」の4項目にしてください",
-                    fields.len()
-                ),
-                format!(
-                    "Line {line}: {} fields; write the 4 fields “registry number,name,in,out”",
-                    fields.len()
-                ),
-            );
+            problem(Message::key("sheet.field_count").arg("n", fields.len()));
             continue;
         }
         let registry = match RegistryNumber::parse(&fields[0]) {
             Ok(r) => r,
             Err(_) => {
-                problem(
-                    format!(
-                        "{line}行目：医籍登録番号「{}」は数字ではありません",
-                        fields[0]
-                    ),
-                    format!("Line {line}: registry number “{}” is not digits", fields[0]),
-                );
+                problem(Message::key("sheet.not_digits").arg("number", &fields[0]));
                 continue;
             }
         };
         if fields[1].is_empty() {
-            problem(
-                format!("{line}行目：氏名を書いてください（照合に使います）"),
-                format!("Line {line}: write the name (it is checked against the number)"),
-            );
+            problem(Message::key("sheet.name_missing"));
             continue;
         }
         let (checked_in, checked_out) = match (sheet_time(&fields[2]), sheet_time(&fields[3])) {
             (Ok(i), Ok(o)) => (i, o),
             (i, _) => {
                 let bad = if i.is_err() { &fields[2] } else { &fields[3] };
-                problem(
-                    format!("{line}行目：時刻「{bad}」は「09:05」の形で書いてください"),
-                    format!("Line {line}: write the time “{bad}” as 09:05"),
-                );
+                problem(Message::key("sheet.bad_time").arg("time", bad));
                 continue;
             }
         };
         match (checked_in, checked_out) {
             (None, None) => {
-                problem(
-                    format!("{line}行目：入室か退室の時刻を書いてください"),
-                    format!("Line {line}: write the check-in or check-out time"),
-                );
+                problem(Message::key("sheet.no_time"));
                 continue;
             }
             (Some(i), Some(o)) if o < i => {
-                problem(
-                    format!("{line}行目：退室時刻が入室時刻より前です。時刻を確かめてください"),
-                    format!("Line {line}: check-out is before check-in; check the times"),
-                );
+                problem(Message::key("sheet.out_before_in"));
                 continue;
             }
             _ => {}
         }
         if let Some(first) = rows.iter().find(|r| r.registry == registry) {
             problem(
-                format!(
-                    "{line}行目：医籍登録番号{}は{}行目にもあります。1人1行にしてください",
-                    registry.as_str(),
-                    first.line
-                ),
-                format!(
-                    "Line {line}: registry number {} is also on line {}; one line per person",
-                    registry.as_str(),
-                    first.line
-                ),
+                Message::key("sheet.duplicate")
+                    .arg("number", registry.as_str())
+                    .arg("first", first.line),
             );
             continue;
         }
@@ -641,6 +597,22 @@ mod csv_tests {
         assert_eq!(rows.len(), 1);
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6, 7, 8]);
-        assert!(problems[5].message.ja.contains("1行目にもあります"));
+        assert_eq!(problems[5].message.key, "sheet.duplicate");
+        assert!(
+            problems[5]
+                .message
+                .render(crate::Lang::Ja)
+                .contains("1行目にもあります")
+        );
+    }
+
+    #[test]
+    fn a_quoted_name_may_hold_a_line_break() {
+        let (rows, problems) =
+            parse_attendance_csv("400000,\"山田\n美咲\",12:55,15:02\n400001,佐藤,13:00,15:00\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].name, "山田\n美咲");
+        assert_eq!(rows[1].line, 3);
     }
 }

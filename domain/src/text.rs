@@ -1,26 +1,8 @@
-//! Bilingual messages: every error a person can see carries Japanese and English text that says
-//! what to do.
+//! Field errors of forms, and the normalisation of what people type.
 
 use serde::{Deserialize, Serialize};
 
-/// A message in both locales.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Message {
-    /// Japanese (shown by default).
-    pub ja: String,
-    /// English.
-    pub en: String,
-}
-
-impl Message {
-    /// A message from its two texts.
-    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Message {
-        Message {
-            ja: ja.into(),
-            en: en.into(),
-        }
-    }
-}
+pub use crate::i18n::Message;
 
 /// A problem with one field of a form, with a stable code for tests and the text for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,22 +11,17 @@ pub struct FieldError {
     pub field: String,
     /// A stable code, e.g. `too_short`.
     pub code: String,
-    /// What to do, in both locales.
+    /// What to do, from the catalogue.
     pub message: Message,
 }
 
 impl FieldError {
     /// A field error.
-    pub fn new(
-        field: &str,
-        code: &str,
-        ja: impl Into<String>,
-        en: impl Into<String>,
-    ) -> FieldError {
+    pub fn new(field: &str, code: &str, message: Message) -> FieldError {
         FieldError {
             field: field.to_owned(),
             code: code.to_owned(),
-            message: Message::new(ja, en),
+            message,
         }
     }
 }

@@ -14,19 +14,30 @@ pub struct Units(u32);
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnitsError {
     /// Negative amounts are refused: a correction is a new ledger entry, never a negative credit.
-    #[error("units must not be negative / 単位数は0以上で入力してください")]
+    #[error("units must not be negative")]
     Negative,
     /// Only whole and half units exist (30 minutes = 0.5 units).
-    #[error("units must be a multiple of 0.5 / 単位数は0.5単位刻みで入力してください")]
+    #[error("units must be a multiple of 0.5")]
     NotHalfStep,
     /// A single entry above this is certainly a typing mistake.
-    #[error("units must be at most {max} / 単位数は{max}以下で入力してください", max = Units::MAX_ENTRY)]
+    #[error("units must be at most {max}", max = Units::MAX_ENTRY)]
     TooLarge,
     /// The text could not be read as a number.
-    #[error(
-        "units must be a number such as 1 or 1.5 / 単位数は 1 や 1.5 のような数で入力してください"
-    )]
+    #[error("units must be a number such as 1 or 1.5")]
     NotANumber,
+}
+
+impl UnitsError {
+    /// What to do, from the catalogue.
+    pub fn message(&self) -> crate::Message {
+        let m = crate::Message::key;
+        match self {
+            UnitsError::Negative => m("units.negative"),
+            UnitsError::NotHalfStep => m("units.not_half_step"),
+            UnitsError::TooLarge => m("units.too_large").arg("max", Units::MAX_ENTRY),
+            UnitsError::NotANumber => m("units.not_a_number"),
+        }
+    }
 }
 
 impl Units {

@@ -8,7 +8,12 @@ use domain::api::CreateUser;
 use domain::{CaseFile, Prefecture, RuleSet, evaluate};
 
 use crate::config::Settings;
+use crate::services::accounts::AccountError;
 use crate::startup;
+
+/// The language of the messages printed for the operator (the command line speaks English,
+/// like its help and the server log).
+const OPERATOR_LANG: domain::Lang = domain::Lang::En;
 
 /// Nintei (認定): JMA certifications without paper.
 #[derive(Debug, Parser)]
@@ -101,18 +106,16 @@ pub async fn admin(action: AdminAction) -> Result<String, String> {
         prefecture,
         organizer_body: body,
     };
-    match crate::db::accounts::create_user(&db, &req).await {
+    match crate::services::accounts::create_user(&db, &req).await {
         Ok(user) => Ok(format!(
             "created {} account {} (id {})",
             user.role.code(),
             user.email,
             user.id
         )),
-        Err(
-            crate::error::ApiError::Validation(fields) | crate::error::ApiError::Conflict(fields),
-        ) => Err(fields
+        Err(AccountError::Invalid(fields) | AccountError::Taken(fields)) => Err(fields
             .iter()
-            .map(|f| format!("{}: {} / {}", f.field, f.message.en, f.message.ja))
+            .map(|f| format!("{}: {}", f.field, f.message.render(OPERATOR_LANG)))
             .collect::<Vec<_>>()
             .join("\n")),
         Err(e) => Err(e.to_string()),

@@ -1,23 +1,33 @@
-//! The one error type of the HTTP API and its one JSON shape.
+//! The one error type of the HTTP API, its one JSON shape, and the one place where each
+//! feature's typed error becomes an HTTP status and a message from the catalogue.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, ErrorInfo};
 use domain::application::UploadProblem;
 use domain::{FieldError, Message};
-use sea_orm::{DbErr, SqlErr};
 
-/// Every way a request can fail.
+use crate::db::DbError;
+use crate::services::accounts::AccountError;
+use crate::services::applications::ApplicationError;
+use crate::services::checkin::{CheckinError, UNDO_MINUTES};
+use crate::services::documents::DocumentError;
+use crate::services::doors::DoorError;
+use crate::services::handbook::HandbookError;
+use crate::services::mypage::MyPageError;
+use crate::services::sessions::SessionError;
+
+/// Every way a request can fail, each with its status.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// 400: the body is not the JSON the endpoint reads.
+    /// 400: the body, query or path is not what the endpoint reads.
     #[error("malformed request: {0}")]
     BadRequest(String),
     /// 422: the form has problems, listed per field.
     #[error("validation failed")]
     Validation(Vec<FieldError>),
-    /// 409: the value is already taken (e-mail, registry number).
+    /// 409: the value is already taken, or the state forbids it, listed per field.
     #[error("conflict")]
     Conflict(Vec<FieldError>),
     /// 401: not logged in, or the session expired.
@@ -35,12 +45,12 @@ pub enum ApiError {
     /// 404: no such resource (or not yours to see).
     #[error("not found")]
     NotFound,
-    /// 409: the resource's state does not allow this (an application already forwarded, …).
+    /// 409: the resource's state does not allow this, and what to do.
     #[error("invalid state")]
     InvalidState(Message),
     /// 413/415/422: an uploaded file was refused (too large, wrong type, empty, cut short).
     #[error("upload refused: {0}")]
-    Upload(domain::application::UploadProblem),
+    Upload(UploadProblem),
     /// 429: too many failed logins; try again after the given seconds.
     #[error("throttled")]
     Throttled(u64),
@@ -51,78 +61,40 @@ pub enum ApiError {
 
 impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, Message) {
+        let m = Message::key;
         match self {
             ApiError::BadRequest(_) => (
                 StatusCode::BAD_REQUEST,
                 "bad_request",
-                Message::new(
-                    "送信内容を読み取れませんでした。ページを再読み込みしてやり直してください",
-                    "The request could not be read. Reload the page and try again",
-                ),
+                m("error.bad_request"),
             ),
             ApiError::Validation(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "validation",
-                Message::new(
-                    "入力内容をご確認ください",
-                    "Please check the highlighted fields",
-                ),
+                m("error.validation"),
             ),
-            ApiError::Conflict(_) => (
-                StatusCode::CONFLICT,
-                "conflict",
-                Message::new("すでに登録されています", "This is already registered"),
-            ),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", m("error.conflict")),
             ApiError::Unauthenticated => (
                 StatusCode::UNAUTHORIZED,
                 "unauthenticated",
-                Message::new("ログインしてください", "Please log in"),
+                m("error.unauthenticated"),
             ),
             ApiError::DoorClosed => (
                 StatusCode::UNAUTHORIZED,
                 "door_closed",
-                Message::new(
-                    "この受付用リンクは使えません（期限切れ・取り消し・単位登録済み）。主催者に新しいリンクをもらってください",
-                    "This check-in link no longer works (expired, revoked or the session is posted). Ask the organizer for a new link",
-                ),
+                m("error.door_closed"),
             ),
             ApiError::BadCredentials => (
                 StatusCode::UNAUTHORIZED,
                 "bad_credentials",
-                Message::new(
-                    "メールアドレスまたはパスワードが違います",
-                    "The e-mail address or password is incorrect",
-                ),
+                m("error.bad_credentials"),
             ),
-            ApiError::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                Message::new(
-                    "この操作の権限がありません",
-                    "You do not have permission to do this",
-                ),
-            ),
-            ApiError::NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                Message::new(
-                    "見つかりません。アドレスをご確認ください",
-                    "Not found. Check the address",
-                ),
-            ),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", m("error.forbidden")),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", m("error.not_found")),
             ApiError::Throttled(secs) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "throttled",
-                Message::new(
-                    format!(
-                        "ログインの失敗が続いたため、{}分ほど待ってからお試しください",
-                        secs.div_ceil(60)
-                    ),
-                    format!(
-                        "Too many failed logins. Try again in about {} minutes",
-                        secs.div_ceil(60)
-                    ),
-                ),
+                m("error.throttled").arg("minutes", secs.div_ceil(60)),
             ),
             ApiError::InvalidState(message) => {
                 (StatusCode::CONFLICT, "invalid_state", message.clone())
@@ -141,10 +113,7 @@ impl ApiError {
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                Message::new(
-                    "サーバーで問題が起きました。しばらくしてからもう一度お試しください",
-                    "Something went wrong on the server. Please try again shortly",
-                ),
+                m("error.internal"),
             ),
         }
     }
@@ -182,51 +151,129 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl From<DbErr> for ApiError {
-    fn from(err: DbErr) -> ApiError {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(detail)) => {
-                ApiError::Conflict(vec![conflict_field(&detail)])
-            }
-            _ => ApiError::Internal(err.to_string()),
+fn conflict(field: &str, code: &str, key: &str) -> ApiError {
+    ApiError::Conflict(vec![FieldError::new(field, code, Message::key(key))])
+}
+
+impl From<DbError> for ApiError {
+    fn from(err: DbError) -> ApiError {
+        match err {
+            // A racing request took the key between a check and the write.
+            DbError::Unique(_) => conflict("", "taken", "error.conflict"),
+            other => ApiError::Internal(other.to_string()),
         }
     }
 }
 
-/// Names the field of a unique-key violation from the database's message.
-fn conflict_field(detail: &str) -> FieldError {
-    if detail.contains("registry_number") {
-        FieldError::new(
-            "registry_number",
-            "taken",
-            "この医籍登録番号のマイページはすでにあります。ログインしてください",
-            "A My Page already exists for this registry number. Please log in",
-        )
-    } else if detail.contains("email") {
-        FieldError::new(
-            "email",
-            "taken",
-            "このメールアドレスはすでに使われています。別のアドレスを入力するかログインしてください",
-            "This e-mail address is already in use. Use another or log in",
-        )
-    } else {
-        FieldError::new(
-            "",
-            "taken",
-            "すでに登録されています",
-            "This is already registered",
-        )
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> ApiError {
+        match e {
+            AccountError::Invalid(f) => ApiError::Validation(f),
+            AccountError::Taken(f) => ApiError::Conflict(f),
+            AccountError::BadCredentials => ApiError::BadCredentials,
+            AccountError::Throttled(secs) => ApiError::Throttled(secs),
+            AccountError::NotLoggedIn => ApiError::Unauthenticated,
+            AccountError::Hash(h) => ApiError::Internal(h.to_string()),
+            AccountError::Db(d) => d.into(),
+        }
     }
 }
 
-impl From<axum::extract::rejection::QueryRejection> for ApiError {
-    fn from(rejection: axum::extract::rejection::QueryRejection) -> ApiError {
+impl From<MyPageError> for ApiError {
+    fn from(e: MyPageError) -> ApiError {
+        match e {
+            MyPageError::NotFound => ApiError::NotFound,
+            MyPageError::Invalid(f) => ApiError::Validation(f),
+            MyPageError::Qr(q) => ApiError::Internal(q),
+            MyPageError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<HandbookError> for ApiError {
+    fn from(e: HandbookError) -> ApiError {
+        match e {
+            HandbookError::NotFound => ApiError::NotFound,
+            HandbookError::Verified => conflict("id", "verified", "handbook.id.verified"),
+            HandbookError::Invalid(f) => ApiError::Validation(f),
+            HandbookError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<SessionError> for ApiError {
+    fn from(e: SessionError) -> ApiError {
+        match e {
+            SessionError::NotFound => ApiError::NotFound,
+            SessionError::Invalid(f) => ApiError::Validation(f),
+            SessionError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<CheckinError> for ApiError {
+    fn from(e: CheckinError) -> ApiError {
+        match e {
+            CheckinError::NotFound => ApiError::NotFound,
+            CheckinError::Invalid(f) => ApiError::Validation(f),
+            CheckinError::Posted => conflict("session", "posted", "checkin.posted"),
+            CheckinError::AlreadyPosted => conflict("session", "posted", "checkin.already_posted"),
+            CheckinError::UndoTooOld => ApiError::Conflict(vec![FieldError::new(
+                "scan",
+                "too_old",
+                Message::key("checkin.undo_too_old").arg("minutes", UNDO_MINUTES),
+            )]),
+            CheckinError::Refused(m) => ApiError::InvalidState(m),
+            CheckinError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<DoorError> for ApiError {
+    fn from(e: DoorError) -> ApiError {
+        match e {
+            DoorError::Closed(_) => ApiError::DoorClosed,
+            DoorError::NotFound => ApiError::NotFound,
+            DoorError::Invalid(f) => ApiError::Validation(f),
+            DoorError::Posted => ApiError::InvalidState(Message::key("door.posted")),
+            DoorError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<ApplicationError> for ApiError {
+    fn from(e: ApplicationError) -> ApiError {
+        match e {
+            ApplicationError::NotFound => ApiError::NotFound,
+            ApplicationError::Forbidden => ApiError::Forbidden,
+            ApplicationError::Invalid(f) => ApiError::Validation(f),
+            ApplicationError::Refused(m) => ApiError::InvalidState(m),
+            ApplicationError::Corrupt(c) => ApiError::Internal(c),
+            ApplicationError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<DocumentError> for ApiError {
+    fn from(e: DocumentError) -> ApiError {
+        match e {
+            DocumentError::Upload(p) => ApiError::Upload(p),
+            DocumentError::Invalid(f) => ApiError::Validation(f),
+            DocumentError::NotFound => ApiError::NotFound,
+            DocumentError::Storage(s) => ApiError::Internal(s.to_string()),
+            DocumentError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> ApiError {
         ApiError::BadRequest(rejection.body_text())
     }
 }
 
-impl From<axum::extract::rejection::PathRejection> for ApiError {
-    fn from(rejection: axum::extract::rejection::PathRejection) -> ApiError {
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> ApiError {
         ApiError::BadRequest(rejection.body_text())
     }
 }

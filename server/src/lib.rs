@@ -1,15 +1,14 @@
 //! Nintei's server: the HTTP API for physicians, organizers and staff, and the built client.
 
-pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
-pub mod json;
-pub mod mail;
 pub mod routes;
+pub mod security;
 pub mod seed;
+pub mod services;
 pub mod startup;
 pub mod storage;
 pub mod web;

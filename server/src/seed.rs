@@ -2,15 +2,36 @@
 //! handbook units, organizers with past and upcoming sessions, staff, JMA staff and an admin.
 //! Dates are relative to today (JST) so every state stays true whenever the demo is started.
 
-use chrono::{Days, Months, NaiveDate, Utc};
-use domain::account::Role;
-use domain::{Category, Certification, Prefecture, Subject};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use chrono::{Days, Months, NaiveDate, NaiveTime, Utc};
+use domain::account::{Membership, Role};
+use domain::api::{PhysicianProfile, Verification};
+use domain::dates::today_jst;
+use domain::ledger::EntryKind;
+use domain::records::{CertificateRecord, NewCredit};
+use domain::sessions::SessionSpec;
+use domain::{Category, Certification, Delivery, Period, Prefecture, Source, Subject, Units};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::auth;
-use crate::db::{accounts, today_jst};
-use crate::entities::{certificate, certificate_period, credit, physician, training_session, user};
-use crate::error::ApiError;
+use crate::db::accounts::NewUser;
+use crate::db::{DbError, accounts, certificates, credits, sessions};
+use crate::security;
+
+/// Seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Hashing the demo password failed.
+    #[error(transparent)]
+    Hash(#[from] security::HashError),
+}
+
+impl From<sea_orm::DbErr> for SeedError {
+    fn from(e: sea_orm::DbErr) -> SeedError {
+        SeedError::Db(e.into())
+    }
+}
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "nintei-demo-2026";
@@ -60,9 +81,9 @@ type DemoCredit = (
     NaiveDate,
     Category,
     Option<Subject>,
-    i32,
-    &'static str,
-    Option<&'static str>,
+    u32,
+    Source,
+    Option<Verification>,
     Option<i32>,
 );
 
@@ -93,80 +114,91 @@ const SITUATIONS: [Situation; 6] = [
 ];
 
 /// Seeds the demo once: only into a database without users.
-pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
+pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
     if accounts::count_users(db).await? > 0 {
         return Ok(());
     }
     let today = today_jst(Utc::now());
-    let hash = auth::hash_password(DEMO_PASSWORD)?;
+    let hash = security::hash_password(DEMO_PASSWORD)?;
     let txn = db.begin().await?;
     let now = Utc::now();
-    let staff =
-        |role: Role, email: &str, name: &str, pref: Option<Prefecture>, body: Option<&str>| {
-            user::ActiveModel {
-                role: Set(role.code().into()),
-                email: Set(email.into()),
-                password_hash: Set(hash.clone()),
-                display_name: Set(name.into()),
-                prefecture: Set(pref.map(|p| i32::from(p.code()))),
-                organizer_body: Set(body.map(Into::into)),
-                created_at: Set(now),
-                ..Default::default()
-            }
-        };
-    staff(
-        Role::Admin,
-        "admin@example.jp",
-        "システム管理者",
-        None,
-        None,
+    let staff = |role: Role,
+                 email: &'static str,
+                 name: &'static str,
+                 pref: Option<Prefecture>,
+                 body: Option<&'static str>| NewUser {
+        role,
+        email,
+        password_hash: hash.clone(),
+        display_name: name,
+        prefecture: pref,
+        organizer_body: body,
+    };
+    accounts::insert_user(
+        &txn,
+        staff(
+            Role::Admin,
+            "admin@example.jp",
+            "システム管理者",
+            None,
+            None,
+        ),
     )
-    .insert(&txn)
     .await?;
-    staff(
-        Role::JmaStaff,
-        "jma.staff@example.jp",
-        "日本医師会 産業保健課",
-        None,
-        None,
+    accounts::insert_user(
+        &txn,
+        staff(
+            Role::JmaStaff,
+            "jma.staff@example.jp",
+            "日本医師会 産業保健課",
+            None,
+            None,
+        ),
     )
-    .insert(&txn)
     .await?;
-    staff(
-        Role::PrefecturalStaff,
-        "kyoto.staff@example.jp",
-        "京都府医師会 事務局",
-        Some(Prefecture::KYOTO),
-        None,
+    accounts::insert_user(
+        &txn,
+        staff(
+            Role::PrefecturalStaff,
+            "kyoto.staff@example.jp",
+            "京都府医師会 事務局",
+            Some(Prefecture::KYOTO),
+            None,
+        ),
     )
-    .insert(&txn)
     .await?;
-    staff(
-        Role::PrefecturalStaff,
-        "tokyo.staff@example.jp",
-        "東京都医師会 事務局",
-        Some(Prefecture::TOKYO),
-        None,
+    accounts::insert_user(
+        &txn,
+        staff(
+            Role::PrefecturalStaff,
+            "tokyo.staff@example.jp",
+            "東京都医師会 事務局",
+            Some(Prefecture::TOKYO),
+            None,
+        ),
     )
-    .insert(&txn)
     .await?;
-    let kyoto_org = staff(
-        Role::Organizer,
-        "kyoto.organizer@example.jp",
-        "京都府医師会 研修担当",
-        Some(Prefecture::KYOTO),
-        Some("京都府医師会"),
+    let kyoto_org = accounts::insert_user(
+        &txn,
+        staff(
+            Role::Organizer,
+            "kyoto.organizer@example.jp",
+            "京都府医師会 研修担当",
+            Some(Prefecture::KYOTO),
+            Some("京都府医師会"),
+        ),
     )
-    .insert(&txn)
     .await?;
-    let tokyo_org = staff(
-        Role::Organizer,
-        "tokyo.organizer@example.jp",
-        "東京都医師会 研修担当",
-        Some(Prefecture::TOKYO),
-        Some("東京都医師会"),
+    let tokyo_org = accounts::insert_user(
+        &txn,
+        staff(
+            Role::Organizer,
+            "tokyo.organizer@example.jp",
+            "東京都医師会 研修担当",
+            Some(Prefecture::TOKYO),
+            Some("東京都医師会"),
+        ),
     )
-    .insert(&txn)
     .await?;
 
     // Sessions: past (posted) and upcoming (published), by two organizers.
@@ -243,7 +275,9 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
             Prefecture::TOKYO,
             "産業医基礎研修 前期 メンタルヘルス対策",
             Category::OccupationalBasicEarly,
-            Some("mental_health"),
+            Some(Subject::Occupational(
+                domain::OccupationalSubject::MentalHealth,
+            )),
             1,
             10,
             "東京都医師会館",
@@ -265,29 +299,27 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
         sessions.into_iter().enumerate()
     {
         let date = shift(today, offset);
-        let s = training_session::ActiveModel {
-            organizer_id: Set(org),
-            organizing_body: Set(body.into()),
-            title: Set(title.into()),
-            category: Set(category.code().into()),
-            subject: Set(subject.map(Into::into)),
-            units_halves: Set(units * 2),
-            date: Set(date),
-            starts_at: Set("13:00".into()),
-            ends_at: Set(format!("{:02}:00", 13 + units)),
-            venue: Set(venue.into()),
-            prefecture: Set(i32::from(pref.code())),
-            online: Set(false),
-            capacity: Set(200),
-            designation_number: Set(format!("{}-{:04}", pref.code(), 101 + i)),
-            tolerance_in_minutes: Set(5),
-            tolerance_out_minutes: Set(5),
-            published: Set(true),
-            posted_at: Set((offset < 0).then_some(now)),
-            ..Default::default()
+        let spec = SessionSpec {
+            title: title.into(),
+            category,
+            subject,
+            units: Units::whole(units),
+            date,
+            starts_at: NaiveTime::from_hms_opt(13, 0, 0).unwrap_or_default(),
+            ends_at: NaiveTime::from_hms_opt(13 + units, 0, 0).unwrap_or_default(),
+            venue: venue.into(),
+            prefecture: pref,
+            online: false,
+            capacity: 200,
+            designation_number: format!("{}-{:04}", pref.code(), 101 + i),
+            lecturers: Vec::new(),
+            tolerance_in_minutes: 5,
+            tolerance_out_minutes: 5,
+        };
+        let s = sessions::insert(&txn, org, body, &spec).await?;
+        if offset < 0 {
+            sessions::mark_posted(&txn, s.id, now).await?;
         }
-        .insert(&txn)
-        .await?;
         session_ids.push((s.id, date, category, units));
     }
 
@@ -312,35 +344,39 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
             prefectures[n % prefectures.len()]
         };
         let registry = format!("{}", 400_000 + n * 1_237);
-        let u = user::ActiveModel {
-            role: Set(Role::Physician.code().into()),
-            email: Set(email),
-            password_hash: Set(hash.clone()),
-            display_name: Set(format!("{family} {given}")),
-            prefecture: Set(Some(i32::from(prefecture.code()))),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let name = format!("{family} {given}");
+        let u = accounts::insert_user(
+            &txn,
+            NewUser {
+                role: Role::Physician,
+                email: &email,
+                password_hash: hash.clone(),
+                display_name: &name,
+                prefecture: Some(prefecture),
+                organizer_body: None,
+            },
+        )
         .await?;
-        physician::ActiveModel {
-            user_id: Set(u.id),
-            registry_number: Set(registry.clone()),
-            name_kanji: Set(format!("{family} {given}")),
-            name_kana: Set(format!("{family_kana}\u{3000}{given_kana}")),
-            birth_date: Set(NaiveDate::from_ymd_opt(
+        let profile = PhysicianProfile {
+            registry_number: registry.clone(),
+            name_kanji: name.clone(),
+            name_kana: format!("{family_kana}\u{3000}{given_kana}"),
+            birth_date: NaiveDate::from_ymd_opt(
                 1960 + (n as i32 % 30),
                 1 + (n as u32 % 12),
                 1 + (n as u32 % 28),
             )
-            .unwrap_or(today)),
-            prefecture: Set(i32::from(prefecture.code())),
-            membership: Set(if n % 5 == 4 { "non_member" } else { "member" }.into()),
-            workplace_name: Set(Some(format!("{}総合病院", short_name(prefecture)))),
-            phone: Set(None),
-        }
-        .insert(&txn)
-        .await?;
+            .unwrap_or(today),
+            prefecture,
+            membership: if n % 5 == 4 {
+                Membership::NonMember
+            } else {
+                Membership::Member
+            },
+            workplace_name: Some(format!("{}総合病院", short_name(prefecture))),
+            phone: None,
+        };
+        accounts::insert_physician(&txn, u.id, &profile).await?;
 
         let situation = SITUATIONS[n % SITUATIONS.len()];
         let (certification, until) = match situation {
@@ -366,50 +402,49 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                 },
                 100_000 + n * 31
             );
-            let cert = certificate::ActiveModel {
-                physician_id: Set(u.id),
-                certification: Set(certification.code().into()),
-                number: Set(number),
-                first_certified: Set(months_before(from, if n % 2 == 0 { 60 } else { 0 })),
-                valid_from: Set(from),
-                valid_until: Set(until),
-                ..Default::default()
-            }
-            .insert(&txn)
+            let cert_id = certificates::insert(
+                &txn,
+                &CertificateRecord {
+                    id: 0,
+                    physician_id: u.id,
+                    certification,
+                    number,
+                    first_certified: months_before(from, if n % 2 == 0 { 60 } else { 0 }),
+                    valid_from: from,
+                    valid_until: until,
+                },
+            )
             .await?;
             if n % 2 == 0 {
-                certificate_period::ActiveModel {
-                    certificate_id: Set(cert.id),
-                    valid_from: Set(months_before(from, 60)),
-                    valid_until: Set(from.pred_opt().unwrap_or(from)),
-                    granted_by: Set("new".into()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                let earlier = Period {
+                    valid_from: months_before(from, 60),
+                    valid_until: from.pred_opt().unwrap_or(from),
+                };
+                certificates::add_period(&txn, cert_id, earlier, "new").await?;
             }
-            certificate_period::ActiveModel {
-                certificate_id: Set(cert.id),
-                valid_from: Set(from),
-                valid_until: Set(until),
-                granted_by: Set(if n % 2 == 0 { "renewal" } else { "new" }.into()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
+            let current = Period {
+                valid_from: from,
+                valid_until: until,
+            };
+            let granted_by = if n % 2 == 0 { "renewal" } else { "new" };
+            certificates::add_period(&txn, cert_id, current, granted_by).await?;
             let day = |months: u32| shift(from, i64::from(months) * 30);
             match certification {
                 Certification::Occupational => {
                     // Handbook units from before April 2025, then organizer-registered ones.
                     let handbook_day =
                         day(6).min(NaiveDate::from_ymd_opt(2025, 3, 31).unwrap_or(today));
-                    let verification = if n % 3 == 0 { "pending" } else { "verified" };
+                    let verification = if n % 3 == 0 {
+                        Verification::Pending
+                    } else {
+                        Verification::Verified
+                    };
                     credit_rows.push((
                         handbook_day,
                         Category::OccupationalLifelongUpdate,
                         None,
                         2,
-                        "handbook",
+                        Source::Handbook,
                         Some(verification),
                         None,
                     ));
@@ -418,7 +453,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                         Category::OccupationalLifelongSpecialized,
                         None,
                         6,
-                        "handbook",
+                        Source::Handbook,
                         Some(verification),
                         None,
                     ));
@@ -428,7 +463,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                             Category::OccupationalLifelongPractical,
                             None,
                             2,
-                            "system",
+                            Source::System,
                             None,
                             None,
                         ));
@@ -437,8 +472,8 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                         day(30),
                         Category::OccupationalLifelongSpecialized,
                         None,
-                        6 + (n as i32 % 5),
-                        "system",
+                        6 + (n as u32 % 5),
+                        Source::System,
                         None,
                         None,
                     ));
@@ -449,7 +484,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                             Category::OccupationalLifelongSpecialized,
                             None,
                             4,
-                            "system",
+                            Source::System,
                             None,
                             None,
                         ));
@@ -461,7 +496,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                         Category::SportsRefresher,
                         None,
                         3,
-                        "system",
+                        Source::System,
                         None,
                         None,
                     ));
@@ -471,7 +506,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                             Category::SportsRefresher,
                             None,
                             2,
-                            "system",
+                            Source::System,
                             None,
                             None,
                         ));
@@ -489,7 +524,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                     Category::OccupationalBasicEarly,
                     Some(Subject::Occupational(*subject)),
                     2,
-                    "system",
+                    Source::System,
                     None,
                     None,
                 ));
@@ -499,7 +534,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                 Category::OccupationalBasicPractical,
                 None,
                 9,
-                "system",
+                Source::System,
                 None,
                 None,
             ));
@@ -508,7 +543,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                 Category::OccupationalBasicLate,
                 None,
                 20,
-                "system",
+                Source::System,
                 None,
                 None,
             ));
@@ -519,32 +554,34 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), ApiError> {
                 && n % 3 == 1
                 && category.certification() == certification.unwrap_or(Certification::Occupational)
             {
-                credit_rows.push((date, category, None, units, "system", None, Some(sid)));
+                credit_rows.push((date, category, None, units, Source::System, None, Some(sid)));
             }
         }
         for (date, category, subject, units, source, verification, session) in credit_rows {
             // Attended days are in the past, whatever the certificate's dates.
             let date = date.min(shift(today, -7));
-            credit::ActiveModel {
-                physician_id: Set(Some(u.id)),
-                registry_number: Set(registry.clone()),
-                date: Set(date),
-                category: Set(category.code().into()),
-                subject: Set(subject.map(|s| s.code())),
-                units_halves: Set(units * 2),
-                delivery: Set("in_person".into()),
-                source: Set(source.into()),
-                session_id: Set(session),
-                verification: Set(verification.map(Into::into)),
-                organizer_name: Set((source == "handbook").then(|| "京都府医師会".to_owned())),
-                note: Set(None),
-                corrects_id: Set(None),
-                consumed_by: Set(None),
-                created_at: Set(now),
-                created_by: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
+            credits::insert(
+                &txn,
+                NewCredit {
+                    physician_id: Some(u.id),
+                    registry_number: registry.clone(),
+                    date,
+                    category,
+                    subject,
+                    units: Units::whole(units),
+                    delivery: Delivery::InPerson,
+                    source,
+                    session_id: session,
+                    verification,
+                    organizer_name: (source == Source::Handbook).then(|| "京都府医師会".to_owned()),
+                    note: None,
+                    corrects_id: None,
+                    created_by: None,
+                    kind: EntryKind::Entry,
+                    client_ref: None,
+                    attendee_birth_date: None,
+                },
+            )
             .await?;
         }
     }

@@ -14,24 +14,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Settings;
+use crate::db::{DbError, secrets};
 use crate::{routes, seed, web};
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// The settings.
-    pub settings: Arc<Settings>,
-    /// The rule set in force.
-    pub rules: Arc<RuleSet>,
-    /// Signs personal check-in QR codes.
-    pub qr_key: Arc<domain::qr::SigningKey>,
-    /// Uploaded documents.
-    pub documents: crate::storage::Documents,
-    /// Delivers the outbox.
-    pub mailer: crate::mail::Mailer,
-}
+pub use crate::services::AppState;
 
 /// A built, bound, not yet running server.
 pub struct Application {
@@ -100,11 +86,11 @@ impl Application {
             .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
         let assets = Arc::new(web::Assets::load(&settings.dist_dir));
         let csp = HeaderValue::from_str(&assets.csp).map_err(|e| format!("CSP header: {e}"))?;
-        let qr_key = crate::db::secrets::qr_signing_key(&db)
+        let qr_key = qr_signing_key(&db)
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
         let documents = crate::storage::Documents::local(&settings.documents_dir)?;
-        let mailer = crate::mail::Mailer::from_settings(&settings)?;
+        let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
         let state = AppState {
             documents,
             mailer,
@@ -156,6 +142,38 @@ impl Application {
         axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await
+    }
+}
+
+const QR_KEY: &str = "qr_signing_key";
+
+/// The Ed25519 key that signs personal QR codes: made on first start and kept in the database,
+/// so that every instance signs with the same key.
+pub async fn qr_signing_key(db: &DatabaseConnection) -> Result<domain::qr::SigningKey, DbError> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use rand::RngCore;
+    let decode = |text: &str| {
+        URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .map(|b| domain::qr::SigningKey::from_bytes(&b))
+            .ok_or_else(|| DbError::Corrupt("stored QR signing key is not 32 bytes".into()))
+    };
+    if let Some(text) = secrets::get(db, QR_KEY).await? {
+        return decode(&text);
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    match secrets::insert(db, QR_KEY, URL_SAFE_NO_PAD.encode(bytes)).await {
+        Ok(()) => Ok(domain::qr::SigningKey::from_bytes(&bytes)),
+        // Another instance made it first: use theirs.
+        Err(DbError::Unique(_)) => match secrets::get(db, QR_KEY).await? {
+            Some(text) => decode(&text),
+            None => Err(DbError::Corrupt("QR signing key vanished".into())),
+        },
+        Err(e) => Err(e),
     }
 }
 

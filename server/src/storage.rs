@@ -10,7 +10,10 @@ use object_store::path::Path as Key;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use rand::RngCore;
 
-use crate::error::ApiError;
+/// The document store failed (reported as an internal error).
+#[derive(Debug, thiserror::Error)]
+#[error("document storage: {0}")]
+pub struct StorageError(#[from] object_store::Error);
 
 /// Where document bytes live.
 #[derive(Clone)]
@@ -22,10 +25,6 @@ impl std::fmt::Debug for Documents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Documents({})", self.store)
     }
-}
-
-fn storage_error(e: object_store::Error) -> ApiError {
-    ApiError::Internal(format!("document storage: {e}"))
 }
 
 impl Documents {
@@ -41,26 +40,26 @@ impl Documents {
     }
 
     /// Stores `bytes` under a new random key and returns the key.
-    pub async fn put(&self, bytes: Bytes) -> Result<String, ApiError> {
+    pub async fn put(&self, bytes: Bytes) -> Result<String, StorageError> {
         let mut raw = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut raw);
         let key = format!("documents/{}", hex::encode(raw));
         self.store
             .put(&Key::from(key.as_str()), PutPayload::from(bytes))
             .await
-            .map_err(storage_error)?;
+            .map_err(StorageError)?;
         Ok(key)
     }
 
     /// The bytes stored under `key`.
-    pub async fn get(&self, key: &str) -> Result<Bytes, ApiError> {
+    pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
         self.store
             .get(&Key::from(key))
             .await
-            .map_err(storage_error)?
+            .map_err(StorageError)?
             .bytes()
             .await
-            .map_err(storage_error)
+            .map_err(StorageError)
     }
 
     /// Removes `key` (used when the database refused the document's row).

@@ -82,9 +82,15 @@ pub fn content_security_policy(index_html: &str) -> String {
     )
 }
 
-const NOT_BUILT: &str = "<!doctype html><meta charset=utf-8><title>Nintei</title>\
-<p>クライアントがビルドされていません。<code>make run</code> を実行してください。\
-<p>The client is not built. Run <code>make run</code>.";
+/// The page shown when the client is not built (for whoever runs the server).
+fn not_built() -> String {
+    use domain::{Lang, i18n::t};
+    format!(
+        "<!doctype html><meta charset=utf-8><title>Nintei</title><p lang=ja>{}<p lang=en>{}",
+        t(Lang::Ja, "web.not_built"),
+        t(Lang::En, "web.not_built")
+    )
+}
 
 impl Assets {
     /// Reads every file of the dist folder; a missing folder gives a page that says to build.
@@ -112,7 +118,7 @@ impl Assets {
             .map(|(b, _)| b)
             .unwrap_or_else(|| {
                 tracing::warn!(dir = %dir.display(), "no built client found; API only");
-                Bytes::from_static(NOT_BUILT.as_bytes())
+                Bytes::from(not_built())
             });
         let csp = content_security_policy(&String::from_utf8_lossy(&index));
         Assets { files, index, csp }

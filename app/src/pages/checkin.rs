@@ -72,13 +72,6 @@ async fn public_key() -> Option<VerifyingKey> {
     domain::qr::public_key_from_text(&text)
 }
 
-/// A QR error's two texts ("english / japanese") as a message.
-fn qr_message(e: &domain::qr::QrError) -> Message {
-    let text = e.to_string();
-    let (en, ja) = text.split_once(" / ").unwrap_or((&text, &text));
-    Message::new(ja, en)
-}
-
 /// The most specific message of a refusal: the field's own ("the scan time does not fall on
 /// the session's day…") rather than the general "check the fields".
 fn refusal(e: &api::ApiFailure) -> Message {
@@ -211,7 +204,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                 Ok(c) => Some(c),
                 Err(e) => {
                     signal(Tone::Error);
-                    feedback.set(Some(Feedback::Failed(qr_message(&e))));
+                    feedback.set(Some(Feedback::Failed(e.message())));
                     return;
                 }
             },

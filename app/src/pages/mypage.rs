@@ -186,7 +186,7 @@ fn WhatIf(
     let subject = RwSignal::new(String::new());
     let units = RwSignal::new("1".to_owned());
     let date = RwSignal::new(day(today));
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<domain::Message>);
     let counter = StoredValue::new(0u32);
     let certs = certifications.clone();
     let add = move |_| {
@@ -208,8 +208,8 @@ fn WhatIf(
                 problem.set(None);
                 toggle(planned, key, credit);
             }
-            (Err(e), _) => problem.set(Some(e.to_string())),
-            _ => problem.set(Some(i18n.t("whatif.date").to_owned())),
+            (Err(e), _) => problem.set(Some(e.message())),
+            _ => problem.set(Some(domain::Message::key("whatif.date"))),
         }
     };
     view! {
@@ -280,7 +280,7 @@ fn WhatIf(
                     <input id="w-date" type="date" prop:value=move || date.get() on:input=move |ev| date.set(event_target_value(&ev)) />
                 </div>
             </div>
-            {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
+            {move || problem.get().map(|p| view! { <p class="field-error">{i18n.msg(&p)}</p> })}
             <button class="button" data-testid="whatif-add" on:click=add>{move || i18n.t("whatif.add")}</button>
         </section>
     }

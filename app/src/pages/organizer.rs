@@ -83,8 +83,7 @@ pub fn OrganizerHome() -> impl IntoView {
                 found.push(FieldError::new(
                     field,
                     "not_number",
-                    "許容時間を分（0〜60の数字）で入力してください",
-                    "Enter the tolerance in minutes (0 to 60)",
+                    domain::Message::key("session.tolerance.not_number"),
                 ));
             }
         }
@@ -386,10 +385,7 @@ fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
             return;
         };
         if file.size() > 1_048_576.0 {
-            banner.set(Some(domain::Message::new(
-                "CSVが大きすぎます（1MBまで）。分けて取り込んでください",
-                "The CSV is too large (1 MB at most); import it in parts",
-            )));
+            banner.set(Some(domain::Message::key("import.too_large")));
             return;
         }
         spawn_local(async move {

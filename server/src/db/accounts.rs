@@ -1,361 +1,397 @@
-//! Users, physicians, login sessions and login throttling.
+//! Users, physicians, login sessions and recorded login failures.
 
-use chrono::{Duration, Utc};
-use domain::account::{Membership, Registration, Role};
-use domain::api::{CreateUser, Me, PhysicianProfile, UserSummary};
-use domain::{FieldError, Prefecture};
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::account::Role;
+use domain::api::PhysicianProfile;
+use domain::records::User;
+use domain::{Prefecture, api::ContactForm};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
-use crate::auth::{self, CurrentUser};
-use crate::entities::{auth_session, credit, login_failure, physician, user};
-use crate::error::ApiError;
+use crate::db::{DbError, DbResult, prefecture};
+use crate::entities::{Code, auth_session, credit, login_failure, physician, user};
 
-/// How many failed logins for one e-mail within [`THROTTLE_WINDOW_MINUTES`] before refusing.
-pub const MAX_FAILED_LOGINS: u64 = 5;
-/// The sliding window of login throttling.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-
-fn membership_code(m: Membership) -> &'static str {
-    match m {
-        Membership::Member => "member",
-        Membership::NonMember => "non_member",
-    }
+fn to_user(u: user::Model) -> DbResult<User> {
+    Ok(User {
+        id: u.id,
+        role: u.role.get(),
+        email: u.email,
+        display_name: u.display_name,
+        prefecture: u.prefecture.map(prefecture).transpose()?,
+        organizer_body: u.organizer_body,
+    })
 }
 
-fn membership_from(code: &str) -> Membership {
-    if code == "non_member" {
-        Membership::NonMember
-    } else {
-        Membership::Member
-    }
+fn to_profile(p: physician::Model) -> DbResult<PhysicianProfile> {
+    Ok(PhysicianProfile {
+        registry_number: p.registry_number,
+        name_kanji: p.name_kanji,
+        name_kana: p.name_kana,
+        birth_date: p.birth_date,
+        prefecture: prefecture(p.prefecture)?,
+        membership: p.membership.get(),
+        workplace_name: p.workplace_name,
+        phone: p.phone,
+    })
 }
 
-fn prefecture_of(code: i32) -> Option<Prefecture> {
-    u8::try_from(code).ok().and_then(Prefecture::from_code)
+/// A user to create.
+#[derive(Debug)]
+pub struct NewUser<'a> {
+    /// Role.
+    pub role: Role,
+    /// Login e-mail (normalised).
+    pub email: &'a str,
+    /// Argon2id hash.
+    pub password_hash: String,
+    /// Name shown in the app.
+    pub display_name: &'a str,
+    /// Prefecture.
+    pub prefecture: Option<Prefecture>,
+    /// Organizing body (organizers).
+    pub organizer_body: Option<&'a str>,
 }
 
-fn taken_email() -> FieldError {
-    FieldError::new(
-        "email",
-        "taken",
-        "このメールアドレスはすでに使われています。別のアドレスを入力するかログインしてください",
-        "This e-mail address is already in use. Use another or log in",
-    )
-}
-
-/// Creates a physician account and attaches any attendance recorded for the registry number
-/// before registration, in one transaction. Returns the new user id.
-pub async fn register_physician(
-    db: &DatabaseConnection,
-    r: &Registration,
-) -> Result<i32, ApiError> {
-    let password_hash = auth::hash_password(r.password.expose())?;
-    let txn = db.begin().await?;
-    let mut conflicts = Vec::new();
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(r.email.as_str()))
-        .one(&txn)
+/// Whether an account uses `email`.
+pub async fn email_taken(db: &impl ConnectionTrait, email: &str) -> DbResult<bool> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .count(db)
         .await?
-        .is_some()
-    {
-        conflicts.push(taken_email());
-    }
-    if physician::Entity::find()
-        .filter(physician::Column::RegistryNumber.eq(r.registry_number.as_str()))
-        .one(&txn)
+        > 0)
+}
+
+/// Whether a My Page exists for `registry_number`.
+pub async fn registry_taken(db: &impl ConnectionTrait, registry_number: &str) -> DbResult<bool> {
+    Ok(physician::Entity::find()
+        .filter(physician::Column::RegistryNumber.eq(registry_number))
+        .count(db)
         .await?
-        .is_some()
-    {
-        conflicts.push(FieldError::new(
-            "registry_number",
-            "taken",
-            "この医籍登録番号のマイページはすでにあります。ログインしてください",
-            "A My Page already exists for this registry number. Please log in",
-        ));
-    }
-    if !conflicts.is_empty() {
-        return Err(ApiError::Conflict(conflicts));
-    }
-    let created = user::ActiveModel {
-        role: Set(Role::Physician.code().to_owned()),
-        email: Set(r.email.as_str().to_owned()),
-        password_hash: Set(password_hash),
-        display_name: Set(r.name_kanji.as_str().to_owned()),
-        prefecture: Set(Some(i32::from(r.prefecture.code()))),
+        > 0)
+}
+
+/// Creates a user.
+pub async fn insert_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> DbResult<User> {
+    let row = user::ActiveModel {
+        role: Set(Code(new.role)),
+        email: Set(new.email.to_owned()),
+        password_hash: Set(new.password_hash),
+        display_name: Set(new.display_name.to_owned()),
+        prefecture: Set(new.prefecture.map(|p| i32::from(p.code()))),
+        organizer_body: Set(new.organizer_body.map(str::to_owned)),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
+    to_user(row)
+}
+
+/// Records a physician's registered identity for user `user_id`.
+pub async fn insert_physician(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    p: &PhysicianProfile,
+) -> DbResult<()> {
     physician::ActiveModel {
-        user_id: Set(created.id),
-        registry_number: Set(r.registry_number.as_str().to_owned()),
-        name_kanji: Set(r.name_kanji.as_str().to_owned()),
-        name_kana: Set(r.name_kana.as_str().to_owned()),
-        birth_date: Set(r.birth_date),
-        prefecture: Set(i32::from(r.prefecture.code())),
-        membership: Set(membership_code(r.membership).to_owned()),
-        workplace_name: Set(r.workplace_name.clone()),
-        phone: Set(None),
+        user_id: Set(user_id),
+        registry_number: Set(p.registry_number.clone()),
+        name_kanji: Set(p.name_kanji.clone()),
+        name_kana: Set(p.name_kana.clone()),
+        birth_date: Set(p.birth_date),
+        prefecture: Set(i32::from(p.prefecture.code())),
+        membership: Set(Code(p.membership)),
+        workplace_name: Set(p.workplace_name.clone()),
+        phone: Set(p.phone.clone()),
     }
-    .insert(&txn)
+    .insert(db)
     .await?;
-    // No credit is lost for registering late: attendance kept against the number is attached.
-    credit::Entity::update_many()
-        .col_expr(credit::Column::PhysicianId, Expr::value(created.id))
-        .filter(credit::Column::RegistryNumber.eq(r.registry_number.as_str()))
+    Ok(())
+}
+
+/// Attaches to `user_id` the credits kept against `registry_number` with no My Page yet, where
+/// the birth date noted with them (if any) is `birth_date`. Returns how many.
+pub async fn attach_credits(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    registry_number: &str,
+    birth_date: NaiveDate,
+) -> DbResult<u64> {
+    Ok(credit::Entity::update_many()
+        .col_expr(credit::Column::PhysicianId, Expr::value(user_id))
+        .filter(credit::Column::RegistryNumber.eq(registry_number))
         .filter(credit::Column::PhysicianId.is_null())
-        // When the organizer noted a date of birth, it must match too.
         .filter(
             Condition::any()
                 .add(credit::Column::AttendeeBirthDate.is_null())
-                .add(credit::Column::AttendeeBirthDate.eq(r.birth_date)),
+                .add(credit::Column::AttendeeBirthDate.eq(birth_date)),
         )
-        .exec(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(created.id)
-}
-
-/// Creates a staff, organizer or admin account (admins and `nintei admin` only).
-pub async fn create_user(
-    db: &impl ConnectionTrait,
-    req: &CreateUser,
-) -> Result<UserSummary, ApiError> {
-    let mut errors = Vec::new();
-    let email = domain::account::Email::parse(&req.email)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let password = domain::account::Password::parse(&req.password, &[])
-        .map_err(|e| errors.push(e))
-        .ok();
-    if req.display_name.trim().is_empty() {
-        errors.push(FieldError::new(
-            "display_name",
-            "required",
-            "表示名を入力してください",
-            "Enter a display name",
-        ));
-    }
-    match req.role {
-        Role::Physician => errors.push(FieldError::new(
-            "role",
-            "physician_self_registers",
-            "医師はご自身でマイページ登録を行います",
-            "Physicians register their own My Page",
-        )),
-        Role::PrefecturalStaff if req.prefecture.is_none() => errors.push(FieldError::new(
-            "prefecture",
-            "required",
-            "都道府県医師会の職員には都道府県を選んでください",
-            "Choose the prefecture of this staff member",
-        )),
-        Role::Organizer
-            if req
-                .organizer_body
-                .as_deref()
-                .is_none_or(|b| b.trim().is_empty()) =>
-        {
-            errors.push(FieldError::new(
-                "organizer_body",
-                "required",
-                "主催団体を入力してください",
-                "Enter the organizing body",
-            ))
-        }
-        _ => {}
-    }
-    let (Some(email), Some(password)) = (email, password) else {
-        return Err(ApiError::Validation(errors));
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Conflict(vec![taken_email()]));
-    }
-    let created = user::ActiveModel {
-        role: Set(req.role.code().to_owned()),
-        email: Set(email.as_str().to_owned()),
-        password_hash: Set(auth::hash_password(password.expose())?),
-        display_name: Set(req.display_name.trim().to_owned()),
-        prefecture: Set(req.prefecture.map(|p| i32::from(p.code()))),
-        organizer_body: Set(req
-            .organizer_body
-            .as_deref()
-            .map(str::trim)
-            .map(str::to_owned)),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(summary(created))
-}
-
-fn summary(u: user::Model) -> UserSummary {
-    UserSummary {
-        id: u.id,
-        role: Role::from_code(&u.role).unwrap_or(Role::Physician),
-        email: u.email,
-        display_name: u.display_name,
-        prefecture: u.prefecture.and_then(prefecture_of),
-        organizer_body: u.organizer_body,
-    }
-}
-
-/// Every non-physician account, for the admin page.
-pub async fn staff_users(db: &DatabaseConnection) -> Result<Vec<UserSummary>, ApiError> {
-    Ok(user::Entity::find()
-        .filter(user::Column::Role.ne(Role::Physician.code()))
-        .order_by_asc(user::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(summary)
-        .collect())
-}
-
-/// Checks a login. Throttles by e-mail, whether or not the account exists, and answers the
-/// same way for an unknown e-mail and a wrong password. Returns the session token.
-pub async fn login(
-    db: &DatabaseConnection,
-    email: &str,
-    password: &str,
-    hours: i64,
-) -> Result<String, ApiError> {
-    let key = email.trim().to_lowercase();
-    let now = Utc::now();
-    let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let recent = login_failure::Entity::find()
-        .filter(login_failure::Column::Key.eq(&key))
-        .filter(login_failure::Column::At.gt(since))
-        .order_by_asc(login_failure::Column::At)
-        .all(db)
-        .await?;
-    if recent.len() as u64 >= MAX_FAILED_LOGINS {
-        let oldest = recent[0].at;
-        let retry = (oldest + Duration::minutes(THROTTLE_WINDOW_MINUTES) - now)
-            .num_seconds()
-            .max(1);
-        return Err(ApiError::Throttled(retry as u64));
-    }
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(&key))
-        .one(db)
-        .await?;
-    let ok = auth::verify_password(password, found.as_ref().map(|u| u.password_hash.as_str()));
-    let Some(found) = found.filter(|_| ok) else {
-        login_failure::ActiveModel {
-            key: Set(key),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        return Err(ApiError::BadCredentials);
-    };
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Key.eq(&key))
         .exec(db)
-        .await?;
-    let (token, hash) = auth::new_session_token();
+        .await?
+        .rows_affected)
+}
+
+/// The account of `email` and its password hash.
+pub async fn credentials(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> DbResult<Option<(User, String)>> {
+    match user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?
+    {
+        Some(u) => {
+            let hash = u.password_hash.clone();
+            Ok(Some((to_user(u)?, hash)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Starts a login session kept by its token's hash.
+pub async fn insert_session(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+    user_id: i32,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
     auth_session::ActiveModel {
-        token_hash: Set(hash),
-        user_id: Set(found.id),
+        token_hash: Set(token_hash),
+        user_id: Set(user_id),
         created_at: Set(now),
-        expires_at: Set(now + Duration::hours(hours)),
+        expires_at: Set(expires_at),
     }
     .insert(db)
     .await?;
-    Ok(token)
+    Ok(())
 }
 
-/// Ends a session.
-pub async fn logout(db: &DatabaseConnection, token_hash: &str) -> Result<(), ApiError> {
+/// Ends a login session.
+pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> DbResult<()> {
     auth_session::Entity::delete_by_id(token_hash.to_owned())
         .exec(db)
         .await?;
     Ok(())
 }
 
-/// The user of a live session.
-pub async fn user_for_session(
-    db: &DatabaseConnection,
+/// The user of a live session; an expired one is removed.
+pub async fn session_user(
+    db: &impl ConnectionTrait,
     token_hash: &str,
-) -> Result<Option<CurrentUser>, ApiError> {
+    now: DateTime<Utc>,
+) -> DbResult<Option<User>> {
     let Some(session) = auth_session::Entity::find_by_id(token_hash.to_owned())
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    if session.expires_at <= Utc::now() {
-        auth_session::Entity::delete_by_id(session.token_hash)
-            .exec(db)
-            .await?;
+    if session.expires_at <= now {
+        delete_session(db, token_hash).await?;
         return Ok(None);
     }
-    let Some(u) = user::Entity::find_by_id(session.user_id).one(db).await? else {
-        return Ok(None);
-    };
-    let role = Role::from_code(&u.role)
-        .ok_or_else(|| ApiError::Internal(format!("unknown role {}", u.role)))?;
-    Ok(Some(CurrentUser {
-        id: u.id,
-        role,
-        prefecture: u.prefecture,
-    }))
+    user(db, session.user_id).await
+}
+
+/// Times of the failed logins for `key` since `since`, oldest first.
+pub async fn failures_since(
+    db: &impl ConnectionTrait,
+    key: &str,
+    since: DateTime<Utc>,
+) -> DbResult<Vec<DateTime<Utc>>> {
+    Ok(login_failure::Entity::find()
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::At.gt(since))
+        .order_by_asc(login_failure::Column::At)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| f.at)
+        .collect())
+}
+
+/// Records a failed login for `key`.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    key: &str,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    login_failure::ActiveModel {
+        key: Set(key.to_owned()),
+        at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the failed logins of `key` (after a successful one).
+pub async fn clear_failures(db: &impl ConnectionTrait, key: &str) -> DbResult<()> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Key.eq(key))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// A user by id.
+pub async fn user(db: &impl ConnectionTrait, id: i32) -> DbResult<Option<User>> {
+    user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_user)
+        .transpose()
 }
 
 /// A physician's registered details.
-pub async fn physician_profile(
+pub async fn physician(
     db: &impl ConnectionTrait,
     user_id: i32,
-) -> Result<Option<PhysicianProfile>, ApiError> {
-    Ok(physician::Entity::find_by_id(user_id)
+) -> DbResult<Option<PhysicianProfile>> {
+    physician::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .map(|p| PhysicianProfile {
-            registry_number: p.registry_number,
-            name_kanji: p.name_kanji,
-            name_kana: p.name_kana,
-            birth_date: p.birth_date,
-            prefecture: prefecture_of(p.prefecture).unwrap_or(Prefecture::TOKYO),
-            membership: membership_from(&p.membership),
-            workplace_name: p.workplace_name,
-            phone: p.phone,
-        }))
+        .map(to_profile)
+        .transpose()
 }
 
-/// Who is logged in, for `GET /api/me`.
-pub async fn me(db: &DatabaseConnection, current: &CurrentUser) -> Result<Me, ApiError> {
-    let u = user::Entity::find_by_id(current.id)
-        .one(db)
+/// A registered physician's identity, for the door and imports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Registered {
+    /// The physician's user id.
+    pub user_id: i32,
+    /// 氏名.
+    pub name_kanji: String,
+    /// フリガナ.
+    pub name_kana: String,
+}
+
+/// The physicians registered under `numbers`, by registry number.
+pub async fn registered(
+    db: &impl ConnectionTrait,
+    numbers: &[String],
+) -> DbResult<HashMap<String, Registered>> {
+    if numbers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(physician::Entity::find()
+        .filter(physician::Column::RegistryNumber.is_in(numbers.iter().cloned()))
+        .all(db)
         .await?
-        .ok_or(ApiError::Unauthenticated)?;
-    let physician = physician_profile(db, u.id).await?;
-    Ok(Me {
-        id: u.id,
-        role: current.role,
-        display_name: u.display_name,
-        email: u.email,
-        prefecture: u.prefecture.and_then(prefecture_of),
-        organizer_body: u.organizer_body,
-        physician,
-    })
+        .into_iter()
+        .map(|p| {
+            (
+                p.registry_number,
+                Registered {
+                    user_id: p.user_id,
+                    name_kanji: p.name_kanji,
+                    name_kana: p.name_kana,
+                },
+            )
+        })
+        .collect())
 }
 
-/// Number of users, to tell a fresh database from a seeded one.
-pub async fn count_users(db: &DatabaseConnection) -> Result<u64, ApiError> {
+/// Physicians born on `birth_date` (the exact lookup then compares names).
+pub async fn born_on(
+    db: &impl ConnectionTrait,
+    birth_date: NaiveDate,
+) -> DbResult<Vec<PhysicianProfile>> {
+    physician::Entity::find()
+        .filter(physician::Column::BirthDate.eq(birth_date))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_profile)
+        .collect()
+}
+
+/// The registered details of physicians `ids`, by user id.
+pub async fn physicians(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> DbResult<HashMap<i32, PhysicianProfile>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    physician::Entity::find()
+        .filter(physician::Column::UserId.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| Ok((p.user_id, to_profile(p)?)))
+        .collect()
+}
+
+/// The names shown for users `ids`, by id.
+pub async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> DbResult<HashMap<i32, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// Every non-physician account, by id.
+pub async fn staff_users(db: &impl ConnectionTrait) -> DbResult<Vec<User>> {
+    user::Entity::find()
+        .filter(user::Column::Role.ne(Code(Role::Physician)))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_user)
+        .collect()
+}
+
+/// How many accounts exist.
+pub async fn count_users(db: &impl ConnectionTrait) -> DbResult<u64> {
     Ok(user::Entity::find().count(db).await?)
+}
+
+/// Updates a physician's contact details (already checked).
+pub async fn update_contact(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    contact: &ContactForm,
+) -> DbResult<()> {
+    let row = physician::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbError::Corrupt(format!("physician {user_id} has no row")))?;
+    let mut row: physician::ActiveModel = row.into();
+    row.workplace_name = Set(Some(contact.workplace_name.clone()).filter(|w| !w.is_empty()));
+    row.phone = Set(Some(contact.phone.clone()).filter(|p| !p.is_empty()));
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Sets a physician's workplace (an approved change of details).
+pub async fn set_workplace(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    workplace: &str,
+) -> DbResult<()> {
+    physician::Entity::update_many()
+        .col_expr(physician::Column::WorkplaceName, Expr::value(workplace))
+        .filter(physician::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -1,23 +1,68 @@
-//! Database access. sea-orm types stay in here and in `entities/`; functions take and return
-//! domain types.
+//! Database access: queries that take and return domain types. sea-orm models stay in here and
+//! in `entities/`; nothing here knows HTTP, who may do what, or the words people read. The
+//! services (`services/`) decide; these functions only read and write.
 
 pub mod accounts;
 pub mod applications;
-pub mod checkin;
+pub mod audit;
+pub mod certificates;
+pub mod credits;
+pub mod documents;
 pub mod doors;
-pub mod ledger;
-pub mod mypage;
+pub mod outbox;
+pub mod scans;
 pub mod secrets;
 pub mod sessions;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use sea_orm::{DbErr, SqlErr};
 
-/// Japan Standard Time (UTC+9, no daylight saving).
-pub fn jst() -> FixedOffset {
-    FixedOffset::east_opt(9 * 3600).expect("a valid offset")
+/// A database failure, as the services see it.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// A unique key refused the write; the text names the key (column or index).
+    #[error("unique key violated: {0}")]
+    Unique(String),
+    /// A stored value that is no longer valid (a corrupt row).
+    #[error("stored data: {0}")]
+    Corrupt(String),
+    /// Anything else.
+    #[error("database: {0}")]
+    Other(DbErr),
 }
 
-/// Today's date in Japan: credits and deadlines are JST calendar days.
-pub fn today_jst(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&jst()).date_naive()
+impl From<DbErr> for DbError {
+    fn from(err: DbErr) -> DbError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => DbError::Unique(detail),
+            _ => DbError::Other(err),
+        }
+    }
+}
+
+impl DbError {
+    /// Whether this is a unique-key violation naming `key` (a column or index name).
+    pub fn is_unique(&self, key: &str) -> bool {
+        matches!(self, DbError::Unique(detail) if detail.contains(key))
+    }
+}
+
+/// What every query returns.
+pub type DbResult<T> = Result<T, DbError>;
+
+/// A stored number that must fit the domain's type.
+pub(crate) fn unsigned(what: &str, value: i64) -> DbResult<u32> {
+    u32::try_from(value).map_err(|_| DbError::Corrupt(format!("{what} {value} is negative")))
+}
+
+/// A stored prefecture code.
+pub(crate) fn prefecture(code: i32) -> DbResult<domain::Prefecture> {
+    u8::try_from(code)
+        .ok()
+        .and_then(domain::Prefecture::from_code)
+        .ok_or_else(|| DbError::Corrupt(format!("prefecture code {code}")))
+}
+
+/// A count or amount as a database integer (saturating: a domain value never comes near).
+pub(crate) fn int(value: impl TryInto<i32>) -> i32 {
+    value.try_into().unwrap_or(i32::MAX)
 }

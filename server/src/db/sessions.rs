@@ -1,74 +1,164 @@
-//! Training sessions as the public list shows them.
+//! Training sessions and their lecturers.
 
-use chrono::NaiveDate;
-use domain::api::PublicSession;
-use domain::{Prefecture, Units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashSet;
 
-use crate::entities::training_session;
-use crate::error::ApiError;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use domain::records::Session;
+use domain::sessions::SessionSpec;
+use domain::{Category, Prefecture, Units};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::db::{DbError, DbResult, int, prefecture, unsigned};
+use crate::entities::{Code, session_lecturer, training_session};
+
+fn time(what: &str, text: &str) -> DbResult<NaiveTime> {
+    NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| DbError::Corrupt(format!("session {what} `{text}`")))
+}
+
+fn to_session(s: training_session::Model) -> DbResult<Session> {
+    Ok(Session {
+        id: s.id,
+        organizer_id: s.organizer_id,
+        organizing_body: s.organizing_body,
+        title: s.title,
+        category: s.category.get(),
+        subject: s.subject.map(Code::get),
+        units: Units::from_halves(unsigned("units", i64::from(s.units_halves))?),
+        date: s.date,
+        starts_at: time("start", &s.starts_at)?,
+        ends_at: time("end", &s.ends_at)?,
+        venue: s.venue,
+        prefecture: prefecture(s.prefecture)?,
+        online: s.online,
+        capacity: unsigned("capacity", i64::from(s.capacity))?,
+        designation_number: s.designation_number,
+        tolerance_in_minutes: unsigned("tolerance", i64::from(s.tolerance_in_minutes))?,
+        tolerance_out_minutes: unsigned("tolerance", i64::from(s.tolerance_out_minutes))?,
+        published: s.published,
+        posted_at: s.posted_at,
+    })
+}
+
+/// Writes a published session with its lecturers.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    organizer: i32,
+    body: &str,
+    s: &SessionSpec,
+) -> DbResult<Session> {
+    let row = training_session::ActiveModel {
+        organizer_id: Set(organizer),
+        organizing_body: Set(body.to_owned()),
+        title: Set(s.title.clone()),
+        category: Set(Code(s.category)),
+        subject: Set(s.subject.map(Code)),
+        units_halves: Set(int(s.units.halves())),
+        date: Set(s.date),
+        starts_at: Set(s.starts_at.format("%H:%M").to_string()),
+        ends_at: Set(s.ends_at.format("%H:%M").to_string()),
+        venue: Set(s.venue.clone()),
+        prefecture: Set(i32::from(s.prefecture.code())),
+        online: Set(s.online),
+        capacity: Set(int(s.capacity)),
+        designation_number: Set(s.designation_number.clone()),
+        tolerance_in_minutes: Set(int(s.tolerance_in_minutes)),
+        tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
+        published: Set(true),
+        posted_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for r in &s.lecturers {
+        session_lecturer::ActiveModel {
+            session_id: Set(row.id),
+            registry_number: Set(r.as_str().to_owned()),
+        }
+        .insert(db)
+        .await?;
+    }
+    to_session(row)
+}
+
+/// A session by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> DbResult<Option<Session>> {
+    training_session::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_session)
+        .transpose()
+}
+
+/// An organizer's sessions, newest first.
+pub async fn of_organizer(db: &impl ConnectionTrait, organizer: i32) -> DbResult<Vec<Session>> {
+    training_session::Entity::find()
+        .filter(training_session::Column::OrganizerId.eq(organizer))
+        .order_by_desc(training_session::Column::Date)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_session)
+        .collect()
+}
 
 /// Filters of the public session list.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct SessionFilter {
+#[derive(Clone, Debug, Default)]
+pub struct Published {
     /// Only sessions on or after this day.
     pub from: Option<NaiveDate>,
-    /// Only sessions in this prefecture (JIS code).
-    pub prefecture: Option<u8>,
-    /// Only sessions of this category code.
-    pub category: Option<String>,
+    /// Only sessions in this prefecture.
+    pub prefecture: Option<Prefecture>,
+    /// Only sessions of this category.
+    pub category: Option<Category>,
 }
 
 /// Published sessions matching the filter, soonest first (at most 200).
-pub async fn published(
-    db: &DatabaseConnection,
-    filter: &SessionFilter,
-) -> Result<Vec<PublicSession>, ApiError> {
+pub async fn published(db: &impl ConnectionTrait, filter: &Published) -> DbResult<Vec<Session>> {
     let mut q =
         training_session::Entity::find().filter(training_session::Column::Published.eq(true));
     if let Some(from) = filter.from {
         q = q.filter(training_session::Column::Date.gte(from));
     }
     if let Some(p) = filter.prefecture {
-        q = q.filter(training_session::Column::Prefecture.eq(i32::from(p)));
+        q = q.filter(training_session::Column::Prefecture.eq(i32::from(p.code())));
     }
-    if let Some(c) = &filter.category {
-        q = q.filter(training_session::Column::Category.eq(c.as_str()));
+    if let Some(c) = filter.category {
+        q = q.filter(training_session::Column::Category.eq(Code(c)));
     }
-    let rows = q
-        .order_by_asc(training_session::Column::Date)
+    q.order_by_asc(training_session::Column::Date)
         .order_by_asc(training_session::Column::StartsAt)
         .limit(200)
         .all(db)
-        .await?;
-    rows.into_iter().map(to_public).collect()
+        .await?
+        .into_iter()
+        .map(to_session)
+        .collect()
 }
 
-/// A stored session as the public list shows it.
-pub fn to_public(s: training_session::Model) -> Result<PublicSession, ApiError> {
-    let bad =
-        |what: &str| ApiError::Internal(format!("session {}: stored {what} is not valid", s.id));
-    Ok(PublicSession {
-        id: s.id,
-        category: s.category.parse().map_err(|_| bad("category"))?,
-        subject: s
-            .subject
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|_| bad("subject"))?,
-        units: Units::from_halves(u32::try_from(s.units_halves).map_err(|_| bad("units"))?),
-        prefecture: u8::try_from(s.prefecture)
-            .ok()
-            .and_then(Prefecture::from_code)
-            .ok_or_else(|| bad("prefecture"))?,
-        title: s.title,
-        organizing_body: s.organizing_body,
-        date: s.date,
-        starts_at: s.starts_at,
-        ends_at: s.ends_at,
-        venue: s.venue,
-        online: s.online,
-        posted: s.posted_at.is_some(),
-    })
+/// The lecturers' registry numbers of a session.
+pub async fn lecturers(db: &impl ConnectionTrait, session: i32) -> DbResult<HashSet<String>> {
+    Ok(session_lecturer::Entity::find()
+        .filter(session_lecturer::Column::SessionId.eq(session))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.registry_number)
+        .collect())
+}
+
+/// Marks a session posted at `at`, unless it already is; returns whether this call did it (two
+/// posts racing: exactly one wins).
+pub async fn mark_posted(db: &impl ConnectionTrait, id: i32, at: DateTime<Utc>) -> DbResult<bool> {
+    let done = training_session::Entity::update_many()
+        .col_expr(training_session::Column::PostedAt, Expr::value(at))
+        .filter(training_session::Column::Id.eq(id))
+        .filter(training_session::Column::PostedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }

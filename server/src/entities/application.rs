@@ -1,6 +1,10 @@
 //! The `applications` table.
 
+use domain::Certification;
+use domain::application::{ApplicationKind, FeeChannel, Status};
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `applications`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,16 +14,16 @@ pub struct Model {
     pub id: i32,
     pub physician_id: i32,
     pub prefecture: i32,
-    pub kind: String,
-    pub certification: String,
-    pub status: String,
+    pub kind: Code<ApplicationKind>,
+    pub certification: Code<Certification>,
+    pub status: Code<Status>,
     pub client_ref: Option<String>,
     pub form_json: String,
     pub decision_json: Option<String>,
     pub submitted_on: Date,
     pub round_deadline: Option<Date>,
     pub fee_paid_on: Option<Date>,
-    pub fee_channel: Option<String>,
+    pub fee_channel: Option<Code<FeeChannel>>,
     pub handbook_arrived_on: Option<Date>,
     pub correction_message: Option<String>,
     pub granted_number: Option<String>,

@@ -1,6 +1,9 @@
 //! The `certificates` table.
 
+use domain::Certification;
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `certificates`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +12,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub physician_id: i32,
-    pub certification: String,
+    pub certification: Code<Certification>,
     #[sea_orm(unique)]
     pub number: String,
     pub first_certified: Date,

@@ -1,6 +1,11 @@
 //! The `credits` table.
 
+use domain::api::Verification;
+use domain::ledger::EntryKind;
+use domain::{Category, Delivery, Source, Subject};
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `credits`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,20 +16,20 @@ pub struct Model {
     pub physician_id: Option<i32>,
     pub registry_number: String,
     pub date: Date,
-    pub category: String,
-    pub subject: Option<String>,
+    pub category: Code<Category>,
+    pub subject: Option<Code<Subject>>,
     pub units_halves: i32,
-    pub delivery: String,
-    pub source: String,
+    pub delivery: Code<Delivery>,
+    pub source: Code<Source>,
     pub session_id: Option<i32>,
-    pub verification: Option<String>,
+    pub verification: Option<Code<Verification>>,
     pub organizer_name: Option<String>,
     pub note: Option<String>,
     pub corrects_id: Option<i32>,
     pub consumed_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
-    pub kind: String,
+    pub kind: Code<EntryKind>,
     pub client_ref: Option<String>,
     pub attendee_birth_date: Option<Date>,
 }

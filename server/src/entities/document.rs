@@ -1,6 +1,9 @@
 //! The `documents` table (the bytes are in the object store under `storage_key`).
 
+use domain::application::{DocumentKind, FileType};
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `documents`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,9 +13,9 @@ pub struct Model {
     pub id: i32,
     pub owner_id: i32,
     pub application_id: Option<i32>,
-    pub kind: String,
+    pub kind: Code<DocumentKind>,
     pub file_name: String,
-    pub file_type: String,
+    pub file_type: Code<FileType>,
     pub size_bytes: i64,
     pub sha256: String,
     #[sea_orm(unique)]

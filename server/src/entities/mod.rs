@@ -1,5 +1,8 @@
 //! sea-orm entities. These types never leave `db/` and `entities/`.
 
+mod code;
+pub use code::Code;
+
 pub mod application;
 pub mod application_credit;
 pub mod audit_log;

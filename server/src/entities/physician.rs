@@ -1,6 +1,9 @@
 //! The `physicians` table.
 
+use domain::account::Membership;
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `physicians`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +17,7 @@ pub struct Model {
     pub name_kana: String,
     pub birth_date: Date,
     pub prefecture: i32,
-    pub membership: String,
+    pub membership: Code<Membership>,
     pub workplace_name: Option<String>,
     pub phone: Option<String>,
 }

@@ -1,6 +1,9 @@
 //! The `scans` table.
 
+use domain::sessions::ScanKind;
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `scans`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,7 +15,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub client_id: String,
     pub registry_number: String,
-    pub kind: String,
+    pub kind: Code<ScanKind>,
     pub scanned_at: DateTimeUtc,
     pub recorded_at: DateTimeUtc,
     pub recorded_by: Option<i32>,

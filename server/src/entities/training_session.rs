@@ -1,6 +1,9 @@
 //! The `training_sessions` table.
 
+use domain::{Category, Subject};
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `training_sessions`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,8 +14,8 @@ pub struct Model {
     pub organizer_id: i32,
     pub organizing_body: String,
     pub title: String,
-    pub category: String,
-    pub subject: Option<String>,
+    pub category: Code<Category>,
+    pub subject: Option<Code<Subject>>,
     pub units_halves: i32,
     pub date: Date,
     pub starts_at: String,

@@ -1,6 +1,9 @@
 //! The `users` table.
 
+use domain::account::Role;
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `users`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +11,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    pub role: String,
+    pub role: Code<Role>,
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,

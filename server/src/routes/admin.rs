@@ -1,4 +1,4 @@
-//! Admin: staff and organizer accounts.
+//! Admin: staff and organizer accounts, and the outbox.
 
 use axum::Router;
 use axum::extract::State;
@@ -7,11 +7,9 @@ use axum::routing::get;
 use domain::api::{CreateUser, UserSummary};
 use domain::application::OutboxMail;
 
-use crate::auth::AdminUser;
-use crate::db::accounts;
 use crate::error::ApiResult;
-use crate::json::Json;
-use crate::startup::AppState;
+use crate::routes::extract::{AdminUser, Json};
+use crate::services::{AppState, accounts, mail};
 
 /// Routes under `/api/admin`.
 pub fn router() -> Router<AppState> {
@@ -24,7 +22,7 @@ async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
 ) -> ApiResult<Json<Vec<UserSummary>>> {
-    Ok(Json(accounts::staff_users(&state.db).await?))
+    Ok(Json(accounts::staff_users(&state).await?))
 }
 
 async fn create(
@@ -42,5 +40,5 @@ async fn outbox(
     State(state): State<AppState>,
     _admin: AdminUser,
 ) -> ApiResult<Json<Vec<OutboxMail>>> {
-    Ok(Json(crate::mail::outbox_mails(&state.db).await?))
+    Ok(Json(mail::newest(&state.db).await?))
 }

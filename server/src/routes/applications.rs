@@ -6,21 +6,20 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+use domain::Certification;
 use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationSummary, BulkApproveRequest,
-    BulkApproveResult, DocumentKind, DocumentView, ReviewAction, Status, UploadProblem, sniff,
+    BulkApproveResult, DocumentKind, DocumentView, ReviewAction, Status, UploadProblem,
 };
-use domain::{Certification, FieldError};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::auth::{ApplicationUser, JmaUser, PhysicianUser, ReviewerUser};
-use crate::db::applications::{self, NewDocument, QueueFilter};
-use crate::db::today_jst;
+use crate::db::applications::QueueFilter;
 use crate::error::{ApiError, ApiResult};
-use crate::json::{Json, Path, Query};
-use crate::startup::AppState;
+use crate::routes::extract::{
+    ApplicationUser, JmaUser, Json, Path, PhysicianUser, Query, ReviewerUser,
+};
+use crate::services::{AppState, applications, documents};
 
 /// Routes under `/api/applications`, `/api/documents` and `/api/review`.
 pub fn router() -> Router<AppState> {
@@ -40,67 +39,51 @@ pub fn router() -> Router<AppState> {
         .route("/review/bulk-approve", post(bulk_approve))
 }
 
-fn parse_form(form: &ApplicationForm) -> ApiResult<domain::application::ApplicationRequest> {
-    form.parse(today_jst(Utc::now()))
-        .map_err(ApiError::Validation)
-}
-
 async fn submit(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
     Json(form): Json<ApplicationForm>,
 ) -> ApiResult<(StatusCode, Json<ApplicationDetail>)> {
-    let req = parse_form(&form)?;
-    let id = applications::submit(&state.db, &state.rules, user.id, &req, form.client_ref).await?;
-    state.mailer.deliver_pending(&state.db);
     Ok((
         StatusCode::CREATED,
-        Json(applications::detail(&state.db, &state.rules, &user, id).await?),
+        Json(applications::submit(&state, &actor, &form).await?),
     ))
 }
 
 async fn resubmit(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
     Path(id): Path<i32>,
     Json(form): Json<ApplicationForm>,
 ) -> ApiResult<Json<ApplicationDetail>> {
-    let req = parse_form(&form)?;
-    applications::resubmit(&state.db, &state.rules, &user, id, &req).await?;
-    state.mailer.deliver_pending(&state.db);
     Ok(Json(
-        applications::detail(&state.db, &state.rules, &user, id).await?,
+        applications::resubmit(&state, &actor, id, &form).await?,
     ))
 }
 
 async fn withdraw(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
     Path(id): Path<i32>,
 ) -> ApiResult<Json<ApplicationDetail>> {
-    applications::withdraw(&state.db, &user, id).await?;
-    Ok(Json(
-        applications::detail(&state.db, &state.rules, &user, id).await?,
-    ))
+    Ok(Json(applications::withdraw(&state, &actor, id).await?))
 }
 
 async fn list_mine(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
 ) -> ApiResult<Json<Vec<ApplicationSummary>>> {
     Ok(Json(
-        applications::list(&state.db, &user, &QueueFilter::default()).await?,
+        applications::list(&state, &actor, &QueueFilter::default()).await?,
     ))
 }
 
 async fn detail(
     State(state): State<AppState>,
-    ApplicationUser(user): ApplicationUser,
+    ApplicationUser(actor): ApplicationUser,
     Path(id): Path<i32>,
 ) -> ApiResult<Json<ApplicationDetail>> {
-    Ok(Json(
-        applications::detail(&state.db, &state.rules, &user, id).await?,
-    ))
+    Ok(Json(applications::detail(&state, &actor, id).await?))
 }
 
 /// Query of `POST /api/documents`: what the file is and the name it had on the device.
@@ -110,24 +93,14 @@ struct UploadQuery {
     name: String,
 }
 
-/// Reads the raw body up to the limit, checks the bytes, stores them under a new key, then
-/// records the row; if the row cannot be written the stored bytes are removed again.
+/// Reads the raw body up to the limit and hands it to the service.
 async fn upload(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
     Query(q): Query<UploadQuery>,
     request: Request,
 ) -> ApiResult<(StatusCode, Json<DocumentView>)> {
     let limit = state.settings.upload_max_bytes;
-    let name = q.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(ApiError::Validation(vec![FieldError::new(
-            "name",
-            "length",
-            "ファイル名は1〜200字にしてください",
-            "The file name must be 1 to 200 characters",
-        )]));
-    }
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -144,34 +117,15 @@ async fn upload(
     )
     .await
     .map_err(|_| ApiError::Upload(UploadProblem::TooLarge(limit)))?;
-    let file_type = sniff(&bytes, limit).map_err(ApiError::Upload)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let size = bytes.len();
-    let key = state.documents.put(bytes).await?;
-    let new = NewDocument {
-        kind: q.kind,
-        file_name: name,
-        file_type,
-        size,
-        sha256,
-        storage_key: &key,
-    };
-    match applications::store_document(&state.db, user.id, new).await {
-        Ok(view) => Ok((StatusCode::CREATED, Json(view))),
-        Err(e) => {
-            state.documents.delete(&key).await;
-            Err(e)
-        }
-    }
+    let view = documents::upload(&state, &actor, q.kind, &q.name, bytes).await?;
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 async fn unattached(
     State(state): State<AppState>,
-    PhysicianUser(user): PhysicianUser,
+    PhysicianUser(actor): PhysicianUser,
 ) -> ApiResult<Json<Vec<DocumentView>>> {
-    Ok(Json(
-        applications::unattached_documents(&state.db, user.id).await?,
-    ))
+    Ok(Json(documents::unattached(&state, &actor).await?))
 }
 
 /// `filename*` (RFC 6266 / 5987): the original name, percent-encoded, never a path.
@@ -189,12 +143,10 @@ fn disposition(name: &str) -> String {
 
 async fn download(
     State(state): State<AppState>,
-    ApplicationUser(user): ApplicationUser,
+    ApplicationUser(actor): ApplicationUser,
     Path(id): Path<i32>,
 ) -> ApiResult<Response> {
-    let doc = applications::document_for(&state.db, &user, id).await?;
-    let view = applications::document_view(&doc)?;
-    let bytes = state.documents.get(&doc.storage_key).await?;
+    let (view, bytes) = documents::download(&state, &actor, id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, view.file_type.mime().to_owned()),
@@ -217,7 +169,7 @@ struct QueueQuery {
 
 async fn queue(
     State(state): State<AppState>,
-    ReviewerUser(user): ReviewerUser,
+    ReviewerUser(actor): ReviewerUser,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Vec<ApplicationSummary>>> {
     let filter = QueueFilter {
@@ -226,28 +178,24 @@ async fn queue(
         certification: q.certification,
         round: q.round,
     };
-    Ok(Json(applications::list(&state.db, &user, &filter).await?))
+    Ok(Json(applications::list(&state, &actor, &filter).await?))
 }
 
 async fn act(
     State(state): State<AppState>,
-    ReviewerUser(user): ReviewerUser,
+    ReviewerUser(actor): ReviewerUser,
     Path(id): Path<i32>,
     Json(action): Json<ReviewAction>,
 ) -> ApiResult<Json<ApplicationDetail>> {
-    applications::act(&state.db, &state.rules, &user, id, &action).await?;
-    state.mailer.deliver_pending(&state.db);
-    Ok(Json(
-        applications::detail(&state.db, &state.rules, &user, id).await?,
-    ))
+    Ok(Json(applications::act(&state, &actor, id, &action).await?))
 }
 
 async fn bulk_approve(
     State(state): State<AppState>,
-    JmaUser(user): JmaUser,
+    JmaUser(actor): JmaUser,
     Json(req): Json<BulkApproveRequest>,
 ) -> ApiResult<Json<BulkApproveResult>> {
-    let result = applications::bulk_approve(&state.db, &state.rules, &user, req.round).await?;
-    state.mailer.deliver_pending(&state.db);
-    Ok(Json(result))
+    Ok(Json(
+        applications::bulk_approve(&state, &actor, req.round).await?,
+    ))
 }

@@ -1,23 +1,17 @@
 //! A helper's device at the door: the check-in page opened through a link scoped to one
-//! session. The link's token comes in the `X-Nintei-Door` header (the page keeps it from the
-//! link's fragment, which browsers never send), so it never appears in a URL the server logs.
+//! session (`X-Nintei-Door`); the open link is the permission.
 
 use axum::Router;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::routing::{get, post};
 use domain::api::{DoorInfo, LookupHit, ScanRequest, ScanResult};
 
-use crate::db::{checkin, doors};
-use crate::entities::{door_link, training_session};
-use crate::error::{ApiError, ApiResult};
-use crate::json::{Json, Path, Query};
-use crate::routes::organizer::{LookupQuery, UndoRequest, record};
-use crate::startup::AppState;
-
-/// The header carrying a helper link's token.
-pub const DOOR_HEADER: &str = "x-nintei-door";
+use crate::error::ApiResult;
+use crate::routes::extract::{HelperDoor, Json, Path, Query};
+use crate::routes::organizer::{LookupQuery, UndoRequest};
+use crate::services::checkin::{self, Desk};
+use crate::services::{AppState, doors};
 
 /// Routes under `/api/door`.
 pub fn router() -> Router<AppState> {
@@ -28,73 +22,42 @@ pub fn router() -> Router<AppState> {
         .route("/door/lookup", get(lookup))
 }
 
-/// An open helper link and its session.
-pub struct HelperDoor {
-    link: door_link::Model,
-    session: training_session::Model,
-}
-
-impl FromRequestParts<AppState> for HelperDoor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(DOOR_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .filter(|t| !t.trim().is_empty())
-            .ok_or(ApiError::DoorClosed)?;
-        let (link, session) = doors::open(&state.db, token).await?;
-        Ok(HelperDoor { link, session })
+fn desk(door: &doors::OpenDoor) -> Desk {
+    Desk {
+        organizer: door.link.created_by,
+        door_link: Some(door.link.id),
     }
 }
 
-async fn info(door: HelperDoor) -> ApiResult<Json<DoorInfo>> {
-    Ok(Json(doors::info(&door.link, door.session)?))
+async fn info(HelperDoor(door): HelperDoor) -> Json<DoorInfo> {
+    Json(doors::info(&door))
 }
 
 async fn scan(
     State(state): State<AppState>,
-    door: HelperDoor,
+    HelperDoor(door): HelperDoor,
     Json(req): Json<ScanRequest>,
 ) -> ApiResult<Json<ScanResult>> {
     Ok(Json(
-        record(
-            &state,
-            &door.session,
-            door.link.created_by,
-            Some(door.link.id),
-            &req,
-        )
-        .await?,
+        checkin::record(&state, &door.session, desk(&door), &req).await?,
     ))
 }
 
 async fn undo(
     State(state): State<AppState>,
-    door: HelperDoor,
+    HelperDoor(door): HelperDoor,
     Path(scan_id): Path<i32>,
     Json(req): Json<UndoRequest>,
 ) -> ApiResult<StatusCode> {
-    checkin::undo_scan(
-        &state.db,
-        door.session.id,
-        door.link.created_by,
-        Some(door.link.id),
-        scan_id,
-        &req.reason,
-    )
-    .await?;
+    checkin::undo(&state, &door.session, desk(&door), scan_id, &req.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The same exact lookup as the organizer's; the open link is the permission.
+/// The same exact lookup as the organizer's.
 async fn lookup(
     State(state): State<AppState>,
-    _door: HelperDoor,
+    HelperDoor(_door): HelperDoor,
     Query(q): Query<LookupQuery>,
 ) -> ApiResult<Json<Vec<LookupHit>>> {
-    Ok(Json(
-        checkin::lookup(&state.db, &q.name, q.birth_date).await?,
-    ))
+    Ok(Json(checkin::lookup(&state, &q.name, q.birth_date).await?))
 }

@@ -6,9 +6,10 @@ use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
+use crate::db::DbError;
 use crate::error::ApiResult;
-use crate::json::Json;
-use crate::startup::AppState;
+use crate::routes::extract::Json;
+use crate::services::AppState;
 
 /// The health route.
 pub fn router() -> Router<AppState> {
@@ -16,7 +17,11 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    state.db.execute_unprepared("SELECT 1").await?;
+    state
+        .db
+        .execute_unprepared("SELECT 1")
+        .await
+        .map_err(DbError::from)?;
     Ok(Json(
         json!({ "status": "ok", "database": state.db.get_database_backend().as_str() }),
     ))

@@ -1,9 +1,11 @@
 //! The HTTP API. Each module exposes `router()`; this is the one place that merges them.
+//! Handlers only translate: extract, call one service, map the result.
 
 mod admin;
 mod applications;
 mod auth;
 mod door;
+pub mod extract;
 mod health;
 mod mypage;
 mod organizer;
@@ -12,7 +14,7 @@ mod sessions;
 use axum::Router;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::services::AppState;
 
 /// Every `/api` route; unknown `/api/...` paths answer a JSON 404, never the HTML page.
 pub fn api() -> Router<AppState> {

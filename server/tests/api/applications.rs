@@ -5,17 +5,19 @@ use chrono::{Days, NaiveDate, Utc};
 use domain::Prefecture;
 use domain::account::Role;
 use domain::api::CreateUser;
+use domain::ledger::EntryKind;
+use domain::{Category, Delivery, Source};
 use reqwest::{Client, StatusCode};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::{Value, json};
-use server::entities::{certificate, certificate_period, credit, document, physician};
+use server::entities::{Code, certificate, certificate_period, credit, document, physician};
 
-use crate::helpers::{TestApp, json, my_page};
+use crate::helpers::{TestApp, json, my_page, rendered};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
 fn today() -> NaiveDate {
-    server::db::today_jst(Utc::now())
+    domain::dates::today_jst(Utc::now())
 }
 
 async fn user_id(app: &TestApp, registry: &str) -> i32 {
@@ -34,7 +36,7 @@ async fn certificate_expiring(app: &TestApp, physician_id: i32) -> (NaiveDate, N
     let from = until - Days::new(5 * 365) + Days::new(1);
     let cert = certificate::ActiveModel {
         physician_id: Set(physician_id),
-        certification: Set("occupational".into()),
+        certification: Set(Code(domain::Certification::Occupational)),
         number: Set(format!("S{:06}", 200_000 + physician_id)),
         first_certified: Set(from),
         valid_from: Set(from),
@@ -60,21 +62,21 @@ async fn certificate_expiring(app: &TestApp, physician_id: i32) -> (NaiveDate, N
 /// Organizer-registered lifelong credits: 10 update, 5 practical, 5 specialised.
 async fn system_credits(app: &TestApp, physician_id: i32, registry: &str) {
     for (category, units) in [
-        ("occupational.lifelong.update", 10),
-        ("occupational.lifelong.practical", 5),
-        ("occupational.lifelong.specialized", 5),
+        (Category::OccupationalLifelongUpdate, 10),
+        (Category::OccupationalLifelongPractical, 5),
+        (Category::OccupationalLifelongSpecialized, 5),
     ] {
         credit::ActiveModel {
             physician_id: Set(Some(physician_id)),
             registry_number: Set(registry.into()),
             date: Set(today() - Days::new(200)),
-            category: Set(category.into()),
+            category: Set(Code(category)),
             subject: Set(None),
             units_halves: Set(units * 2),
-            delivery: Set("in_person".into()),
-            source: Set("system".into()),
+            delivery: Set(Code(Delivery::InPerson)),
+            source: Set(Code(Source::System)),
             created_at: Set(Utc::now()),
-            kind: Set("entry".into()),
+            kind: Set(Code(EntryKind::Entry)),
             ..Default::default()
         }
         .insert(&app.db)
@@ -93,7 +95,7 @@ async fn ready_to_renew(app: &TestApp, registry: &str, email: &str) -> (Client, 
 }
 
 async fn staff(app: &TestApp, role: Role, email: &str, prefecture: Prefecture) -> Client {
-    server::db::accounts::create_user(
+    server::services::accounts::create_user(
         &app.db,
         &CreateUser {
             role,
@@ -183,10 +185,7 @@ async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
         "{body}"
     );
     assert!(
-        body["error"]["fields"][0]["message"]["ja"]
-            .as_str()
-            .unwrap()
-            .contains("マイページ")
+        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja).contains("マイページ")
     );
     let (status, _) = post(
         &app,
@@ -345,12 +344,7 @@ async fn no_illegal_transition_is_possible_through_the_api() {
     let (status, body) = json(r).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "invalid_state");
-    assert!(
-        body["error"]["message"]["en"]
-            .as_str()
-            .unwrap()
-            .contains("Reload")
-    );
+    assert!(rendered(&body["error"]["message"], domain::Lang::En).contains("Reload"));
 
     // A correction request needs a message; then the physician resubmits.
     let (status, _) = act(
@@ -575,7 +569,7 @@ async fn bad_uploads_answer_a_clear_4xx_and_store_nothing() {
         let (status, body) = upload(&app, &client, "medical_licence", name, bytes).await;
         assert_eq!(status, expected, "{name}: {body}");
         assert_eq!(body["error"]["code"], code, "{name}");
-        assert!(!body["error"]["message"]["ja"].as_str().unwrap().is_empty());
+        assert!(!rendered(&body["error"]["message"], domain::Lang::Ja).is_empty());
     }
     assert_eq!(document::Entity::find().count(&app.db).await.unwrap(), 0);
     let stored = walk(&app.data_dir.join("documents"));

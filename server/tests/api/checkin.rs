@@ -6,16 +6,16 @@ use domain::account::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, ledger, my_page, registration};
+use crate::helpers::{TestApp, json, ledger, my_page, registration, rendered};
 
 fn yesterday() -> NaiveDate {
-    server::db::today_jst(Utc::now()) - Days::new(1)
+    domain::dates::today_jst(Utc::now()) - Days::new(1)
 }
 
 /// Yesterday at `hh:mm:ss` in Japan.
 fn at(hms: &str) -> DateTime<Utc> {
     let t = chrono::NaiveTime::parse_from_str(hms, "%H:%M:%S").unwrap();
-    server::db::jst()
+    domain::dates::jst()
         .from_local_datetime(&yesterday().and_time(t))
         .unwrap()
         .with_timezone(&Utc)
@@ -651,8 +651,8 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     app.physician("123456", "taro@example.jp").await;
     let now = Utc::now();
     let read_at = now - chrono::Duration::minutes(2);
-    let today = server::db::today_jst(now);
-    if server::db::today_jst(read_at) != today {
+    let today = domain::dates::today_jst(now);
+    if domain::dates::today_jst(read_at) != today {
         return; // just after midnight in Japan: the read would fall on the day before
     }
     // Today's session, all day, so "two minutes ago" is on its day.
@@ -671,7 +671,7 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     .await;
     let url = app.url(&format!("/api/organizer/sessions/{}/scans", session["id"]));
     // A code that expired a minute ago, read (offline) two minutes ago: accepted.
-    let key = server::db::secrets::qr_signing_key(&app.db).await.unwrap();
+    let key = server::startup::qr_signing_key(&app.db).await.unwrap();
     let token = domain::qr::sign(
         &key,
         &domain::qr::QrClaims {
@@ -704,9 +704,7 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        body["error"]["fields"][0]["message"]["ja"]
-            .as_str()
-            .unwrap()
+        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja)
             .contains("マイページを開き直して")
     );
 }
@@ -824,7 +822,7 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
         .all(&app.db)
         .await
         .unwrap();
-    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.get().code()).collect();
     assert_eq!(kinds, ["entry", "withdrawal", "entry"]);
     let audit = server::entities::audit_log::Entity::find()
         .filter(server::entities::audit_log::Column::Entity.eq("session"))
@@ -901,12 +899,7 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
         .unwrap();
     let (status, body) = json(r).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body["error"]["fields"][0]["message"]["ja"]
-            .as_str()
-            .unwrap()
-            .contains("UTF-8")
-    );
+    assert!(rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja).contains("UTF-8"));
     // Too many lines for one import: told to split it.
     let huge: String = (0..5_001)
         .map(|i| format!("{},誰か,13:00,15:00\n", 500_000 + i))
@@ -961,9 +954,6 @@ async fn posting_closes_the_sessions_helper_links() {
     let (status, body) = json(r).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(
-        body["error"]["message"]["ja"]
-            .as_str()
-            .unwrap()
-            .contains("受付用リンクを作れません")
+        rendered(&body["error"]["message"], domain::Lang::Ja).contains("受付用リンクを作れません")
     );
 }

@@ -140,7 +140,7 @@ impl TestApp {
             prefecture: Some(Prefecture::KYOTO),
             organizer_body: Some("京都府医師会".into()),
         };
-        server::db::accounts::create_user(&self.db, &req)
+        server::services::accounts::create_user(&self.db, &req)
             .await
             .expect("create staff");
         let client = self.client();
@@ -199,4 +199,16 @@ pub async fn ledger(app: &TestApp, client: &Client) -> Vec<Value> {
         .as_array()
         .unwrap()
         .clone()
+}
+
+/// A message of the API rendered in `lang`; fails when its key is not in the catalogue.
+pub fn rendered(message: &Value, lang: domain::Lang) -> String {
+    let m: domain::Message =
+        serde_json::from_value(message.clone()).expect("a message is a key and arguments");
+    assert!(
+        domain::i18n::has(&m.key),
+        "{} is not in the catalogue",
+        m.key
+    );
+    m.render(lang)
 }

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use server::entities::credit;
 
-use crate::helpers::{TestApp, json, ledger};
+use crate::helpers::{TestApp, json, ledger, rendered};
 
 fn declaration(date: &str, units: &str) -> Value {
     json!({
@@ -50,10 +50,7 @@ async fn a_handbook_date_after_march_2025_is_refused_with_an_explanation() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"]["fields"][0]["code"], "after_cutoff");
     assert!(
-        body["error"]["fields"][0]["message"]["ja"]
-            .as_str()
-            .unwrap()
-            .contains("主催者が登録")
+        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja).contains("主催者が登録")
     );
 }
 
@@ -142,9 +139,7 @@ async fn verified_handbook_units_cannot_be_changed_by_the_physician() {
     .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(
-        body["error"]["fields"][0]["message"]["ja"]
-            .as_str()
-            .unwrap()
+        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja)
             .contains("都道府県医師会")
     );
 }

@@ -4,7 +4,7 @@ use chrono::Utc;
 use domain::{RuleSet, evaluate};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
-use server::entities::credit;
+use server::entities::{Code, credit};
 
 use crate::helpers::{TestApp, json};
 
@@ -13,11 +13,11 @@ async fn attendance_before_registration(app: &TestApp, registry: &str, birth_dat
         physician_id: Set(None),
         registry_number: Set(registry.into()),
         date: Set("2026-06-01".parse().unwrap()),
-        category: Set("occupational.lifelong.specialized".into()),
+        category: Set(Code(domain::Category::OccupationalLifelongSpecialized)),
         subject: Set(None),
         units_halves: Set(5),
-        delivery: Set("in_person".into()),
-        source: Set("system".into()),
+        delivery: Set(Code(domain::Delivery::InPerson)),
+        source: Set(Code(domain::Source::System)),
         session_id: Set(None),
         verification: Set(None),
         organizer_name: Set(None),
@@ -142,10 +142,10 @@ async fn demo_data_has_certificates_in_every_state() {
         .unwrap();
     assert_eq!(physicians.len(), 30);
     for p in physicians {
-        let certs = server::db::mypage::certificates(&app.db, p.user_id)
+        let certs = server::db::certificates::of_physician(&app.db, p.user_id)
             .await
             .unwrap();
-        let page = server::db::mypage::my_page(&app.db, p.user_id)
+        let page = server::services::mypage::my_page(&app.db, p.user_id)
             .await
             .unwrap();
         for c in certs {

@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, json};
+use crate::helpers::{TestApp, json, rendered};
 
 #[tokio::test]
 async fn health_reports_the_database_is_reachable() {
@@ -32,12 +32,7 @@ async fn an_unknown_api_path_answers_json_404_never_the_html_page() {
     let (status, body) = json(r).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["error"]["code"], "not_found");
-    assert!(
-        body["error"]["message"]["ja"]
-            .as_str()
-            .unwrap()
-            .contains("見つかりません")
-    );
+    assert!(rendered(&body["error"]["message"], domain::Lang::Ja).contains("見つかりません"));
 }
 
 #[tokio::test]

@@ -1,20 +1,24 @@
 //! Notifications by e-mail through a transactional outbox: a mail is a row written in the same
 //! transaction as the state change it reports, so it is never lost nor sent for a change that
 //! rolled back. After the commit, SMTP (lettre) delivers pending rows when `NINTEI_SMTP_URL` is
-//! set; without SMTP the rows stay in the outbox, which admins read, and the log shows them.
+//! set; without SMTP the rows stay in the outbox, which admins read. Texts come from the
+//! catalogue, in Japanese (the language of the association's correspondence).
 
 use chrono::Utc;
-use domain::application::OutboxMail;
+use domain::application::{OutboxMail, Step};
+use domain::{Lang, Message};
 use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 
 use crate::config::Settings;
-use crate::entities::outbox;
-use crate::error::ApiError;
+use crate::db::{DbResult, outbox};
+
+/// The language mails are written in.
+pub const MAIL_LANG: Lang = Lang::Ja;
+
+/// Attempts before a mail is left for an operator to look at.
+const MAX_ATTEMPTS: i32 = 5;
 
 /// Sends what the outbox holds.
 #[derive(Clone)]
@@ -32,6 +36,36 @@ impl std::fmt::Debug for Mailer {
             self.from
         )
     }
+}
+
+/// Which application mail a step sends, if any (`mail.application.<kind>.*` in the catalogue).
+pub fn application_mail(step: Step) -> Option<&'static str> {
+    match step {
+        Step::Submit | Step::Resubmit => Some("received"),
+        Step::RequestCorrection => Some("correction"),
+        Step::Forward => Some("forwarded"),
+        Step::Approve => Some("approved"),
+        Step::Reject => Some("rejected"),
+        _ => None,
+    }
+}
+
+/// Writes a mail into the outbox, inside the caller's transaction; `note` (a reviewer's
+/// message or reason) is added below the body as written.
+pub async fn queue(
+    db: &impl ConnectionTrait,
+    to: &str,
+    subject: &Message,
+    body: &Message,
+    note: Option<&str>,
+) -> DbResult<()> {
+    let mut text = body.render(MAIL_LANG);
+    if let Some(n) = note {
+        text.push_str(&format!("\n\n{n}\n"));
+    }
+    outbox::queue(db, to, &subject.render(MAIL_LANG), &text).await?;
+    tracing::info!(subject = %subject.key, "mail queued in the outbox");
+    Ok(())
 }
 
 impl Mailer {
@@ -53,29 +87,6 @@ impl Mailer {
         Ok(Mailer { smtp, from })
     }
 
-    /// Writes a mail into the outbox, inside the caller's transaction.
-    pub async fn queue(
-        db: &impl ConnectionTrait,
-        to: &str,
-        subject: &str,
-        body: &str,
-    ) -> Result<(), ApiError> {
-        outbox::ActiveModel {
-            to_address: Set(to.to_owned()),
-            subject: Set(subject.to_owned()),
-            body: Set(body.to_owned()),
-            created_at: Set(Utc::now()),
-            sent_at: Set(None),
-            attempts: Set(0),
-            last_error: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        tracing::info!(%to, %subject, "mail queued in the outbox");
-        Ok(())
-    }
-
     /// Delivers pending mails in the background (no-op without SMTP).
     pub fn deliver_pending(&self, db: &DatabaseConnection) {
         let Some(smtp) = self.smtp.clone() else {
@@ -92,42 +103,23 @@ impl Mailer {
 }
 
 /// The newest mails of the outbox, for admins.
-pub async fn outbox_mails(db: &DatabaseConnection) -> Result<Vec<OutboxMail>, ApiError> {
-    Ok(outbox::Entity::find()
-        .order_by_desc(outbox::Column::Id)
-        .limit(200)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| OutboxMail {
-            id: m.id,
-            to: m.to_address,
-            subject: m.subject,
-            body: m.body,
-            created_at: m.created_at,
-            sent_at: m.sent_at,
-        })
-        .collect())
+pub async fn newest(db: &DatabaseConnection) -> DbResult<Vec<OutboxMail>> {
+    outbox::newest(db, 200).await
 }
 
 async fn deliver(
     smtp: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     db: &DatabaseConnection,
-) -> Result<(), ApiError> {
-    let pending = outbox::Entity::find()
-        .filter(outbox::Column::SentAt.is_null())
-        .filter(outbox::Column::Attempts.lt(5))
-        .order_by_asc(outbox::Column::Id)
-        .all(db)
-        .await?;
-    for row in pending {
-        let result = match row.to_address.parse::<Mailbox>() {
-            Ok(to) => match Message::builder()
+) -> DbResult<()> {
+    for row in outbox::pending(db, MAX_ATTEMPTS).await? {
+        let mail = &row.mail;
+        let result = match mail.to.parse::<Mailbox>() {
+            Ok(to) => match lettre::Message::builder()
                 .from(from.clone())
                 .to(to)
-                .subject(row.subject.clone())
-                .body(row.body.clone())
+                .subject(mail.subject.clone())
+                .body(mail.body.clone())
             {
                 Ok(message) => smtp
                     .send(message)
@@ -138,17 +130,14 @@ async fn deliver(
             },
             Err(e) => Err(e.to_string()),
         };
-        let attempts = row.attempts + 1;
-        let mut update: outbox::ActiveModel = row.into();
-        update.attempts = Set(attempts);
-        match result {
-            Ok(()) => update.sent_at = Set(Some(Utc::now())),
+        let (sent_at, error) = match result {
+            Ok(()) => (Some(Utc::now()), None),
             Err(e) => {
                 tracing::warn!(error = %e, "mail not delivered; kept in the outbox");
-                update.last_error = Set(Some(e));
+                (None, Some(e))
             }
-        }
-        update.update(db).await?;
+        };
+        outbox::attempted(db, mail.id, row.attempts + 1, sent_at, error).await?;
     }
     Ok(())
 }

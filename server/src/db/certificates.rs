@@ -1,0 +1,139 @@
+//! Certificates (`certificates`) and their validity periods (`certificate_periods`).
+
+use std::collections::HashMap;
+
+use domain::api::CertificateView;
+use domain::records::CertificateRecord;
+use domain::{Certification, Period};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::db::DbResult;
+use crate::entities::{Code, certificate, certificate_period};
+
+fn to_record(c: certificate::Model) -> CertificateRecord {
+    CertificateRecord {
+        id: c.id,
+        physician_id: c.physician_id,
+        certification: c.certification.get(),
+        number: c.number,
+        first_certified: c.first_certified,
+        valid_from: c.valid_from,
+        valid_until: c.valid_until,
+    }
+}
+
+/// A physician's certificates with every period, as My Page shows them.
+pub async fn of_physician(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+) -> DbResult<Vec<CertificateView>> {
+    let certs = certificate::Entity::find()
+        .filter(certificate::Column::PhysicianId.eq(physician_id))
+        .order_by_asc(certificate::Column::Certification)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = certs.iter().map(|c| c.id).collect();
+    let mut periods: HashMap<i32, Vec<Period>> = HashMap::new();
+    if !ids.is_empty() {
+        for p in certificate_period::Entity::find()
+            .filter(certificate_period::Column::CertificateId.is_in(ids))
+            .order_by_asc(certificate_period::Column::ValidFrom)
+            .all(db)
+            .await?
+        {
+            periods.entry(p.certificate_id).or_default().push(Period {
+                valid_from: p.valid_from,
+                valid_until: p.valid_until,
+            });
+        }
+    }
+    Ok(certs
+        .into_iter()
+        .map(|c| CertificateView {
+            certification: c.certification.get(),
+            number: c.number,
+            first_certified: c.first_certified,
+            current: Period {
+                valid_from: c.valid_from,
+                valid_until: c.valid_until,
+            },
+            periods: periods.remove(&c.id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// A physician's certificate of one certification.
+pub async fn held(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    certification: Certification,
+) -> DbResult<Option<CertificateRecord>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::PhysicianId.eq(physician_id))
+        .filter(certificate::Column::Certification.eq(Code(certification)))
+        .one(db)
+        .await?
+        .map(to_record))
+}
+
+/// Writes a certificate.
+pub async fn insert(db: &impl ConnectionTrait, c: &CertificateRecord) -> DbResult<i32> {
+    Ok(certificate::ActiveModel {
+        physician_id: Set(c.physician_id),
+        certification: Set(Code(c.certification)),
+        number: Set(c.number.clone()),
+        first_certified: Set(c.first_certified),
+        valid_from: Set(c.valid_from),
+        valid_until: Set(c.valid_until),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Rewrites a certificate's number, first day and current period.
+pub async fn update(db: &impl ConnectionTrait, c: &CertificateRecord) -> DbResult<()> {
+    certificate::ActiveModel {
+        id: Set(c.id),
+        number: Set(c.number.clone()),
+        first_certified: Set(c.first_certified),
+        valid_from: Set(c.valid_from),
+        valid_until: Set(c.valid_until),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Adds a period to a certificate's history.
+pub async fn add_period(
+    db: &impl ConnectionTrait,
+    certificate_id: i32,
+    period: Period,
+    granted_by: &str,
+) -> DbResult<()> {
+    certificate_period::ActiveModel {
+        certificate_id: Set(certificate_id),
+        valid_from: Set(period.valid_from),
+        valid_until: Set(period.valid_until),
+        granted_by: Set(granted_by.to_owned()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The highest certificate number starting with `prefix`.
+pub async fn highest_number(db: &impl ConnectionTrait, prefix: &str) -> DbResult<Option<String>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Number.starts_with(prefix))
+        .order_by_desc(certificate::Column::Number)
+        .one(db)
+        .await?
+        .map(|c| c.number))
+}

@@ -1,0 +1,218 @@
+//! The credit ledger (`credits`): append-only rows, read as domain records.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::api::Verification;
+use domain::records::{CreditRow, NewCredit, effective};
+use domain::{Source, Units};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::db::{DbResult, int, unsigned};
+use crate::entities::{Code, credit, training_session};
+
+fn to_row(c: credit::Model) -> DbResult<CreditRow> {
+    Ok(CreditRow {
+        id: c.id,
+        physician_id: c.physician_id,
+        registry_number: c.registry_number,
+        date: c.date,
+        category: c.category.get(),
+        subject: c.subject.map(Code::get),
+        units: Units::from_halves(unsigned("units", i64::from(c.units_halves))?),
+        delivery: c.delivery.get(),
+        source: c.source.get(),
+        session_id: c.session_id,
+        verification: c.verification.map(Code::get),
+        organizer_name: c.organizer_name,
+        note: c.note,
+        corrects_id: c.corrects_id,
+        consumed_by: c.consumed_by,
+        created_at: c.created_at,
+        created_by: c.created_by,
+        kind: c.kind.get(),
+        client_ref: c.client_ref,
+        attendee_birth_date: c.attendee_birth_date,
+    })
+}
+
+/// Writes a ledger row.
+pub async fn insert(db: &impl ConnectionTrait, new: NewCredit) -> DbResult<CreditRow> {
+    let row = credit::ActiveModel {
+        physician_id: Set(new.physician_id),
+        registry_number: Set(new.registry_number),
+        date: Set(new.date),
+        category: Set(Code(new.category)),
+        subject: Set(new.subject.map(Code)),
+        units_halves: Set(int(new.units.halves())),
+        delivery: Set(Code(new.delivery)),
+        source: Set(Code(new.source)),
+        session_id: Set(new.session_id),
+        verification: Set(new.verification.map(Code)),
+        organizer_name: Set(new.organizer_name),
+        note: Set(new.note),
+        corrects_id: Set(new.corrects_id),
+        consumed_by: Set(None),
+        created_at: Set(Utc::now()),
+        created_by: Set(new.created_by),
+        kind: Set(Code(new.kind)),
+        client_ref: Set(new.client_ref),
+        attendee_birth_date: Set(new.attendee_birth_date),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    to_row(row)
+}
+
+/// A row by id.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> DbResult<Option<CreditRow>> {
+    credit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_row)
+        .transpose()
+}
+
+/// Whether a row corrects or withdraws row `id`.
+pub async fn is_superseded(db: &impl ConnectionTrait, id: i32) -> DbResult<bool> {
+    Ok(credit::Entity::find()
+        .filter(credit::Column::CorrectsId.eq(id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// The row that request `client_ref` of `physician_id` wrote, if any.
+pub async fn by_client_ref(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    client_ref: &str,
+) -> DbResult<Option<CreditRow>> {
+    credit::Entity::find()
+        .filter(credit::Column::ClientRef.eq(client_ref))
+        .filter(credit::Column::PhysicianId.eq(physician_id))
+        .one(db)
+        .await?
+        .map(to_row)
+        .transpose()
+}
+
+/// The row with `client_ref`, whoever wrote it (server-made references).
+pub async fn by_reference(
+    db: &impl ConnectionTrait,
+    client_ref: &str,
+) -> DbResult<Option<CreditRow>> {
+    credit::Entity::find()
+        .filter(credit::Column::ClientRef.eq(client_ref))
+        .one(db)
+        .await?
+        .map(to_row)
+        .transpose()
+}
+
+/// The effective ledger of one physician, newest first.
+pub async fn of_physician(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+) -> DbResult<Vec<CreditRow>> {
+    let rows = credit::Entity::find()
+        .filter(credit::Column::PhysicianId.eq(physician_id))
+        .order_by_desc(credit::Column::Date)
+        .order_by_desc(credit::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_row)
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok(effective(rows))
+}
+
+/// The effective rows a session gave, by registry number.
+pub async fn of_session(
+    db: &impl ConnectionTrait,
+    session_id: i32,
+) -> DbResult<HashMap<String, CreditRow>> {
+    let rows = credit::Entity::find()
+        .filter(credit::Column::SessionId.eq(session_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_row)
+        .collect::<DbResult<Vec<_>>>()?;
+    Ok(effective(rows)
+        .into_iter()
+        .map(|c| (c.registry_number.clone(), c))
+        .collect())
+}
+
+/// Titles of the sessions `ids`.
+pub async fn session_titles(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+) -> DbResult<HashMap<i32, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(training_session::Entity::find()
+        .filter(training_session::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.title))
+        .collect())
+}
+
+/// Sets a handbook row's verification (the one field staff change in place; the step is in
+/// the audit log).
+pub async fn set_verification(
+    db: &impl ConnectionTrait,
+    id: i32,
+    verification: Verification,
+) -> DbResult<()> {
+    credit::Entity::update_many()
+        .col_expr(
+            credit::Column::Verification,
+            Expr::value(Code(verification)),
+        )
+        .filter(credit::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks rows `ids` as used by approved application `application_id` (rows already used by
+/// another stay as they are).
+pub async fn consume(
+    db: &impl ConnectionTrait,
+    ids: Vec<i32>,
+    application_id: i32,
+) -> DbResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    credit::Entity::update_many()
+        .col_expr(credit::Column::ConsumedBy, Expr::value(application_id))
+        .filter(credit::Column::Id.is_in(ids))
+        .filter(credit::Column::ConsumedBy.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Sources of rows `ids`.
+pub async fn sources(db: &impl ConnectionTrait, ids: Vec<i32>) -> DbResult<HashMap<i32, Source>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(credit::Entity::find()
+        .filter(credit::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.source.get()))
+        .collect())
+}

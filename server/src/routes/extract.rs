@@ -1,0 +1,126 @@
+//! What handlers extract from a request: our own `Json`, `Query` and `Path` (malformed input
+//! gets our error shape), who is asking (by role, checked before the body is read), and a
+//! helper's open check-in link.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use domain::account::Role;
+use domain::policy::Actor;
+use serde::Serialize;
+
+use crate::error::ApiError;
+use crate::services::doors::OpenDoor;
+use crate::services::{AppState, accounts, doors};
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "nintei_session";
+
+/// The header carrying a helper link's token (the page keeps it from the link's fragment,
+/// which browsers never send, so it never appears in a URL the server logs).
+pub const DOOR_HEADER: &str = "x-nintei-door";
+
+/// A JSON body in, or a JSON body out.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// Our own `Query`: a malformed query string gets our error shape.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);
+
+/// Our own `Path`: a malformed path parameter (`/handbook/abc`) gets our error shape.
+#[derive(Debug, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(pub T);
+
+/// The logged-in user, from the session cookie; anonymous requests get 401.
+#[derive(Clone, Copy, Debug)]
+pub struct CurrentUser(pub Actor);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar.get(SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let user = accounts::current(state, token.value())
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(CurrentUser(accounts::actor(&user)))
+    }
+}
+
+/// Declares an extractor that admits only the given roles, before the body is read: a wrong role
+/// gets 403 (anonymous 401) whatever it sent.
+macro_rules! role_extractor {
+    ($(#[$meta:meta])* $name:ident: $($role:expr),+) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name(pub Actor);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+                let CurrentUser(actor) = CurrentUser::from_request_parts(parts, state).await?;
+                if [$($role),+].contains(&actor.role) {
+                    Ok($name(actor))
+                } else {
+                    Err(ApiError::Forbidden)
+                }
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A logged-in physician.
+    PhysicianUser: Role::Physician
+);
+role_extractor!(
+    /// A logged-in organizer.
+    OrganizerUser: Role::Organizer
+);
+role_extractor!(
+    /// A logged-in admin.
+    AdminUser: Role::Admin
+);
+role_extractor!(
+    /// Staff who review applications: a prefectural association or JMA.
+    ReviewerUser: Role::PrefecturalStaff, Role::JmaStaff
+);
+role_extractor!(
+    /// A logged-in JMA staff member.
+    JmaUser: Role::JmaStaff
+);
+role_extractor!(
+    /// Anyone who can see applications: physicians (their own) and reviewers.
+    ApplicationUser: Role::Physician, Role::PrefecturalStaff, Role::JmaStaff
+);
+
+/// A helper's open check-in link and its session; any other token gets 401 `door_closed`.
+#[derive(Clone, Debug)]
+pub struct HelperDoor(pub OpenDoor);
+
+impl FromRequestParts<AppState> for HelperDoor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(DOOR_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .filter(|t| !t.trim().is_empty())
+            .ok_or(ApiError::DoorClosed)?;
+        Ok(HelperDoor(doors::open(state, token).await?))
+    }
+}

@@ -1,0 +1,248 @@
+//! Registration, login, logout, who is asking, and staff accounts.
+
+use chrono::{Duration, Utc};
+use domain::account::{Registration, RegistrationForm};
+use domain::api::{CreateUser, LoginRequest, Me, UserSummary};
+use domain::policy::Actor;
+use domain::records::User;
+use domain::{FieldError, Message};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use crate::db::{self, DbError, accounts};
+use crate::security::{self, HashError};
+use crate::services::{AppState, today};
+
+/// How many failed logins for one e-mail within [`THROTTLE_WINDOW_MINUTES`] before refusing.
+pub const MAX_FAILED_LOGINS: usize = 5;
+/// The sliding window of login throttling.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+
+/// Why an account request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The form has problems, per field.
+    #[error("invalid form")]
+    Invalid(Vec<FieldError>),
+    /// The e-mail or registry number is already taken, per field.
+    #[error("already taken")]
+    Taken(Vec<FieldError>),
+    /// Wrong e-mail or password (never says which).
+    #[error("bad credentials")]
+    BadCredentials,
+    /// Too many failed logins; try again after the seconds given.
+    #[error("throttled")]
+    Throttled(u64),
+    /// The session ended or never existed.
+    #[error("not logged in")]
+    NotLoggedIn,
+    /// Password hashing failed.
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sea_orm::DbErr> for AccountError {
+    fn from(e: sea_orm::DbErr) -> AccountError {
+        AccountError::Db(e.into())
+    }
+}
+
+fn taken_email() -> FieldError {
+    FieldError::new("email", "taken", Message::key("account.email.taken"))
+}
+
+fn taken_registry() -> FieldError {
+    FieldError::new(
+        "registry_number",
+        "taken",
+        Message::key("account.registry_number.taken"),
+    )
+}
+
+/// The actor a user is to the policies.
+pub fn actor(user: &User) -> Actor {
+    Actor {
+        id: user.id,
+        role: user.role,
+        prefecture: user.prefecture,
+    }
+}
+
+/// Registers a physician's My Page and logs them in; returns the session token.
+pub async fn register(app: &AppState, form: &RegistrationForm) -> Result<String, AccountError> {
+    let registration = form.parse(today()).map_err(AccountError::Invalid)?;
+    register_physician(&app.db, &registration).await?;
+    login(
+        app,
+        &LoginRequest {
+            email: registration.email.as_str().to_owned(),
+            password: registration.password.expose().to_owned(),
+        },
+    )
+    .await
+}
+
+/// Creates a physician account and attaches any attendance recorded for the registry number
+/// before registration, in one transaction. Returns the new user id.
+pub async fn register_physician(
+    db: &sea_orm::DatabaseConnection,
+    r: &Registration,
+) -> Result<i32, AccountError> {
+    let password_hash = security::hash_password(r.password.expose())?;
+    let txn = db.begin().await?;
+    let mut conflicts = Vec::new();
+    if accounts::email_taken(&txn, r.email.as_str()).await? {
+        conflicts.push(taken_email());
+    }
+    if accounts::registry_taken(&txn, r.registry_number.as_str()).await? {
+        conflicts.push(taken_registry());
+    }
+    if !conflicts.is_empty() {
+        return Err(AccountError::Taken(conflicts));
+    }
+    let user = accounts::insert_user(
+        &txn,
+        accounts::NewUser {
+            role: domain::account::Role::Physician,
+            email: r.email.as_str(),
+            password_hash,
+            display_name: r.name_kanji.as_str(),
+            prefecture: Some(r.prefecture),
+            organizer_body: None,
+        },
+    )
+    .await
+    .map_err(unique_to_taken)?;
+    let profile = domain::api::PhysicianProfile {
+        registry_number: r.registry_number.as_str().to_owned(),
+        name_kanji: r.name_kanji.as_str().to_owned(),
+        name_kana: r.name_kana.as_str().to_owned(),
+        birth_date: r.birth_date,
+        prefecture: r.prefecture,
+        membership: r.membership,
+        workplace_name: r.workplace_name.clone(),
+        phone: None,
+    };
+    accounts::insert_physician(&txn, user.id, &profile)
+        .await
+        .map_err(unique_to_taken)?;
+    // No credit is lost for registering late: attendance kept against the number is attached.
+    accounts::attach_credits(&txn, user.id, r.registry_number.as_str(), r.birth_date).await?;
+    txn.commit().await?;
+    Ok(user.id)
+}
+
+/// A unique key that a racing request took between the check and the write.
+fn unique_to_taken(e: DbError) -> AccountError {
+    if e.is_unique("registry_number") {
+        AccountError::Taken(vec![taken_registry()])
+    } else if e.is_unique("email") {
+        AccountError::Taken(vec![taken_email()])
+    } else {
+        AccountError::Db(e)
+    }
+}
+
+/// Checks a login. Throttles by e-mail, whether or not the account exists, and answers the
+/// same way for an unknown e-mail and a wrong password. Returns the session token.
+pub async fn login(app: &AppState, req: &LoginRequest) -> Result<String, AccountError> {
+    let db = &app.db;
+    let key = req.email.trim().to_lowercase();
+    let now = Utc::now();
+    let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let recent = accounts::failures_since(db, &key, now - window).await?;
+    if recent.len() >= MAX_FAILED_LOGINS {
+        let retry = (recent[0] + window - now).num_seconds().max(1);
+        return Err(AccountError::Throttled(u64::try_from(retry).unwrap_or(1)));
+    }
+    let found = accounts::credentials(db, &key).await?;
+    let ok = security::verify_password(&req.password, found.as_ref().map(|(_, h)| h.as_str()));
+    let Some((user, _)) = found.filter(|_| ok) else {
+        accounts::record_failure(db, &key, now).await?;
+        return Err(AccountError::BadCredentials);
+    };
+    accounts::clear_failures(db, &key).await?;
+    let (token, hash) = security::new_token();
+    let expires = now + Duration::hours(app.settings.session_hours);
+    accounts::insert_session(db, hash, user.id, now, expires).await?;
+    Ok(token)
+}
+
+/// Ends the session of `token`.
+pub async fn logout(app: &AppState, token: &str) -> Result<(), AccountError> {
+    Ok(accounts::delete_session(&app.db, &security::token_hash(token)).await?)
+}
+
+/// The user of the session `token`, if it is live.
+pub async fn current(app: &AppState, token: &str) -> Result<Option<User>, AccountError> {
+    Ok(accounts::session_user(&app.db, &security::token_hash(token), Utc::now()).await?)
+}
+
+/// Who is logged in, for `GET /api/me`.
+pub async fn me(app: &AppState, actor: &Actor) -> Result<Me, AccountError> {
+    let user = accounts::user(&app.db, actor.id)
+        .await?
+        .ok_or(AccountError::NotLoggedIn)?;
+    let physician = accounts::physician(&app.db, user.id).await?;
+    Ok(Me {
+        id: user.id,
+        role: user.role,
+        display_name: user.display_name,
+        email: user.email,
+        prefecture: user.prefecture,
+        organizer_body: user.organizer_body,
+        physician,
+    })
+}
+
+fn summary(u: User) -> UserSummary {
+    UserSummary {
+        id: u.id,
+        role: u.role,
+        email: u.email,
+        display_name: u.display_name,
+        prefecture: u.prefecture,
+        organizer_body: u.organizer_body,
+    }
+}
+
+/// Creates a staff, organizer or admin account (admins and `nintei admin` only).
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    req: &CreateUser,
+) -> Result<UserSummary, AccountError> {
+    let account = req.parse().map_err(AccountError::Invalid)?;
+    if accounts::email_taken(db, account.email.as_str()).await? {
+        return Err(AccountError::Taken(vec![taken_email()]));
+    }
+    let user = accounts::insert_user(
+        db,
+        accounts::NewUser {
+            role: account.role,
+            email: account.email.as_str(),
+            password_hash: security::hash_password(account.password.expose())?,
+            display_name: &account.display_name,
+            prefecture: account.prefecture,
+            organizer_body: account.organizer_body.as_deref(),
+        },
+    )
+    .await
+    .map_err(unique_to_taken)?;
+    Ok(summary(user))
+}
+
+/// Every non-physician account, for the admin page.
+pub async fn staff_users(app: &AppState) -> Result<Vec<UserSummary>, AccountError> {
+    Ok(accounts::staff_users(&app.db)
+        .await?
+        .into_iter()
+        .map(summary)
+        .collect())
+}
+
+/// Number of users, to tell a fresh database from a seeded one.
+pub async fn count_users(db: &impl ConnectionTrait) -> Result<u64, db::DbError> {
+    accounts::count_users(db).await
+}

@@ -1,0 +1,608 @@
+//! The door and the review: check-in scans (by the organizer's device or a helper's link),
+//! undo, the lookup by name and date of birth, attendance, posting credits, corrections after
+//! posting, and paper sheets imported as scans.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use domain::account::{RegistryNumber, lookup_key};
+use domain::api::{
+    AttendanceRow, CorrectionAction, Grant, ImportProblem, ImportReport, LookupHit, PostResult,
+    ScanRequest, ScanResult, SessionCorrection,
+};
+use domain::dates::jst_instant;
+use domain::ledger::EntryKind;
+use domain::records::{Scan, Session};
+use domain::sessions::{Presence, ScanKind, presence};
+use domain::{FieldError, Message, Units};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use crate::db::scans::NewScan;
+use crate::db::{DbError, accounts, audit, credits, scans, sessions};
+use crate::services::AppState;
+
+/// Why a check-in request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckinError {
+    /// No such session (or scan) of this organizer.
+    #[error("not found")]
+    NotFound,
+    /// The request has problems, per field.
+    #[error("invalid request")]
+    Invalid(Vec<FieldError>),
+    /// The session's credits are posted: the door is closed, corrections need a reason.
+    #[error("session posted")]
+    Posted,
+    /// The session's credits were posted already.
+    #[error("session already posted")]
+    AlreadyPosted,
+    /// A scan older than [`UNDO_MINUTES`] cannot be undone.
+    #[error("too old to undo")]
+    UndoTooOld,
+    /// The state does not allow this (a correction before posting, a credit already there…).
+    #[error("refused: {0:?}")]
+    Refused(Message),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sea_orm::DbErr> for CheckinError {
+    fn from(e: sea_orm::DbErr) -> CheckinError {
+        CheckinError::Db(e.into())
+    }
+}
+
+impl From<crate::services::sessions::SessionError> for CheckinError {
+    fn from(e: crate::services::sessions::SessionError) -> CheckinError {
+        use crate::services::sessions::SessionError;
+        match e {
+            SessionError::NotFound => CheckinError::NotFound,
+            SessionError::Invalid(f) => CheckinError::Invalid(f),
+            SessionError::Db(e) => CheckinError::Db(e),
+        }
+    }
+}
+
+fn invalid(field: &str, code: &str, key: &str) -> CheckinError {
+    CheckinError::Invalid(vec![FieldError::new(field, code, Message::key(key))])
+}
+
+/// How long after recording a scan can be undone.
+pub const UNDO_MINUTES: i64 = 10;
+
+/// The most lines one import reads (a session's capacity is rarely above a few hundred).
+pub const IMPORT_MAX_ROWS: usize = 5_000;
+
+/// Where a scan comes from: the organizer's own device, or a helper's link.
+#[derive(Clone, Copy, Debug)]
+pub struct Desk {
+    /// The organizer the scan is recorded for.
+    pub organizer: i32,
+    /// The helper link, when not the organizer's own device.
+    pub door_link: Option<i32>,
+}
+
+fn result(
+    row: &Scan,
+    who: Option<&accounts::Registered>,
+    already_at: Option<DateTime<Utc>>,
+    replayed: bool,
+) -> ScanResult {
+    ScanResult {
+        scan_id: row.id,
+        kind: row.kind,
+        at: row.scanned_at,
+        registry_number: row.registry_number.clone(),
+        name: who.map(|p| p.name_kanji.clone()),
+        kana: who.map(|p| p.name_kana.clone()),
+        already_at,
+        replayed,
+    }
+}
+
+/// Records a scan from `desk`. A QR code is trusted only with a valid signature; a typed number
+/// must be digits. A code read offline is judged at the time it was read (never later than
+/// now), so a scan queued through a network drop is not refused because the code expired.
+/// A scan is recorded once per `client_id`; a repeat answers what the first recorded.
+pub async fn record(
+    app: &AppState,
+    session: &Session,
+    desk: Desk,
+    req: &ScanRequest,
+) -> Result<ScanResult, CheckinError> {
+    let registry = match (&req.token, &req.registry_number) {
+        (Some(token), _) => {
+            let read_at = req.at.min(Utc::now()).timestamp();
+            domain::qr::verify(&app.qr_key.verifying_key(), token, read_at)
+                .map_err(|e| {
+                    CheckinError::Invalid(vec![FieldError::new("token", "invalid_qr", e.message())])
+                })?
+                .registry_number
+        }
+        (None, Some(number)) => RegistryNumber::parse(number)
+            .map_err(|e| CheckinError::Invalid(vec![e]))?
+            .as_str()
+            .to_owned(),
+        (None, None) => {
+            return Err(invalid(
+                "registry_number",
+                "required",
+                "checkin.scan_or_number",
+            ));
+        }
+    };
+    let client_id = req.client_id.as_str();
+    if client_id.trim().is_empty() || client_id.len() > 100 {
+        return Err(invalid("client_id", "invalid", "checkin.no_device_id"));
+    }
+    if session.posted_at.is_some() {
+        return Err(CheckinError::Posted);
+    }
+    let now = Utc::now();
+    let day_start = jst_instant(session.date, chrono::NaiveTime::MIN);
+    if req.at > now + Duration::minutes(5) || req.at < day_start {
+        return Err(invalid("at", "invalid", "checkin.wrong_day"));
+    }
+    let db = &app.db;
+    let txn = db.begin().await?;
+    if let Some(first) = scans::by_client_id(&txn, client_id).await? {
+        let who = accounts::registered(&txn, std::slice::from_ref(&first.registry_number)).await?;
+        return Ok(result(&first, who.get(&first.registry_number), None, true));
+    }
+    let earlier = scans::earliest_live(&txn, session.id, &registry, req.kind)
+        .await?
+        .map(|s| s.scanned_at);
+    let row = scans::insert(
+        &txn,
+        NewScan {
+            session_id: session.id,
+            client_id: client_id.to_owned(),
+            registry_number: registry.clone(),
+            kind: req.kind,
+            scanned_at: req.at,
+            recorded_by: desk.organizer,
+            birth_date: req.birth_date,
+            undoes_id: None,
+            reason: None,
+            door_link_id: desk.door_link,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    let who = accounts::registered(db, std::slice::from_ref(&registry)).await?;
+    Ok(result(&row, who.get(&registry), earlier, false))
+}
+
+/// Undoes a scan recorded a few minutes ago, with a reason (a new row records the undo).
+pub async fn undo(
+    app: &AppState,
+    session: &Session,
+    desk: Desk,
+    scan_id: i32,
+    reason: &str,
+) -> Result<(), CheckinError> {
+    if reason.trim().is_empty() {
+        return Err(invalid(
+            "reason",
+            "required",
+            "checkin.undo_reason_required",
+        ));
+    }
+    let txn = app.db.begin().await?;
+    let target = scans::recorded(&txn, session.id, scan_id)
+        .await?
+        .ok_or(CheckinError::NotFound)?;
+    if scans::is_undone(&txn, scan_id).await? {
+        return Err(CheckinError::NotFound);
+    }
+    if Utc::now() - target.recorded_at > Duration::minutes(UNDO_MINUTES) {
+        return Err(CheckinError::UndoTooOld);
+    }
+    scans::insert(
+        &txn,
+        NewScan {
+            session_id: session.id,
+            client_id: format!("undo-{scan_id}"),
+            registry_number: target.registry_number.clone(),
+            kind: target.kind,
+            scanned_at: Utc::now(),
+            recorded_by: desk.organizer,
+            birth_date: None,
+            undoes_id: Some(scan_id),
+            reason: Some(reason.trim().to_owned()),
+            door_link_id: desk.door_link,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The scans still in force (not undone), oldest first.
+fn live(all: Vec<Scan>) -> Vec<Scan> {
+    let undone: HashSet<i32> = all.iter().filter_map(|s| s.undoes_id).collect();
+    all.into_iter()
+        .filter(|s| s.undoes_id.is_none() && !undone.contains(&s.id))
+        .collect()
+}
+
+/// First check-in and last check-out of one attendee.
+type InOut = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// Attendees with their first check-in, last check-out and presence under the tolerances.
+pub async fn attendance(
+    db: &impl ConnectionTrait,
+    session: &Session,
+) -> Result<Vec<AttendanceRow>, CheckinError> {
+    let scans = live(scans::of_session(db, session.id).await?);
+    let lecturers = sessions::lecturers(db, session.id).await?;
+    let mut by: BTreeMap<String, InOut> = BTreeMap::new();
+    for s in &scans {
+        let e = by.entry(s.registry_number.clone()).or_default();
+        match s.kind {
+            ScanKind::In => e.0 = Some(e.0.map_or(s.scanned_at, |t| t.min(s.scanned_at))),
+            ScanKind::Out => e.1 = Some(e.1.map_or(s.scanned_at, |t| t.max(s.scanned_at))),
+        }
+    }
+    for l in &lecturers {
+        by.entry(l.clone()).or_default();
+    }
+    let credited = credits::of_session(db, session.id).await?;
+    for c in credited.keys() {
+        by.entry(c.clone()).or_default();
+    }
+    let registry: Vec<String> = by.keys().cloned().collect();
+    let who = accounts::registered(db, &registry).await?;
+    let start = session.date.and_time(session.starts_at);
+    let end = session.date.and_time(session.ends_at);
+    let to_local = |t: DateTime<Utc>| t.with_timezone(&domain::dates::jst()).naive_local();
+    Ok(by
+        .into_iter()
+        .map(|(r, (first_in, last_out))| AttendanceRow {
+            name: who.get(&r).map(|p| p.name_kanji.clone()),
+            presence: presence(
+                start,
+                end,
+                session.tolerance_in_minutes,
+                session.tolerance_out_minutes,
+                first_in.map(to_local),
+                last_out.map(to_local),
+            ),
+            lecturer: lecturers.contains(&r),
+            credited: credited.contains_key(&r),
+            registry_number: r,
+            first_in,
+            last_out,
+        })
+        .collect())
+}
+
+/// Posts the session: credits for full attendees, granted partial attendees and lecturers, in
+/// one transaction. They are on each My Page at once.
+pub async fn post(
+    app: &AppState,
+    session: &Session,
+    organizer: i32,
+    grants: &[Grant],
+) -> Result<PostResult, CheckinError> {
+    let errors: Vec<FieldError> = grants
+        .iter()
+        .filter(|g| g.reason.trim().is_empty())
+        .map(|g| {
+            FieldError::new(
+                "grants",
+                "reason_required",
+                Message::key("checkin.grant_reason_required").arg("number", &g.registry_number),
+            )
+        })
+        .collect();
+    let txn = app.db.begin().await?;
+    // Re-read inside the transaction: a second post of the same session must not write again.
+    let session = sessions::by_id(&txn, session.id)
+        .await?
+        .ok_or(CheckinError::NotFound)?;
+    if session.posted_at.is_some() {
+        return Err(CheckinError::AlreadyPosted);
+    }
+    if !errors.is_empty() {
+        return Err(CheckinError::Invalid(errors));
+    }
+    let rows = attendance(&txn, &session).await?;
+    let granted: HashMap<&str, &str> = grants
+        .iter()
+        .map(|g| (g.registry_number.as_str(), g.reason.trim()))
+        .collect();
+    let registry: Vec<String> = rows.iter().map(|r| r.registry_number.clone()).collect();
+    let who = accounts::registered(&txn, &registry).await?;
+    let birth_dates: HashMap<String, chrono::NaiveDate> = scans::of_session(&txn, session.id)
+        .await?
+        .into_iter()
+        .filter_map(|s| s.birth_date.map(|d| (s.registry_number, d)))
+        .collect();
+    let mut written = 0u32;
+    for row in rows {
+        let grant = granted.get(row.registry_number.as_str()).copied();
+        if !(row.lecturer || row.presence == Presence::Full || grant.is_some()) {
+            continue;
+        }
+        let note = match (row.lecturer, grant) {
+            (true, _) => Some(domain::i18n::t(domain::Lang::Ja, "checkin.note.lecturer")),
+            (false, Some(reason)) => Some(
+                Message::key("checkin.note.granted")
+                    .arg("reason", reason)
+                    .render(domain::Lang::Ja),
+            ),
+            _ => None,
+        };
+        let mut credit = session.credit_for(
+            organizer,
+            who.get(&row.registry_number).map(|p| p.user_id),
+            &row.registry_number,
+            note,
+        );
+        // One entry per person and session: the reference is the server's own.
+        credit.client_ref = Some(format!("session-{}-{}", session.id, row.registry_number));
+        credit.attendee_birth_date = birth_dates.get(&row.registry_number).copied();
+        credits::insert(&txn, credit).await?;
+        written += 1;
+    }
+    if !sessions::mark_posted(&txn, session.id, Utc::now()).await? {
+        return Err(CheckinError::AlreadyPosted);
+    }
+    txn.commit().await?;
+    Ok(PostResult {
+        credits_written: written,
+    })
+}
+
+/// Physicians whose full name (kanji or kana, spacing ignored) and date of birth both match
+/// exactly; at most 5. No partial matches: the lookup finds a person, it does not list people.
+pub async fn lookup(
+    app: &AppState,
+    name: &str,
+    birth_date: chrono::NaiveDate,
+) -> Result<Vec<LookupHit>, CheckinError> {
+    let key = lookup_key(name);
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(accounts::born_on(&app.db, birth_date)
+        .await?
+        .into_iter()
+        .filter(|p| lookup_key(&p.name_kanji) == key || lookup_key(&p.name_kana) == key)
+        .take(5)
+        .map(|p| LookupHit {
+            registry_number: p.registry_number,
+            name: p.name_kanji,
+            kana: p.name_kana,
+        })
+        .collect())
+}
+
+/// A correction after posting: adds the session's units for someone who has none from it, or
+/// withdraws them, with a reason. Nothing is rewritten: an addition is a new entry, a
+/// withdrawal a new row that withdraws the entry; both are audited. A retry with the same
+/// `client_ref` does nothing more.
+pub async fn correct(
+    app: &AppState,
+    session: &Session,
+    organizer: i32,
+    req: &SessionCorrection,
+) -> Result<AttendanceRow, CheckinError> {
+    let registry =
+        RegistryNumber::parse(&req.registry_number).map_err(|e| CheckinError::Invalid(vec![e]))?;
+    let registry = registry.as_str();
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(invalid(
+            "reason",
+            "required",
+            "checkin.correction_reason_required",
+        ));
+    }
+    if session.posted_at.is_none() {
+        return Err(CheckinError::Refused(Message::key(
+            "checkin.not_posted_yet",
+        )));
+    }
+    let client_ref = req
+        .client_ref
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| format!("correction-{}-{r}", session.id));
+    let txn = app.db.begin().await?;
+    let replay = match &client_ref {
+        Some(r) => credits::by_reference(&txn, r).await?.is_some(),
+        None => false,
+    };
+    if !replay {
+        let current = credits::of_session(&txn, session.id)
+            .await?
+            .remove(registry);
+        let action = match (req.action, current) {
+            (CorrectionAction::Add, Some(_)) => {
+                return Err(CheckinError::Refused(
+                    Message::key("checkin.already_credited").arg("number", registry),
+                ));
+            }
+            (CorrectionAction::Withdraw, None) => {
+                return Err(CheckinError::Refused(
+                    Message::key("checkin.no_credit").arg("number", registry),
+                ));
+            }
+            (CorrectionAction::Withdraw, Some(c)) if c.consumed_by.is_some() => {
+                return Err(CheckinError::Refused(Message::key(
+                    "checkin.credit_consumed",
+                )));
+            }
+            (CorrectionAction::Add, None) => {
+                let who = accounts::registered(&txn, &[registry.to_owned()]).await?;
+                let mut credit = session.credit_for(
+                    organizer,
+                    who.get(registry).map(|p| p.user_id),
+                    registry,
+                    Some(
+                        Message::key("checkin.note.added")
+                            .arg("reason", reason)
+                            .render(domain::Lang::Ja),
+                    ),
+                );
+                // A person withdrawn earlier and added again gets a distinct reference.
+                credit.client_ref = client_ref.clone().or(Some(format!(
+                    "session-{}-{registry}-{}",
+                    session.id,
+                    Utc::now().timestamp_micros()
+                )));
+                credits::insert(&txn, credit).await?;
+                "credit_add"
+            }
+            (CorrectionAction::Withdraw, Some(c)) => {
+                let mut withdrawal = c.successor();
+                withdrawal.kind = EntryKind::Withdrawal;
+                withdrawal.units = Units::ZERO;
+                withdrawal.note = Some(
+                    Message::key("checkin.note.withdrawn")
+                        .arg("reason", reason)
+                        .render(domain::Lang::Ja),
+                );
+                withdrawal.client_ref = client_ref.clone();
+                withdrawal.created_by = Some(organizer);
+                credits::insert(&txn, withdrawal).await?;
+                "credit_withdraw"
+            }
+        };
+        audit::record(
+            &txn,
+            audit::Entry {
+                actor: Some(organizer),
+                entity: "session",
+                entity_id: session.id,
+                action,
+                from_status: None,
+                to_status: None,
+                note: Some(format!("{registry}: {reason}")),
+            },
+        )
+        .await?;
+    }
+    let row = attendance(&txn, session)
+        .await?
+        .into_iter()
+        .find(|r| r.registry_number == registry)
+        .ok_or(CheckinError::NotFound)?;
+    txn.commit().await?;
+    Ok(row)
+}
+
+/// A scan a sheet line makes: client id, registry number, direction, time.
+type SheetScan<'a> = (String, &'a str, ScanKind, DateTime<Utc>);
+
+/// Imports a paper attendance sheet as scans (or only checks it, `dry_run`). Every bad line is
+/// reported and nothing is written while there is one. Each line's scans get client ids made
+/// from the session, number and time, so importing the same sheet twice writes nothing twice.
+pub async fn import(
+    app: &AppState,
+    session: &Session,
+    organizer: i32,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, CheckinError> {
+    let (rows, mut problems) = domain::sessions::parse_attendance_csv(text);
+    if rows.len() > IMPORT_MAX_ROWS {
+        return Err(CheckinError::Invalid(vec![FieldError::new(
+            "file",
+            "too_many_rows",
+            Message::key("import.too_many_rows").arg("max", IMPORT_MAX_ROWS),
+        )]));
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push(ImportProblem {
+            line: 0,
+            message: Message::key("import.no_rows"),
+        });
+    }
+    if session.posted_at.is_some() {
+        return Err(CheckinError::Refused(Message::key("import.posted")));
+    }
+    let db = &app.db;
+    let registry: Vec<String> = rows
+        .iter()
+        .map(|r| r.registry.as_str().to_owned())
+        .collect();
+    let who = accounts::registered(db, &registry).await?;
+    // A sheet's name must be the registered physician's (kanji or kana, spacing ignored).
+    for r in &rows {
+        if let Some(p) = who.get(r.registry.as_str()) {
+            let key = lookup_key(&r.name);
+            if key != lookup_key(&p.name_kanji) && key != lookup_key(&p.name_kana) {
+                problems.push(ImportProblem {
+                    line: r.line,
+                    message: Message::key("import.name_mismatch")
+                        .arg("line", r.line)
+                        .arg("number", r.registry.as_str())
+                        .arg("name", &r.name),
+                });
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    let at = |t: chrono::NaiveTime| jst_instant(session.date, t);
+    // Each line's scans, with ids made from session, number, direction and time.
+    let per_line: Vec<Vec<SheetScan>> = rows
+        .iter()
+        .map(|r| {
+            [(ScanKind::In, r.checked_in), (ScanKind::Out, r.checked_out)]
+                .into_iter()
+                .filter_map(|(kind, time)| {
+                    let t = at(time?);
+                    let registry = r.registry.as_str();
+                    let id = format!("csv-{}-{registry}-{kind}-{}", session.id, t.timestamp());
+                    Some((id, registry, kind, t))
+                })
+                .collect()
+        })
+        .collect();
+    // Scans this session already has from sheets (their ids say so).
+    let seen =
+        scans::client_ids_with_prefix(db, session.id, &format!("csv-{}-", session.id)).await?;
+    let already_imported = per_line
+        .iter()
+        .filter(|scans| scans.iter().all(|s| seen.contains(&s.0)))
+        .count();
+    let mut report = ImportReport {
+        dry_run,
+        valid_rows: rows.len() - already_imported,
+        already_imported,
+        problems,
+        scans_written: 0,
+    };
+    if dry_run || !report.problems.is_empty() {
+        return Ok(report);
+    }
+    let txn = db.begin().await?;
+    for (client_id, registry, kind, t) in per_line.into_iter().flatten() {
+        if seen.contains(&client_id) {
+            continue;
+        }
+        scans::insert(
+            &txn,
+            NewScan {
+                session_id: session.id,
+                client_id,
+                registry_number: registry.to_owned(),
+                kind,
+                scanned_at: t,
+                recorded_by: organizer,
+                birth_date: None,
+                undoes_id: None,
+                reason: Some(domain::i18n::t(domain::Lang::Ja, "import.reason")),
+                door_link_id: None,
+            },
+        )
+        .await?;
+        report.scans_written += 1;
+    }
+    txn.commit().await?;
+    Ok(report)
+}

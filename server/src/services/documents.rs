@@ -1,0 +1,114 @@
+//! Uploaded documents: checked from their bytes, stored under a server-made key, read back only
+//! by their owner and the reviewers of the application they are attached to.
+
+use axum::body::Bytes;
+use domain::application::{DocumentKind, DocumentView, UploadProblem, sniff};
+use domain::policy::{Actor, may_read_document};
+use domain::records::DocumentRecord;
+use domain::{FieldError, Message};
+use sha2::{Digest, Sha256};
+
+use crate::db::{DbError, applications, documents};
+use crate::services::AppState;
+use crate::storage::StorageError;
+
+/// Why a document request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// The file was refused (too large, wrong type, empty, cut short).
+    #[error("upload refused: {0}")]
+    Upload(UploadProblem),
+    /// The request has problems, per field.
+    #[error("invalid request")]
+    Invalid(Vec<FieldError>),
+    /// No such document that this person may read.
+    #[error("not found")]
+    NotFound,
+    /// The document store failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A stored document as the API shows it.
+pub fn view(d: &DocumentRecord) -> DocumentView {
+    DocumentView {
+        id: d.id,
+        kind: d.kind,
+        file_name: d.file_name.clone(),
+        file_type: d.file_type,
+        size: d.size,
+        sha256: d.sha256.clone(),
+        uploaded_at: d.created_at,
+    }
+}
+
+/// Checks the bytes, stores them under a new key, then records the row; if the row cannot be
+/// written the stored bytes are removed again.
+pub async fn upload(
+    app: &AppState,
+    actor: &Actor,
+    kind: DocumentKind,
+    name: &str,
+    bytes: Bytes,
+) -> Result<DocumentView, DocumentError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(DocumentError::Invalid(vec![FieldError::new(
+            "name",
+            "length",
+            Message::key("upload.name.length"),
+        )]));
+    }
+    let file_type = sniff(&bytes, app.settings.upload_max_bytes).map_err(DocumentError::Upload)?;
+    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let size = bytes.len();
+    let key = app.documents.put(bytes).await?;
+    let new = documents::NewDocument {
+        owner_id: actor.id,
+        kind,
+        file_name: name,
+        file_type,
+        size,
+        sha256,
+        storage_key: &key,
+    };
+    match documents::insert(&app.db, new).await {
+        Ok(row) => Ok(view(&row)),
+        Err(e) => {
+            app.documents.delete(&key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// The physician's own documents not yet attached to an application.
+pub async fn unattached(app: &AppState, actor: &Actor) -> Result<Vec<DocumentView>, DocumentError> {
+    Ok(documents::unattached(&app.db, actor.id)
+        .await?
+        .iter()
+        .map(view)
+        .collect())
+}
+
+/// A document `actor` may read, with its bytes.
+pub async fn download(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+) -> Result<(DocumentView, Bytes), DocumentError> {
+    let doc = documents::by_id(&app.db, id)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let attached = match doc.application_id {
+        Some(a) => applications::by_id(&app.db, a).await?.map(|a| a.access()),
+        None => None,
+    };
+    if !may_read_document(actor, doc.owner_id, attached.as_ref()) {
+        return Err(DocumentError::NotFound);
+    }
+    let bytes = app.documents.get(&doc.storage_key).await?;
+    Ok((view(&doc), bytes))
+}

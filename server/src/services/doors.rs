@@ -1,0 +1,153 @@
+//! Helper links to one session's check-in page: scoped, expiring, revocable. Only the token's
+//! hash is stored; the token is shown to the organizer once.
+
+use chrono::{Duration, Utc};
+use domain::api::{DoorInfo, DoorLink, DoorLinkCreated, NewDoorLink};
+use domain::policy::{DoorClosed, door_link_state};
+use domain::records::{DoorLinkRecord, Session};
+use domain::{FieldError, Message};
+
+use crate::db::{DbError, doors, sessions};
+use crate::security;
+use crate::services::AppState;
+
+/// Longest a helper link may work.
+pub const MAX_HOURS: u32 = 48;
+
+/// Why a door-link request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum DoorError {
+    /// The helper's link does not open the door (unknown, revoked, expired, session posted).
+    #[error("door closed")]
+    Closed(Option<DoorClosed>),
+    /// No such link of this session.
+    #[error("not found")]
+    NotFound,
+    /// The form has problems, per field.
+    #[error("invalid form")]
+    Invalid(Vec<FieldError>),
+    /// The session is posted: no more links.
+    #[error("session posted")]
+    Posted,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+fn view(row: DoorLinkRecord) -> DoorLink {
+    DoorLink {
+        id: row.id,
+        label: row.label,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+    }
+}
+
+/// Makes a link for `session` (already known to be the organizer's own).
+pub async fn create(
+    app: &AppState,
+    session: &Session,
+    organizer: i32,
+    req: &NewDoorLink,
+) -> Result<DoorLinkCreated, DoorError> {
+    let mut errors = Vec::new();
+    let label = req.label.trim();
+    if label.is_empty() || label.chars().count() > 50 {
+        errors.push(FieldError::new(
+            "label",
+            "required",
+            Message::key("door.label.required"),
+        ));
+    }
+    if !(1..=MAX_HOURS).contains(&req.hours) {
+        errors.push(FieldError::new(
+            "hours",
+            "out_of_range",
+            Message::key("door.hours.out_of_range").arg("max", MAX_HOURS),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(DoorError::Invalid(errors));
+    }
+    if session.posted_at.is_some() {
+        return Err(DoorError::Posted);
+    }
+    let (token, token_hash) = security::new_token();
+    let now = Utc::now();
+    let row = doors::insert(
+        &app.db,
+        doors::NewLink {
+            session_id: session.id,
+            token_hash,
+            label,
+            created_by: organizer,
+            created_at: now,
+            expires_at: now + Duration::hours(i64::from(req.hours)),
+        },
+    )
+    .await?;
+    Ok(DoorLinkCreated {
+        link: view(row),
+        path: format!("/door#{token}"),
+    })
+}
+
+/// The session's links, newest first.
+pub async fn list(app: &AppState, session: &Session) -> Result<Vec<DoorLink>, DoorError> {
+    Ok(doors::of_session(&app.db, session.id)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// Revokes a link of `session` at once; revoking twice keeps the first time.
+pub async fn revoke(app: &AppState, session: &Session, id: i32) -> Result<DoorLink, DoorError> {
+    let row = doors::of_session_by_id(&app.db, session.id, id)
+        .await?
+        .ok_or(DoorError::NotFound)?;
+    if row.revoked_at.is_none() {
+        doors::revoke(&app.db, id, Utc::now()).await?;
+    }
+    let row = doors::of_session_by_id(&app.db, session.id, id)
+        .await?
+        .ok_or(DoorError::NotFound)?;
+    Ok(view(row))
+}
+
+/// An open helper link and its session.
+#[derive(Clone, Debug)]
+pub struct OpenDoor {
+    /// The link.
+    pub link: DoorLinkRecord,
+    /// Its session.
+    pub session: Session,
+}
+
+/// The link a helper's token opens and its session, while the link is open.
+pub async fn open(app: &AppState, token: &str) -> Result<OpenDoor, DoorError> {
+    let link = doors::by_token_hash(&app.db, &security::token_hash(token.trim()))
+        .await?
+        .ok_or(DoorError::Closed(None))?;
+    let session = sessions::by_id(&app.db, link.session_id)
+        .await?
+        .ok_or(DoorError::Closed(None))?;
+    door_link_state(
+        link.revoked_at,
+        link.expires_at,
+        session.posted_at.is_some(),
+        Utc::now(),
+    )
+    .map_err(|why| DoorError::Closed(Some(why)))?;
+    Ok(OpenDoor { link, session })
+}
+
+/// What the helper's page shows about its link.
+pub fn info(door: &OpenDoor) -> DoorInfo {
+    DoorInfo {
+        session: door.session.public(),
+        label: door.link.label.clone(),
+        expires_at: door.link.expires_at,
+    }
+}

@@ -1,0 +1,171 @@
+//! Handbook units (手帳管理): the physician declares units attended up to the cutoff, corrects
+//! or withdraws them while staff have not verified them. The ledger is append-only: a
+//! correction and a withdrawal are new rows pointing at the row they replace.
+
+use domain::api::{HandbookRequest, LedgerEntry, Verification};
+use domain::ledger::{EntryKind, HandbookDeclaration};
+use domain::policy::Actor;
+use domain::records::{CreditRow, NewCredit};
+use domain::{Delivery, FieldError, Source};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use crate::db::{DbError, accounts, credits};
+use crate::services::{AppState, today};
+
+/// Why a handbook request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HandbookError {
+    /// No such entry of this physician (or it was already replaced).
+    #[error("not found")]
+    NotFound,
+    /// Staff verified it: only they can correct it now.
+    #[error("verified entries are final")]
+    Verified,
+    /// The form has problems, per field.
+    #[error("invalid form")]
+    Invalid(Vec<FieldError>),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sea_orm::DbErr> for HandbookError {
+    fn from(e: sea_orm::DbErr) -> HandbookError {
+        HandbookError::Db(e.into())
+    }
+}
+
+fn parse(app: &AppState, req: &HandbookRequest) -> Result<HandbookDeclaration, HandbookError> {
+    req.form
+        .parse(app.rules.handbook_cutoff, today())
+        .map_err(HandbookError::Invalid)
+}
+
+fn row(
+    physician_id: i32,
+    registry_number: String,
+    d: &HandbookDeclaration,
+    kind: EntryKind,
+    corrects: Option<i32>,
+    client_ref: Option<String>,
+) -> NewCredit {
+    NewCredit {
+        physician_id: Some(physician_id),
+        registry_number,
+        date: d.date,
+        category: d.category,
+        subject: d.subject,
+        units: d.units,
+        delivery: Delivery::InPerson,
+        source: Source::Handbook,
+        session_id: None,
+        verification: Some(Verification::Pending),
+        organizer_name: Some(d.organizer_name.clone()),
+        note: d.note.clone(),
+        corrects_id: corrects,
+        created_by: Some(physician_id),
+        kind,
+        client_ref,
+        attendee_birth_date: None,
+    }
+}
+
+/// The physician's effective handbook row `id`, if it can still be changed.
+async fn editable(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    id: i32,
+) -> Result<CreditRow, HandbookError> {
+    let row = credits::by_id(db, id)
+        .await?
+        .filter(|r| r.physician_id == Some(physician_id) && r.kind != EntryKind::Withdrawal)
+        .ok_or(HandbookError::NotFound)?;
+    if credits::is_superseded(db, id).await? {
+        return Err(HandbookError::NotFound);
+    }
+    if row.source != Source::Handbook || row.verification != Some(Verification::Pending) {
+        return Err(HandbookError::Verified);
+    }
+    Ok(row)
+}
+
+/// The row a retried request already wrote, if any.
+async fn replayed(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    client_ref: Option<&str>,
+) -> Result<Option<LedgerEntry>, HandbookError> {
+    match client_ref {
+        Some(r) => Ok(credits::by_client_ref(db, physician_id, r)
+            .await?
+            .map(|row| row.entry(None))),
+        None => Ok(None),
+    }
+}
+
+/// Declares handbook units; a retry with the same `client_ref` returns the first entry.
+pub async fn declare(
+    app: &AppState,
+    actor: &Actor,
+    req: &HandbookRequest,
+) -> Result<LedgerEntry, HandbookError> {
+    let d = parse(app, req)?;
+    let txn = app.db.begin().await?;
+    if let Some(entry) = replayed(&txn, actor.id, req.client_ref.as_deref()).await? {
+        return Ok(entry);
+    }
+    let registry = accounts::physician(&txn, actor.id)
+        .await?
+        .ok_or(HandbookError::NotFound)?
+        .registry_number;
+    let new = row(
+        actor.id,
+        registry,
+        &d,
+        EntryKind::Entry,
+        None,
+        req.client_ref.clone(),
+    );
+    let written = credits::insert(&txn, new).await?;
+    txn.commit().await?;
+    Ok(written.entry(None))
+}
+
+/// Corrects an unverified handbook entry with a new one.
+pub async fn correct(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    req: &HandbookRequest,
+) -> Result<LedgerEntry, HandbookError> {
+    let d = parse(app, req)?;
+    let txn = app.db.begin().await?;
+    if let Some(entry) = replayed(&txn, actor.id, req.client_ref.as_deref()).await? {
+        return Ok(entry);
+    }
+    let old = editable(&txn, actor.id, id).await?;
+    let new = row(
+        actor.id,
+        old.registry_number,
+        &d,
+        EntryKind::Correction,
+        Some(id),
+        req.client_ref.clone(),
+    );
+    let written = credits::insert(&txn, new).await?;
+    txn.commit().await?;
+    Ok(written.entry(None))
+}
+
+/// Withdraws an unverified handbook entry (a new row records the withdrawal).
+pub async fn withdraw(app: &AppState, actor: &Actor, id: i32) -> Result<(), HandbookError> {
+    let txn = app.db.begin().await?;
+    let old = editable(&txn, actor.id, id).await?;
+    let mut withdrawal = old.successor();
+    withdrawal.kind = EntryKind::Withdrawal;
+    withdrawal.units = domain::Units::ZERO;
+    withdrawal.created_by = Some(actor.id);
+    credits::insert(&txn, withdrawal).await?;
+    txn.commit().await?;
+    Ok(())
+}

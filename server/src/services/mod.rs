@@ -1,0 +1,45 @@
+//! The use cases. Each function is one thing a person does: it checks who may do it (with the
+//! pure policies of `domain::policy`), runs its transaction, writes the audit row and the mail,
+//! and returns a typed error of its feature that `error.rs` maps to HTTP in one place.
+//!
+//! The request path: `routes/` (extract, call one service, map the result) → `services/` →
+//! `db/` (queries in and out of domain types) and `domain` (rules and policies).
+
+pub mod accounts;
+pub mod applications;
+pub mod checkin;
+pub mod documents;
+pub mod doors;
+pub mod handbook;
+pub mod mail;
+pub mod mypage;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use domain::RuleSet;
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+
+/// What every use case can reach: the database, settings, rules, keys, stores and mailer.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The settings.
+    pub settings: Arc<Settings>,
+    /// The rule set in force.
+    pub rules: Arc<RuleSet>,
+    /// Signs personal check-in QR codes.
+    pub qr_key: Arc<domain::qr::SigningKey>,
+    /// Uploaded documents.
+    pub documents: crate::storage::Documents,
+    /// Delivers the outbox.
+    pub mailer: mail::Mailer,
+}
+
+/// Today in Japan.
+pub fn today() -> chrono::NaiveDate {
+    domain::dates::today_jst(chrono::Utc::now())
+}
