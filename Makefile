@@ -22,14 +22,18 @@ run: client server
 ## tools: the wasm target, Trunk, wasm-bindgen-cli and wasm-opt, each only if missing.
 tools:
 	@command -v npm >/dev/null || { echo "installing npm (Debian)"; apt-get update -qq && apt-get install -y -qq npm; }
+	@command -v brotli >/dev/null || { echo "installing brotli (Debian)"; apt-get update -qq && apt-get install -y -qq brotli; }
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); }
 
-## client: the wasm client, built by Trunk into dist/ (size profile + wasm-opt).
+## client: the wasm client, built by Trunk into dist/ (size profile + wasm-opt), with brotli
+## and gzip copies beside each text and wasm file for the server to send as they are.
 client: tools
 	trunk build --release --offline
+	find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
+		-exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
 
 ## server: the `nintei` binary, release profile.
 server:

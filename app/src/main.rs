@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod components;
 mod i18n;
+mod ids;
 mod pages;
 mod routes;
 mod scanner;

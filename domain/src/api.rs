@@ -415,9 +415,9 @@ pub struct HandbookRequest {
     /// The form.
     #[serde(flatten)]
     pub form: crate::ledger::HandbookForm,
-    /// Made by the client once per submission; the same value on a retry.
+    /// Made by the client once per submission (a UUID); the same value on a retry.
     #[serde(default)]
-    pub client_ref: Option<String>,
+    pub client_ref: Option<uuid::Uuid>,
 }
 
 /// `POST /api/admin/users`: an admin creates a staff or organizer account.
@@ -531,8 +531,8 @@ pub struct UserSummary {
 /// `POST /api/organizer/sessions/{id}/scans`: one check-in or check-out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanRequest {
-    /// Made on the device once per scan; a retry or replay sends the same one.
-    pub client_id: String,
+    /// Made on the device once per scan (a UUID); a retry or replay sends the same one.
+    pub client_id: uuid::Uuid,
     /// In or out.
     pub kind: crate::sessions::ScanKind,
     /// When the scan happened, by the device's clock (scans queued offline arrive later).
@@ -688,9 +688,9 @@ pub struct SessionCorrection {
     pub action: CorrectionAction,
     /// Why (required, audited).
     pub reason: String,
-    /// Made on the device: a retry answers the first result.
+    /// Made on the device (a UUID): a retry answers the first result.
     #[serde(default)]
-    pub client_ref: Option<String>,
+    pub client_ref: Option<uuid::Uuid>,
 }
 
 /// A line of a paper attendance sheet that cannot be imported, and why.

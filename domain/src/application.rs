@@ -365,9 +365,9 @@ pub struct ApplicationForm {
     /// Uploaded documents to attach (ids from `POST /api/documents`).
     #[serde(default)]
     pub documents: Vec<i32>,
-    /// Made by the client once per form: a retried submission answers the first one.
+    /// Made by the client once per form (a UUID): a retried submission answers the first one.
     #[serde(default)]
-    pub client_ref: Option<String>,
+    pub client_ref: Option<uuid::Uuid>,
 }
 
 /// A checked application form.

@@ -84,8 +84,8 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
-        let assets = Arc::new(web::Assets::load(&settings.dist_dir));
-        let csp = HeaderValue::from_str(&assets.csp).map_err(|e| format!("CSP header: {e}"))?;
+        let client = web::client(&settings.dist_dir);
+        let csp = HeaderValue::from_str(&client.csp).map_err(|e| format!("CSP header: {e}"))?;
         let qr_key = qr_signing_key(&db)
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
@@ -101,8 +101,7 @@ impl Application {
         };
         let router = Router::new()
             .nest("/api", routes::api().with_state(state))
-            .fallback(web::serve)
-            .with_state(assets)
+            .merge(client.router)
             .layer(SetResponseHeaderLayer::overriding(
                 header::CONTENT_SECURITY_POLICY,
                 csp,

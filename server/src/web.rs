@@ -1,42 +1,20 @@
-//! Serves the built client: hashed assets cached for a year, `index.html` never cached, every
-//! other path answered with `index.html` so the client's router can take it (SPA fallback).
-//! The Content-Security-Policy allows Trunk's inline loader by its hash, never `unsafe-inline`.
+//! Serves the built client through `tower-http`'s `ServeDir`: brotli or gzip files made at
+//! build time are sent to browsers that accept them, hashed assets are cached for a year, and
+//! every other path is answered with `index.html` (never cached) so that the client's router
+//! takes it (SPA fallback). The Content-Security-Policy allows Trunk's inline loader by its
+//! hash, never `unsafe-inline`.
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-
-/// The client files, read once at start-up.
-#[derive(Debug, Default)]
-pub struct Assets {
-    // Bytes: every response shares the one copy read at start-up.
-    files: HashMap<String, (Bytes, &'static str)>,
-    index: Bytes,
-    /// The Content-Security-Policy that the index page works under.
-    pub csp: String,
-}
-
-fn content_type(path: &str) -> &'static str {
-    match path.rsplit('.').next().unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "json" | "webmanifest" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
+use tower_http::services::ServeDir;
 
 /// Trunk names built files `name-<16 hex>…`; those never change and can be cached for good.
 fn is_hashed(path: &str) -> bool {
@@ -92,70 +70,68 @@ fn not_built() -> String {
     )
 }
 
-impl Assets {
-    /// Reads every file of the dist folder; a missing folder gives a page that says to build.
-    pub fn load(dir: &Path) -> Assets {
-        let mut files = HashMap::new();
-        let mut stack = vec![dir.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            let Ok(entries) = std::fs::read_dir(&d) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if let (Ok(rel), Ok(bytes)) = (path.strip_prefix(dir), std::fs::read(&path))
-                {
-                    let key = rel.to_string_lossy().replace('\\', "/");
-                    let ct = content_type(&key);
-                    files.insert(key, (Bytes::from(bytes), ct));
-                }
-            }
-        }
-        let index = files
-            .remove("index.html")
-            .map(|(b, _)| b)
-            .unwrap_or_else(|| {
-                tracing::warn!(dir = %dir.display(), "no built client found; API only");
-                Bytes::from(not_built())
-            });
-        let csp = content_security_policy(&String::from_utf8_lossy(&index));
-        Assets { files, index, csp }
-    }
+/// The built client: a router for every path outside `/api`, and the CSP its page needs.
+pub struct Client {
+    /// Serves files, falls back to the page.
+    pub router: Router,
+    /// The Content-Security-Policy that the page works under.
+    pub csp: String,
 }
 
-/// Answers every path outside `/api`.
-pub async fn serve(State(assets): State<Arc<Assets>>, uri: Uri) -> Response {
-    let path = uri.path().trim_start_matches('/');
-    if let Some((bytes, ct)) = assets.files.get(path) {
-        let cache = if is_hashed(path) {
+/// Reads `index.html` once (for the fallback and the CSP) and serves the folder.
+pub fn client(dir: &Path) -> Client {
+    let index = std::fs::read(dir.join("index.html"))
+        .map(Bytes::from)
+        .unwrap_or_else(|_| {
+            tracing::warn!(dir = %dir.display(), "no built client found; API only");
+            Bytes::from(not_built())
+        });
+    let csp = content_security_policy(&String::from_utf8_lossy(&index));
+    let page = move || {
+        let index = index.clone();
+        async move {
+            (
+                StatusCode::OK,
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/html; charset=utf-8"),
+                    ),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                Body::from(index),
+            )
+                .into_response()
+        }
+    };
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .fallback(axum::routing::get(page.clone()));
+    let router = Router::new()
+        .route("/", axum::routing::get(page.clone()))
+        .route("/index.html", axum::routing::get(page))
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_by_name));
+    Client { router, csp }
+}
+
+/// Hashed files are immutable; other files are revalidated; the page sets its own.
+async fn cache_by_name(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let value = if hashed {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
         };
-        return (
-            StatusCode::OK,
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static(ct)),
-                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            ],
-            Body::from(bytes.clone()),
-        )
-            .into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
-    (
-        StatusCode::OK,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        Body::from(assets.index.clone()),
-    )
-        .into_response()
+    response
 }
 
 #[cfg(test)]

@@ -26,13 +26,7 @@ use crate::today::today_jst;
 /// Largest upload the server accepts by default (`NINTEI_UPLOAD_MAX_MB`); the server decides.
 const UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
 
-fn client_ref() -> String {
-    format!(
-        "app-{}-{}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 1e9) as u64
-    )
-}
+use crate::ids::new_id as client_ref;
 
 /// `/applications/new?kind=&certification=` or `?edit={id}`
 #[component]

@@ -44,14 +44,6 @@ fn save_queue(door: &Door, queue: &[ScanRequest]) {
     }
 }
 
-fn client_id() -> String {
-    format!(
-        "scan-{}-{}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 1e12) as u64
-    )
-}
-
 fn now_utc() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
@@ -171,7 +163,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
     };
     let queue_number = move |typed: String, birth_date: Option<chrono::NaiveDate>| {
         let req = ScanRequest {
-            client_id: client_id(),
+            client_id: crate::ids::new_id(),
             kind: kind.get_untracked(),
             at: now_utc(),
             token: None,
@@ -212,7 +204,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             None => None,
         };
         let req = ScanRequest {
-            client_id: client_id(),
+            client_id: crate::ids::new_id(),
             kind: kind.get_untracked(),
             at: now_utc(),
             token: Some(token),

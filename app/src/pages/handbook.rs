@@ -14,13 +14,7 @@ use crate::i18n::use_i18n;
 use crate::routes::Page;
 use crate::today::today_jst;
 
-fn client_ref() -> String {
-    format!(
-        "hb-{}-{}",
-        js_sys::Date::now() as u64,
-        (js_sys::Math::random() * 1e9) as u64
-    )
-}
+use crate::ids::new_id as client_ref;
 
 /// `/mypage/handbook`
 #[component]

@@ -213,11 +213,7 @@ pub fn Review() -> impl IntoView {
     let correct = move |registry_number: String, action: CorrectionAction, reason: String| {
         correcting.set(None);
         let req = SessionCorrection {
-            client_ref: Some(format!(
-                "{}-{}",
-                registry_number,
-                js_sys::Date::now() as u64
-            )),
+            client_ref: Some(crate::ids::new_id()),
             registry_number,
             action,
             reason,

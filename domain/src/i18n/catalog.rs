@@ -1552,11 +1552,6 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Scan the QR code or enter the registry number",
     ),
     (
-        "checkin.no_device_id",
-        "端末の識別子がありません。ページを再読み込みしてください",
-        "The scan has no device id. Reload the page",
-    ),
-    (
         "checkin.wrong_day",
         "スキャン時刻が研修会の日付と合いません。端末の時計を確認してください",
         "The scan time does not fall on the session's day. Check the device's clock",

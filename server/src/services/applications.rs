@@ -284,7 +284,7 @@ pub async fn submit(
     form: &ApplicationForm,
 ) -> Result<ApplicationDetail, ApplicationError> {
     let req = form.parse(today()).map_err(ApplicationError::Invalid)?;
-    let id = submit_request(app, actor.id, &req, form.client_ref.clone()).await?;
+    let id = submit_request(app, actor.id, &req, form.client_ref.map(|r| r.to_string())).await?;
     app.mailer.deliver_pending(&app.db);
     detail(app, actor, id).await
 }

@@ -132,10 +132,8 @@ pub async fn record(
             ));
         }
     };
-    let client_id = req.client_id.as_str();
-    if client_id.trim().is_empty() || client_id.len() > 100 {
-        return Err(invalid("client_id", "invalid", "checkin.no_device_id"));
-    }
+    let client_id = req.client_id.to_string();
+    let client_id = client_id.as_str();
     if session.posted_at.is_some() {
         return Err(CheckinError::Posted);
     }
@@ -408,8 +406,6 @@ pub async fn correct(
     }
     let client_ref = req
         .client_ref
-        .as_deref()
-        .filter(|r| !r.trim().is_empty())
         .map(|r| format!("correction-{}-{r}", session.id));
     let txn = app.db.begin().await?;
     let replay = match &client_ref {

@@ -111,21 +111,15 @@ pub async fn declare(
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
     let txn = app.db.begin().await?;
-    if let Some(entry) = replayed(&txn, actor.id, req.client_ref.as_deref()).await? {
+    let client_ref = req.client_ref.map(|r| r.to_string());
+    if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
         return Ok(entry);
     }
     let registry = accounts::physician(&txn, actor.id)
         .await?
         .ok_or(HandbookError::NotFound)?
         .registry_number;
-    let new = row(
-        actor.id,
-        registry,
-        &d,
-        EntryKind::Entry,
-        None,
-        req.client_ref.clone(),
-    );
+    let new = row(actor.id, registry, &d, EntryKind::Entry, None, client_ref);
     let written = credits::insert(&txn, new).await?;
     txn.commit().await?;
     Ok(written.entry(None))
@@ -140,7 +134,8 @@ pub async fn correct(
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
     let txn = app.db.begin().await?;
-    if let Some(entry) = replayed(&txn, actor.id, req.client_ref.as_deref()).await? {
+    let client_ref = req.client_ref.map(|r| r.to_string());
+    if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
         return Ok(entry);
     }
     let old = editable(&txn, actor.id, id).await?;
@@ -150,7 +145,7 @@ pub async fn correct(
         &d,
         EntryKind::Correction,
         Some(id),
-        req.client_ref.clone(),
+        client_ref,
     );
     let written = credits::insert(&txn, new).await?;
     txn.commit().await?;

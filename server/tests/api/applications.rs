@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 use server::entities::{Code, certificate, certificate_period, credit, document, physician};
 
-use crate::helpers::{TestApp, json, my_page, rendered};
+use crate::helpers::{TestApp, json, my_page, rendered, uid};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
@@ -124,7 +124,7 @@ fn renewal(client_ref: &str, documents: &[i64]) -> Value {
         "kind": "renewal",
         "certification": "occupational",
         "documents": documents,
-        "client_ref": client_ref,
+        "client_ref": uid(client_ref),
     })
 }
 

@@ -6,7 +6,7 @@ use domain::account::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, json, ledger, my_page, registration, rendered};
+use crate::helpers::{TestApp, json, ledger, my_page, registration, rendered, uid};
 
 fn yesterday() -> NaiveDate {
     domain::dates::today_jst(Utc::now()) - Days::new(1)
@@ -62,7 +62,7 @@ async fn scan(
 ) -> (StatusCode, Value) {
     json(
         c.post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": client_id, "registry_number": registry, "kind": kind, "at": at(time)}))
+            .json(&json!({"client_id": uid(client_id), "registry_number": registry, "kind": kind, "at": at(time)}))
             .send()
             .await
             .unwrap(),
@@ -240,7 +240,7 @@ async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register(
     for (id, kind, t) in [("x1", "in", "13:00:00"), ("x2", "out", "15:00:00")] {
         let r = organizer
             .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": id, "registry_number": "123456", "kind": kind, "at": at(t), "birth_date": "1980-04-01"}))
+            .json(&json!({"client_id": uid(id), "registry_number": "123456", "kind": kind, "at": at(t), "birth_date": "1980-04-01"}))
             .send()
             .await
             .unwrap();
@@ -279,7 +279,7 @@ async fn a_signed_qr_code_identifies_the_physician_and_an_edited_one_is_refused(
     let (status, result) = json(
         organizer
             .post(&url)
-            .json(&json!({"client_id": "q1", "token": token, "kind": "in", "at": at("13:00:00")}))
+            .json(&json!({"client_id": uid("q1"), "token": token, "kind": "in", "at": at("13:00:00")}))
             .send()
             .await
             .unwrap(),
@@ -293,7 +293,7 @@ async fn a_signed_qr_code_identifies_the_physician_and_an_edited_one_is_refused(
         organizer
             .post(&url)
             .json(
-                &json!({"client_id": "q2", "token": tampered, "kind": "in", "at": at("13:00:00")}),
+                &json!({"client_id": uid("q2"), "token": tampered, "kind": "in", "at": at("13:00:00")}),
             )
             .send()
             .await
@@ -367,7 +367,7 @@ async fn a_scan_time_off_the_session_day_is_refused() {
     let (status, body) = json(
         organizer
             .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": "f1", "registry_number": "123456", "kind": "in", "at": tomorrow}))
+            .json(&json!({"client_id": uid("f1"), "registry_number": "123456", "kind": "in", "at": tomorrow}))
             .send()
             .await
             .unwrap(),
@@ -379,7 +379,7 @@ async fn a_scan_time_off_the_session_day_is_refused() {
     let (status, _) = json(
         organizer
             .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": "f2", "registry_number": "123456", "kind": "in", "at": day_before}))
+            .json(&json!({"client_id": uid("f2"), "registry_number": "123456", "kind": "in", "at": day_before}))
             .send()
             .await
             .unwrap(),
@@ -542,7 +542,7 @@ async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() 
         helper
             .post(app.url("/api/door/scans"))
             .header("x-nintei-door", token.as_str())
-            .json(&json!({"client_id": id, "registry_number": "123456", "kind": "in", "at": at("13:00:00")}))
+            .json(&json!({"client_id": uid(id), "registry_number": "123456", "kind": "in", "at": at("13:00:00")}))
     };
     let (status, scanned) = json(scan_req("h-1").send().await.unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{scanned}");
@@ -571,7 +571,10 @@ async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() 
         .db
         .query_one_raw(Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT door_link_id FROM scans WHERE client_id = 'h-1'",
+            format!(
+                "SELECT door_link_id FROM scans WHERE client_id = '{}'",
+                uid("h-1")
+            ),
         ))
         .await
         .unwrap()
@@ -684,7 +687,7 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     let (status, body) = json(
         organizer
             .post(&url)
-            .json(&json!({"client_id": "off-1", "token": token, "kind": "in", "at": read_at}))
+            .json(&json!({"client_id": uid("off-1"), "token": token, "kind": "in", "at": read_at}))
             .send()
             .await
             .unwrap(),
@@ -696,7 +699,7 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     let (status, body) = json(
         organizer
             .post(&url)
-            .json(&json!({"client_id": "off-2", "token": token, "kind": "in", "at": now}))
+            .json(&json!({"client_id": uid("off-2"), "token": token, "kind": "in", "at": now}))
             .send()
             .await
             .unwrap(),
@@ -780,7 +783,7 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     // Withdraw (retried once with the same reference): the credit leaves My Page.
     for _ in 0..2 {
         let (status, row) = json(
-            correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "別人の番号を読み取った", "client_ref": "c-1"}))
+            correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "別人の番号を読み取った", "client_ref": uid("c-1")}))
                 .await
                 .unwrap(),
         )

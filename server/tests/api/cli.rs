@@ -64,8 +64,8 @@ fn evaluate_prints_the_expected_decision_for_every_shared_case() {
 
 #[test]
 fn a_malformed_case_file_names_the_file_and_field_and_exits_non_zero() {
-    let dir = std::env::temp_dir().join(format!("nintei-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let cases = [
         (
             "bad-units.json",
@@ -110,15 +110,15 @@ fn a_malformed_case_file_names_the_file_and_field_and_exits_non_zero() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
-    let dir = std::env::temp_dir().join(format!("nintei-admin-{}", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let run = |args: &[&str]| {
         nintei()
-            .env("NINTEI_DATA_DIR", &dir)
+            .env("NINTEI_DATA_DIR", dir)
             .env_remove("DATABASE_URL")
             .args(["admin", "create-user"])
             .args(args)
@@ -183,5 +183,4 @@ fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
     ]);
     assert_eq!(weak.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

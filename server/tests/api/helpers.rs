@@ -17,13 +17,17 @@ pub struct TestApp {
     pub address: String,
     /// The app's database.
     pub db: DatabaseConnection,
-    /// The data folder (removed when the test ends).
+    /// The data folder.
     pub data_dir: PathBuf,
+    /// Removes the data folder when the test ends.
+    _data: tempfile::TempDir,
+    /// The PostgreSQL database made for this test, dropped when it ends.
+    postgres: Option<(String, String)>,
 }
 
-/// A fresh, empty PostgreSQL database on the server of `TEST_DATABASE_URL`.
-async fn fresh_postgres(base: &str) -> String {
-    let name = format!("nintei_test_{}", uuid_like());
+/// A fresh, empty PostgreSQL database on the server of `TEST_DATABASE_URL`: (its URL, its name).
+async fn fresh_postgres(base: &str) -> (String, String) {
+    let name = format!("nintei_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(base)
         .await
         .expect("TEST_DATABASE_URL must reach PostgreSQL");
@@ -34,22 +38,29 @@ async fn fresh_postgres(base: &str) -> String {
     let (prefix, _) = base
         .rsplit_once('/')
         .expect("a database URL ends with /name");
-    format!("{prefix}/{name}")
+    (format!("{prefix}/{name}"), name)
 }
 
-fn uuid_like() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos % 1_000_000_000,
-        N.fetch_add(1, Ordering::Relaxed)
-    )
+/// Drops a test's PostgreSQL database (its connections are ended first).
+fn drop_postgres(base: String, name: String) {
+    let label = name.clone();
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime to drop the test database");
+        runtime.block_on(async {
+            let admin = Database::connect(&base).await?;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await?;
+            admin.close().await
+        })
+    })
+    .join();
+    if !matches!(dropped, Ok(Ok(()))) {
+        eprintln!("could not drop test database {label}: {dropped:?}");
+    }
 }
 
 impl TestApp {
@@ -68,10 +79,17 @@ impl TestApp {
         demo_data: bool,
         configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
-        let data_dir = std::env::temp_dir().join(format!("nintei-test-{}", uuid_like()));
-        let database_url = match std::env::var("TEST_DATABASE_URL") {
-            Ok(base) if !base.is_empty() => fresh_postgres(&base).await,
-            _ => sqlite_url(&data_dir),
+        let data = tempfile::Builder::new()
+            .prefix("nintei-test-")
+            .tempdir()
+            .expect("a data folder");
+        let data_dir = data.path().to_path_buf();
+        let (database_url, postgres) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(base) if !base.is_empty() => {
+                let (url, name) = fresh_postgres(&base).await;
+                (url, Some((base, name)))
+            }
+            _ => (sqlite_url(&data_dir), None),
         };
         let settings = Settings {
             listen: "127.0.0.1:0".parse().expect("address"),
@@ -96,6 +114,8 @@ impl TestApp {
             address,
             db,
             data_dir,
+            _data: data,
+            postgres,
         }
     }
 
@@ -157,7 +177,9 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
+        if let Some((base, name)) = self.postgres.take() {
+            drop_postgres(base, name);
+        }
     }
 }
 
@@ -211,4 +233,13 @@ pub fn rendered(message: &Value, lang: domain::Lang) -> String {
         m.key
     );
     m.render(lang)
+}
+
+/// The UUID a test names `label`: the same label gives the same id (a device's retry).
+pub fn uid(label: &str) -> uuid::Uuid {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(label.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
 }

@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use server::entities::credit;
 
-use crate::helpers::{TestApp, json, ledger, rendered};
+use crate::helpers::{TestApp, json, ledger, rendered, uid};
 
 fn declaration(date: &str, units: &str) -> Value {
     json!({
@@ -59,7 +59,7 @@ async fn a_retried_declaration_is_recorded_once() {
     let app = TestApp::spawn().await;
     let client = app.physician("123456", "taro@example.jp").await;
     let mut body = declaration("2024-10-05", "1");
-    body["client_ref"] = json!("c0ffee-1");
+    body["client_ref"] = json!(uid("c0ffee-1"));
     let (first, a) = declare(&app, &client, &body).await;
     let (second, b) = declare(&app, &client, &body).await;
     assert_eq!((first, second), (StatusCode::CREATED, StatusCode::CREATED));

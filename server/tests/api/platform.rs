@@ -118,3 +118,77 @@ async fn responses_are_compressed_when_the_browser_accepts_it() {
         Some("gzip")
     );
 }
+
+#[tokio::test]
+async fn built_files_are_sent_precompressed_and_hashed_ones_are_cached_for_good() {
+    let dist = tempfile::tempdir().unwrap();
+    let index = "<!doctype html><script type=\"module\">import init from '/app-0123456789abcdef.js';init();</script>";
+    std::fs::write(dist.path().join("index.html"), index).unwrap();
+    let js = "export default function init() {}\n".repeat(50);
+    std::fs::write(dist.path().join("app-0123456789abcdef.js"), &js).unwrap();
+    // What the build writes beside each file (the bytes need not be real brotli for this test).
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef.js.br"),
+        b"brotli bytes",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("sw.js"),
+        "self.addEventListener('fetch', () => {});",
+    )
+    .unwrap();
+    let dist_dir = dist.path().to_path_buf();
+    let app = TestApp::spawn_configured(false, move |s| s.dist_dir = dist_dir).await;
+    let client = reqwest::Client::builder()
+        .no_brotli()
+        .no_gzip()
+        .build()
+        .unwrap();
+    let get = |path: &str, encoding: &str| {
+        client
+            .get(app.url(path))
+            .header("accept-encoding", encoding)
+            .send()
+    };
+    let r = get("/app-0123456789abcdef.js", "br, gzip").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(
+        r.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let r = get("/app-0123456789abcdef.js", "identity").await.unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.text().await.unwrap(), js);
+    let r = get("/sw.js", "identity").await.unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    for path in ["/", "/index.html", "/mypage/history"] {
+        let r = get(path, "identity").await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert_eq!(r.headers()["cache-control"], "no-store", "{path}");
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("'sha256-"),
+            "{path}: the inline loader is allowed by hash"
+        );
+        assert_eq!(r.text().await.unwrap(), index, "{path}");
+    }
+    assert_eq!(
+        get("/no-such-file-0123456789abcdef.js", "identity")
+            .await
+            .unwrap()
+            .headers()["cache-control"],
+        "no-store",
+        "an unknown path gets the page, never cached"
+    );
+}
