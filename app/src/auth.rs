@@ -23,6 +23,11 @@ impl Auth {
         self.checked.set(true);
     }
 
+    /// The role of whoever is logged in (reactive).
+    pub fn role(self) -> Option<domain::account::Role> {
+        self.me.get().map(|m| m.role)
+    }
+
     /// Asks the server who is logged in, in the background.
     pub fn refresh(self) {
         spawn_local(self.reload());

@@ -15,13 +15,9 @@ pub struct I18n {
     pub lang: RwSignal<Lang>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 /// Provides the language, restored from the last visit (Japanese by default).
 pub fn provide_i18n_context() {
-    let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let saved = crate::clock::local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
     let lang = RwSignal::new(if saved.as_deref() == Some("en") {
         Lang::En
     } else {
@@ -30,7 +26,7 @@ pub fn provide_i18n_context() {
     Effect::new(move |_| {
         let l = lang.get();
         let code = if l == Lang::En { "en" } else { "ja" };
-        if let Some(s) = storage() {
+        if let Some(s) = crate::clock::local_storage() {
             let _ = s.set_item(STORAGE_KEY, code);
         }
         if let Some(root) = web_sys::window()

@@ -2,21 +2,21 @@
 
 mod api;
 mod auth;
+mod clock;
 mod components;
 mod i18n;
 mod ids;
 mod pages;
 mod routes;
 mod scanner;
-mod today;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
 
 use crate::auth::provide_auth_context;
 use crate::components::shell::Shell;
 use crate::i18n::provide_i18n_context;
+use crate::routes::AppRoutes;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -44,29 +44,7 @@ fn App() -> impl IntoView {
         <Router>
             <Shell />
             <main class="page">
-                <Routes fallback=pages::not_found::NotFound>
-                    <Route path=path!("/") view=pages::home::Home />
-                    <Route path=path!("/login") view=pages::login::Login />
-                    <Route path=path!("/register") view=pages::register::Register />
-                    <Route path=path!("/mypage") view=pages::mypage::MyPagePage />
-                    <Route path=path!("/admin") view=pages::admin::Admin />
-                    <Route path=path!("/mypage/handbook") view=pages::handbook::Handbook />
-                    <Route path=path!("/mypage/history") view=pages::history::History />
-                    <Route path=path!("/mypage/transcript") view=pages::history::Transcript />
-                    <Route path=path!("/mypage/qr") view=pages::qr::Qr />
-                    <Route path=path!("/mypage/profile") view=pages::profile::Profile />
-                    <Route path=path!("/organizer") view=pages::organizer::OrganizerHome />
-                    <Route path=path!("/organizer/sessions/:id/checkin") view=pages::checkin::CheckIn />
-                    <Route path=path!("/door") view=pages::checkin::HelperDoor />
-                    <Route path=path!("/sessions") view=pages::sessions::Sessions />
-                    <Route path=path!("/organizer/sessions/:id/review") view=pages::organizer::Review />
-                    <Route path=path!("/applications") view=pages::applications::Applications />
-                    <Route path=path!("/applications/new") view=pages::application_form::ApplicationFormPage />
-                    <Route path=path!("/applications/:id") view=pages::applications::ApplicationPage />
-                    <Route path=path!("/review") view=pages::review::ReviewQueue />
-                    <Route path=path!("/review/:id") view=pages::review::ReviewDetail />
-                    <Route path=path!("/admin/outbox") view=pages::admin::Outbox />
-                </Routes>
+                <AppRoutes />
             </main>
         </Router>
     }

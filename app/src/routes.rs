@@ -1,42 +1,96 @@
-//! The one place URL strings live.
+//! The route table: the one place URL strings live. Each line names a page, its path and the
+//! component that shows it; the `Page` enum, its paths and the router's `<Routes>` are all made
+//! from this table.
 
-/// A page of the app.
-#[expect(
-    clippy::enum_variant_names,
-    reason = "My Page (マイページ) is the product's own name"
-)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Page {
-    /// `/`
-    Home,
-    /// `/login`
-    Login,
-    /// `/register`
-    Register,
-    /// `/mypage`
-    MyPage,
-    /// `/admin`
-    Admin,
-    /// `/mypage/handbook`
-    Handbook,
-    /// `/mypage/history`
-    History,
-    /// `/mypage/transcript`
-    Transcript,
-    /// `/mypage/qr`
-    Qr,
-    /// `/mypage/profile`
-    Profile,
-    /// `/organizer`
-    Organizer,
-    /// `/applications`: the physician's applications.
-    Applications,
-    /// `/review`: the reviewers' queue.
-    Review,
-    /// `/admin/outbox`
-    Outbox,
-    /// `/sessions`: the public session list.
-    Sessions,
+use leptos::prelude::*;
+use leptos_router::components::{Route, Routes};
+use leptos_router::path;
+
+use crate::pages;
+
+macro_rules! route_table {
+    ($( $(#[$doc:meta])* $page:ident => $path:tt => $view:path; )+) => {
+        /// A page of the app.
+        #[expect(
+            clippy::enum_variant_names,
+            reason = "My Page (マイページ) is the product's own name"
+        )]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Page {
+            $( $(#[$doc])* $page ),+
+        }
+
+        impl Page {
+            /// The path of the page (with `:id` where the page shows one record).
+            pub const fn path(self) -> &'static str {
+                match self {
+                    $( Page::$page => $path ),+
+                }
+            }
+        }
+
+        /// Every route of the app.
+        #[component]
+        pub fn AppRoutes() -> impl IntoView {
+            view! {
+                <Routes fallback=pages::not_found::NotFound>
+                    $( <Route path=path!($path) view=$view /> )+
+                </Routes>
+            }
+        }
+    };
+}
+
+route_table! {
+    /// The home page.
+    Home => "/" => pages::home::Home;
+    /// Log in (`?next=` names the page to return to).
+    Login => "/login" => pages::login::Login;
+    /// A physician registers their My Page.
+    Register => "/register" => pages::register::Register;
+    /// マイページ.
+    MyPage => "/mypage" => pages::mypage::MyPagePage;
+    /// Handbook units.
+    Handbook => "/mypage/handbook" => pages::handbook::Handbook;
+    /// Attendance history.
+    History => "/mypage/history" => pages::history::History;
+    /// The printable transcript.
+    Transcript => "/mypage/transcript" => pages::transcript::Transcript;
+    /// The personal check-in QR code.
+    Qr => "/mypage/qr" => pages::qr::Qr;
+    /// Registered details.
+    Profile => "/mypage/profile" => pages::profile::Profile;
+    /// The public session search.
+    Sessions => "/sessions" => pages::sessions::Sessions;
+    /// The physician's applications.
+    Applications => "/applications" => pages::applications::Applications;
+    /// A new application, or a correction (`?kind=&certification=` or `?edit=`).
+    NewApplication => "/applications/new" => pages::application_form::ApplicationFormPage;
+    /// One application.
+    Application => "/applications/:id" => pages::application::ApplicationPage;
+    /// The organizer's sessions.
+    Organizer => "/organizer" => pages::organizer::OrganizerHome;
+    /// The organizer's check-in desk for one session.
+    CheckIn => "/organizer/sessions/:id/checkin" => pages::checkin::CheckIn;
+    /// Attendance review and posting of one session.
+    SessionReview => "/organizer/sessions/:id/review" => pages::session_review::SessionReview;
+    /// A helper's check-in desk (`#TOKEN`).
+    Door => "/door" => pages::door::HelperDoor;
+    /// The reviewers' queue.
+    Review => "/review" => pages::review::ReviewQueue;
+    /// One application under review.
+    ReviewApplication => "/review/:id" => pages::review_detail::ReviewDetail;
+    /// Staff and organizer accounts.
+    Admin => "/admin" => pages::admin::Admin;
+    /// Mails sent.
+    Outbox => "/admin/outbox" => pages::outbox::Outbox;
+}
+
+impl Page {
+    /// The path of the page of record `id`.
+    pub fn with_id(self, id: i32) -> String {
+        self.path().replace(":id", &id.to_string())
+    }
 }
 
 /// `/applications/new?kind=&certification=`: the form for a new application.
@@ -44,54 +98,31 @@ pub fn new_application_path(
     kind: domain::application::ApplicationKind,
     certification: domain::Certification,
 ) -> String {
-    format!("/applications/new?kind={kind}&certification={certification}")
+    format!(
+        "{}?kind={kind}&certification={certification}",
+        Page::NewApplication.path()
+    )
 }
 
 /// `/applications/new?edit={id}`: the form again, to correct and resubmit.
 pub fn edit_application_path(id: i32) -> String {
-    format!("/applications/new?edit={id}")
+    format!("{}?edit={id}", Page::NewApplication.path())
 }
 
-/// `/applications/{id}`
-pub fn application_path(id: i32) -> String {
-    format!("/applications/{id}")
+/// `/login?next=…`: log in, then come back to `next` (a path of this app).
+pub fn login_returning_to(next: &str) -> String {
+    format!(
+        "{}?next={}",
+        Page::Login.path(),
+        js_sys::encode_uri_component(next)
+    )
 }
 
-/// `/review/{id}`
-pub fn review_application_path(id: i32) -> String {
-    format!("/review/{id}")
-}
-
-/// `/organizer/sessions/{id}/checkin`
-pub fn checkin_path(session: i32) -> String {
-    format!("/organizer/sessions/{session}/checkin")
-}
-
-/// `/organizer/sessions/{id}/review`
-pub fn review_path(session: i32) -> String {
-    format!("/organizer/sessions/{session}/review")
-}
-
-impl Page {
-    /// The path of the page.
-    pub const fn path(self) -> &'static str {
-        match self {
-            Page::Home => "/",
-            Page::Login => "/login",
-            Page::Register => "/register",
-            Page::MyPage => "/mypage",
-            Page::Admin => "/admin",
-            Page::Handbook => "/mypage/handbook",
-            Page::History => "/mypage/history",
-            Page::Transcript => "/mypage/transcript",
-            Page::Qr => "/mypage/qr",
-            Page::Profile => "/mypage/profile",
-            Page::Organizer => "/organizer",
-            Page::Applications => "/applications",
-            Page::Review => "/review",
-            Page::Outbox => "/admin/outbox",
-            Page::Sessions => "/sessions",
-        }
+/// Where to go after logging in: `next` when it is a path of this app, else `fallback`.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => fallback.to_owned(),
     }
 }
 
@@ -105,5 +136,25 @@ pub fn use_path_id() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
             .get("id")
             .and_then(|v| v.parse::<i32>().ok())
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_one_record_fills_in_its_id() {
+        assert_eq!(Page::CheckIn.with_id(7), "/organizer/sessions/7/checkin");
+        assert_eq!(Page::Application.with_id(12), "/applications/12");
+    }
+
+    #[test]
+    fn after_login_only_paths_of_this_app_are_followed() {
+        assert_eq!(safe_next(Some("/mypage/qr"), "/"), "/mypage/qr");
+        assert_eq!(safe_next(Some("//evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("https://evil.example"), "/"), "/");
+        assert_eq!(safe_next(Some("/\\evil.example"), "/"), "/");
+        assert_eq!(safe_next(None, "/mypage"), "/mypage");
     }
 }

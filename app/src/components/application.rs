@@ -34,11 +34,11 @@ pub fn title_of(s: &ApplicationSummary) -> impl Fn() -> String + Copy + 'static 
     }
 }
 
-/// A list of applications, each linking to `href(id)`.
+/// A list of applications, each linking to the page `href` of its id.
 #[component]
 pub fn ApplicationList(
     items: Vec<ApplicationSummary>,
-    href: fn(i32) -> String,
+    href: crate::routes::Page,
     /// Show the applicant (reviewers' lists).
     #[prop(default = false)]
     applicant: bool,
@@ -53,7 +53,7 @@ pub fn ApplicationList(
                 let title = title_of(&s);
                 view! {
                     <li>
-                        <A href=href(s.id) attr:class="row-link">
+                        <A href=href.with_id(s.id) attr:class="row-link">
                             <div class="line"><strong>{title}</strong><StatusBadge status=s.status /></div>
                             {applicant.then(|| view! { <div>{s.name.clone()}" · "{s.registry_number.clone()}</div> })}
                             <div class="muted">

@@ -2,5 +2,7 @@
 
 pub mod application;
 pub mod decision;
+pub mod desk;
 pub mod form;
+pub mod loaded;
 pub mod shell;

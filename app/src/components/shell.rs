@@ -19,7 +19,7 @@ pub fn Shell() -> impl IntoView {
     let navigate = use_navigate();
     // A helper's phone at the door has no account: no login or registration links there.
     let location = use_location();
-    let at_door = move || location.pathname.get().starts_with("/door");
+    let at_door = move || location.pathname.get().starts_with(Page::Door.path());
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
+use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
 
 /// `/admin`
@@ -88,9 +89,8 @@ pub fn Admin() -> impl IntoView {
         </section>
         <section class="card">
             <h2>{move || i18n.t("admin.users")}</h2>
-            <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-                {move || users.get().map(|r| match r {
-                    Ok(list) => view! {
+            {loaded(users, move |list| {
+                    view! {
                         <ul class="list">
                             {list.into_iter().map(|u| view! {
                                 <li>
@@ -100,39 +100,8 @@ pub fn Admin() -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
-                    }.into_any(),
-                    Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+                    }.into_any()
                 })}
-            </Suspense>
         </section>
-    }
-}
-
-/// `/admin/outbox`: every notification mail (kept here when no SMTP server is configured).
-#[component]
-pub fn Outbox() -> impl IntoView {
-    let i18n = use_i18n();
-    let mails = LocalResource::new(api::outbox);
-    view! {
-        <p><leptos_router::components::A href=crate::routes::Page::Admin.path()>{move || i18n.t("nav.admin")}</leptos_router::components::A></p>
-        <h1>{move || i18n.t("outbox.title")}</h1>
-        <p class="lead">{move || i18n.t("outbox.lead")}</p>
-        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-            {move || mails.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t("outbox.none")}</p> }.into_any(),
-                Ok(list) => view! {
-                    <ul class="list" data-testid="outbox">
-                        {list.into_iter().map(|m| view! {
-                            <li class="card">
-                                <div class="line"><strong>{m.subject.clone()}</strong><span class=if m.sent_at.is_some() { "badge ok" } else { "badge" }>{if m.sent_at.is_some() { i18n.t("outbox.sent") } else { i18n.t("outbox.kept") }}</span></div>
-                                <div class="muted">{m.to.clone()}" · "{m.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</div>
-                                <pre class="mail">{m.body.clone()}</pre>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
-            })}
-        </Suspense>
     }
 }

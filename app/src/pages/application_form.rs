@@ -16,12 +16,13 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::clock::today_jst;
 use crate::components::application::{FeeAndHandbook, format_yen, size_text};
 use crate::components::decision::DecisionCard;
 use crate::components::form::{ErrorBanner, FieldErrors, show_failure};
+use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
-use crate::routes::{Page, application_path};
-use crate::today::today_jst;
+use crate::routes::Page;
 
 /// Largest upload the server accepts by default (`NINTEI_UPLOAD_MAX_MB`); the server decides.
 const UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
@@ -59,9 +60,8 @@ pub fn ApplicationFormPage() -> impl IntoView {
     });
     view! {
         <p><A href=Page::Applications.path()>{move || i18n.t("application.back")}</A></p>
-        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-            {move || data.get().map(|r| match r {
-                Ok((page, existing)) => {
+        {loaded(data, move |(page, existing)| {
+                {
                     let (k, c) = match &existing {
                         Some(d) => (Some(d.summary.kind), Some(d.summary.certification)),
                         None => (kind(), certification()),
@@ -71,9 +71,7 @@ pub fn ApplicationFormPage() -> impl IntoView {
                         _ => view! { <p class="banner error">{i18n.t("application.form.unknown")}</p> }.into_any(),
                     }
                 }
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
-        </Suspense>
     }
 }
 
@@ -195,7 +193,7 @@ fn FormBody(
         }
     });
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(d)) => navigate(&application_path(d.summary.id), Default::default()),
+        Some(Ok(d)) => navigate(&Page::Application.with_id(d.summary.id), Default::default()),
         Some(Err(e)) => show_failure(&e, errors, banner),
         None => {}
     });

@@ -8,11 +8,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::clock::today_jst;
 use crate::components::decision::day;
 use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
+use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
-use crate::today::today_jst;
 
 use crate::ids::new_id as client_ref;
 
@@ -148,9 +149,8 @@ pub fn Handbook() -> impl IntoView {
                 </div>
             </form>
         </section>
-        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-            {move || page.get().map(|r| match r {
-                Ok(p) => {
+        {loaded(page, move |p| {
+                {
                     let entries: Vec<LedgerEntry> = p.ledger.into_iter().filter(|e| e.source == Source::Handbook).collect();
                     if entries.is_empty() {
                         return view! { <p class="muted">{i18n.t("handbook.none")}</p> }.into_any();
@@ -192,8 +192,6 @@ pub fn Handbook() -> impl IntoView {
                         </ul>
                     }.into_any()
                 }
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
-        </Suspense>
     }
 }

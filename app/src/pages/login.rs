@@ -4,20 +4,21 @@ use domain::FieldError;
 use domain::api::LoginRequest;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::auth::use_auth;
 use crate::components::form::{ErrorBanner, Field, show_failure};
 use crate::i18n::use_i18n;
-use crate::routes::Page;
+use crate::routes::{Page, safe_next};
 
-/// `/login`
+/// `/login` (`?next=/mypage/qr` comes back there after logging in)
 #[component]
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let navigate = use_navigate();
+    let query = use_query_map();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -32,9 +33,13 @@ pub fn Login() -> impl IntoView {
                 Ok(()) => {
                     // Navigate only once the new session is known, or the next page sees none.
                     let navigate = navigate.clone();
+                    let next = safe_next(
+                        query.read_untracked().get("next").as_deref(),
+                        Page::Home.path(),
+                    );
                     leptos::task::spawn_local(async move {
                         auth.reload().await;
-                        navigate(Page::Home.path(), Default::default());
+                        navigate(&next, Default::default());
                     });
                 }
                 Err(e) => {

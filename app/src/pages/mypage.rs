@@ -6,10 +6,11 @@ use domain::api::{CertificateView, LedgerEntry, MyPage, PublicSession};
 use domain::engine::WindowBasis;
 use domain::{Category, Credit, Procedure, RuleSet, Source, Subject, Units, evaluate};
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::decision::{DecisionCard, day};
+use crate::components::loaded::loaded;
 use crate::i18n::{I18n, use_i18n};
 use crate::routes::{Page, new_application_path};
 use domain::application::ApplicationKind;
@@ -24,17 +25,8 @@ struct Planned {
 /// `/mypage`
 #[component]
 pub fn MyPagePage() -> impl IntoView {
-    let i18n = use_i18n();
     let page = LocalResource::new(api::my_page);
-    view! {
-        <Suspense fallback=move || view! { <p class="loading">{i18n.t("common.loading")}</p> }>
-            {move || page.get().map(|r| match r {
-                Ok(data) => view! { <Loaded page=data /> }.into_any(),
-                Err(e) if e.status == 401 => view! { <Redirect path=Page::Login.path() /> }.into_any(),
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
-            })}
-        </Suspense>
-    }
+    loaded(page, |data| view! { <Loaded page=data /> })
 }
 
 /// Status of a certificate on `today`, from the engine's renewal window.

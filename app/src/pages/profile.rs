@@ -8,6 +8,7 @@ use leptos_router::components::A;
 use crate::api;
 use crate::components::decision::day;
 use crate::components::form::{ErrorBanner, Field, show_failure};
+use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
@@ -19,12 +20,7 @@ pub fn Profile() -> impl IntoView {
     view! {
         <p><A href=Page::MyPage.path()>{move || i18n.t("common.back_mypage")}</A></p>
         <h1>{move || i18n.t("profile.title")}</h1>
-        <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-            {move || page.get().map(|r| match r {
-                Ok(p) => view! { <ProfileForm page=p /> }.into_any(),
-                Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
-            })}
-        </Suspense>
+        {loaded(page, move |p| view! { <ProfileForm page=p /> })}
     }
 }
 

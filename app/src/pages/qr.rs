@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
@@ -23,15 +24,12 @@ pub fn Qr() -> impl IntoView {
         <section class="card qr-card">
             <h1>{move || i18n.t("qr.title")}</h1>
             <p class="muted">{move || i18n.t("qr.lead")}</p>
-            <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
-                {move || code.get().map(|r| match r {
-                    Ok(qr) => view! {
+            {loaded(code, move |qr| {
+                    view! {
                         <div class="qr" data-testid="qr" data-token=qr.token.clone() inner_html=qr.svg.clone()></div>
                         <p class="muted">{i18n.f("qr.expires", &[("n", (qr.expires_in / 60).to_string())])}</p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+                    }.into_any()
                 })}
-            </Suspense>
         </section>
     }
 }

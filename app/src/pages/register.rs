@@ -9,10 +9,10 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api;
 use crate::auth::use_auth;
+use crate::clock::today_jst;
 use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::i18n::use_i18n;
 use crate::routes::Page;
-use crate::today::today_jst;
 
 /// `/register`
 #[component]

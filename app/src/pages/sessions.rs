@@ -6,9 +6,9 @@ use domain::{Category, Prefecture};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::clock::today_jst;
 use crate::components::decision::day;
 use crate::i18n::use_i18n;
-use crate::today::today_jst;
 
 /// The public session list with its filters.
 #[component]

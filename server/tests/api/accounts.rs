@@ -3,6 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json as j;
 
+use crate::client::Refusal;
 use crate::helpers::{TestApp, json, registration, rendered};
 
 #[tokio::test]
@@ -198,31 +199,31 @@ async fn the_session_cookie_is_http_only_and_same_site_lax() {
 
 #[tokio::test]
 async fn an_admin_creates_staff_and_organizer_accounts() {
+    use domain::api::CreateUser;
     let app = TestApp::spawn().await;
     let admin = app
-        .staff(domain::account::Role::Admin, "root@example.jp")
+        .staff_api(domain::account::Role::Admin, "root@example.jp")
         .await;
-    let (status, body) = json(
-        admin
-            .post(app.url("/api/admin/users"))
-            .json(&j!({"role": "organizer", "email": "org@example.jp", "display_name": "大阪府医師会", "password": "organizer pass 1", "organizer_body": "大阪府医師会"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let (status, body) = json(
-        admin
-            .post(app.url("/api/admin/users"))
-            .json(&j!({"role": "prefectural_staff", "email": "s@example.jp", "display_name": "x", "password": "staff pass 2026"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "prefecture");
-    let (_, list) = json(admin.get(app.url("/api/admin/users")).send().await.unwrap()).await;
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    let organizer = CreateUser {
+        role: domain::account::Role::Organizer,
+        email: "org@example.jp".into(),
+        display_name: "大阪府医師会".into(),
+        password: "organizer pass 1".into(),
+        prefecture: None,
+        organizer_body: Some("大阪府医師会".into()),
+    };
+    let created = admin.create_user(&organizer).await.unwrap();
+    assert_eq!(created.email, "org@example.jp");
+    let staff = CreateUser {
+        role: domain::account::Role::PrefecturalStaff,
+        email: "s@example.jp".into(),
+        display_name: "x".into(),
+        password: "staff pass 2026".into(),
+        prefecture: None,
+        organizer_body: None,
+    };
+    let refused = admin.create_user(&staff).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["prefecture"]);
+    assert_eq!(admin.users().await.unwrap().len(), 2);
 }

@@ -11,6 +11,11 @@ use serde_json::Value;
 use server::config::{Secret, Settings, sqlite_url};
 use server::startup::Application;
 
+use crate::client::Api;
+
+/// The password of every staff account a test makes.
+pub const STAFF_PASSWORD: &str = "staff password 2026";
+
 /// A running server and a way to talk to it.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`
@@ -119,6 +124,28 @@ impl TestApp {
         }
     }
 
+    /// A typed client with its own cookie jar (one browser), logged in as nobody.
+    pub fn api(&self) -> Api {
+        Api::new(&self.address)
+    }
+
+    /// A physician registered through the API, logged in.
+    pub async fn physician_api(&self, registry: &str, email: &str) -> Api {
+        let api = self.api();
+        api.register(&registration(registry, email))
+            .await
+            .expect("registration");
+        api
+    }
+
+    /// A staff, organizer or admin account, logged in.
+    pub async fn staff_api(&self, role: Role, email: &str) -> Api {
+        self.staff(role, email).await;
+        let api = self.api();
+        api.login(email, STAFF_PASSWORD).await.expect("login");
+        api
+    }
+
     /// A client with its own cookie jar (one browser).
     pub fn client(&self) -> Client {
         Client::builder()
@@ -156,7 +183,7 @@ impl TestApp {
             role,
             email: email.into(),
             display_name: format!("{role:?}"),
-            password: "staff password 2026".into(),
+            password: STAFF_PASSWORD.into(),
             prefecture: Some(Prefecture::KYOTO),
             organizer_body: Some("京都府医師会".into()),
         };
@@ -166,7 +193,7 @@ impl TestApp {
         let client = self.client();
         let r = client
             .post(self.url("/api/auth/login"))
-            .json(&serde_json::json!({ "email": email, "password": "staff password 2026" }))
+            .json(&serde_json::json!({ "email": email, "password": STAFF_PASSWORD }))
             .send()
             .await
             .expect("request");

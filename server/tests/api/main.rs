@@ -6,6 +6,7 @@ mod applications;
 mod authorization;
 mod checkin;
 mod cli;
+mod client;
 mod helpers;
 mod ledger;
 mod mypage;

@@ -1,0 +1,501 @@
+//! A typed client of the HTTP API: one method per endpoint, answering the `domain` response
+//! types, so tests read as what a person does and what they get back. A refusal comes back as
+//! [`Refused`] with the status and the error body.
+
+#![expect(
+    dead_code,
+    reason = "the client covers every endpoint; test files move onto it one by one"
+)]
+
+use domain::account::RegistrationForm;
+use domain::api::{
+    AttendanceRow, ContactForm, CreateUser, CreditPage, DoorInfo, DoorLink, DoorLinkCreated,
+    ErrorBody, ErrorInfo, HandbookRequest, ImportReport, LedgerEntry, LookupHit, Me, MyPage,
+    NewDoorLink, PhysicianProfile, PostRequest, PostResult, PublicSession, QrCode, ScanRequest,
+    ScanResult, SessionCorrection, UserSummary,
+};
+use domain::application::{
+    ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveResult, DocumentKind,
+    DocumentView, OutboxMail, ReviewAction,
+};
+use domain::sessions::SessionForm;
+use domain::{Decision, Lang};
+use reqwest::header::HeaderMap;
+use reqwest::{Client, RequestBuilder, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+/// A refused request: its status and the API's error.
+#[derive(Clone, Debug)]
+pub struct Refused {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The error body (code, message, fields).
+    pub error: ErrorInfo,
+}
+
+impl Refused {
+    /// The field errors' codes, in order.
+    pub fn field_codes(&self) -> Vec<&str> {
+        self.error.fields.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    /// The field errors' field names, in order.
+    pub fn fields(&self) -> Vec<&str> {
+        self.error.fields.iter().map(|f| f.field.as_str()).collect()
+    }
+
+    /// The message rendered in `lang` (its key must be in the catalogue).
+    pub fn text(&self, lang: Lang) -> String {
+        assert!(
+            domain::i18n::has(&self.error.message.key),
+            "{} is not in the catalogue",
+            self.error.message.key
+        );
+        self.error.message.render(lang)
+    }
+
+    /// The first field's message rendered in `lang`.
+    pub fn field_text(&self, lang: Lang) -> String {
+        let m = &self.error.fields.first().expect("a field error").message;
+        assert!(
+            domain::i18n::has(&m.key),
+            "{} is not in the catalogue",
+            m.key
+        );
+        m.render(lang)
+    }
+}
+
+/// What an endpoint answers.
+pub type Answer<T> = Result<T, Refused>;
+
+/// Unwraps an answer that must be a refusal.
+pub trait Refusal {
+    /// The refusal, or a panic naming what was answered instead.
+    fn refused(self) -> Refused;
+}
+
+impl<T: std::fmt::Debug> Refusal for Answer<T> {
+    fn refused(self) -> Refused {
+        match self {
+            Ok(v) => panic!("expected a refusal, got {v:?}"),
+            Err(r) => r,
+        }
+    }
+}
+
+/// One browser (its own cookie jar) talking to one server; optionally a helper's door link.
+#[derive(Clone, Debug)]
+pub struct Api {
+    base: String,
+    http: Client,
+    door: Option<String>,
+}
+
+impl Api {
+    /// A client of the server at `base` with cookies kept between requests.
+    pub fn new(base: &str) -> Api {
+        Api {
+            base: base.to_owned(),
+            http: Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            door: None,
+        }
+    }
+
+    /// The same server through a helper's door link (`/door#TOKEN` or the token).
+    pub fn with_door(&self, link: &str) -> Api {
+        let token = link.rsplit('#').next().unwrap_or(link).to_owned();
+        Api {
+            door: Some(token),
+            ..self.clone()
+        }
+    }
+
+    /// The underlying HTTP client (for the few raw requests a test needs).
+    pub fn http(&self) -> &Client {
+        &self.http
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn with_door_header(&self, req: RequestBuilder) -> RequestBuilder {
+        match &self.door {
+            Some(t) => req.header("x-nintei-door", t),
+            None => req,
+        }
+    }
+
+    async fn send<T: DeserializeOwned>(&self, req: RequestBuilder) -> Answer<T> {
+        let response = self
+            .with_door_header(req)
+            .send()
+            .await
+            .expect("the server answers");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        if status.is_success() {
+            let text = if text.is_empty() { "null" } else { &text };
+            Ok(serde_json::from_str(text).unwrap_or_else(|e| {
+                panic!("{status}: {e}: the answer does not fit its type: {text}")
+            }))
+        } else {
+            let body: ErrorBody = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{status}: {e}: not the error shape: {text}"));
+            Err(Refused {
+                status,
+                error: body.error,
+            })
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Answer<T> {
+        self.send(self.http.get(self.url(path))).await
+    }
+
+    async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Answer<T> {
+        self.send(self.http.post(self.url(path)).json(body)).await
+    }
+
+    async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Answer<T> {
+        self.send(self.http.put(self.url(path)).json(body)).await
+    }
+
+    /// A raw GET answering status, headers and bytes (files, CSV, PDF).
+    pub async fn get_raw(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let r = self
+            .with_door_header(self.http.get(self.url(path)))
+            .send()
+            .await
+            .expect("the server answers");
+        let (status, headers) = (r.status(), r.headers().clone());
+        (status, headers, r.bytes().await.expect("a body").to_vec())
+    }
+
+    // Accounts.
+
+    /// `POST /api/auth/register`
+    pub async fn register(&self, form: &RegistrationForm) -> Answer<Value> {
+        self.post("/api/auth/register", form).await
+    }
+
+    /// `POST /api/auth/login`
+    pub async fn login(&self, email: &str, password: &str) -> Answer<Value> {
+        self.post(
+            "/api/auth/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// `POST /api/auth/logout`
+    pub async fn logout(&self) -> Answer<()> {
+        self.send(
+            self.http
+                .post(self.url("/api/auth/logout"))
+                .json(&json!({})),
+        )
+        .await
+    }
+
+    /// `GET /api/me`
+    pub async fn me(&self) -> Answer<Me> {
+        self.get("/api/me").await
+    }
+
+    // My Page.
+
+    /// `GET /api/mypage`
+    pub async fn my_page(&self) -> Answer<MyPage> {
+        self.get("/api/mypage").await
+    }
+
+    /// `POST /api/mypage/evaluate/{procedure}`
+    pub async fn evaluate(&self, procedure: &str, body: &Value) -> Answer<Decision> {
+        self.post(&format!("/api/mypage/evaluate/{procedure}"), body)
+            .await
+    }
+
+    /// `POST /api/mypage/handbook`
+    pub async fn declare(&self, req: &HandbookRequest) -> Answer<LedgerEntry> {
+        self.post("/api/mypage/handbook", req).await
+    }
+
+    /// `PUT /api/mypage/handbook/{id}`
+    pub async fn correct_handbook(&self, id: i32, req: &HandbookRequest) -> Answer<LedgerEntry> {
+        self.put(&format!("/api/mypage/handbook/{id}"), req).await
+    }
+
+    /// `DELETE /api/mypage/handbook/{id}`
+    pub async fn withdraw_handbook(&self, id: i32) -> Answer<()> {
+        self.send(
+            self.http
+                .delete(self.url(&format!("/api/mypage/handbook/{id}"))),
+        )
+        .await
+    }
+
+    /// `GET /api/mypage/credits?…`
+    pub async fn history(&self, query: &str) -> Answer<CreditPage> {
+        self.get(&format!("/api/mypage/credits?{query}")).await
+    }
+
+    /// `GET /api/mypage/qr`
+    pub async fn qr(&self) -> Answer<QrCode> {
+        self.get("/api/mypage/qr").await
+    }
+
+    /// `PUT /api/mypage/profile`
+    pub async fn update_profile(&self, form: &ContactForm) -> Answer<PhysicianProfile> {
+        self.put("/api/mypage/profile", form).await
+    }
+
+    /// `GET /api/sessions?…`
+    pub async fn sessions(&self, query: &str) -> Answer<Vec<PublicSession>> {
+        self.get(&format!("/api/sessions?{query}")).await
+    }
+
+    // Organizers.
+
+    /// `POST /api/organizer/sessions`
+    pub async fn create_session(&self, form: &SessionForm) -> Answer<PublicSession> {
+        self.post("/api/organizer/sessions", form).await
+    }
+
+    /// `GET /api/organizer/sessions`
+    pub async fn my_sessions(&self) -> Answer<Vec<PublicSession>> {
+        self.get("/api/organizer/sessions").await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/scans`, or `POST /api/door/scans` through a link.
+    pub async fn scan(&self, session: i32, req: &ScanRequest) -> Answer<ScanResult> {
+        match self.door {
+            Some(_) => self.post("/api/door/scans", req).await,
+            None => {
+                self.post(&format!("/api/organizer/sessions/{session}/scans"), req)
+                    .await
+            }
+        }
+    }
+
+    /// Undoes a scan (organizer or helper link), with a reason.
+    pub async fn undo(&self, session: i32, scan: i32, reason: &str) -> Answer<()> {
+        let body = json!({ "reason": reason });
+        match self.door {
+            Some(_) => {
+                self.post(&format!("/api/door/scans/{scan}/undo"), &body)
+                    .await
+            }
+            None => {
+                self.post(
+                    &format!("/api/organizer/sessions/{session}/scans/{scan}/undo"),
+                    &body,
+                )
+                .await
+            }
+        }
+    }
+
+    /// The exact lookup by full name and date of birth (organizer or helper link).
+    pub async fn lookup(
+        &self,
+        session: i32,
+        name: &str,
+        birth_date: &str,
+    ) -> Answer<Vec<LookupHit>> {
+        let query = format!("name={}&birth_date={birth_date}", url_escape(name));
+        match self.door {
+            Some(_) => self.get(&format!("/api/door/lookup?{query}")).await,
+            None => {
+                self.get(&format!("/api/organizer/sessions/{session}/lookup?{query}"))
+                    .await
+            }
+        }
+    }
+
+    /// `GET /api/organizer/sessions/{id}/attendance`
+    pub async fn attendance(&self, session: i32) -> Answer<Vec<AttendanceRow>> {
+        self.get(&format!("/api/organizer/sessions/{session}/attendance"))
+            .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/post`
+    pub async fn post_session(&self, session: i32, req: &PostRequest) -> Answer<PostResult> {
+        self.post(&format!("/api/organizer/sessions/{session}/post"), req)
+            .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/corrections`
+    pub async fn correct_session(
+        &self,
+        session: i32,
+        req: &SessionCorrection,
+    ) -> Answer<AttendanceRow> {
+        self.post(
+            &format!("/api/organizer/sessions/{session}/corrections"),
+            req,
+        )
+        .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/import?dry_run=` with a CSV body.
+    pub async fn import_sheet(
+        &self,
+        session: i32,
+        csv: &str,
+        dry_run: bool,
+    ) -> Answer<ImportReport> {
+        self.send(
+            self.http
+                .post(self.url(&format!(
+                    "/api/organizer/sessions/{session}/import?dry_run={dry_run}"
+                )))
+                .header("content-type", "text/csv")
+                .body(csv.to_owned()),
+        )
+        .await
+    }
+
+    /// `GET /api/organizer/sessions/{id}/doors`
+    pub async fn door_links(&self, session: i32) -> Answer<Vec<DoorLink>> {
+        self.get(&format!("/api/organizer/sessions/{session}/doors"))
+            .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/doors`
+    pub async fn create_door_link(
+        &self,
+        session: i32,
+        req: &NewDoorLink,
+    ) -> Answer<DoorLinkCreated> {
+        self.post(&format!("/api/organizer/sessions/{session}/doors"), req)
+            .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/doors/{link}/revoke`
+    pub async fn revoke_door_link(&self, session: i32, link: i32) -> Answer<DoorLink> {
+        self.post(
+            &format!("/api/organizer/sessions/{session}/doors/{link}/revoke"),
+            &json!({}),
+        )
+        .await
+    }
+
+    /// `GET /api/door`
+    pub async fn door_info(&self) -> Answer<DoorInfo> {
+        self.get("/api/door").await
+    }
+
+    // Applications.
+
+    /// `POST /api/applications`
+    pub async fn submit(&self, form: &ApplicationForm) -> Answer<ApplicationDetail> {
+        self.post("/api/applications", form).await
+    }
+
+    /// `PUT /api/applications/{id}`
+    pub async fn resubmit(&self, id: i32, form: &ApplicationForm) -> Answer<ApplicationDetail> {
+        self.put(&format!("/api/applications/{id}"), form).await
+    }
+
+    /// `POST /api/applications/{id}/withdraw`
+    pub async fn withdraw_application(&self, id: i32) -> Answer<ApplicationDetail> {
+        self.post(&format!("/api/applications/{id}/withdraw"), &json!({}))
+            .await
+    }
+
+    /// `GET /api/applications`
+    pub async fn my_applications(&self) -> Answer<Vec<ApplicationSummary>> {
+        self.get("/api/applications").await
+    }
+
+    /// `GET /api/applications/{id}`
+    pub async fn application(&self, id: i32) -> Answer<ApplicationDetail> {
+        self.get(&format!("/api/applications/{id}")).await
+    }
+
+    /// `POST /api/documents?kind=&name=` with the file's bytes.
+    pub async fn upload(
+        &self,
+        kind: DocumentKind,
+        name: &str,
+        bytes: &[u8],
+    ) -> Answer<DocumentView> {
+        self.send(
+            self.http
+                .post(self.url(&format!(
+                    "/api/documents?kind={kind}&name={}",
+                    url_escape(name)
+                )))
+                .header("content-type", "application/octet-stream")
+                .body(bytes.to_vec()),
+        )
+        .await
+    }
+
+    /// `GET /api/documents`
+    pub async fn unattached_documents(&self) -> Answer<Vec<DocumentView>> {
+        self.get("/api/documents").await
+    }
+
+    /// `GET /api/review/applications?…`
+    pub async fn review_queue(&self, query: &str) -> Answer<Vec<ApplicationSummary>> {
+        self.get(&format!("/api/review/applications?{query}")).await
+    }
+
+    /// `POST /api/review/applications/{id}/actions`
+    pub async fn act(&self, id: i32, action: &ReviewAction) -> Answer<ApplicationDetail> {
+        self.post(&format!("/api/review/applications/{id}/actions"), action)
+            .await
+    }
+
+    /// `POST /api/review/bulk-approve`
+    pub async fn bulk_approve(&self, round: chrono::NaiveDate) -> Answer<BulkApproveResult> {
+        self.post("/api/review/bulk-approve", &json!({ "round": round }))
+            .await
+    }
+
+    // Admin.
+
+    /// `GET /api/admin/users`
+    pub async fn users(&self) -> Answer<Vec<UserSummary>> {
+        self.get("/api/admin/users").await
+    }
+
+    /// `POST /api/admin/users`
+    pub async fn create_user(&self, req: &CreateUser) -> Answer<UserSummary> {
+        self.post("/api/admin/users", req).await
+    }
+
+    /// `GET /api/admin/outbox`
+    pub async fn outbox(&self) -> Answer<Vec<OutboxMail>> {
+        self.get("/api/admin/outbox").await
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_escape(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
