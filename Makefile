@@ -31,6 +31,7 @@ tools:
 ## client: the wasm client, built by Trunk into dist/ (size profile + wasm-opt), with brotli
 ## and gzip copies beside each text and wasm file for the server to send as they are.
 client: tools
+	cargo fetch --locked
 	trunk build --release --offline
 	find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
 		-exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;

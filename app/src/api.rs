@@ -221,6 +221,33 @@ pub async fn create_session(
     post("/api/organizer/sessions", form).await
 }
 
+/// `GET /api/organizer/sessions/{id}/form`: the session as its form, to edit it.
+pub async fn session_form(id: i32) -> Result<domain::sessions::SessionForm, ApiFailure> {
+    get(&format!("/api/organizer/sessions/{id}/form")).await
+}
+
+/// `PUT /api/organizer/sessions/{id}`
+pub async fn edit_session(
+    id: i32,
+    form: &domain::sessions::SessionForm,
+) -> Result<PublicSession, ApiFailure> {
+    send(
+        Request::put(&format!("/api/organizer/sessions/{id}"))
+            .json(form)
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `POST /api/organizer/sessions/{id}/cancel`
+pub async fn cancel_session(id: i32) -> Result<PublicSession, ApiFailure> {
+    post(
+        &format!("/api/organizer/sessions/{id}/cancel"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
 /// Where check-in requests go: the organizer's own session, or a helper's link (its token in
 /// the `X-Nintei-Door` header; the server knows the session from it).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -244,6 +271,12 @@ impl Door {
             Door::Organizer(_) => req,
             Door::Helper(token) => req.header("x-nintei-door", token),
         }
+    }
+
+    /// Where this device keeps what it knows of the link's session (for an offline reload and
+    /// a handover).
+    pub fn session_key(&self) -> String {
+        format!("{}.session", self.queue_key())
     }
 
     /// Where this device keeps its unsent scans.
@@ -271,6 +304,39 @@ pub async fn undo_scan(door: &Door, scan: i32, reason: &str) -> Result<(), ApiFa
         .json(&serde_json::json!({ "reason": reason }))
         .map_err(network)?;
     no_content(req.send().await.map_err(network)?).await
+}
+
+/// One person's scans in the session (`…/people/{registry}/scans`), to undo the right one.
+pub async fn person_scans(
+    door: &Door,
+    registry: &str,
+) -> Result<Vec<domain::api::ScanLine>, ApiFailure> {
+    let url = match door {
+        Door::Organizer(_) => door.url(&format!("/people/{registry}/scans")),
+        Door::Helper(_) => format!("/api/door/people/{registry}/scans"),
+    };
+    decode(
+        door.with_token(Request::get(&url))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// `POST /api/door/status`: what a helper's device still holds (organizers' devices keep it
+/// to themselves).
+pub async fn report_status(door: &Door, unsent: usize) -> Result<(), ApiFailure> {
+    if let Door::Helper(_) = door {
+        let req = door
+            .with_token(Request::post("/api/door/status"))
+            .json(&domain::api::DeviceStatus {
+                unsent: u32::try_from(unsent).unwrap_or(u32::MAX),
+            })
+            .map_err(network)?;
+        no_content(req.send().await.map_err(network)?).await?;
+    }
+    Ok(())
 }
 
 /// A physician by full name and date of birth (`…/lookup`).
@@ -329,10 +395,14 @@ pub async fn create_door_link(
 }
 
 /// `POST /api/organizer/sessions/{id}/doors/{link}/revoke`
-pub async fn revoke_door_link(session: i32, link: i32) -> Result<DoorLink, ApiFailure> {
+pub async fn revoke_door_link(
+    session: i32,
+    link: i32,
+    confirm_unsent: bool,
+) -> Result<DoorLink, ApiFailure> {
     post(
         &format!("/api/organizer/sessions/{session}/doors/{link}/revoke"),
-        &serde_json::json!({}),
+        &domain::api::RevokeRequest { confirm_unsent },
     )
     .await
 }

@@ -4,6 +4,7 @@ mod api;
 mod auth;
 mod clock;
 mod components;
+mod door_queue;
 mod i18n;
 mod ids;
 mod pages;

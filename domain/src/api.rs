@@ -197,6 +197,9 @@ pub struct PublicSession {
     /// Credits have been posted (the organizer's list; always false before posting).
     #[serde(default)]
     pub posted: bool,
+    /// The organizer cancelled it.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 impl PublicSession {
@@ -546,6 +549,10 @@ pub struct ScanRequest {
     /// Date of birth, noted for someone without a My Page yet.
     #[serde(default)]
     pub birth_date: Option<NaiveDate>,
+    /// A typed number with no My Page is recorded only when the desk confirms it (a second
+    /// tap): a mistyped number must not look like a success.
+    #[serde(default)]
+    pub confirm_unknown: bool,
 }
 
 /// What the check-in page shows after a scan.
@@ -567,6 +574,9 @@ pub struct ScanResult {
     pub already_at: Option<chrono::DateTime<chrono::Utc>>,
     /// This request repeated an earlier one (same `client_id`): nothing new was recorded.
     pub replayed: bool,
+    /// A check-out of someone with no check-in in force: recorded, but the desk warns.
+    #[serde(default)]
+    pub no_check_in: bool,
 }
 
 /// One attendee of a session, for the organizer's review before posting.
@@ -604,6 +614,9 @@ pub struct PostRequest {
     /// Partial attendees granted the units.
     #[serde(default)]
     pub grants: Vec<Grant>,
+    /// Post even though a helper's device said it still holds scans.
+    #[serde(default)]
+    pub confirm_unsent: bool,
 }
 
 /// The answer to posting a session.
@@ -638,6 +651,44 @@ pub struct DoorLink {
     pub expires_at: chrono::DateTime<chrono::Utc>,
     /// Revoked at, if revoked.
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the device last reported (it reports whenever it is online).
+    #[serde(default)]
+    pub last_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Scans the device said it still held, not yet recorded by the server.
+    #[serde(default)]
+    pub unsent_scans: u32,
+}
+
+/// `POST /api/door/status`: what a door device still holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceStatus {
+    /// Scans on the device not yet recorded by the server (waiting or refused).
+    pub unsent: u32,
+}
+
+/// `POST /api/organizer/sessions/{id}/doors/{link}/revoke`
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    /// Revoke even though the device said it still holds scans.
+    #[serde(default)]
+    pub confirm_unsent: bool,
+}
+
+/// One scan of one person in a session, for the door's history (to undo the right row).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScanLine {
+    /// The scan's id.
+    pub scan_id: i32,
+    /// In or out.
+    pub kind: crate::sessions::ScanKind,
+    /// When, by the device's clock.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The helper link it came through (its label), or none for the organizer's own device.
+    pub via: Option<String>,
+    /// It has been undone.
+    pub undone: bool,
+    /// It can still be undone (recorded within the undo window and not undone).
+    pub can_undo: bool,
 }
 
 /// `POST /api/organizer/sessions/{id}/doors`

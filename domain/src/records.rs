@@ -219,6 +219,8 @@ pub struct Session {
     pub published: bool,
     /// When its credits were posted.
     pub posted_at: Option<DateTime<Utc>>,
+    /// When the organizer cancelled it.
+    pub cancelled_at: Option<DateTime<Utc>>,
 }
 
 impl Session {
@@ -238,6 +240,7 @@ impl Session {
             prefecture: self.prefecture,
             online: self.online,
             posted: self.posted_at.is_some(),
+            cancelled: self.cancelled_at.is_some(),
         }
     }
 
@@ -321,6 +324,10 @@ pub struct DoorLinkRecord {
     pub expires_at: DateTime<Utc>,
     /// Revoked at.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the device last reported.
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Scans the device said it still held.
+    pub unsent_scans: u32,
 }
 
 /// An application as stored.

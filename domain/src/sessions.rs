@@ -51,6 +51,9 @@ pub struct SessionForm {
     /// Minutes before the end that a check-out still counts as staying to the end (default 5).
     #[serde(default)]
     pub tolerance_out_minutes: Option<u32>,
+    /// Made by the client once per form (a UUID): a double tap creates one session.
+    #[serde(default)]
+    pub client_ref: Option<uuid::Uuid>,
 }
 
 /// A session that passed every check.

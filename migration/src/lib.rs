@@ -9,6 +9,7 @@ mod m20261124_000003_ledger_entries;
 mod m20261124_000004_checkin;
 mod m20261124_000005_applications;
 mod m20261124_000006_door_links;
+mod m20261126_000007_door_never_loses;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_checkin::Migration),
             Box::new(m20261124_000005_applications::Migration),
             Box::new(m20261124_000006_door_links::Migration),
+            Box::new(m20261126_000007_door_never_loses::Migration),
         ]
     }
 }

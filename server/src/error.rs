@@ -206,6 +206,7 @@ impl From<SessionError> for ApiError {
         match e {
             SessionError::NotFound => ApiError::NotFound,
             SessionError::Invalid(f) => ApiError::Validation(f),
+            SessionError::Closed(m) => ApiError::InvalidState(m),
             SessionError::Db(d) => d.into(),
         }
     }
@@ -224,6 +225,7 @@ impl From<CheckinError> for ApiError {
                 Message::key("checkin.undo_too_old").arg("minutes", UNDO_MINUTES),
             )]),
             CheckinError::Refused(m) => ApiError::InvalidState(m),
+            CheckinError::Unsent(f) => ApiError::Conflict(f),
             CheckinError::Db(d) => d.into(),
         }
     }
@@ -236,6 +238,7 @@ impl From<DoorError> for ApiError {
             DoorError::NotFound => ApiError::NotFound,
             DoorError::Invalid(f) => ApiError::Validation(f),
             DoorError::Posted => ApiError::InvalidState(Message::key("door.posted")),
+            DoorError::Unsent(f) => ApiError::Conflict(f),
             DoorError::Db(d) => d.into(),
         }
     }

@@ -316,7 +316,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
             tolerance_in_minutes: 5,
             tolerance_out_minutes: 5,
         };
-        let s = sessions::insert(&txn, org, body, &spec).await?;
+        let s = sessions::insert(&txn, org, body, &spec, None).await?;
         if offset < 0 {
             sessions::mark_posted(&txn, s.id, now).await?;
         }

@@ -62,10 +62,31 @@ fn DoorLinks(session: i32) -> impl IntoView {
         Some(Err(e)) => show_failure(&e, errors, banner),
         None => {}
     });
-    let revoke = move |id: i32| {
+    let confirm = |text: String| {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(&text).ok())
+            .unwrap_or(false)
+    };
+    // Revoking asks first; a device that still holds scans asks once more, naming them.
+    let revoke = move |id: i32, label: String| {
+        if !confirm(i18n.f("door.revoke_confirm", &[("label", label)])) {
+            return;
+        }
         spawn_local(async move {
-            if let Err(e) = api::revoke_door_link(session, id).await {
-                banner.set(Some(e.message()));
+            match api::revoke_door_link(session, id, false).await {
+                Err(e) if e.fields().iter().any(|f| f.code == "unsent_scans") => {
+                    let held: Vec<String> =
+                        e.fields().iter().map(|f| i18n.msg(&f.message)).collect();
+                    if confirm(i18n.f(
+                        "door.revoke_unsent_confirm",
+                        &[("devices", held.join("\n"))],
+                    )) && let Err(e) = api::revoke_door_link(session, id, true).await
+                    {
+                        banner.set(Some(e.message()));
+                    }
+                }
+                Err(e) => banner.set(Some(e.message())),
+                Ok(_) => {}
             }
             links.refetch();
         });
@@ -124,10 +145,17 @@ fn DoorLinks(session: i32) -> impl IntoView {
                             let (class, text) = state(&l);
                             let open = l.revoked_at.is_none() && l.expires_at > now_utc();
                             let id = l.id;
+                            let label = l.label.clone();
                             view! {
                                 <li data-testid="door-link">
                                     <div class="line"><strong>{l.label.clone()}</strong><span class=class>{text}</span></div>
-                                    {open.then(|| view! { <button class="button danger" on:click=move |_| revoke(id)>{i18n.t("door.revoke")}</button> })}
+                                    {l.last_seen_at.map(|t| view! {
+                                        <p class="muted" data-testid="door-seen">
+                                            {i18n.f("door.seen", &[("t", hm_jst(t))])}
+                                            {(l.unsent_scans > 0).then(|| view! { " · "<strong class="warn">{i18n.f("door.holding", &[("n", l.unsent_scans.to_string())])}</strong> })}
+                                        </p>
+                                    })}
+                                    {open.then(|| view! { <button class="button danger" on:click=move |_| revoke(id, label.clone())>{i18n.t("door.revoke")}</button> })}
                                 </li>
                             }
                         }).collect_view()}

@@ -32,14 +32,52 @@ pub fn OrganizerHome() -> impl IntoView {
     let online = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None);
-    let create = Action::new_local(move |form: &SessionForm| {
-        let form = form.clone();
-        async move { api::create_session(&form).await }
+    // The session being changed, or none for a new one.
+    let editing = RwSignal::new(None::<i32>);
+    // One reference per new session: a double tap or a retry makes one session.
+    let reference = StoredValue::new(crate::ids::new_id());
+    let save = Action::new_local(move |(id, form): &(Option<i32>, SessionForm)| {
+        let (id, form) = (*id, form.clone());
+        async move {
+            match id {
+                Some(id) => api::edit_session(id, &form).await,
+                None => api::create_session(&form).await,
+            }
+        }
     });
-    Effect::new(move |_| match create.value().get() {
+    let fill = move |form: SessionForm| {
+        title.set(form.title);
+        category.set(form.category);
+        subject.set(form.subject);
+        units.set(form.units);
+        date.set(form.date);
+        starts.set(form.starts_at);
+        ends.set(form.ends_at);
+        venue.set(form.venue);
+        prefecture.set(form.prefecture);
+        online.set(form.online);
+        capacity.set(form.capacity);
+        designation.set(form.designation_number);
+        lecturers.set(form.lecturers);
+        tol_in.set(
+            form.tolerance_in_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        );
+        tol_out.set(
+            form.tolerance_out_minutes
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
+        );
+    };
+    Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {
             errors.set(Vec::new());
             banner.set(None);
+            if editing.get_untracked().is_none() {
+                reference.set_value(crate::ids::new_id());
+            }
+            editing.set(None);
             sessions.refetch();
         }
         Some(Err(e)) => {
@@ -47,6 +85,37 @@ pub fn OrganizerHome() -> impl IntoView {
         }
         None => {}
     });
+    let start_edit = move |id: i32| {
+        leptos::task::spawn_local(async move {
+            match api::session_form(id).await {
+                Ok(form) => {
+                    fill(form);
+                    editing.set(Some(id));
+                    errors.set(Vec::new());
+                    if let Some(el) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("session-form"))
+                    {
+                        el.scroll_into_view();
+                    }
+                }
+                Err(e) => banner.set(Some(e.message())),
+            }
+        });
+    };
+    let cancel = move |id: i32| {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i18n.t("org.cancel_confirm")).ok())
+            .unwrap_or(false);
+        if ok {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = api::cancel_session(id).await {
+                    banner.set(Some(e.message()));
+                }
+                sessions.refetch();
+            });
+        }
+    };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = SessionForm {
@@ -65,6 +134,7 @@ pub fn OrganizerHome() -> impl IntoView {
             lecturers: lecturers.get(),
             tolerance_in_minutes: tol_in.get().trim().parse().ok(),
             tolerance_out_minutes: tol_out.get().trim().parse().ok(),
+            client_ref: Some(reference.get_value()),
         };
         // Blank means the default; anything else must be whole minutes.
         let mut found = form.parse().err().unwrap_or_default();
@@ -82,7 +152,7 @@ pub fn OrganizerHome() -> impl IntoView {
             }
         }
         if found.is_empty() {
-            create.dispatch(form);
+            save.dispatch((editing.get_untracked(), form));
         } else {
             errors.set(found);
         }
@@ -93,21 +163,32 @@ pub fn OrganizerHome() -> impl IntoView {
                 list if list.is_empty() => view! { <p class="muted">{i18n.t("org.none")}</p> }.into_any(),
                 list => view! {
                     <ul class="list" data-testid="org-sessions">
-                        {list.into_iter().map(|s| view! {
-                            <li>
-                                <div class="line"><strong>{s.title.clone()}</strong>{s.posted.then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}</div>
-                                <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
-                                <div class="actions">
-                                    <A href=Page::CheckIn.with_id(s.id) attr:class="button">{i18n.t("org.checkin")}</A>
-                                    <A href=Page::SessionReview.with_id(s.id) attr:class="button secondary">{i18n.t("org.review")}</A>
-                                </div>
-                            </li>
+                        {list.into_iter().map(|s| {
+                            let id = s.id;
+                            let open = !s.posted && !s.cancelled;
+                            view! {
+                                <li data-testid="org-session">
+                                    <div class="line"><strong>{s.title.clone()}</strong>
+                                        {s.posted.then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}
+                                        {s.cancelled.then(|| view! { <span class="badge" data-testid="cancelled">{i18n.t("org.cancelled")}</span> })}
+                                    </div>
+                                    <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
+                                    <div class="actions">
+                                        {open.then(|| view! { <A href=Page::CheckIn.with_id(id) attr:class="button">{i18n.t("org.checkin")}</A> })}
+                                        {(!s.cancelled).then(|| view! { <A href=Page::SessionReview.with_id(id) attr:class="button secondary">{i18n.t("org.review")}</A> })}
+                                        {open.then(|| view! {
+                                            <button class="button secondary" data-testid="edit-session" on:click=move |_| start_edit(id)>{i18n.t("org.edit")}</button>
+                                            <button class="button danger" data-testid="cancel-session" on:click=move |_| cancel(id)>{i18n.t("org.cancel")}</button>
+                                        })}
+                                    </div>
+                                </li>
+                            }
                         }).collect_view()}
                     </ul>
                 }.into_any(),
             })}
-        <section class="card">
-            <h2>{move || i18n.t("org.create")}</h2>
+        <section class="card" id="session-form">
+            <h2>{move || if editing.get().is_some() { i18n.t("org.edit_title") } else { i18n.t("org.create") }}</h2>
             <ErrorBanner message=banner />
             <form on:submit=on_submit novalidate>
                 <Field name="title" label="org.title_field" value=title errors=errors />
@@ -122,7 +203,7 @@ pub fn OrganizerHome() -> impl IntoView {
                     cat.requires_subject().then(|| view! {
                         <div class="field">
                             <label for="s-subject">{i18n.t("whatif.subject")}</label>
-                            <select id="s-subject" on:change=move |ev| subject.set(event_target_value(&ev))>
+                            <select id="s-subject" prop:value=move || subject.get() on:change=move |ev| subject.set(event_target_value(&ev))>
                                 <option value="">{i18n.t("register.choose")}</option>
                                 {cat.subjects().into_iter().map(|s| view! { <option value=s.code()>{i18n.t(&format!("subject.{s}"))}</option> }).collect_view()}
                             </select>
@@ -139,7 +220,7 @@ pub fn OrganizerHome() -> impl IntoView {
                 <Field name="venue" label="org.venue" value=venue errors=errors />
                 <div class="field">
                     <label for="s-pref">{move || i18n.t("register.prefecture")}</label>
-                    <select id="s-pref" on:change=move |ev| prefecture.set(event_target_value(&ev))>
+                    <select id="s-pref" prop:value=move || prefecture.get() on:change=move |ev| prefecture.set(event_target_value(&ev))>
                         <option value="">{move || i18n.t("register.choose")}</option>
                         {Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{move || i18n.prefecture(p)}</option> }).collect_view()}
                     </select>
@@ -153,7 +234,12 @@ pub fn OrganizerHome() -> impl IntoView {
                     <Field name="tolerance_in_minutes" label="org.tolerance_in" value=tol_in errors=errors inputmode="numeric" />
                     <Field name="tolerance_out_minutes" label="org.tolerance_out" value=tol_out errors=errors inputmode="numeric" />
                 </div>
-                <button class="button wide" type="submit">{move || i18n.t("org.create")}</button>
+                <button class="button wide" type="submit" data-testid="save-session" disabled=move || save.pending().get()>
+                    {move || if editing.get().is_some() { i18n.t("org.save") } else { i18n.t("org.create") }}
+                </button>
+                {move || editing.get().is_some().then(|| view! {
+                    <button class="button secondary wide" type="button" on:click=move |_| { editing.set(None); errors.set(Vec::new()); }>{i18n.t("common.cancel")}</button>
+                })}
             </form>
         </section>
     }

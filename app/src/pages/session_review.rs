@@ -1,8 +1,9 @@
 //! Attendance review and posting of one session; paper sheets; corrections after posting.
 
-use crate::api;
+use crate::api::{self, Door};
 use crate::clock::hm_jst;
 use crate::components::decision::day;
+use crate::components::desk::load_queue;
 use crate::components::form::{ErrorBanner, ReasonForm};
 use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
@@ -31,17 +32,25 @@ pub fn SessionReview() -> impl IntoView {
         let (id, req) = (session(), req.clone());
         async move { api::post_session(id, &req).await }
     });
+    // Devices that said they still hold scans (from the server), and this device's own queue.
+    let unsent = RwSignal::new(Vec::<domain::FieldError>::new());
+    let here = move || load_queue(&Door::Organizer(session())).unsent();
     Effect::new(move |_| match post.value().get() {
         Some(Ok(r)) => {
             banner.set(None);
+            unsent.set(Vec::new());
             posted.set(Some(r.credits_written));
             rows.refetch();
             info.refetch();
         }
+        Some(Err(e)) if e.fields().iter().any(|f| f.code == "unsent_scans") => {
+            banner.set(None);
+            unsent.set(e.fields());
+        }
         Some(Err(e)) => banner.set(Some(e.message())),
         None => {}
     });
-    let submit = move |_| {
+    let send = move |confirm_unsent: bool| {
         let grants = reasons
             .get()
             .into_iter()
@@ -51,7 +60,21 @@ pub fn SessionReview() -> impl IntoView {
                 reason,
             })
             .collect();
-        post.dispatch(PostRequest { grants });
+        post.dispatch(PostRequest {
+            grants,
+            confirm_unsent,
+        });
+    };
+    let submit = move |_| {
+        if here() > 0 {
+            unsent.set(vec![domain::FieldError::new(
+                "doors",
+                "unsent_scans",
+                domain::Message::key("review.unsent_here").arg("n", here()),
+            )]);
+        } else {
+            send(false);
+        }
     };
     let is_posted = move || info.get().and_then(|r| r.ok()).is_some_and(|s| s.posted);
     let corrected = RwSignal::new(None::<String>);
@@ -159,6 +182,14 @@ pub fn SessionReview() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     {(!done).then(|| view! {
+                        {move || (!unsent.get().is_empty()).then(|| view! {
+                            <div class="banner error" role="alert" data-testid="unsent-warning">
+                                <p>{i18n.t("review.unsent_title")}</p>
+                                <ul>{unsent.get().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul>
+                                <p>{i18n.t("review.unsent_lead")}</p>
+                                <button class="button danger wide" data-testid="post-anyway" on:click=move |_| send(true)>{i18n.t("review.post_anyway")}</button>
+                            </div>
+                        })}
                         <button class="button wide" data-testid="post" on:click=submit disabled=move || post.pending().get()>{i18n.t("review.post")}</button>
                     })}
                 }.into_any()

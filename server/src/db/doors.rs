@@ -19,6 +19,8 @@ fn to_record(row: door_link::Model) -> DoorLinkRecord {
         created_at: row.created_at,
         expires_at: row.expires_at,
         revoked_at: row.revoked_at,
+        last_seen_at: row.last_seen_at,
+        unsent_scans: u32::try_from(row.unsent_scans).unwrap_or(0),
     }
 }
 
@@ -49,6 +51,8 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewLink<'_>) -> DbResult<Doo
         created_at: Set(new.created_at),
         expires_at: Set(new.expires_at),
         revoked_at: Set(None),
+        last_seen_at: Set(None),
+        unsent_scans: Set(0),
         ..Default::default()
     }
     .insert(db)
@@ -99,6 +103,25 @@ pub async fn revoke(db: &impl ConnectionTrait, id: i32, at: DateTime<Utc>) -> Db
         .col_expr(door_link::Column::RevokedAt, Expr::value(at))
         .filter(door_link::Column::Id.eq(id))
         .filter(door_link::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records what a device said it still holds, at `at`.
+pub async fn report(
+    db: &impl ConnectionTrait,
+    id: i32,
+    unsent: u32,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    door_link::Entity::update_many()
+        .col_expr(door_link::Column::LastSeenAt, Expr::value(at))
+        .col_expr(
+            door_link::Column::UnsentScans,
+            Expr::value(i32::try_from(unsent).unwrap_or(i32::MAX)),
+        )
+        .filter(door_link::Column::Id.eq(id))
         .exec(db)
         .await?;
     Ok(())

@@ -162,3 +162,21 @@ pub async fn client_ids_with_prefix(
         .map(|s| s.client_id)
         .collect())
 }
+
+/// Every scan of one person in a session, oldest first (undos included).
+pub async fn of_person(
+    db: &impl ConnectionTrait,
+    session: i32,
+    registry_number: &str,
+) -> DbResult<Vec<Scan>> {
+    Ok(scan::Entity::find()
+        .filter(scan::Column::SessionId.eq(session))
+        .filter(scan::Column::RegistryNumber.eq(registry_number))
+        .order_by_asc(scan::Column::ScannedAt)
+        .order_by_asc(scan::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_scan)
+        .collect())
+}

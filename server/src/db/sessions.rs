@@ -41,15 +41,17 @@ fn to_session(s: training_session::Model) -> DbResult<Session> {
         tolerance_out_minutes: unsigned("tolerance", i64::from(s.tolerance_out_minutes))?,
         published: s.published,
         posted_at: s.posted_at,
+        cancelled_at: s.cancelled_at,
     })
 }
 
-/// Writes a published session with its lecturers.
+/// Writes a published session with its lecturers (`client_ref`: the organizer's request).
 pub async fn insert(
     db: &impl ConnectionTrait,
     organizer: i32,
     body: &str,
     s: &SessionSpec,
+    client_ref: Option<String>,
 ) -> DbResult<Session> {
     let row = training_session::ActiveModel {
         organizer_id: Set(organizer),
@@ -70,19 +72,85 @@ pub async fn insert(
         tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
         published: Set(true),
         posted_at: Set(None),
+        cancelled_at: Set(None),
+        client_ref: Set(client_ref),
         ..Default::default()
     }
     .insert(db)
     .await?;
+    set_lecturers(db, row.id, s).await?;
+    to_session(row)
+}
+
+async fn set_lecturers(db: &impl ConnectionTrait, session: i32, s: &SessionSpec) -> DbResult<()> {
+    session_lecturer::Entity::delete_many()
+        .filter(session_lecturer::Column::SessionId.eq(session))
+        .exec(db)
+        .await?;
     for r in &s.lecturers {
         session_lecturer::ActiveModel {
-            session_id: Set(row.id),
+            session_id: Set(session),
             registry_number: Set(r.as_str().to_owned()),
         }
         .insert(db)
         .await?;
     }
+    Ok(())
+}
+
+/// The session an organizer's request `client_ref` created.
+pub async fn by_client_ref(
+    db: &impl ConnectionTrait,
+    organizer: i32,
+    client_ref: &str,
+) -> DbResult<Option<Session>> {
+    training_session::Entity::find()
+        .filter(training_session::Column::OrganizerId.eq(organizer))
+        .filter(training_session::Column::ClientRef.eq(client_ref))
+        .one(db)
+        .await?
+        .map(to_session)
+        .transpose()
+}
+
+/// Rewrites a session's details and lecturers (not its organizer, state or posting).
+pub async fn update(db: &impl ConnectionTrait, id: i32, s: &SessionSpec) -> DbResult<Session> {
+    let row = training_session::ActiveModel {
+        id: Set(id),
+        title: Set(s.title.clone()),
+        category: Set(Code(s.category)),
+        subject: Set(s.subject.map(Code)),
+        units_halves: Set(int(s.units.halves())),
+        date: Set(s.date),
+        starts_at: Set(s.starts_at.format("%H:%M").to_string()),
+        ends_at: Set(s.ends_at.format("%H:%M").to_string()),
+        venue: Set(s.venue.clone()),
+        prefecture: Set(i32::from(s.prefecture.code())),
+        online: Set(s.online),
+        capacity: Set(int(s.capacity)),
+        designation_number: Set(s.designation_number.clone()),
+        tolerance_in_minutes: Set(int(s.tolerance_in_minutes)),
+        tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    set_lecturers(db, id, s).await?;
     to_session(row)
+}
+
+/// Cancels a session that is not posted: it leaves the public list. Returns whether this call
+/// did it.
+pub async fn cancel(db: &impl ConnectionTrait, id: i32, at: DateTime<Utc>) -> DbResult<bool> {
+    let done = training_session::Entity::update_many()
+        .col_expr(training_session::Column::CancelledAt, Expr::value(at))
+        .col_expr(training_session::Column::Published, Expr::value(false))
+        .filter(training_session::Column::Id.eq(id))
+        .filter(training_session::Column::PostedAt.is_null())
+        .filter(training_session::Column::CancelledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// A session by id.
@@ -119,8 +187,9 @@ pub struct Published {
 
 /// Published sessions matching the filter, soonest first (at most 200).
 pub async fn published(db: &impl ConnectionTrait, filter: &Published) -> DbResult<Vec<Session>> {
-    let mut q =
-        training_session::Entity::find().filter(training_session::Column::Published.eq(true));
+    let mut q = training_session::Entity::find()
+        .filter(training_session::Column::Published.eq(true))
+        .filter(training_session::Column::CancelledAt.is_null());
     if let Some(from) = filter.from {
         q = q.filter(training_session::Column::Date.gte(from));
     }

@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    pub last_seen_at: Option<DateTimeUtc>,
+    pub unsent_scans: i32,
 }
 
 /// No relations are navigated through the ORM.

@@ -29,6 +29,8 @@ pub struct Model {
     pub tolerance_out_minutes: i32,
     pub published: bool,
     pub posted_at: Option<DateTimeUtc>,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub client_ref: Option<String>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

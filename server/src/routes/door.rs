@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use domain::api::{DoorInfo, LookupHit, ScanRequest, ScanResult};
+use domain::api::{DeviceStatus, DoorInfo, LookupHit, ScanLine, ScanRequest, ScanResult};
 
 use crate::error::ApiResult;
 use crate::routes::extract::{HelperDoor, Json, Path, Query};
@@ -20,6 +20,8 @@ pub fn router() -> Router<AppState> {
         .route("/door/scans", post(scan))
         .route("/door/scans/{scan_id}/undo", post(undo))
         .route("/door/lookup", get(lookup))
+        .route("/door/status", post(status))
+        .route("/door/people/{registry}/scans", get(person_scans))
 }
 
 fn desk(door: &doors::OpenDoor) -> Desk {
@@ -51,6 +53,26 @@ async fn undo(
 ) -> ApiResult<StatusCode> {
     checkin::undo(&state, &door.session, desk(&door), scan_id, &req.reason).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// What the device still holds (it reports whenever it is online).
+async fn status(
+    State(state): State<AppState>,
+    HelperDoor(door): HelperDoor,
+    Json(req): Json<DeviceStatus>,
+) -> ApiResult<StatusCode> {
+    doors::report(&state, &door, &req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn person_scans(
+    State(state): State<AppState>,
+    HelperDoor(door): HelperDoor,
+    Path(registry): Path<String>,
+) -> ApiResult<Json<Vec<ScanLine>>> {
+    Ok(Json(
+        checkin::person_scans(&state, &door.session, &registry).await?,
+    ))
 }
 
 /// The same exact lookup as the organizer's.

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::{get, post};
 use domain::api::{
     AttendanceRow, DoorLink, DoorLinkCreated, ImportReport, LookupHit, NewDoorLink, PostRequest,
-    PostResult, PublicSession, ScanRequest, ScanResult, SessionCorrection,
+    PostResult, PublicSession, RevokeRequest, ScanLine, ScanRequest, ScanResult, SessionCorrection,
 };
 use domain::sessions::SessionForm;
 use domain::{FieldError, Message};
@@ -22,7 +22,13 @@ use crate::services::{AppState, doors, sessions};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organizer/sessions", get(list).post(create))
-        .route("/organizer/sessions/{id}", get(one))
+        .route("/organizer/sessions/{id}", get(one).put(edit))
+        .route("/organizer/sessions/{id}/cancel", post(cancel))
+        .route("/organizer/sessions/{id}/form", get(form))
+        .route(
+            "/organizer/sessions/{id}/people/{registry}/scans",
+            get(person_scans),
+        )
         .route("/organizer/sessions/{id}/scans", post(scan))
         .route("/organizer/sessions/{id}/scans/{scan_id}/undo", post(undo))
         .route("/organizer/sessions/{id}/attendance", get(attendance))
@@ -73,6 +79,47 @@ async fn one(
     Ok(Json(sessions::own(&state.db, &actor, id).await?.public()))
 }
 
+async fn form(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+) -> ApiResult<Json<SessionForm>> {
+    Ok(Json(sessions::form(&state, &actor, id).await?))
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+    Json(form): Json<SessionForm>,
+) -> ApiResult<Json<PublicSession>> {
+    Ok(Json(sessions::edit(&state, &actor, id, &form).await?))
+}
+
+/// Body of a cancellation (a JSON body, which a cross-site form cannot send).
+#[derive(Debug, Default, Deserialize)]
+struct CancelRequest {}
+
+async fn cancel(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+    Json(_): Json<CancelRequest>,
+) -> ApiResult<Json<PublicSession>> {
+    Ok(Json(sessions::cancel(&state, &actor, id).await?))
+}
+
+async fn person_scans(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path((id, registry)): Path<(i32, String)>,
+) -> ApiResult<Json<Vec<ScanLine>>> {
+    let session = sessions::own(&state.db, &actor, id).await?;
+    Ok(Json(
+        checkin::person_scans(&state, &session, &registry).await?,
+    ))
+}
+
 async fn scan(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -118,9 +165,7 @@ async fn post_credits(
     Json(req): Json<PostRequest>,
 ) -> ApiResult<Json<PostResult>> {
     let session = sessions::own(&state.db, &actor, id).await?;
-    Ok(Json(
-        checkin::post(&state, &session, actor.id, &req.grants).await?,
-    ))
+    Ok(Json(checkin::post(&state, &session, actor.id, &req).await?))
 }
 
 /// Query of the name and date-of-birth lookup.
@@ -166,9 +211,10 @@ async fn door_revoke(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
     Path((id, link)): Path<(i32, i32)>,
+    Json(req): Json<RevokeRequest>,
 ) -> ApiResult<Json<DoorLink>> {
     let session = sessions::own(&state.db, &actor, id).await?;
-    Ok(Json(doors::revoke(&state, &session, link).await?))
+    Ok(Json(doors::revoke(&state, &session, link, &req).await?))
 }
 
 async fn correct(

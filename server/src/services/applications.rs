@@ -617,6 +617,13 @@ async fn grant(
                 None => certificates::insert(db, &cert).await?,
             };
             certificates::add_period(db, cert_id, period, "new").await?;
+            // The units a granted certificate rests on are used, whatever the procedure: they
+            // can no longer be withdrawn nor count toward another application.
+            let used = applications::relied(db, app.id)
+                .await?
+                .into_keys()
+                .collect();
+            credits::consume(db, used, app.id).await?;
             Ok(Some(Granted { number, period }))
         }
         ApplicationKind::Renewal => {

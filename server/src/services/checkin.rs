@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{RegistryNumber, lookup_key};
 use domain::api::{
-    AttendanceRow, CorrectionAction, Grant, ImportProblem, ImportReport, LookupHit, PostResult,
-    ScanRequest, ScanResult, SessionCorrection,
+    AttendanceRow, CorrectionAction, ImportProblem, ImportReport, LookupHit, PostRequest,
+    PostResult, ScanLine, ScanRequest, ScanResult, SessionCorrection,
 };
 use domain::dates::jst_instant;
 use domain::ledger::EntryKind;
@@ -18,7 +18,7 @@ use domain::{FieldError, Message, Units};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::db::scans::NewScan;
-use crate::db::{DbError, accounts, audit, credits, scans, sessions};
+use crate::db::{DbError, accounts, audit, credits, doors, scans, sessions};
 use crate::services::AppState;
 
 /// Why a check-in request failed.
@@ -42,6 +42,9 @@ pub enum CheckinError {
     /// The state does not allow this (a correction before posting, a credit already there…).
     #[error("refused: {0:?}")]
     Refused(Message),
+    /// A helper's device said it still holds scans; the organizer must confirm.
+    #[error("devices hold scans")]
+    Unsent(Vec<FieldError>),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -59,6 +62,7 @@ impl From<crate::services::sessions::SessionError> for CheckinError {
         match e {
             SessionError::NotFound => CheckinError::NotFound,
             SessionError::Invalid(f) => CheckinError::Invalid(f),
+            SessionError::Closed(m) => CheckinError::Refused(m),
             SessionError::Db(e) => CheckinError::Db(e),
         }
     }
@@ -98,6 +102,34 @@ fn result(
         kana: who.map(|p| p.name_kana.clone()),
         already_at,
         replayed,
+        no_check_in: false,
+    }
+}
+
+/// Whether a scan read at `at` belongs to `session`'s day, and if not, what to tell the desk:
+/// the session is another day (before or after), or the device's clock is wrong.
+fn check_day(session: &Session, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), CheckinError> {
+    let date = |key: &str| {
+        CheckinError::Invalid(vec![FieldError::new(
+            "at",
+            "wrong_day",
+            Message::key(key).arg_date("date", session.date),
+        )])
+    };
+    if at > now + Duration::minutes(5) {
+        return Err(date("checkin.clock_ahead"));
+    }
+    let read_on = domain::dates::today_jst(at);
+    if read_on == session.date {
+        return Ok(());
+    }
+    let today = domain::dates::today_jst(now);
+    if today < session.date {
+        Err(date("checkin.not_yet"))
+    } else if read_on > session.date {
+        Err(date("checkin.over"))
+    } else {
+        Err(date("checkin.wrong_day"))
     }
 }
 
@@ -137,20 +169,37 @@ pub async fn record(
     if session.posted_at.is_some() {
         return Err(CheckinError::Posted);
     }
-    let now = Utc::now();
-    let day_start = jst_instant(session.date, chrono::NaiveTime::MIN);
-    if req.at > now + Duration::minutes(5) || req.at < day_start {
-        return Err(invalid("at", "invalid", "checkin.wrong_day"));
+    if session.cancelled_at.is_some() {
+        return Err(CheckinError::Refused(Message::key("session.cancelled")));
     }
+    check_day(session, req.at, Utc::now())?;
     let db = &app.db;
     let txn = db.begin().await?;
     if let Some(first) = scans::by_client_id(&txn, client_id).await? {
         let who = accounts::registered(&txn, std::slice::from_ref(&first.registry_number)).await?;
         return Ok(result(&first, who.get(&first.registry_number), None, true));
     }
+    // A typed number that belongs to no My Page is recorded only when the desk confirms it: a
+    // mistyped number must not look like a success.
+    if req.token.is_none()
+        && !req.confirm_unknown
+        && accounts::registered(&txn, std::slice::from_ref(&registry))
+            .await?
+            .is_empty()
+    {
+        return Err(CheckinError::Invalid(vec![FieldError::new(
+            "registry_number",
+            "unknown_number",
+            Message::key("checkin.unknown_number").arg("number", &registry),
+        )]));
+    }
     let earlier = scans::earliest_live(&txn, session.id, &registry, req.kind)
         .await?
         .map(|s| s.scanned_at);
+    let no_check_in = req.kind == ScanKind::Out
+        && scans::earliest_live(&txn, session.id, &registry, ScanKind::In)
+            .await?
+            .is_none();
     let row = scans::insert(
         &txn,
         NewScan {
@@ -169,7 +218,45 @@ pub async fn record(
     .await?;
     txn.commit().await?;
     let who = accounts::registered(db, std::slice::from_ref(&registry)).await?;
-    Ok(result(&row, who.get(&registry), earlier, false))
+    let mut answer = result(&row, who.get(&registry), earlier, false);
+    answer.no_check_in = no_check_in;
+    Ok(answer)
+}
+
+/// One person's scans in a session, oldest first, each with whether it can still be undone:
+/// the desk undoes the right row (the check-in, not a duplicate).
+pub async fn person_scans(
+    app: &AppState,
+    session: &Session,
+    registry_number: &str,
+) -> Result<Vec<ScanLine>, CheckinError> {
+    let registry =
+        RegistryNumber::parse(registry_number).map_err(|e| CheckinError::Invalid(vec![e]))?;
+    let all = scans::of_person(&app.db, session.id, registry.as_str()).await?;
+    let undone: HashSet<i32> = all.iter().filter_map(|s| s.undoes_id).collect();
+    let links: HashMap<i32, String> = doors::of_session(&app.db, session.id)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.label))
+        .collect();
+    let now = Utc::now();
+    Ok(all
+        .iter()
+        .filter(|s| s.undoes_id.is_none())
+        .map(|s| {
+            let is_undone = undone.contains(&s.id);
+            ScanLine {
+                scan_id: s.id,
+                kind: s.kind,
+                at: s.scanned_at,
+                via: s.door_link_id.and_then(|l| links.get(&l).cloned()),
+                undone: is_undone,
+                can_undo: !is_undone
+                    && session.posted_at.is_none()
+                    && now - s.recorded_at <= Duration::minutes(UNDO_MINUTES),
+            }
+        })
+        .collect())
 }
 
 /// Undoes a scan recorded a few minutes ago, with a reason (a new row records the undo).
@@ -277,13 +364,21 @@ pub async fn attendance(
 }
 
 /// Posts the session: credits for full attendees, granted partial attendees and lecturers, in
-/// one transaction. They are on each My Page at once.
+/// one transaction. They are on each My Page at once. While a helper's device said it still
+/// holds scans, the organizer must confirm (those scans could not be recorded afterwards).
 pub async fn post(
     app: &AppState,
     session: &Session,
     organizer: i32,
-    grants: &[Grant],
+    req: &PostRequest,
 ) -> Result<PostResult, CheckinError> {
+    let grants = &req.grants;
+    if !req.confirm_unsent && session.posted_at.is_none() {
+        let holding = crate::services::doors::holding_scans(app, session.id, None).await?;
+        if !holding.is_empty() {
+            return Err(CheckinError::Unsent(holding));
+        }
+    }
     let errors: Vec<FieldError> = grants
         .iter()
         .filter(|g| g.reason.trim().is_empty())
@@ -542,8 +637,24 @@ pub async fn import(
             }
         }
     }
-    problems.sort_by_key(|p| p.line);
     let at = |t: chrono::NaiveTime| jst_instant(session.date, t);
+    // A time that has not come yet cannot have been attended.
+    let now = Utc::now();
+    for r in &rows {
+        for t in [r.checked_in, r.checked_out].into_iter().flatten() {
+            if at(t) > now {
+                problems.push(ImportProblem {
+                    line: r.line,
+                    message: Message::key("import.future_time")
+                        .arg("line", r.line)
+                        .arg("time", t.format("%H:%M")),
+                });
+                break;
+            }
+        }
+    }
+    problems.sort_by_key(|p| p.line);
+    let bad_lines: HashSet<usize> = problems.iter().map(|p| p.line).collect();
     // Each line's scans, with ids made from session, number, direction and time.
     let per_line: Vec<Vec<SheetScan>> = rows
         .iter()
@@ -566,9 +677,17 @@ pub async fn import(
         .iter()
         .filter(|scans| scans.iter().all(|s| seen.contains(&s.0)))
         .count();
+    // A line with a problem is reported once, as a problem, never also as valid.
+    let valid_rows = rows
+        .iter()
+        .zip(&per_line)
+        .filter(|(r, scans)| {
+            !bad_lines.contains(&r.line) && !scans.iter().all(|s| seen.contains(&s.0))
+        })
+        .count();
     let mut report = ImportReport {
         dry_run,
-        valid_rows: rows.len() - already_imported,
+        valid_rows,
         already_imported,
         problems,
         scans_written: 0,

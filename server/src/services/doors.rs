@@ -2,7 +2,7 @@
 //! hash is stored; the token is shown to the organizer once.
 
 use chrono::{Duration, Utc};
-use domain::api::{DoorInfo, DoorLink, DoorLinkCreated, NewDoorLink};
+use domain::api::{DeviceStatus, DoorInfo, DoorLink, DoorLinkCreated, NewDoorLink, RevokeRequest};
 use domain::policy::{DoorClosed, door_link_state};
 use domain::records::{DoorLinkRecord, Session};
 use domain::{FieldError, Message};
@@ -29,6 +29,9 @@ pub enum DoorError {
     /// The session is posted: no more links.
     #[error("session posted")]
     Posted,
+    /// The device said it still holds scans; the organizer must confirm.
+    #[error("device holds scans")]
+    Unsent(Vec<FieldError>),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -41,7 +44,42 @@ fn view(row: DoorLinkRecord) -> DoorLink {
         created_at: row.created_at,
         expires_at: row.expires_at,
         revoked_at: row.revoked_at,
+        last_seen_at: row.last_seen_at,
+        unsent_scans: row.unsent_scans,
     }
+}
+
+/// The devices of a session that said they still hold scans, as field errors naming each
+/// (a warning the organizer confirms before posting or revoking).
+pub async fn holding_scans(
+    app: &AppState,
+    session: i32,
+    only: Option<i32>,
+) -> Result<Vec<FieldError>, DbError> {
+    Ok(doors::of_session(&app.db, session)
+        .await?
+        .into_iter()
+        .filter(|l| l.unsent_scans > 0 && only.is_none_or(|id| id == l.id))
+        .map(|l| {
+            FieldError::new(
+                "doors",
+                "unsent_scans",
+                Message::key("door.unsent")
+                    .arg("label", &l.label)
+                    .arg("n", l.unsent_scans),
+            )
+        })
+        .collect())
+}
+
+/// Records what a helper's device still holds (it reports whenever it is online).
+pub async fn report(
+    app: &AppState,
+    door: &OpenDoor,
+    status: &DeviceStatus,
+) -> Result<(), DoorError> {
+    doors::report(&app.db, door.link.id, status.unsent, Utc::now()).await?;
+    Ok(())
 }
 
 /// Makes a link for `session` (already known to be the organizer's own).
@@ -102,11 +140,23 @@ pub async fn list(app: &AppState, session: &Session) -> Result<Vec<DoorLink>, Do
         .collect())
 }
 
-/// Revokes a link of `session` at once; revoking twice keeps the first time.
-pub async fn revoke(app: &AppState, session: &Session, id: i32) -> Result<DoorLink, DoorError> {
+/// Revokes a link of `session` at once; revoking twice keeps the first time. While its device
+/// said it still holds scans, the organizer must confirm.
+pub async fn revoke(
+    app: &AppState,
+    session: &Session,
+    id: i32,
+    req: &RevokeRequest,
+) -> Result<DoorLink, DoorError> {
     let row = doors::of_session_by_id(&app.db, session.id, id)
         .await?
         .ok_or(DoorError::NotFound)?;
+    if row.revoked_at.is_none() && !req.confirm_unsent {
+        let holding = holding_scans(app, session.id, Some(id)).await?;
+        if !holding.is_empty() {
+            return Err(DoorError::Unsent(holding));
+        }
+    }
     if row.revoked_at.is_none() {
         doors::revoke(&app.db, id, Utc::now()).await?;
     }

@@ -4,7 +4,7 @@ use domain::api::PublicSession;
 use domain::policy::{Actor, may_run_session};
 use domain::records::Session;
 use domain::sessions::SessionForm;
-use domain::{Category, FieldError, Prefecture};
+use domain::{Category, FieldError, Message, Prefecture};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::db::{DbError, accounts, sessions};
@@ -19,6 +19,9 @@ pub enum SessionError {
     /// The form has problems, per field.
     #[error("invalid form")]
     Invalid(Vec<FieldError>),
+    /// The session is posted (or cancelled): it cannot change any more.
+    #[error("session closed")]
+    Closed(Message),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -42,21 +45,105 @@ pub async fn own(
         .ok_or(SessionError::NotFound)
 }
 
-/// Creates a published session with its lecturers.
+/// Creates a published session with its lecturers; the same request again (a double tap, a
+/// retry) answers the session it made.
 pub async fn create(
     app: &AppState,
     actor: &Actor,
     form: &SessionForm,
 ) -> Result<PublicSession, SessionError> {
     let spec = form.parse().map_err(SessionError::Invalid)?;
+    let client_ref = form.client_ref.map(|r| r.to_string());
+    if let Some(r) = &client_ref
+        && let Some(first) = sessions::by_client_ref(&app.db, actor.id, r).await?
+    {
+        return Ok(first.public());
+    }
     let body = accounts::user(&app.db, actor.id)
         .await?
         .and_then(|u| u.organizer_body)
         .unwrap_or_default();
     let txn = app.db.begin().await?;
-    let session = sessions::insert(&txn, actor.id, &body, &spec).await?;
+    let written = sessions::insert(&txn, actor.id, &body, &spec, client_ref.clone()).await;
+    let session = match (written, &client_ref) {
+        (Ok(s), _) => s,
+        // Two taps at once: the second finds the first.
+        (Err(e), Some(r)) if e.is_unique("client_ref") => {
+            drop(txn);
+            return match sessions::by_client_ref(&app.db, actor.id, r).await? {
+                Some(first) => Ok(first.public()),
+                None => Err(e.into()),
+            };
+        }
+        (Err(e), _) => return Err(e.into()),
+    };
     txn.commit().await?;
     Ok(session.public())
+}
+
+/// The form of the organizer's own session, filled in as stored (to edit it).
+pub async fn form(app: &AppState, actor: &Actor, id: i32) -> Result<SessionForm, SessionError> {
+    let s = own(&app.db, actor, id).await?;
+    let mut lecturers: Vec<String> = sessions::lecturers(&app.db, id)
+        .await?
+        .into_iter()
+        .collect();
+    lecturers.sort();
+    Ok(SessionForm {
+        title: s.title,
+        category: s.category.code().to_owned(),
+        subject: s.subject.map(|x| x.code()).unwrap_or_default(),
+        units: s.units.to_string(),
+        date: s.date.to_string(),
+        starts_at: s.starts_at.format("%H:%M").to_string(),
+        ends_at: s.ends_at.format("%H:%M").to_string(),
+        venue: s.venue,
+        prefecture: s.prefecture.code().to_string(),
+        online: s.online,
+        capacity: s.capacity.to_string(),
+        designation_number: s.designation_number,
+        lecturers: lecturers.join(", "),
+        tolerance_in_minutes: Some(s.tolerance_in_minutes),
+        tolerance_out_minutes: Some(s.tolerance_out_minutes),
+        client_ref: None,
+    })
+}
+
+/// Changes a session that is neither posted nor cancelled.
+pub async fn edit(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    form: &SessionForm,
+) -> Result<PublicSession, SessionError> {
+    let spec = form.parse().map_err(SessionError::Invalid)?;
+    let txn = app.db.begin().await?;
+    let session = own(&txn, actor, id).await?;
+    refuse_closed(&session)?;
+    let changed = sessions::update(&txn, id, &spec).await?;
+    txn.commit().await?;
+    Ok(changed.public())
+}
+
+/// Cancels a session that is not posted; it leaves the public list, scans are kept.
+pub async fn cancel(app: &AppState, actor: &Actor, id: i32) -> Result<PublicSession, SessionError> {
+    let session = own(&app.db, actor, id).await?;
+    refuse_closed(&session)?;
+    if !sessions::cancel(&app.db, id, chrono::Utc::now()).await? {
+        return Err(SessionError::Closed(Message::key("session.closed")));
+    }
+    let session = own(&app.db, actor, id).await?;
+    Ok(session.public())
+}
+
+fn refuse_closed(session: &Session) -> Result<(), SessionError> {
+    if session.posted_at.is_some() {
+        Err(SessionError::Closed(Message::key("session.posted")))
+    } else if session.cancelled_at.is_some() {
+        Err(SessionError::Closed(Message::key("session.cancelled")))
+    } else {
+        Ok(())
+    }
 }
 
 /// The organizer's sessions, newest first.

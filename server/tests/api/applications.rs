@@ -12,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 use serde_json::{Value, json};
 use server::entities::{Code, certificate, certificate_period, credit, document, physician};
 
+use crate::client::Refusal;
 use crate::helpers::{TestApp, json, my_page, rendered, uid};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
@@ -904,4 +905,141 @@ async fn with_smtp_configured_the_outbox_is_delivered_through_lettre() {
     let text = received.lock().await.clone();
     assert!(text.contains("RCPT TO:<mail@example.jp>"), "{text}");
     assert!(text.contains("Subject:"), "{text}");
+}
+
+#[tokio::test]
+async fn the_units_a_new_certificate_rests_on_cannot_be_withdrawn_after_approval() {
+    use domain::api::{CorrectionAction, PostRequest, ScanRequest, SessionCorrection};
+    use domain::application::{ApplicationForm, FeeChannel, ReviewAction};
+    use domain::sessions::{ScanKind, SessionForm};
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("300011", "new@example.jp").await;
+    let id = user_id(&app, "300011").await;
+    // Basic training: early (every subject), practical, and a late part from a posted session.
+    for (category, subject, units) in [
+        ("occupational.basic.early", Some("general"), 2),
+        ("occupational.basic.early", Some("health_management"), 2),
+        ("occupational.basic.early", Some("mental_health"), 1),
+        ("occupational.basic.early", Some("health_promotion"), 1),
+        ("occupational.basic.early", Some("work_environment"), 2),
+        ("occupational.basic.early", Some("work_management"), 2),
+        ("occupational.basic.early", Some("hazardous_work"), 2),
+        ("occupational.basic.early", Some("practice"), 2),
+        ("occupational.basic.practical", None, 10),
+    ] {
+        credit::ActiveModel {
+            physician_id: Set(Some(id)),
+            registry_number: Set("300011".into()),
+            date: Set(today() - Days::new(100)),
+            category: Set(Code(category.parse().unwrap())),
+            subject: Set(subject.map(|s| Code(s.parse().unwrap()))),
+            units_halves: Set(units * 2),
+            delivery: Set(Code(Delivery::InPerson)),
+            source: Set(Code(Source::System)),
+            created_at: Set(Utc::now()),
+            kind: Set(Code(EntryKind::Entry)),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let day = today() - Days::new(1);
+    let session = organizer
+        .create_session(&SessionForm {
+            title: "産業医基礎研修 後期".into(),
+            category: "occupational.basic.late".into(),
+            units: "26".into(),
+            date: day.to_string(),
+            starts_at: "09:00".into(),
+            ends_at: "12:00".into(),
+            venue: "京都府医師会館".into(),
+            prefecture: "26".into(),
+            capacity: "100".into(),
+            designation_number: "26-0001".into(),
+            ..SessionForm::default()
+        })
+        .await
+        .unwrap()
+        .id;
+    for (label, kind, time) in [
+        ("in", ScanKind::In, "09:00"),
+        ("out", ScanKind::Out, "12:00"),
+    ] {
+        let t = chrono::NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+        organizer
+            .scan(
+                session,
+                &ScanRequest {
+                    client_id: uid(label),
+                    kind,
+                    at: domain::dates::jst_instant(day, t),
+                    token: None,
+                    registry_number: Some("300011".into()),
+                    birth_date: None,
+                    confirm_unknown: false,
+                },
+            )
+            .await
+            .unwrap();
+    }
+    organizer
+        .post_session(session, &PostRequest::default())
+        .await
+        .unwrap();
+    let submitted = physician
+        .submit(&ApplicationForm {
+            kind: Some(domain::application::ApplicationKind::New),
+            certification: Some(domain::Certification::Occupational),
+            ..ApplicationForm::default()
+        })
+        .await
+        .unwrap();
+    let application = submitted.summary.id;
+    let kyoto = app
+        .staff_api(Role::PrefecturalStaff, "kyoto@example.jp")
+        .await;
+    kyoto
+        .act(
+            application,
+            &ReviewAction::RecordFee {
+                paid_on: today(),
+                channel: FeeChannel::Counter,
+            },
+        )
+        .await
+        .unwrap();
+    kyoto
+        .act(application, &ReviewAction::Forward)
+        .await
+        .unwrap();
+    let jma = app.staff_api(Role::JmaStaff, "jma@example.jp").await;
+    let approved = jma.act(application, &ReviewAction::Approve).await.unwrap();
+    assert!(approved.granted.is_some());
+    // The late part it rests on is used: the organizer cannot withdraw it any more.
+    let refused = organizer
+        .correct_session(
+            session,
+            &SessionCorrection {
+                registry_number: "300011".into(),
+                action: CorrectionAction::Withdraw,
+                reason: "誤登録".into(),
+                client_ref: None,
+            },
+        )
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text(domain::Lang::Ja).contains("申請"));
+    assert!(
+        physician
+            .my_page()
+            .await
+            .unwrap()
+            .ledger
+            .iter()
+            .all(|e| e.consumed),
+        "every unit of basic training counted by the new certificate is consumed"
+    );
 }

@@ -2,11 +2,17 @@
 //! touches only their own sessions.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use domain::Lang;
 use domain::account::Role;
-use reqwest::{Client, StatusCode};
-use serde_json::{Value, json};
+use domain::api::{
+    AttendanceRow, CorrectionAction, Grant, NewDoorLink, PostRequest, ScanRequest, ScanResult,
+    SessionCorrection,
+};
+use domain::sessions::{Presence, ScanKind, SessionForm};
+use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, json, ledger, my_page, registration, rendered, uid};
+use crate::client::{Answer, Api, Refusal};
+use crate::helpers::{TestApp, registration, uid};
 
 fn yesterday() -> NaiveDate {
     domain::dates::today_jst(Utc::now()) - Days::new(1)
@@ -21,213 +27,296 @@ fn at(hms: &str) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn session_form(lecturer: &str) -> Value {
-    json!({
-        "title": "産業医研修会 職場のメンタルヘルス",
-        "category": "occupational.lifelong.update",
-        "units": "2",
-        "date": yesterday().to_string(),
-        "starts_at": "13:00",
-        "ends_at": "15:00",
-        "venue": "京都府医師会館",
-        "prefecture": "26",
-        "capacity": "200",
-        "designation_number": "26-0999",
-        "lecturers": lecturer
-    })
+fn session_form(lecturer: &str) -> SessionForm {
+    SessionForm {
+        title: "産業医研修会 職場のメンタルヘルス".into(),
+        category: "occupational.lifelong.update".into(),
+        units: "2".into(),
+        date: yesterday().to_string(),
+        starts_at: "13:00".into(),
+        ends_at: "15:00".into(),
+        venue: "京都府医師会館".into(),
+        prefecture: "26".into(),
+        capacity: "200".into(),
+        designation_number: "26-0999".into(),
+        lecturers: lecturer.into(),
+        ..SessionForm::default()
+    }
 }
 
-async fn create_session(app: &TestApp, organizer: &Client) -> i64 {
-    let (status, body) = json(
-        organizer
-            .post(app.url("/api/organizer/sessions"))
-            .json(&session_form("777777"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_i64().unwrap()
+/// Yesterday's session 13:00–15:00 with lecturer 777777.
+async fn create_session(organizer: &Api) -> i32 {
+    organizer
+        .create_session(&session_form("777777"))
+        .await
+        .expect("the session is created")
+        .id
+}
+
+/// A scan by registry number (a known physician, or `confirm_unknown` for one without a My
+/// Page).
+fn by_number(client_id: &str, registry: &str, kind: ScanKind, time: &str) -> ScanRequest {
+    ScanRequest {
+        client_id: uid(client_id),
+        kind,
+        at: at(time),
+        token: None,
+        registry_number: Some(registry.into()),
+        birth_date: None,
+        confirm_unknown: true,
+    }
 }
 
 async fn scan(
-    app: &TestApp,
-    c: &Client,
-    session: i64,
+    desk: &Api,
+    session: i32,
     client_id: &str,
     registry: &str,
-    kind: &str,
+    kind: ScanKind,
     time: &str,
-) -> (StatusCode, Value) {
-    json(
-        c.post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": uid(client_id), "registry_number": registry, "kind": kind, "at": at(time)}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+) -> Answer<ScanResult> {
+    desk.scan(session, &by_number(client_id, registry, kind, time))
+        .await
+}
+
+/// The attendance row of `registry`.
+fn row_of<'a>(rows: &'a [AttendanceRow], registry: &str) -> &'a AttendanceRow {
+    rows.iter()
+        .find(|r| r.registry_number == registry)
+        .unwrap_or_else(|| panic!("{registry} is not in the attendance"))
+}
+
+async fn post(organizer: &Api, session: i32) {
+    organizer
+        .post_session(session, &PostRequest::default())
+        .await
+        .expect("posted");
+}
+
+/// A helper link for `session`: (its id, the helper's client).
+async fn helper(organizer: &Api, session: i32, hours: u32) -> (i32, Api) {
+    let made = organizer
+        .create_door_link(
+            session,
+            &NewDoorLink {
+                label: "受付2 佐藤".into(),
+                hours,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        made.path.starts_with("/door#"),
+        "the token is in the fragment"
+    );
+    (made.link.id, organizer.with_door(&made.path))
 }
 
 #[tokio::test]
 async fn a_session_form_with_problems_is_refused_field_by_field() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let mut form = session_form("");
-    form["ends_at"] = json!("12:00");
-    form["units"] = json!("0.3");
-    let (status, body) = json(
+    form.ends_at = "12:00".into();
+    form.units = "0.3".into();
+    let refused = organizer.create_session(&form).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["units", "ends_at"]);
+}
+
+#[tokio::test]
+async fn a_double_tap_on_create_makes_one_session() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let mut form = session_form("");
+    form.client_ref = Some(uid("create-1"));
+    let (a, b) = tokio::join!(
+        organizer.create_session(&form),
+        organizer.create_session(&form)
+    );
+    assert_eq!(a.unwrap().id, b.unwrap().id);
+    let again = organizer.create_session(&form).await.unwrap();
+    assert_eq!(organizer.my_sessions().await.unwrap().len(), 1);
+    assert!(!again.cancelled);
+    // Another organizer's request with the same reference is their own.
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    other.create_session(&form).await.unwrap();
+    assert_eq!(other.my_sessions().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let mut form = session_form("777777");
+    form.venue = "京都府医師会館 研修室".into();
+    let edited = organizer.edit_session(session, &form).await.unwrap();
+    assert_eq!(edited.venue, "京都府医師会館 研修室");
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    assert_eq!(
+        other.edit_session(session, &form).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    // A cancelled session leaves the public list and takes no scans.
+    let future = organizer
+        .create_session(&SessionForm {
+            date: (yesterday() + Days::new(30)).to_string(),
+            ..session_form("")
+        })
+        .await
+        .unwrap();
+    let public = |list: Vec<domain::api::PublicSession>| list.iter().any(|s| s.id == future.id);
+    assert!(public(app.api().sessions("").await.unwrap()));
+    let cancelled = organizer.cancel_session(future.id).await.unwrap();
+    assert!(cancelled.cancelled);
+    assert!(!public(app.api().sessions("").await.unwrap()));
+    let refused = organizer.edit_session(future.id, &form).await.refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    // Posted: neither edited nor cancelled.
+    post(&organizer, session).await;
+    assert_eq!(
         organizer
-            .post(app.url("/api/organizer/sessions"))
-            .json(&form)
-            .send()
+            .edit_session(session, &form)
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["units", "ends_at"]);
+            .refused()
+            .status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        organizer.cancel_session(session).await.refused().status,
+        StatusCode::CONFLICT
+    );
 }
 
 #[tokio::test]
 async fn a_repeated_or_replayed_scan_is_recorded_once() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let (s1, first) = scan(
-        &app,
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let first = scan(
         &organizer,
         session,
         "dev1-0001",
         "123456",
-        "in",
+        ScanKind::In,
         "12:58:00",
     )
-    .await;
-    let (s2, again) = scan(
-        &app,
+    .await
+    .unwrap();
+    let again = scan(
         &organizer,
         session,
         "dev1-0001",
         "123456",
-        "in",
+        ScanKind::In,
         "12:58:00",
     )
-    .await;
-    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
-    assert_eq!(first["scan_id"], again["scan_id"]);
-    assert_eq!(again["replayed"], true);
+    .await
+    .unwrap();
+    assert_eq!(first.scan_id, again.scan_id);
+    assert!(again.replayed);
     // A second check-in with a new id is recorded, and says when the first one was.
-    let (_, second) = scan(
-        &app,
+    let second = scan(
         &organizer,
         session,
         "dev2-0001",
         "123456",
-        "in",
+        ScanKind::In,
         "13:01:00",
     )
-    .await;
-    assert_eq!(second["already_at"], json!(at("12:58:00")));
-    let (_, rows) = json(
-        organizer
-            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let attendee = rows
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["registry_number"] == "123456")
-        .unwrap()
-        .clone();
-    assert_eq!(attendee["first_in"], json!(at("12:58:00")));
+    .await
+    .unwrap();
+    assert_eq!(second.already_at, Some(at("12:58:00")));
+    let rows = organizer.attendance(session).await.unwrap();
+    assert_eq!(row_of(&rows, "123456").first_in, Some(at("12:58:00")));
 }
 
 #[tokio::test]
 async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_with_a_reason() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let physician = app.physician("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
     // Full: in by 13:05, out from 14:55. Late: in at 13:06. Early: out at 14:54.
     for (id, reg, kind, t) in [
-        ("a1", "123456", "in", "13:05:00"),
-        ("a2", "123456", "out", "14:55:00"),
-        ("b1", "222222", "in", "13:06:00"),
-        ("b2", "222222", "out", "15:10:00"),
-        ("c1", "333333", "in", "12:50:00"),
-        ("c2", "333333", "out", "14:54:00"),
+        ("a1", "123456", ScanKind::In, "13:05:00"),
+        ("a2", "123456", ScanKind::Out, "14:55:00"),
+        ("b1", "222222", ScanKind::In, "13:06:00"),
+        ("b2", "222222", ScanKind::Out, "15:10:00"),
+        ("c1", "333333", ScanKind::In, "12:50:00"),
+        ("c2", "333333", ScanKind::Out, "14:54:00"),
     ] {
-        assert_eq!(
-            scan(&app, &organizer, session, id, reg, kind, t).await.0,
-            StatusCode::OK
-        );
+        scan(&organizer, session, id, reg, kind, t).await.unwrap();
     }
-    let rows = attendance(&app, &organizer, session).await;
-    let presence = |reg: &str| row_of(&rows, reg)["presence"].clone();
-    assert_eq!(presence("123456")["presence"], "full");
-    assert_eq!(presence("222222")["late_minutes"], 1);
-    assert_eq!(presence("333333")["early_minutes"], 1);
-    assert_eq!(
-        presence("777777")["presence"],
-        "partial",
+    let rows = organizer.attendance(session).await.unwrap();
+    assert_eq!(row_of(&rows, "123456").presence, Presence::Full);
+    assert!(matches!(
+        row_of(&rows, "222222").presence,
+        Presence::Partial {
+            late_minutes: 1,
+            ..
+        }
+    ));
+    assert!(matches!(
+        row_of(&rows, "333333").presence,
+        Presence::Partial {
+            early_minutes: 1,
+            ..
+        }
+    ));
+    assert!(
+        matches!(row_of(&rows, "777777").presence, Presence::Partial { .. }),
         "the lecturer has no scans"
     );
 
     // A grant needs a reason.
-    let url = app.url(&format!("/api/organizer/sessions/{session}/post"));
-    let (status, _) = json(
-        organizer
-            .post(&url)
-            .json(&json!({"grants": [{"registry_number": "222222", "reason": " "}]}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, result) = json(
-        organizer.post(&url).json(&json!({"grants": [{"registry_number": "222222", "reason": "交通機関の遅延（1分）"}]})).send().await.unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{result}");
+    let grant = |reason: &str| PostRequest {
+        grants: vec![Grant {
+            registry_number: "222222".into(),
+            reason: reason.into(),
+        }],
+        confirm_unsent: false,
+    };
+    let refused = organizer.post_session(session, &grant(" ")).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let result = organizer
+        .post_session(session, &grant("交通機関の遅延（1分）"))
+        .await
+        .unwrap();
     assert_eq!(
-        result["credits_written"], 3,
+        result.credits_written, 3,
         "full attendee, granted partial attendee, lecturer"
     );
     // On the physician's My Page at once.
-    let page = my_page(&app, &physician).await;
-    let entry = &page["ledger"][0];
-    assert_eq!(entry["session_title"], "産業医研修会 職場のメンタルヘルス");
-    assert_eq!(entry["units"], 2);
+    let page = physician.my_page().await.unwrap();
+    let entry = &page.ledger[0];
+    assert_eq!(
+        entry.session_title.as_deref(),
+        Some("産業医研修会 職場のメンタルヘルス")
+    );
+    assert_eq!(entry.units, domain::Units::whole(2));
     // Posting twice writes nothing more; scanning after posting is refused.
     assert_eq!(
         organizer
-            .post(&url)
-            .json(&json!({}))
-            .send()
+            .post_session(session, &PostRequest::default())
             .await
-            .unwrap()
-            .status(),
+            .refused()
+            .status,
         StatusCode::CONFLICT
     );
     assert_eq!(
         scan(
-            &app, &organizer, session, "late-1", "444444", "in", "13:00:00"
+            &organizer,
+            session,
+            "late-1",
+            "444444",
+            ScanKind::In,
+            "13:00:00"
         )
         .await
-        .0,
+        .refused()
+        .status,
         StatusCode::CONFLICT
     );
 }
@@ -235,212 +324,338 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
 #[tokio::test]
 async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    for (id, kind, t) in [("x1", "in", "13:00:00"), ("x2", "out", "15:00:00")] {
-        let r = organizer
-            .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": uid(id), "registry_number": "123456", "kind": kind, "at": at(t), "birth_date": "1980-04-01"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    for (id, kind, t) in [
+        ("x1", ScanKind::In, "13:00:00"),
+        ("x2", ScanKind::Out, "15:00:00"),
+    ] {
+        let mut req = by_number(id, "123456", kind, t);
+        req.birth_date = Some("1980-04-01".parse().unwrap());
+        organizer.scan(session, &req).await.unwrap();
     }
-    post_session(&app, &organizer, session).await;
+    post(&organizer, session).await;
     // registration() uses the same date of birth.
-    let client = app.client();
-    let r = client
-        .post(app.url("/api/auth/register"))
-        .json(&registration("123456", "taro@example.jp"))
-        .send()
+    let physician = app.api();
+    physician
+        .register(&registration("123456", "taro@example.jp"))
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED);
-    let page = my_page(&app, &client).await;
-    assert_eq!(page["ledger"].as_array().unwrap().len(), 1);
+    assert_eq!(physician.my_page().await.unwrap().ledger.len(), 1);
+}
+
+#[tokio::test]
+async fn a_mistyped_unknown_number_is_not_recorded_until_the_desk_confirms_it() {
+    let app = TestApp::spawn().await;
+    app.physician_api("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let mut typo = by_number("t1", "123465", ScanKind::In, "13:00:00");
+    typo.confirm_unknown = false;
+    let refused = organizer.scan(session, &typo).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.field_codes(), ["unknown_number"]);
+    assert!(refused.field_text(Lang::Ja).contains("123465"));
+    assert!(
+        organizer
+            .attendance(session)
+            .await
+            .unwrap()
+            .iter()
+            .all(|r| r.registry_number != "123465")
+    );
+    // A registered number needs no confirmation; an unknown one is recorded when confirmed.
+    let mut known = by_number("t2", "123456", ScanKind::In, "13:00:00");
+    known.confirm_unknown = false;
+    assert!(organizer.scan(session, &known).await.is_ok());
+    typo.confirm_unknown = true;
+    let recorded = organizer.scan(session, &typo).await.unwrap();
+    assert_eq!(recorded.name, None);
+}
+
+#[tokio::test]
+async fn a_check_out_without_a_check_in_is_recorded_with_a_warning() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let out = scan(
+        &organizer,
+        session,
+        "o1",
+        "123456",
+        ScanKind::Out,
+        "15:00:00",
+    )
+    .await
+    .unwrap();
+    assert!(out.no_check_in);
+    scan(
+        &organizer,
+        session,
+        "i1",
+        "222222",
+        ScanKind::In,
+        "13:00:00",
+    )
+    .await
+    .unwrap();
+    let out = scan(
+        &organizer,
+        session,
+        "o2",
+        "222222",
+        ScanKind::Out,
+        "15:00:00",
+    )
+    .await
+    .unwrap();
+    assert!(!out.no_check_in);
 }
 
 #[tokio::test]
 async fn a_signed_qr_code_identifies_the_physician_and_an_edited_one_is_refused() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let physician = app.physician("123456", "taro@example.jp").await;
-    let qr: Value = physician
-        .get(app.url("/api/mypage/qr"))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    let token = physician.qr().await.unwrap().token;
+    let by_code = |id: &str, token: String| ScanRequest {
+        client_id: uid(id),
+        kind: ScanKind::In,
+        at: at("13:00:00"),
+        token: Some(token),
+        registry_number: None,
+        birth_date: None,
+        confirm_unknown: false,
+    };
+    let result = organizer
+        .scan(session, &by_code("q1", token.clone()))
         .await
         .unwrap();
-    let token = qr["token"].as_str().unwrap();
-    let url = app.url(&format!("/api/organizer/sessions/{session}/scans"));
-    let (status, result) = json(
-        organizer
-            .post(&url)
-            .json(&json!({"client_id": uid("q1"), "token": token, "kind": "in", "at": at("13:00:00")}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{result}");
-    assert_eq!(result["name"], "山田 太郎");
-    assert_eq!(result["kana"], "ヤマダ\u{3000}タロウ");
+    assert_eq!(result.name.as_deref(), Some("山田 太郎"));
+    assert_eq!(result.kana.as_deref(), Some("ヤマダ\u{3000}タロウ"));
     let tampered = token.replacen("N1.", "N1.e", 1);
-    let (status, body) = json(
-        organizer
-            .post(&url)
-            .json(
-                &json!({"client_id": uid("q2"), "token": tampered, "kind": "in", "at": at("13:00:00")}),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "token");
+    let refused = organizer
+        .scan(session, &by_code("q2", tampered))
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["token"]);
 }
 
 #[tokio::test]
 async fn an_undone_scan_no_longer_counts_and_needs_a_reason() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let (_, s) = scan(&app, &organizer, session, "u1", "123456", "in", "13:00:00").await;
-    let id = s["scan_id"].as_i64().unwrap();
-    let url = app.url(&format!(
-        "/api/organizer/sessions/{session}/scans/{id}/undo"
-    ));
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let s = scan(
+        &organizer,
+        session,
+        "u1",
+        "123456",
+        ScanKind::In,
+        "13:00:00",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         organizer
-            .post(&url)
-            .json(&json!({"reason": ""}))
-            .send()
+            .undo(session, s.scan_id, "")
             .await
-            .unwrap()
-            .status(),
+            .refused()
+            .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
-    assert_eq!(
-        organizer
-            .post(&url)
-            .json(&json!({"reason": "別の方のコードを読み取った"}))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::NO_CONTENT
-    );
-    // Undoing twice finds nothing more to undo.
-    let again = organizer
-        .post(&url)
-        .json(&json!({"reason": "二重操作"}))
-        .send()
+    organizer
+        .undo(session, s.scan_id, "別の方のコードを読み取った")
         .await
         .unwrap();
-    assert_eq!(again.status(), StatusCode::NOT_FOUND);
-    let (_, rows) = json(
+    // Undoing twice finds nothing more to undo.
+    assert_eq!(
         organizer
-            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-            .send()
+            .undo(session, s.scan_id, "二重操作")
             .await
-            .unwrap(),
+            .refused()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let rows = organizer.attendance(session).await.unwrap();
+    assert!(rows.iter().all(|r| r.registry_number != "123456"));
+}
+
+#[tokio::test]
+async fn the_desk_lists_one_persons_scans_so_the_check_in_and_not_a_duplicate_is_undone() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let first = scan(
+        &organizer,
+        session,
+        "p1",
+        "123456",
+        ScanKind::In,
+        "13:00:00",
     )
-    .await;
+    .await
+    .unwrap();
+    let duplicate = scan(
+        &organizer,
+        session,
+        "p2",
+        "123456",
+        ScanKind::In,
+        "13:00:30",
+    )
+    .await
+    .unwrap();
+    assert!(duplicate.already_at.is_some());
+    let lines = organizer.person_scans(session, "123456").await.unwrap();
+    let ids: Vec<i32> = lines.iter().map(|l| l.scan_id).collect();
+    assert_eq!(ids, [first.scan_id, duplicate.scan_id]);
+    assert!(lines.iter().all(|l| l.can_undo && !l.undone));
+    // Undoing the duplicate leaves the check-in; undoing both leaves nobody inside.
+    organizer
+        .undo(session, duplicate.scan_id, "二重読み取り")
+        .await
+        .unwrap();
+    let rows = organizer.attendance(session).await.unwrap();
+    assert_eq!(row_of(&rows, "123456").first_in, Some(at("13:00:00")));
+    organizer
+        .undo(session, first.scan_id, "別の方だった")
+        .await
+        .unwrap();
+    let lines = organizer.person_scans(session, "123456").await.unwrap();
+    assert!(lines.iter().all(|l| l.undone && !l.can_undo));
     assert!(
-        rows.as_array()
+        organizer
+            .attendance(session)
+            .await
             .unwrap()
             .iter()
-            .all(|r| r["registry_number"] != "123456")
+            .all(|r| r.registry_number != "123456")
+    );
+    // A helper link of the session sees the same history; another session's link does not.
+    let (_, desk) = helper(&organizer, session, 4).await;
+    assert_eq!(desk.person_scans(session, "123456").await.unwrap().len(), 2);
+    let other = create_session(&organizer).await;
+    let (_, other_desk) = helper(&organizer, other, 4).await;
+    assert!(
+        other_desk
+            .person_scans(other, "123456")
+            .await
+            .unwrap()
+            .is_empty()
     );
 }
 
 #[tokio::test]
-async fn a_scan_time_off_the_session_day_is_refused() {
+async fn a_scan_is_accepted_only_on_the_sessions_day_and_a_refusal_says_why() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let tomorrow = Utc::now() + chrono::Duration::days(1);
-    let (status, body) = json(
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let yesterday_session = create_session(&organizer).await;
+    let read = |id: &str, when: DateTime<Utc>| ScanRequest {
+        at: when,
+        ..by_number(id, "123456", ScanKind::In, "13:00:00")
+    };
+    // Yesterday's session, read today: the session is over (not the clock's fault).
+    let today = organizer
+        .scan(yesterday_session, &read("d1", Utc::now()))
+        .await
+        .refused();
+    assert_eq!(today.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(today.fields(), ["at"]);
+    assert!(
+        today.field_text(Lang::Ja).contains("終わっています"),
+        "{}",
+        today.field_text(Lang::Ja)
+    );
+    // A time ahead of the server's clock: the device's clock.
+    let ahead = organizer
+        .scan(
+            yesterday_session,
+            &read("d2", Utc::now() + chrono::Duration::days(1)),
+        )
+        .await
+        .refused();
+    assert!(ahead.field_text(Lang::Ja).contains("端末の時計"));
+    // The day before the session: the clock again.
+    let before = organizer
+        .scan(
+            yesterday_session,
+            &read("d3", at("13:00:00") - chrono::Duration::days(1)),
+        )
+        .await
+        .refused();
+    assert!(before.field_text(Lang::Ja).contains("端末の時計"));
+    // A session next week, read today: not yet (the clock is right).
+    let next_week = organizer
+        .create_session(&SessionForm {
+            date: (yesterday() + Days::new(8)).to_string(),
+            ..session_form("")
+        })
+        .await
+        .unwrap();
+    let early = organizer
+        .scan(next_week.id, &read("d4", Utc::now()))
+        .await
+        .refused();
+    assert!(
+        early.field_text(Lang::Ja).contains("当日になってから"),
+        "{}",
+        early.field_text(Lang::Ja)
+    );
+    assert!(!early.field_text(Lang::Ja).contains("端末の時計"));
+    // On the day it is accepted (a scan read yesterday and sent today is yesterday's).
+    assert!(
         organizer
-            .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": uid("f1"), "registry_number": "123456", "kind": "in", "at": tomorrow}))
-            .send()
+            .scan(yesterday_session, &read("d5", at("13:00:00")))
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "at");
-    let day_before = at("13:00:00") - chrono::Duration::days(1);
-    let (status, _) = json(
-        organizer
-            .post(app.url(&format!("/api/organizer/sessions/{session}/scans")))
-            .json(&json!({"client_id": uid("f2"), "registry_number": "123456", "kind": "in", "at": day_before}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+            .is_ok()
+    );
 }
 
 #[tokio::test]
 async fn an_organizer_touches_only_their_own_sessions() {
     let app = TestApp::spawn().await;
-    let owner = app.staff(Role::Organizer, "org@example.jp").await;
-    let other = app.staff(Role::Organizer, "other@example.jp").await;
-    let session = create_session(&app, &owner).await;
+    let owner = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    let session = create_session(&owner).await;
     assert_eq!(
-        scan(&app, &other, session, "o1", "123456", "in", "13:00:00")
+        scan(&other, session, "o1", "123456", ScanKind::In, "13:00:00")
             .await
-            .0,
+            .refused()
+            .status,
         StatusCode::NOT_FOUND
     );
-    let r = other
-        .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = other
-        .post(app.url(&format!("/api/organizer/sessions/{session}/post")))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let list: Value = other
-        .get(app.url("/api/organizer/sessions"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(list.as_array().unwrap().is_empty());
+    assert_eq!(
+        other.attendance(session).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post_session(session, &PostRequest::default())
+            .await
+            .refused()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.person_scans(session, "123456").await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(other.my_sessions().await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn a_physician_is_found_only_by_full_name_and_date_of_birth() {
     let app = TestApp::spawn().await;
     // helpers::registration: 山田 太郎 / ヤマダ タロウ, born 1980-04-01.
-    app.physician("765432", "found@example.jp").await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let id = create_session(&app, &organizer).await;
-    let find = |name: &str, birth: &str| {
-        organizer
-            .get(app.url(&format!("/api/organizer/sessions/{id}/lookup")))
-            .query(&[("name", name), ("birth_date", birth)])
-            .send()
-    };
+    app.physician_api("765432", "found@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let id = create_session(&organizer).await;
     for name in ["山田 太郎", "山田太郎", "やまだ　たろう"] {
-        let (status, hits) = json(find(name, "1980-04-01").await.unwrap()).await;
-        assert_eq!(status, StatusCode::OK);
-        assert_eq!(hits[0]["registry_number"], "765432", "{name}");
+        let hits = organizer.lookup(id, name, "1980-04-01").await.unwrap();
+        assert_eq!(hits[0].registry_number, "765432", "{name}");
     }
     // No partial names, no other birthday, no browsing.
     for (name, birth) in [
@@ -448,122 +663,80 @@ async fn a_physician_is_found_only_by_full_name_and_date_of_birth() {
         ("山田 太郎", "1980-04-02"),
         ("", "1980-04-01"),
     ] {
-        let (_, hits) = json(find(name, birth).await.unwrap()).await;
-        assert_eq!(hits, json!([]), "{name} {birth}");
+        assert!(
+            organizer.lookup(id, name, birth).await.unwrap().is_empty(),
+            "{name} {birth}"
+        );
     }
-    let r = find("山田 太郎", "").await.unwrap();
     assert_eq!(
-        r.status(),
+        organizer.lookup(id, "山田 太郎", "").await.refused().status,
         StatusCode::BAD_REQUEST,
         "a date of birth is required"
     );
-    let other = app.staff(Role::Organizer, "other-org@example.jp").await;
-    let r = other
-        .get(app.url(&format!("/api/organizer/sessions/{id}/lookup")))
-        .query(&[("name", "山田 太郎"), ("birth_date", "1980-04-01")])
-        .send()
-        .await
-        .unwrap();
+    let other = app.staff_api(Role::Organizer, "other-org@example.jp").await;
     assert_eq!(
-        r.status(),
+        other
+            .lookup(id, "山田 太郎", "1980-04-01")
+            .await
+            .refused()
+            .status,
         StatusCode::NOT_FOUND,
         "only the session's organizer"
     );
-}
-
-/// A helper link's token, taken from the `/door#TOKEN` path shown once to the organizer.
-async fn door_link(app: &TestApp, organizer: &Client, session: i64, hours: u32) -> (i64, String) {
-    let (status, made) = json(
-        organizer
-            .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
-            .json(&json!({"label": "受付2 佐藤", "hours": hours}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{made}");
-    let path = made["path"].as_str().unwrap();
-    let token = path
-        .strip_prefix("/door#")
-        .expect("the token is in the fragment");
-    (made["link"]["id"].as_i64().unwrap(), token.to_owned())
 }
 
 #[tokio::test]
 async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() {
     use sea_orm::{ConnectionTrait, Statement};
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let other = app.staff(Role::Organizer, "other@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let second = create_session(&app, &organizer).await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    let session = create_session(&organizer).await;
+    let second = create_session(&organizer).await;
     // Bad requests say what to do.
-    let (status, body) = json(
-        organizer
-            .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
-            .json(&json!({"label": " ", "hours": 49}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"].as_array().unwrap().len(), 2);
-    let (link, token) = door_link(&app, &organizer, session, 4).await;
+    let refused = organizer
+        .create_door_link(
+            session,
+            &NewDoorLink {
+                label: " ".into(),
+                hours: 49,
+            },
+        )
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["label", "hours"]);
+    let (link, desk) = helper(&organizer, session, 4).await;
     // Another organizer cannot see or revoke it.
-    let foreign = other
-        .get(app.url(&format!("/api/organizer/sessions/{session}/doors")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
-    let foreign = other
-        .post(app.url(&format!(
-            "/api/organizer/sessions/{session}/doors/{link}/revoke"
-        )))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.door_links(session).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other.revoke_door_link(session, link).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
 
     // The helper's device: no login, only the token.
-    let helper = app.client();
-    let door = |path: &str| {
-        helper
-            .get(app.url(path))
-            .header("x-nintei-door", token.as_str())
-    };
-    let (status, info) = json(door("/api/door").send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{info}");
-    assert_eq!(info["session"]["id"], session);
-    assert_eq!(info["label"], "受付2 佐藤");
-    let scan_req = |id: &str| {
-        helper
-            .post(app.url("/api/door/scans"))
-            .header("x-nintei-door", token.as_str())
-            .json(&json!({"client_id": uid(id), "registry_number": "123456", "kind": "in", "at": at("13:00:00")}))
-    };
-    let (status, scanned) = json(scan_req("h-1").send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{scanned}");
-    let (_, again) = json(scan_req("h-1").send().await.unwrap()).await;
-    assert_eq!(
-        again["scan_id"], scanned["scan_id"],
-        "a retry is the same scan"
-    );
+    let desk = desk.logged_out();
+    let info = desk.door_info().await.unwrap();
+    assert_eq!(info.session.id, session);
+    assert_eq!(info.label, "受付2 佐藤");
+    let scanned = scan(&desk, session, "h-1", "123456", ScanKind::In, "13:00:00")
+        .await
+        .unwrap();
+    let again = scan(&desk, session, "h-1", "123456", ScanKind::In, "13:00:00")
+        .await
+        .unwrap();
+    assert_eq!(again.scan_id, scanned.scan_id, "a retry is the same scan");
     // The scan is in its session only, recorded with the link it came through.
-    let rows = |s: i64| {
-        let organizer = organizer.clone();
-        let url = app.url(&format!("/api/organizer/sessions/{s}/attendance"));
-        async move { json(organizer.get(url).send().await.unwrap()).await.1 }
-    };
     assert_eq!(
-        rows(session).await.as_array().unwrap().len(),
+        organizer.attendance(session).await.unwrap().len(),
         2,
         "attendee + lecturer"
     );
     assert_eq!(
-        rows(second).await.as_array().unwrap().len(),
+        organizer.attendance(second).await.unwrap().len(),
         1,
         "lecturer only"
     );
@@ -581,77 +754,98 @@ async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() 
         .unwrap()
         .try_get_by_index(0)
         .unwrap();
-    assert_eq!(through, Some(link as i32));
+    assert_eq!(through, Some(link));
     // The helper cannot review, post or reach the organizer's API with the token.
-    let r = helper
-        .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-        .header("x-nintei-door", token.as_str())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        desk.attendance(session).await.refused().status,
+        StatusCode::UNAUTHORIZED
+    );
     // Without the token, or with a made-up one: closed, with what to do.
-    let (status, body) = json(helper.get(app.url("/api/door")).send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"]["code"], "door_closed");
-    let r = helper
-        .get(app.url("/api/door"))
-        .header("x-nintei-door", "made-up")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let closed = app.api().door_info().await.refused();
+    assert_eq!(closed.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(closed.error.code, "door_closed");
+    assert_eq!(
+        app.api()
+            .with_door("made-up")
+            .door_info()
+            .await
+            .refused()
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
 
     // Revoked: closed at once.
-    let (status, revoked) = json(
-        organizer
-            .post(app.url(&format!(
-                "/api/organizer/sessions/{session}/doors/{link}/revoke"
-            )))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(revoked["revoked_at"].is_string());
+    let revoked = organizer.revoke_door_link(session, link).await.unwrap();
+    assert!(revoked.revoked_at.is_some());
     assert_eq!(
-        scan_req("h-2").send().await.unwrap().status(),
+        scan(&desk, session, "h-2", "123456", ScanKind::In, "13:00:00")
+            .await
+            .refused()
+            .status,
         StatusCode::UNAUTHORIZED
     );
 
     // Expired: a second link whose time has passed is closed too.
-    let (link2, token2) = door_link(&app, &organizer, session, 1).await;
-    let ok = helper
-        .get(app.url("/api/door"))
-        .header("x-nintei-door", token2.as_str())
-        .send()
+    let (link2, desk2) = helper(&organizer, session, 1).await;
+    let desk2 = desk2.logged_out();
+    assert!(desk2.door_info().await.is_ok());
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE door_links SET expires_at = created_at WHERE id = {link2}"
+        ))
         .await
         .unwrap();
-    assert_eq!(ok.status(), StatusCode::OK);
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
-    let row = server::entities::door_link::Entity::find_by_id(link2 as i32)
-        .one(&app.db)
+    assert_eq!(
+        desk2.door_info().await.refused().status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_device_that_still_holds_scans_warns_before_its_link_is_revoked_or_the_session_posted() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let (link, desk) = helper(&organizer, session, 4).await;
+    let desk = desk.logged_out();
+    // The helper's phone went offline with two scans, then reported them.
+    desk.report_status(2).await.unwrap();
+    let links = organizer.door_links(session).await.unwrap();
+    assert_eq!(links[0].unsent_scans, 2);
+    assert!(links[0].last_seen_at.is_some());
+    let refused = organizer.revoke_door_link(session, link).await.refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(refused.field_codes(), ["unsent_scans"]);
+    assert!(refused.field_text(Lang::Ja).contains("受付2 佐藤"));
+    let refused = organizer
+        .post_session(session, &PostRequest::default())
         .await
-        .unwrap()
-        .unwrap();
-    let mut row: server::entities::door_link::ActiveModel = row.into();
-    row.expires_at = Set(Utc::now() - chrono::Duration::seconds(1));
-    row.update(&app.db).await.unwrap();
-    let closed = helper
-        .get(app.url("/api/door"))
-        .header("x-nintei-door", token2.as_str())
-        .send()
+        .refused();
+    assert_eq!(refused.field_codes(), ["unsent_scans"]);
+    // Once the device has sent them, nothing is in the way.
+    desk.report_status(0).await.unwrap();
+    organizer.revoke_door_link(session, link).await.unwrap();
+    // A second device holds one: posting anyway needs the organizer's confirmation.
+    let (_, desk2) = helper(&organizer, session, 4).await;
+    desk2.logged_out().report_status(1).await.unwrap();
+    let posted = organizer
+        .post_session(
+            session,
+            &PostRequest {
+                grants: Vec::new(),
+                confirm_unsent: true,
+            },
+        )
         .await
         .unwrap();
-    assert_eq!(closed.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(posted.credits_written, 1, "the lecturer");
 }
 
 #[tokio::test]
 async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    app.physician("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    app.physician_api("123456", "taro@example.jp").await;
     let now = Utc::now();
     let read_at = now - chrono::Duration::minutes(2);
     let today = domain::dates::today_jst(now);
@@ -659,20 +853,16 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
         return; // just after midnight in Japan: the read would fall on the day before
     }
     // Today's session, all day, so "two minutes ago" is on its day.
-    let mut form = session_form("");
-    form["date"] = json!(today.to_string());
-    form["starts_at"] = json!("00:00");
-    form["ends_at"] = json!("23:59");
-    let (_, session) = json(
-        organizer
-            .post(app.url("/api/organizer/sessions"))
-            .json(&form)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let url = app.url(&format!("/api/organizer/sessions/{}/scans", session["id"]));
+    let session = organizer
+        .create_session(&SessionForm {
+            date: today.to_string(),
+            starts_at: "00:00".into(),
+            ends_at: "23:59".into(),
+            ..session_form("")
+        })
+        .await
+        .unwrap()
+        .id;
     // A code that expired a minute ago, read (offline) two minutes ago: accepted.
     let key = server::startup::qr_signing_key(&app.db).await.unwrap();
     let token = domain::qr::sign(
@@ -684,141 +874,112 @@ async fn a_qr_code_read_offline_is_judged_at_the_time_it_was_read() {
             exp: (now - chrono::Duration::minutes(1)).timestamp(),
         },
     );
-    let (status, body) = json(
-        organizer
-            .post(&url)
-            .json(&json!({"client_id": uid("off-1"), "token": token, "kind": "in", "at": read_at}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["registry_number"], "123456");
-    // Read now: expired, refused with what to do.
-    let (status, body) = json(
-        organizer
-            .post(&url)
-            .json(&json!({"client_id": uid("off-2"), "token": token, "kind": "in", "at": now}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja)
-            .contains("マイページを開き直して")
-    );
-}
-
-async fn post_session(app: &TestApp, organizer: &Client, session: i64) {
-    let r = organizer
-        .post(app.url(&format!("/api/organizer/sessions/{session}/post")))
-        .json(&json!({}))
-        .send()
+    let read = |id: &str, when: DateTime<Utc>| ScanRequest {
+        client_id: uid(id),
+        kind: ScanKind::In,
+        at: when,
+        token: Some(token.clone()),
+        registry_number: None,
+        birth_date: None,
+        confirm_unknown: false,
+    };
+    let accepted = organizer
+        .scan(session, &read("off-1", read_at))
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-}
-
-/// The session's attendance as the organizer's review page gets it.
-async fn attendance(app: &TestApp, organizer: &Client, session: i64) -> Vec<Value> {
-    let (status, rows) = json(
-        organizer
-            .get(app.url(&format!("/api/organizer/sessions/{session}/attendance")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{rows}");
-    rows.as_array().unwrap().clone()
-}
-
-/// The attendance row of `registry`.
-fn row_of(rows: &[Value], registry: &str) -> Value {
-    rows.iter()
-        .find(|r| r["registry_number"] == registry)
-        .unwrap_or_else(|| panic!("{registry} is not in the attendance"))
-        .clone()
+    assert_eq!(accepted.registry_number, "123456");
+    // Read now: expired, refused with what to do.
+    let refused = organizer.scan(session, &read("off-2", now)).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .field_text(Lang::Ja)
+            .contains("マイページを開き直して")
+    );
 }
 
 #[tokio::test]
 async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let physician = app.physician("123456", "taro@example.jp").await;
-    for (id, kind, t) in [("a1", "in", "13:00:00"), ("a2", "out", "15:00:00")] {
-        assert_eq!(
-            scan(&app, &organizer, session, id, "123456", kind, t)
-                .await
-                .0,
-            StatusCode::OK
-        );
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    for (id, kind, t) in [
+        ("a1", ScanKind::In, "13:00:00"),
+        ("a2", ScanKind::Out, "15:00:00"),
+    ] {
+        scan(&organizer, session, id, "123456", kind, t)
+            .await
+            .unwrap();
     }
-    let url = app.url(&format!("/api/organizer/sessions/{session}/corrections"));
-    let correct = |body: Value| organizer.post(&url).json(&body).send();
+    let correction =
+        |action: CorrectionAction, reason: &str, client_ref: Option<&str>| SessionCorrection {
+            registry_number: "123456".into(),
+            action,
+            reason: reason.into(),
+            client_ref: client_ref.map(uid),
+        };
+    let correct = |req: SessionCorrection| {
+        let organizer = organizer.clone();
+        async move { organizer.correct_session(session, &req).await }
+    };
+    let ledger_len = || async { physician.my_page().await.unwrap().ledger.len() };
     // Before posting there is nothing to correct.
-    let (status, _) = json(
-        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "誤登録"}))
+    assert_eq!(
+        correct(correction(CorrectionAction::Withdraw, "誤登録", None))
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    post_session(&app, &organizer, session).await;
-    assert_eq!(ledger(&app, &physician).await.len(), 1);
+            .refused()
+            .status,
+        StatusCode::CONFLICT
+    );
+    post(&organizer, session).await;
+    assert_eq!(ledger_len().await, 1);
     // No reason: refused.
-    let (status, body) = json(
-        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": ""}))
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "reason");
+    let refused = correct(correction(CorrectionAction::Withdraw, "", None))
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields(), ["reason"]);
     // Withdraw (retried once with the same reference): the credit leaves My Page.
     for _ in 0..2 {
-        let (status, row) = json(
-            correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "別人の番号を読み取った", "client_ref": uid("c-1")}))
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{row}");
-        assert_eq!(row["credited"], false);
+        let row = correct(correction(
+            CorrectionAction::Withdraw,
+            "別人の番号を読み取った",
+            Some("c-1"),
+        ))
+        .await
+        .unwrap();
+        assert!(!row.credited);
     }
-    assert!(ledger(&app, &physician).await.is_empty());
+    assert_eq!(ledger_len().await, 0);
     // Withdrawing again: nothing to withdraw.
-    let (status, _) = json(
-        correct(json!({"registry_number": "123456", "action": "withdraw", "reason": "再度"}))
+    assert_eq!(
+        correct(correction(CorrectionAction::Withdraw, "再度", None))
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
+            .refused()
+            .status,
+        StatusCode::CONFLICT
+    );
     // Add for someone who forgot to scan out: a new entry; adding twice is refused.
-    let (status, row) = json(
-        correct(json!({"registry_number": "123456", "action": "add", "reason": "退室時の読み取り漏れ（受付簿で確認）"}))
+    let row = correct(correction(
+        CorrectionAction::Add,
+        "退室時の読み取り漏れ（受付簿で確認）",
+        None,
+    ))
+    .await
+    .unwrap();
+    assert!(row.credited);
+    assert_eq!(
+        correct(correction(CorrectionAction::Add, "重複", None))
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{row}");
-    assert_eq!(row["credited"], true);
-    let (status, _) = json(
-        correct(json!({"registry_number": "123456", "action": "add", "reason": "重複"}))
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    let ledger = ledger(&app, &physician).await;
+            .refused()
+            .status,
+        StatusCode::CONFLICT
+    );
+    let ledger = physician.my_page().await.unwrap().ledger;
     assert_eq!(ledger.len(), 1);
-    assert_eq!(ledger[0]["units"], 2);
+    assert_eq!(ledger[0].units, domain::Units::whole(2));
     // Nothing was rewritten: the first entry, its withdrawal and the new entry are all there.
     let rows = server::entities::credit::Entity::find()
         .filter(server::entities::credit::Column::RegistryNumber.eq("123456"))
@@ -836,127 +997,157 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     assert_eq!(actions, ["credit_withdraw", "credit_add"]);
     assert!(audit[0].note.as_deref().unwrap().contains("別人の番号"));
     // Another organizer cannot correct it.
-    let other = app.staff(Role::Organizer, "other@example.jp").await;
-    let r = other
-        .post(&url)
-        .json(&json!({"registry_number": "123456", "action": "withdraw", "reason": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    assert_eq!(
+        other
+            .correct_session(session, &correction(CorrectionAction::Withdraw, "x", None))
+            .await
+            .refused()
+            .status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    app.physician("123456", "taro@example.jp").await;
-    let url = |dry: bool| {
-        app.url(&format!(
-            "/api/organizer/sessions/{session}/import?dry_run={dry}"
-        ))
-    };
-    let send = |dry: bool, csv: &str| {
-        organizer
-            .post(url(dry))
-            .header("content-type", "text/csv")
-            .body(csv.to_owned())
-            .send()
-    };
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    app.physician_api("123456", "taro@example.jp").await;
     let bad = "医籍登録番号,氏名,入室,退室\n123456,山田 花子,12:58,15:01\n12x456,誰か,13:00,15:00\n222222,佐藤 一郎,13:00\n333333,鈴木 次郎,13:10,15:00\n";
-    let (status, report) = json(send(true, bad).await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{report}");
-    let lines: Vec<i64> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["line"].as_i64().unwrap())
-        .collect();
+    let report = organizer.import_sheet(session, bad, true).await.unwrap();
+    let lines: Vec<usize> = report.problems.iter().map(|p| p.line).collect();
     assert_eq!(lines, [2, 3, 4], "wrong name, bad number, missing field");
-    assert_eq!(report["scans_written"], 0);
+    assert_eq!(report.scans_written, 0);
+    assert_eq!(
+        report.valid_rows, 1,
+        "a line with a problem is not also counted as valid"
+    );
     // The real import refuses while a line is bad, and writes nothing.
-    let (_, refused) = json(send(false, bad).await.unwrap()).await;
-    assert_eq!(refused["scans_written"], 0);
-    assert_eq!(refused["problems"].as_array().unwrap().len(), 3);
+    let refused = organizer.import_sheet(session, bad, false).await.unwrap();
+    assert_eq!(refused.scans_written, 0);
+    assert_eq!(refused.problems.len(), 3);
     let good = "123456,ヤマダ タロウ,12:58,15:01\n333333,鈴木 次郎,13:10,15:00\n";
-    let (_, dry) = json(send(true, good).await.unwrap()).await;
-    assert_eq!(dry["valid_rows"], 2);
-    assert_eq!(dry["scans_written"], 0);
-    let (_, done) = json(send(false, good).await.unwrap()).await;
-    assert_eq!(done["scans_written"], 4);
+    let dry = organizer.import_sheet(session, good, true).await.unwrap();
+    assert_eq!(dry.valid_rows, 2);
+    assert_eq!(dry.scans_written, 0);
+    let done = organizer.import_sheet(session, good, false).await.unwrap();
+    assert_eq!(done.scans_written, 4);
     // The same sheet again writes nothing more.
-    let (_, again) = json(send(false, good).await.unwrap()).await;
-    assert_eq!(again["scans_written"], 0);
-    assert_eq!(again["already_imported"], 2);
-    let rows = attendance(&app, &organizer, session).await;
-    assert_eq!(row_of(&rows, "123456")["presence"]["presence"], "full");
-    assert_eq!(row_of(&rows, "333333")["presence"]["late_minutes"], 5);
+    let again = organizer.import_sheet(session, good, false).await.unwrap();
+    assert_eq!(again.scans_written, 0);
+    assert_eq!(again.already_imported, 2);
+    let rows = organizer.attendance(session).await.unwrap();
+    assert_eq!(row_of(&rows, "123456").presence, Presence::Full);
+    assert!(matches!(
+        row_of(&rows, "333333").presence,
+        Presence::Partial {
+            late_minutes: 5,
+            ..
+        }
+    ));
     // Not UTF-8: told how to save it.
     let r = organizer
-        .post(url(true))
+        .http()
+        .post(format!(
+            "{}/api/organizer/sessions/{session}/import?dry_run=true",
+            app.address
+        ))
         .header("content-type", "text/csv")
         .body(vec![0x88u8, 0xe3, 0x8e, 0x74])
         .send()
         .await
         .unwrap();
-    let (status, body) = json(r).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja).contains("UTF-8"));
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: domain::api::ErrorBody = r.json().await.unwrap();
+    assert!(
+        body.error.fields[0]
+            .message
+            .render(Lang::Ja)
+            .contains("UTF-8")
+    );
     // Too many lines for one import: told to split it.
     let huge: String = (0..5_001)
         .map(|i| format!("{},誰か,13:00,15:00\n", 500_000 + i))
         .collect();
-    let (status, body) = json(send(true, &huge).await.unwrap()).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["code"], "too_many_rows");
+    let refused = organizer.import_sheet(session, &huge, true).await.refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.field_codes(), ["too_many_rows"]);
     // Not sent as CSV (a cross-site form could send text/plain): refused, nothing written.
     let r = organizer
-        .post(url(false))
+        .http()
+        .post(format!(
+            "{}/api/organizer/sessions/{session}/import?dry_run=false",
+            app.address
+        ))
         .header("content-type", "text/plain")
         .body("444444,誰か,13:00,15:00\n")
         .send()
         .await
         .unwrap();
-    let (status, body) = json(r).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["code"], "not_csv");
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: domain::api::ErrorBody = r.json().await.unwrap();
+    assert_eq!(body.error.fields[0].code, "not_csv");
     assert!(
-        !attendance(&app, &organizer, session)
+        organizer
+            .attendance(session)
             .await
+            .unwrap()
             .iter()
-            .any(|r| r["registry_number"] == "444444")
+            .all(|r| r.registry_number != "444444")
     );
+}
+
+#[tokio::test]
+async fn a_paper_sheet_cannot_record_a_time_that_has_not_come() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let today = domain::dates::today_jst(Utc::now());
+    let session = organizer
+        .create_session(&SessionForm {
+            date: today.to_string(),
+            starts_at: "00:00".into(),
+            ends_at: "23:59".into(),
+            ..session_form("")
+        })
+        .await
+        .unwrap()
+        .id;
+    let later = (Utc::now() + chrono::Duration::hours(2)).with_timezone(&domain::dates::jst());
+    if later.date_naive() != today {
+        return; // late in the evening in Japan: two hours ahead is tomorrow
+    }
+    let sheet = format!("123456,誰か,00:00,{}\n", later.format("%H:%M"));
+    let report = organizer.import_sheet(session, &sheet, true).await.unwrap();
+    assert_eq!(report.problems.len(), 1);
+    assert_eq!(report.problems[0].line, 1);
+    assert_eq!(report.valid_rows, 0);
 }
 
 #[tokio::test]
 async fn posting_closes_the_sessions_helper_links() {
     let app = TestApp::spawn().await;
-    let organizer = app.staff(Role::Organizer, "org@example.jp").await;
-    let session = create_session(&app, &organizer).await;
-    let (_, token) = door_link(&app, &organizer, session, 8).await;
-    let open = |token: String| {
-        app.client()
-            .get(app.url("/api/door"))
-            .header("x-nintei-door", token)
-            .send()
-    };
-    assert_eq!(open(token.clone()).await.unwrap().status(), StatusCode::OK);
-    post_session(&app, &organizer, session).await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let (_, desk) = helper(&organizer, session, 8).await;
+    let desk = desk.logged_out();
+    assert!(desk.door_info().await.is_ok());
+    post(&organizer, session).await;
     assert_eq!(
-        open(token).await.unwrap().status(),
+        desk.door_info().await.refused().status,
         StatusCode::UNAUTHORIZED
     );
     // And no new link can be made for it.
-    let r = organizer
-        .post(app.url(&format!("/api/organizer/sessions/{session}/doors")))
-        .json(&json!({"label": "受付3", "hours": 4}))
-        .send()
+    let refused = organizer
+        .create_door_link(
+            session,
+            &NewDoorLink {
+                label: "受付3".into(),
+                hours: 4,
+            },
+        )
         .await
-        .unwrap();
-    let (status, body) = json(r).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert!(
-        rendered(&body["error"]["message"], domain::Lang::Ja).contains("受付用リンクを作れません")
-    );
+        .refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text(Lang::Ja).contains("受付用リンクを作れません"));
 }

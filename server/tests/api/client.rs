@@ -11,8 +11,8 @@ use domain::account::RegistrationForm;
 use domain::api::{
     AttendanceRow, ContactForm, CreateUser, CreditPage, DoorInfo, DoorLink, DoorLinkCreated,
     ErrorBody, ErrorInfo, HandbookRequest, ImportReport, LedgerEntry, LookupHit, Me, MyPage,
-    NewDoorLink, PhysicianProfile, PostRequest, PostResult, PublicSession, QrCode, ScanRequest,
-    ScanResult, SessionCorrection, UserSummary,
+    NewDoorLink, PhysicianProfile, PostRequest, PostResult, PublicSession, QrCode, ScanLine,
+    ScanRequest, ScanResult, SessionCorrection, UserSummary,
 };
 use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveResult, DocumentKind,
@@ -112,6 +112,17 @@ impl Api {
         let token = link.rsplit('#').next().unwrap_or(link).to_owned();
         Api {
             door: Some(token),
+            ..self.clone()
+        }
+    }
+
+    /// The same client with a fresh cookie jar (a helper's phone: nobody is logged in).
+    pub fn logged_out(&self) -> Api {
+        Api {
+            http: Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
             ..self.clone()
         }
     }
@@ -279,6 +290,43 @@ impl Api {
     /// `GET /api/organizer/sessions`
     pub async fn my_sessions(&self) -> Answer<Vec<PublicSession>> {
         self.get("/api/organizer/sessions").await
+    }
+
+    /// `PUT /api/organizer/sessions/{id}`
+    pub async fn edit_session(&self, session: i32, form: &SessionForm) -> Answer<PublicSession> {
+        self.put(&format!("/api/organizer/sessions/{session}"), form)
+            .await
+    }
+
+    /// `POST /api/organizer/sessions/{id}/cancel`
+    pub async fn cancel_session(&self, session: i32) -> Answer<PublicSession> {
+        self.post(
+            &format!("/api/organizer/sessions/{session}/cancel"),
+            &json!({}),
+        )
+        .await
+    }
+
+    /// One person's scans in a session (organizer or helper link).
+    pub async fn person_scans(&self, session: i32, registry: &str) -> Answer<Vec<ScanLine>> {
+        match self.door {
+            Some(_) => {
+                self.get(&format!("/api/door/people/{registry}/scans"))
+                    .await
+            }
+            None => {
+                self.get(&format!(
+                    "/api/organizer/sessions/{session}/people/{registry}/scans"
+                ))
+                .await
+            }
+        }
+    }
+
+    /// `POST /api/door/status`: what the helper's device still holds.
+    pub async fn report_status(&self, unsent: u32) -> Answer<()> {
+        self.post("/api/door/status", &json!({ "unsent": unsent }))
+            .await
     }
 
     /// `POST /api/organizer/sessions/{id}/scans`, or `POST /api/door/scans` through a link.

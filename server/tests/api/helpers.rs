@@ -242,14 +242,6 @@ pub async fn my_page(app: &TestApp, client: &Client) -> Value {
     page
 }
 
-/// The effective ledger on `client`'s My Page.
-pub async fn ledger(app: &TestApp, client: &Client) -> Vec<Value> {
-    my_page(app, client).await["ledger"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
 /// A message of the API rendered in `lang`; fails when its key is not in the catalogue.
 pub fn rendered(message: &Value, lang: domain::Lang) -> String {
     let m: domain::Message =

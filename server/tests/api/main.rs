@@ -11,3 +11,4 @@ mod helpers;
 mod ledger;
 mod mypage;
 mod platform;
+mod snapshots;
