@@ -42,91 +42,47 @@ pub struct Physician {
     pub profile: PhysicianProfile,
 }
 
-/// One row of the credit ledger, every column.
+/// One stored row of the credit ledger: what was written, and what the server keeps beside it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreditRow {
     /// Id.
     pub id: i32,
-    /// The physician, once the registry number belongs to a My Page.
-    pub physician_id: Option<i32>,
-    /// 医籍登録番号 the credit was recorded for.
-    pub registry_number: String,
-    /// Day attended.
-    pub date: NaiveDate,
-    /// Category.
-    pub category: Category,
-    /// Subject.
-    pub subject: Option<Subject>,
-    /// Units.
-    pub units: Units,
-    /// In person or online.
-    pub delivery: Delivery,
-    /// Organizer, handbook or staff.
-    pub source: Source,
-    /// The session it came from.
-    pub session_id: Option<i32>,
-    /// Handbook rows: verification state.
-    pub verification: Option<Verification>,
-    /// Organizer's name.
-    pub organizer_name: Option<String>,
-    /// Note.
-    pub note: Option<String>,
-    /// The row this one corrects or withdraws.
-    pub corrects_id: Option<i32>,
     /// The application whose approval used these units.
     pub consumed_by: Option<i32>,
     /// Written at.
     pub created_at: DateTime<Utc>,
-    /// Written by (user id).
-    pub created_by: Option<i32>,
-    /// Entry, correction or withdrawal.
-    pub kind: EntryKind,
-    /// The idempotency reference of the request that wrote it.
-    pub client_ref: Option<String>,
-    /// Date of birth noted at the door for someone without a My Page.
-    pub attendee_birth_date: Option<NaiveDate>,
+    /// The row as written.
+    pub credit: NewCredit,
 }
 
 impl CreditRow {
     /// The row as My Page shows it.
     pub fn entry(&self, session_title: Option<String>) -> LedgerEntry {
+        let c = &self.credit;
         LedgerEntry {
             id: self.id,
-            date: self.date,
-            category: self.category,
-            subject: self.subject,
-            units: self.units,
-            delivery: self.delivery,
-            source: self.source,
-            verification: self.verification,
+            date: c.date,
+            category: c.category,
+            subject: c.subject,
+            units: c.units,
+            delivery: c.delivery,
+            source: c.source,
+            verification: c.verification,
             session_title,
-            organizer_name: self.organizer_name.clone(),
+            organizer_name: c.organizer_name.clone(),
             consumed: self.consumed_by.is_some(),
             consumed_by: self.consumed_by,
-            note: self.note.clone(),
+            note: c.note.clone(),
         }
     }
 
     /// A new row written from this one (a correction or withdrawal copies its facts).
     pub fn successor(&self) -> NewCredit {
         NewCredit {
-            physician_id: self.physician_id,
-            registry_number: self.registry_number.clone(),
-            date: self.date,
-            category: self.category,
-            subject: self.subject,
-            units: self.units,
-            delivery: self.delivery,
-            source: self.source,
-            session_id: self.session_id,
-            verification: self.verification,
-            organizer_name: self.organizer_name.clone(),
-            note: self.note.clone(),
             corrects_id: Some(self.id),
-            created_by: self.created_by,
             kind: EntryKind::Correction,
             client_ref: None,
-            attendee_birth_date: self.attendee_birth_date,
+            ..self.credit.clone()
         }
     }
 }
@@ -172,9 +128,9 @@ pub struct NewCredit {
 
 /// The effective rows of a ledger: every row that nothing corrects, except withdrawals.
 pub fn effective(rows: Vec<CreditRow>) -> Vec<CreditRow> {
-    let superseded: HashSet<i32> = rows.iter().filter_map(|r| r.corrects_id).collect();
+    let superseded: HashSet<i32> = rows.iter().filter_map(|r| r.credit.corrects_id).collect();
     rows.into_iter()
-        .filter(|r| !superseded.contains(&r.id) && r.kind != EntryKind::Withdrawal)
+        .filter(|r| !superseded.contains(&r.id) && r.credit.kind != EntryKind::Withdrawal)
         .collect()
 }
 

@@ -3,6 +3,21 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// Declares a file's `Migration`: its `up` and `down` steps, each given the schema manager.
+macro_rules! migration {
+    (up($up:ident) $up_body:block down($down:ident) $down_body:block) => {
+        #[derive(DeriveMigrationName)]
+        pub struct Migration;
+
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, $up: &SchemaManager) -> Result<(), DbErr> $up_body
+
+            async fn down(&self, $down: &SchemaManager) -> Result<(), DbErr> $down_body
+        }
+    };
+}
+
 mod m20261124_000001_accounts;
 mod m20261124_000002_ledger;
 mod m20261124_000003_ledger_entries;

@@ -2,12 +2,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+migration! {
+    up(m) {
         m.create_table(
             Table::create()
                 .table("users")
@@ -84,8 +80,7 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+    down(m) {
         for t in ["login_failures", "auth_sessions", "physicians", "users"] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }

@@ -5,12 +5,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+migration! {
+    up(m) {
         // SQLite takes one change per ALTER TABLE.
         m.alter_table(
             Table::alter()
@@ -61,8 +57,7 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+    down(m) {
         m.drop_table(Table::drop().table("server_secrets").to_owned())
             .await?;
         m.drop_index(

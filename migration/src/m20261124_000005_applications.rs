@@ -4,12 +4,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+migration! {
+    up(m) {
         m.create_table(
             Table::create()
                 .table("applications")
@@ -130,8 +126,7 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+    down(m) {
         for table in [
             "outbox",
             "audit_log",

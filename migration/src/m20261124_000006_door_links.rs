@@ -3,12 +3,8 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
-#[derive(DeriveMigrationName)]
-pub struct Migration;
-
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+migration! {
+    up(m) {
         m.create_table(
             Table::create()
                 .table("door_links")
@@ -36,8 +32,7 @@ impl MigrationTrait for Migration {
         )
         .await
     }
-
-    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+    down(m) {
         m.alter_table(
             Table::alter()
                 .table("scans")

@@ -10,7 +10,7 @@ use domain::ledger::EntryKind;
 use domain::records::{CertificateRecord, NewCredit};
 use domain::sessions::SessionSpec;
 use domain::{Category, Certification, Delivery, Period, Prefecture, Source, Subject, Units};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::db::accounts::NewUser;
 use crate::db::{DbError, accounts, certificates, credits, sessions};
@@ -25,12 +25,6 @@ pub enum SeedError {
     /// Hashing the demo password failed.
     #[error(transparent)]
     Hash(#[from] security::HashError),
-}
-
-impl From<sea_orm::DbErr> for SeedError {
-    fn from(e: sea_orm::DbErr) -> SeedError {
-        SeedError::Db(e.into())
-    }
 }
 
 /// The password of every demo account.
@@ -120,7 +114,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
     }
     let today = today_jst(Utc::now());
     let hash = security::hash_password(DEMO_PASSWORD)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let now = Utc::now();
     let staff = |role: Role,
                  email: &'static str,
@@ -585,7 +579,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
             .await?;
         }
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(())
 }
 

@@ -17,25 +17,27 @@ use crate::entities::{Code, credit, training_session};
 fn to_row(c: credit::Model) -> DbResult<CreditRow> {
     Ok(CreditRow {
         id: c.id,
-        physician_id: c.physician_id,
-        registry_number: c.registry_number,
-        date: c.date,
-        category: c.category.get(),
-        subject: c.subject.map(Code::get),
-        units: Units::from_halves(unsigned("units", i64::from(c.units_halves))?),
-        delivery: c.delivery.get(),
-        source: c.source.get(),
-        session_id: c.session_id,
-        verification: c.verification.map(Code::get),
-        organizer_name: c.organizer_name,
-        note: c.note,
-        corrects_id: c.corrects_id,
         consumed_by: c.consumed_by,
         created_at: c.created_at,
-        created_by: c.created_by,
-        kind: c.kind.get(),
-        client_ref: c.client_ref,
-        attendee_birth_date: c.attendee_birth_date,
+        credit: NewCredit {
+            physician_id: c.physician_id,
+            registry_number: c.registry_number,
+            date: c.date,
+            category: c.category.get(),
+            subject: c.subject.map(Code::get),
+            units: Units::from_halves(unsigned("units", i64::from(c.units_halves))?),
+            delivery: c.delivery.get(),
+            source: c.source.get(),
+            session_id: c.session_id,
+            verification: c.verification.map(Code::get),
+            organizer_name: c.organizer_name,
+            note: c.note,
+            corrects_id: c.corrects_id,
+            created_by: c.created_by,
+            kind: c.kind.get(),
+            client_ref: c.client_ref,
+            attendee_birth_date: c.attendee_birth_date,
+        },
     })
 }
 
@@ -145,7 +147,7 @@ pub async fn of_session(
         .collect::<DbResult<Vec<_>>>()?;
     Ok(effective(rows)
         .into_iter()
-        .map(|c| (c.registry_number.clone(), c))
+        .map(|c| (c.credit.registry_number.clone(), c))
         .collect())
 }
 

@@ -49,6 +49,16 @@ impl DbError {
 /// What every query returns.
 pub type DbResult<T> = Result<T, DbError>;
 
+/// Starts a transaction: everything written through it lands together or not at all.
+pub async fn begin(db: &sea_orm::DatabaseConnection) -> DbResult<sea_orm::DatabaseTransaction> {
+    Ok(sea_orm::TransactionTrait::begin(db).await?)
+}
+
+/// Commits a transaction.
+pub async fn commit(txn: sea_orm::DatabaseTransaction) -> DbResult<()> {
+    Ok(txn.commit().await?)
+}
+
 /// A stored number that must fit the domain's type.
 pub(crate) fn unsigned(what: &str, value: i64) -> DbResult<u32> {
     u32::try_from(value).map_err(|_| DbError::Corrupt(format!("{what} {value} is negative")))

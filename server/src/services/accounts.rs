@@ -6,7 +6,7 @@ use domain::api::{CreateUser, LoginRequest, Me, UserSummary};
 use domain::policy::Actor;
 use domain::records::User;
 use domain::{FieldError, Message};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::db::{self, DbError, accounts};
 use crate::security::{self, HashError};
@@ -41,12 +41,6 @@ pub enum AccountError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sea_orm::DbErr> for AccountError {
-    fn from(e: sea_orm::DbErr) -> AccountError {
-        AccountError::Db(e.into())
-    }
 }
 
 fn taken_email() -> FieldError {
@@ -91,7 +85,7 @@ pub async fn register_physician(
     r: &Registration,
 ) -> Result<i32, AccountError> {
     let password_hash = security::hash_password(r.password.expose())?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     let mut conflicts = Vec::new();
     if accounts::email_taken(&txn, r.email.as_str()).await? {
         conflicts.push(taken_email());
@@ -130,7 +124,7 @@ pub async fn register_physician(
         .map_err(unique_to_taken)?;
     // No credit is lost for registering late: attendance kept against the number is attached.
     accounts::attach_credits(&txn, user.id, r.registry_number.as_str(), r.birth_date).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(user.id)
 }
 

@@ -17,7 +17,7 @@ use domain::policy::{
 };
 use domain::records::{ApplicationRecord, CertificateRecord, DocumentRecord};
 use domain::{Certification, Decision, FieldError, Message, Period, RuleSet, Source, Units};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::db::applications::{NewApplication, QueueFilter};
 use crate::db::{DbError, accounts, applications, audit, certificates, credits, documents};
@@ -45,12 +45,6 @@ pub enum ApplicationError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sea_orm::DbErr> for ApplicationError {
-    fn from(e: sea_orm::DbErr) -> ApplicationError {
-        ApplicationError::Db(e.into())
-    }
 }
 
 impl From<crate::services::mypage::MyPageError> for ApplicationError {
@@ -296,7 +290,7 @@ async fn submit_request(
     client_ref: Option<String>,
 ) -> Result<i32, ApplicationError> {
     let rules = &app.rules;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     if let Some(r) = &client_ref
         && let Some(existing) = applications::by_client_ref(&txn, physician_id, r).await?
     {
@@ -347,7 +341,7 @@ async fn submit_request(
     )
     .await?;
     notify(&txn, &record, Step::Submit, None).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(record.id)
 }
 
@@ -386,7 +380,7 @@ pub async fn resubmit(
     form: &ApplicationForm,
 ) -> Result<ApplicationDetail, ApplicationError> {
     let req = form.parse(today()).map_err(ApplicationError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let mut record = visible(&txn, actor, id).await?;
     permitted(actor, Step::Resubmit, &record)?;
     let to = step_from(Step::Resubmit, &record)?;
@@ -426,7 +420,7 @@ pub async fn resubmit(
     documents::attach(&txn, id, docs.iter().map(|d| d.id).collect()).await?;
     record_step(&txn, actor.id, id, Step::Resubmit, Some(from), to, None).await?;
     notify(&txn, &record, Step::Resubmit, None).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     app.mailer.deliver_pending(&app.db);
     detail(app, actor, id).await
 }
@@ -437,7 +431,7 @@ pub async fn withdraw(
     actor: &Actor,
     id: i32,
 ) -> Result<ApplicationDetail, ApplicationError> {
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let record = visible(&txn, actor, id).await?;
     permitted(actor, Step::Withdraw, &record)?;
     let to = step_from(Step::Withdraw, &record)?;
@@ -452,7 +446,7 @@ pub async fn withdraw(
         None,
     )
     .await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     detail(app, actor, id).await
 }
 
@@ -481,7 +475,7 @@ async fn act_once(
     let today = today();
     let note = action.note(today).map_err(ApplicationError::Invalid)?;
     let rules = &app.rules;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let mut record = visible(&txn, actor, id).await?;
     let from = record.status;
     let to = step_from(step, &record)?;
@@ -525,7 +519,7 @@ async fn act_once(
     applications::save(&txn, &record).await?;
     record_step(&txn, actor.id, id, step, Some(from), to, note.clone()).await?;
     notify(&txn, &record, step, note.as_deref()).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(())
 }
 
@@ -558,7 +552,7 @@ async fn verify_credit(
         .contains_key(&credit_id);
     let row = credits::by_id(db, credit_id)
         .await?
-        .filter(|r| relied && r.source == Source::Handbook)
+        .filter(|r| relied && r.credit.source == Source::Handbook)
         .ok_or_else(|| {
             ApplicationError::Invalid(vec![FieldError::new(
                 "credit_id",
@@ -566,7 +560,7 @@ async fn verify_credit(
                 Message::key("review.not_handbook_credit"),
             )])
         })?;
-    if row.verification != Some(Verification::Pending) {
+    if row.credit.verification != Some(Verification::Pending) {
         return Err(refused("review.credit_checked"));
     }
     let state = if verified {

@@ -15,7 +15,7 @@ use domain::ledger::EntryKind;
 use domain::records::{Scan, Session};
 use domain::sessions::{Presence, ScanKind, presence};
 use domain::{FieldError, Message, Units};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::db::scans::NewScan;
 use crate::db::{DbError, accounts, audit, credits, doors, scans, sessions};
@@ -48,12 +48,6 @@ pub enum CheckinError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sea_orm::DbErr> for CheckinError {
-    fn from(e: sea_orm::DbErr) -> CheckinError {
-        CheckinError::Db(e.into())
-    }
 }
 
 impl From<crate::services::sessions::SessionError> for CheckinError {
@@ -174,7 +168,7 @@ pub async fn record(
     }
     check_day(session, req.at, Utc::now())?;
     let db = &app.db;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     if let Some(first) = scans::by_client_id(&txn, client_id).await? {
         let who = accounts::registered(&txn, std::slice::from_ref(&first.registry_number)).await?;
         return Ok(result(&first, who.get(&first.registry_number), None, true));
@@ -216,7 +210,7 @@ pub async fn record(
         },
     )
     .await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     let who = accounts::registered(db, std::slice::from_ref(&registry)).await?;
     let mut answer = result(&row, who.get(&registry), earlier, false);
     answer.no_check_in = no_check_in;
@@ -274,7 +268,7 @@ pub async fn undo(
             "checkin.undo_reason_required",
         ));
     }
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let target = scans::recorded(&txn, session.id, scan_id)
         .await?
         .ok_or(CheckinError::NotFound)?;
@@ -300,7 +294,7 @@ pub async fn undo(
         },
     )
     .await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(())
 }
 
@@ -390,7 +384,7 @@ pub async fn post(
             )
         })
         .collect();
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     // Re-read inside the transaction: a second post of the same session must not write again.
     let session = sessions::by_id(&txn, session.id)
         .await?
@@ -443,7 +437,7 @@ pub async fn post(
     if !sessions::mark_posted(&txn, session.id, Utc::now()).await? {
         return Err(CheckinError::AlreadyPosted);
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(PostResult {
         credits_written: written,
     })
@@ -502,7 +496,7 @@ pub async fn correct(
     let client_ref = req
         .client_ref
         .map(|r| format!("correction-{}-{r}", session.id));
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let replay = match &client_ref {
         Some(r) => credits::by_reference(&txn, r).await?.is_some(),
         None => false,
@@ -582,7 +576,7 @@ pub async fn correct(
         .into_iter()
         .find(|r| r.registry_number == registry)
         .ok_or(CheckinError::NotFound)?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(row)
 }
 
@@ -695,7 +689,7 @@ pub async fn import(
     if dry_run || !report.problems.is_empty() {
         return Ok(report);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin(db).await?;
     for (client_id, registry, kind, t) in per_line.into_iter().flatten() {
         if seen.contains(&client_id) {
             continue;
@@ -718,6 +712,6 @@ pub async fn import(
         .await?;
         report.scans_written += 1;
     }
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(report)
 }

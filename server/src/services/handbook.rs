@@ -7,7 +7,7 @@ use domain::ledger::{EntryKind, HandbookDeclaration};
 use domain::policy::Actor;
 use domain::records::{CreditRow, NewCredit};
 use domain::{Delivery, FieldError, Source};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::db::{DbError, accounts, credits};
 use crate::services::{AppState, today};
@@ -27,12 +27,6 @@ pub enum HandbookError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sea_orm::DbErr> for HandbookError {
-    fn from(e: sea_orm::DbErr) -> HandbookError {
-        HandbookError::Db(e.into())
-    }
 }
 
 fn parse(app: &AppState, req: &HandbookRequest) -> Result<HandbookDeclaration, HandbookError> {
@@ -78,12 +72,16 @@ async fn editable(
 ) -> Result<CreditRow, HandbookError> {
     let row = credits::by_id(db, id)
         .await?
-        .filter(|r| r.physician_id == Some(physician_id) && r.kind != EntryKind::Withdrawal)
+        .filter(|r| {
+            r.credit.physician_id == Some(physician_id) && r.credit.kind != EntryKind::Withdrawal
+        })
         .ok_or(HandbookError::NotFound)?;
     if credits::is_superseded(db, id).await? {
         return Err(HandbookError::NotFound);
     }
-    if row.source != Source::Handbook || row.verification != Some(Verification::Pending) {
+    if row.credit.source != Source::Handbook
+        || row.credit.verification != Some(Verification::Pending)
+    {
         return Err(HandbookError::Verified);
     }
     Ok(row)
@@ -110,7 +108,7 @@ pub async fn declare(
     req: &HandbookRequest,
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let client_ref = req.client_ref.map(|r| r.to_string());
     if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
         return Ok(entry);
@@ -121,7 +119,7 @@ pub async fn declare(
         .registry_number;
     let new = row(actor.id, registry, &d, EntryKind::Entry, None, client_ref);
     let written = credits::insert(&txn, new).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(written.entry(None))
 }
 
@@ -133,7 +131,7 @@ pub async fn correct(
     req: &HandbookRequest,
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let client_ref = req.client_ref.map(|r| r.to_string());
     if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
         return Ok(entry);
@@ -141,26 +139,26 @@ pub async fn correct(
     let old = editable(&txn, actor.id, id).await?;
     let new = row(
         actor.id,
-        old.registry_number,
+        old.credit.registry_number,
         &d,
         EntryKind::Correction,
         Some(id),
         client_ref,
     );
     let written = credits::insert(&txn, new).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(written.entry(None))
 }
 
 /// Withdraws an unverified handbook entry (a new row records the withdrawal).
 pub async fn withdraw(app: &AppState, actor: &Actor, id: i32) -> Result<(), HandbookError> {
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let old = editable(&txn, actor.id, id).await?;
     let mut withdrawal = old.successor();
     withdrawal.kind = EntryKind::Withdrawal;
     withdrawal.units = domain::Units::ZERO;
     withdrawal.created_by = Some(actor.id);
     credits::insert(&txn, withdrawal).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(())
 }

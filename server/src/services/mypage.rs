@@ -40,11 +40,14 @@ pub async fn ledger(
     physician_id: i32,
 ) -> Result<Vec<LedgerEntry>, DbError> {
     let rows = credits::of_physician(db, physician_id).await?;
-    let titles =
-        credits::session_titles(db, rows.iter().filter_map(|c| c.session_id).collect()).await?;
+    let titles = credits::session_titles(
+        db,
+        rows.iter().filter_map(|c| c.credit.session_id).collect(),
+    )
+    .await?;
     Ok(rows
         .iter()
-        .map(|c| c.entry(c.session_id.and_then(|id| titles.get(&id).cloned())))
+        .map(|c| c.entry(c.credit.session_id.and_then(|id| titles.get(&id).cloned())))
         .collect())
 }
 

@@ -5,7 +5,7 @@ use domain::policy::{Actor, may_run_session};
 use domain::records::Session;
 use domain::sessions::SessionForm;
 use domain::{Category, FieldError, Message, Prefecture};
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 
 use crate::db::{DbError, accounts, sessions};
 use crate::services::AppState;
@@ -25,12 +25,6 @@ pub enum SessionError {
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sea_orm::DbErr> for SessionError {
-    fn from(e: sea_orm::DbErr) -> SessionError {
-        SessionError::Db(e.into())
-    }
 }
 
 /// The organizer's own session `id`; anyone else is told it does not exist.
@@ -63,7 +57,7 @@ pub async fn create(
         .await?
         .and_then(|u| u.organizer_body)
         .unwrap_or_default();
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let written = sessions::insert(&txn, actor.id, &body, &spec, client_ref.clone()).await;
     let session = match (written, &client_ref) {
         (Ok(s), _) => s,
@@ -77,7 +71,7 @@ pub async fn create(
         }
         (Err(e), _) => return Err(e.into()),
     };
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(session.public())
 }
 
@@ -117,11 +111,11 @@ pub async fn edit(
     form: &SessionForm,
 ) -> Result<PublicSession, SessionError> {
     let spec = form.parse().map_err(SessionError::Invalid)?;
-    let txn = app.db.begin().await?;
+    let txn = crate::db::begin(&app.db).await?;
     let session = own(&txn, actor, id).await?;
     refuse_closed(&session)?;
     let changed = sessions::update(&txn, id, &spec).await?;
-    txn.commit().await?;
+    crate::db::commit(txn).await?;
     Ok(changed.public())
 }
 
