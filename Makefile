@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench load clean
+.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench bench-import load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -76,6 +76,17 @@ e2e: client e2e-deps
 ## bench: engine benchmark (1,000-credit ledger).
 bench:
 	cargo bench -p domain --bench evaluate
+
+## bench-import: JMA's registry, 100,000 lines (scripts/registry_sample.py), imported by the
+## release binary into a fresh SQLite database, then again (which must write nothing).
+bench-import: server
+	@dir=$$(mktemp -d); \
+	python3 scripts/registry_sample.py 100000 > $$dir/registry.csv; \
+	for run in first again; do \
+		printf '%s import: ' $$run; \
+		DATABASE_URL="$${BENCH_DATABASE_URL:-}" NINTEI_DATA_DIR=$$dir $(TARGET_DIR)/release/nintei admin import-registry $$dir/registry.csv | tail -1; \
+	done; \
+	rm -rf $$dir
 
 ## load: the check-in load script against a release server on a fresh demo database
 ## (SQLite; LOAD_DATABASE_URL=postgres://… for PostgreSQL). Prints throughput and latency.

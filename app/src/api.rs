@@ -11,6 +11,8 @@ use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveRequest, BulkApproveResult,
     DocumentKind, DocumentView, OutboxMail, ReviewAction,
 };
+use domain::identity::{EmailToken, IdentityView, QueueItem, RequestView};
+use domain::registry::{RegistryHit, RegistryImportReport};
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -515,13 +517,43 @@ pub async fn outbox() -> Result<Vec<OutboxMail>, ApiFailure> {
 }
 
 /// `POST /api/documents?kind=&name=`: uploads `bytes` with progress (0–100) reported to
-/// `progress`. XMLHttpRequest, because fetch reports no upload progress.
+/// `progress`.
 pub async fn upload_document(
     kind: DocumentKind,
     name: &str,
     bytes: &[u8],
     progress: impl Fn(u32) + 'static,
 ) -> Result<DocumentView, ApiFailure> {
+    let path = format!(
+        "/api/documents?kind={kind}&name={}",
+        String::from(js_sys::encode_uri_component(name))
+    );
+    send_with_progress(&path, "application/octet-stream", bytes, progress).await
+}
+
+/// `POST /api/registry/import?dry_run=`: JMA's registry export (CSV), with upload progress.
+pub async fn import_registry(
+    csv: &[u8],
+    dry_run: bool,
+    progress: impl Fn(u32) + 'static,
+) -> Result<RegistryImportReport, ApiFailure> {
+    send_with_progress(
+        &format!("/api/registry/import?dry_run={dry_run}"),
+        "text/csv; charset=utf-8",
+        csv,
+        progress,
+    )
+    .await
+}
+
+/// POSTs `bytes` with the upload's progress (0–100) reported to `progress`. XMLHttpRequest,
+/// because fetch reports no upload progress.
+async fn send_with_progress<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    bytes: &[u8],
+    progress: impl Fn(u32) + 'static,
+) -> Result<T, ApiFailure> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     let fail = |_| ApiFailure {
@@ -529,11 +561,9 @@ pub async fn upload_document(
         info: None,
     };
     let xhr = web_sys::XmlHttpRequest::new().map_err(fail)?;
-    let query = format!(
-        "/api/documents?kind={kind}&name={}",
-        String::from(js_sys::encode_uri_component(name))
-    );
-    xhr.open("POST", &query).map_err(fail)?;
+    xhr.open("POST", path).map_err(fail)?;
+    xhr.set_request_header("content-type", content_type)
+        .map_err(fail)?;
     let on_progress =
         Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
             if e.length_computable() && e.total() > 0.0 {
@@ -571,4 +601,60 @@ pub async fn upload_document(
                 .map(|b| b.error),
         })
     }
+}
+
+/// `POST /api/auth/verify-email`: the token of the mailed link.
+pub async fn verify_email(token: &str) -> Result<IdentityView, ApiFailure> {
+    post(
+        "/api/auth/verify-email",
+        &EmailToken {
+            token: token.to_owned(),
+        },
+    )
+    .await
+}
+
+/// `POST /api/identity/resend`: a new confirmation link.
+pub async fn resend_link() -> Result<(), ApiFailure> {
+    let req = Request::post("/api/identity/resend")
+        .json(&serde_json::json!({}))
+        .map_err(network)?;
+    no_content(req.send().await.map_err(network)?).await
+}
+
+/// `POST /api/identity/licence`: sends the uploaded licence to the prefectural staff.
+pub async fn send_licence(document_id: i32) -> Result<RequestView, ApiFailure> {
+    post(
+        "/api/identity/licence",
+        &domain::identity::LicenceRequest { document_id },
+    )
+    .await
+}
+
+/// `GET /api/review/identities?status=`
+pub async fn identity_queue(status: &str) -> Result<Vec<QueueItem>, ApiFailure> {
+    get(&format!("/api/review/identities?status={status}")).await
+}
+
+/// `GET /api/review/identities/{id}`
+pub async fn identity_request(id: i32) -> Result<QueueItem, ApiFailure> {
+    get(&format!("/api/review/identities/{id}")).await
+}
+
+/// `POST /api/review/identities/{id}/decide`
+pub async fn decide_identity(
+    id: i32,
+    decision: &domain::identity::Decision,
+) -> Result<QueueItem, ApiFailure> {
+    post(&format!("/api/review/identities/{id}/decide"), decision).await
+}
+
+/// `GET /api/registry/search?q=&birth_date=`
+pub async fn search_registry(q: &str, birth_date: &str) -> Result<Vec<RegistryHit>, ApiFailure> {
+    get(&format!(
+        "/api/registry/search?q={}&birth_date={}",
+        String::from(js_sys::encode_uri_component(q)),
+        String::from(js_sys::encode_uri_component(birth_date))
+    ))
+    .await
 }

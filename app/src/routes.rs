@@ -80,6 +80,14 @@ route_table! {
     Review => "/review" => pages::review::ReviewQueue;
     /// One application under review.
     ReviewApplication => "/review/:id" => pages::review_detail::ReviewDetail;
+    /// Prefectural staff: identity checks of their prefecture.
+    Identities => "/identities" => pages::identities::IdentityQueue;
+    /// One identity check.
+    Identity => "/identities/:id" => pages::identities::IdentityDetail;
+    /// JMA's registry: import (JMA staff, admins) and search (staff).
+    Registry => "/registry" => pages::registry::Registry;
+    /// The link of the confirmation mail (`#TOKEN`).
+    VerifyEmail => "/verify-email" => pages::verify_email::VerifyEmail;
     /// Staff and organizer accounts.
     Admin => "/admin" => pages::admin::Admin;
     /// Mails sent.

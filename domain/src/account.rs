@@ -126,11 +126,10 @@ impl PersonName {
 pub struct KanaName(String);
 
 impl KanaName {
-    /// Reads a katakana name. Hiragana is converted to katakana (a common slip on phones);
-    /// half-width spaces become full-width ones.
+    /// Reads a katakana name. Hiragana and half-width katakana are converted to full-width
+    /// katakana (common slips on phones); half-width spaces become full-width ones.
     pub fn parse(text: &str) -> Result<KanaName, FieldError> {
-        let converted: String = text
-            .trim()
+        let converted: String = crate::text::full_width_kana(text.trim())
             .chars()
             .map(|c| match c {
                 'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
@@ -346,6 +345,10 @@ pub struct RegistrationForm {
     /// 勤務先 (optional)
     #[serde(default)]
     pub workplace_name: String,
+    /// The registry number already has a My Page and this person says it is theirs: the
+    /// account is made for a claim that staff decide.
+    #[serde(default)]
+    pub claim: bool,
 }
 
 /// A registration that passed every check.
@@ -369,6 +372,24 @@ pub struct Registration {
     pub membership: Membership,
     /// Workplace, if given.
     pub workplace_name: Option<String>,
+    /// Claims a registry number that another account holds.
+    pub claim: bool,
+}
+
+impl Registration {
+    /// The physician's details as registered.
+    pub fn profile(&self) -> crate::api::PhysicianProfile {
+        crate::api::PhysicianProfile {
+            registry_number: self.registry_number.as_str().to_owned(),
+            name_kanji: self.name_kanji.as_str().to_owned(),
+            name_kana: self.name_kana.as_str().to_owned(),
+            birth_date: self.birth_date,
+            prefecture: self.prefecture,
+            membership: self.membership,
+            workplace_name: self.workplace_name.clone(),
+            phone: None,
+        }
+    }
 }
 
 /// Reads a date of birth: a real day, the physician at least 24 and at most 110 years old.
@@ -480,6 +501,7 @@ impl RegistrationForm {
                 prefecture,
                 membership,
                 workplace_name,
+                claim: self.claim,
             }),
             _ => Err(errors),
         }
@@ -505,6 +527,7 @@ mod tests {
             prefecture: "26".into(),
             membership: "member".into(),
             workplace_name: String::new(),
+            claim: false,
         }
     }
 
@@ -580,7 +603,8 @@ mod tests {
 /// A name as the check-in lookup compares it: without spaces (half- or full-width), hiragana read
 /// as katakana, so that 「山田 太郎」, 「山田太郎」 and 「やまだ たろう」 / 「ヤマダ　タロウ」 match.
 pub fn lookup_key(name: &str) -> String {
-    name.chars()
+    crate::text::full_width_kana(name)
+        .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
         .map(|c| match c {
             'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),

@@ -80,6 +80,9 @@ pub struct Me {
     pub organizer_body: Option<String>,
     /// Physicians: their details.
     pub physician: Option<PhysicianProfile>,
+    /// The e-mail address was confirmed by its link.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// A certificate with its history of validity periods.
@@ -235,6 +238,8 @@ pub struct MyPage {
     pub ledger: Vec<LedgerEntry>,
     /// Facts the engine needs (UOEH completion, exemption, activities).
     pub facts: Facts,
+    /// Who the physician is to the system: until verified, nothing attaches to the account.
+    pub identity: crate::identity::IdentityView,
 }
 
 impl MyPage {

@@ -362,6 +362,12 @@ pub struct ApplicationForm {
     /// Change of details: other registered details that change, in words.
     #[serde(default)]
     pub other_changes: String,
+    /// Change of details: the new name (婚姻等), with `new_name_kana`.
+    #[serde(default)]
+    pub new_name_kanji: String,
+    /// Change of details: the new フリガナ.
+    #[serde(default)]
+    pub new_name_kana: String,
     /// Uploaded documents to attach (ids from `POST /api/documents`).
     #[serde(default)]
     pub documents: Vec<i32>,
@@ -383,6 +389,8 @@ pub struct ApplicationRequest {
     pub workplace_name: Option<String>,
     /// Other changes, for a change of details.
     pub other_changes: Option<String>,
+    /// The new name and フリガナ, for a change of details.
+    pub new_name: Option<(crate::account::PersonName, crate::account::KanaName)>,
     /// Documents to attach.
     pub documents: Vec<i32>,
 }
@@ -449,8 +457,25 @@ impl ApplicationForm {
         }
         let workplace_name = trimmed(&self.workplace_name);
         let other_changes = trimmed(&self.other_changes);
+        let mut new_name = None;
         if self.kind == Some(ApplicationKind::WorkplaceChange) {
-            if workplace_name.is_none() && other_changes.is_none() {
+            // A new name comes with its kana: both or neither.
+            let name_given =
+                trimmed(&self.new_name_kanji).is_some() || trimmed(&self.new_name_kana).is_some();
+            match (trimmed(&self.new_name_kanji), trimmed(&self.new_name_kana)) {
+                (None, None) => {}
+                (kanji, kana) => {
+                    let kanji = crate::account::PersonName::parse(kanji.as_deref().unwrap_or(""))
+                        .map_err(|e| e.renamed("new_name_kanji"));
+                    let kana = crate::account::KanaName::parse(kana.as_deref().unwrap_or(""))
+                        .map_err(|e| e.renamed("new_name_kana"));
+                    match (kanji, kana) {
+                        (Ok(k), Ok(n)) => new_name = Some((k, n)),
+                        (k, n) => errors.extend(k.err().into_iter().chain(n.err())),
+                    }
+                }
+            }
+            if workplace_name.is_none() && other_changes.is_none() && !name_given {
                 errors.push(FieldError::new(
                     "workplace_name",
                     "required",
@@ -485,6 +510,7 @@ impl ApplicationForm {
                 facts,
                 workplace_name,
                 other_changes,
+                new_name,
                 documents: self.documents.clone(),
             }),
             _ => Err(errors),

@@ -158,6 +158,25 @@ pub fn door_link_state(
     }
 }
 
+/// Who decides a physician's identity: the staff of the prefecture the physician registered
+/// with (their association knows its members). Anyone else is told it does not exist.
+pub fn may_decide_identity(actor: &Actor, prefecture: Prefecture) -> bool {
+    actor.role == Role::PrefecturalStaff && actor.prefecture == Some(prefecture)
+}
+
+/// Who imports JMA's registry: JMA staff and admins.
+pub fn may_import_registry(actor: &Actor) -> bool {
+    matches!(actor.role, Role::JmaStaff | Role::Admin)
+}
+
+/// Who searches the registry: staff and admins.
+pub fn may_search_registry(actor: &Actor) -> bool {
+    matches!(
+        actor.role,
+        Role::PrefecturalStaff | Role::JmaStaff | Role::Admin
+    )
+}
+
 /// Who may manage accounts and read the outbox.
 pub fn is_admin(actor: &Actor) -> bool {
     actor.role == Role::Admin
@@ -317,6 +336,36 @@ mod tests {
         ];
         for (who, attached, reads) in table {
             assert_eq!(may_read_document(&who, 1, attached), reads, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn identity_is_decided_by_the_staff_of_the_physicians_prefecture_only() {
+        let table = [
+            (actor(10, Role::PrefecturalStaff, Some(KYOTO)), true),
+            (actor(11, Role::PrefecturalStaff, Some(TOKYO)), false),
+            (actor(20, Role::JmaStaff, None), false),
+            (actor(40, Role::Admin, None), false),
+            (actor(1, Role::Physician, Some(KYOTO)), false),
+        ];
+        for (who, decides) in table {
+            assert_eq!(may_decide_identity(&who, KYOTO), decides, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn the_registry_is_imported_by_jma_and_admins_and_searched_by_staff() {
+        let table = [
+            (Role::Physician, false, false),
+            (Role::Organizer, false, false),
+            (Role::PrefecturalStaff, false, true),
+            (Role::JmaStaff, true, true),
+            (Role::Admin, true, true),
+        ];
+        for (role, imports, searches) in table {
+            let who = actor(1, role, Some(KYOTO));
+            assert_eq!(may_import_registry(&who), imports, "{role}");
+            assert_eq!(may_search_registry(&who), searches, "{role}");
         }
     }
 

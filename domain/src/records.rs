@@ -31,6 +31,10 @@ pub struct User {
     pub prefecture: Option<Prefecture>,
     /// Organizers: their organizing body.
     pub organizer_body: Option<String>,
+    /// The e-mail address was confirmed by its link.
+    pub email_verified: bool,
+    /// An admin (or a decided claim) disabled the account.
+    pub disabled: bool,
 }
 
 /// A physician's registered identity and contact details.

@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { expect, Page, request } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'nintei-demo-2026';
 
@@ -37,4 +37,42 @@ export async function registerPhysician(page: Page, registry: string, email: str
   await page.getByLabel('都道府県').selectOption('13');
   await page.getByRole('button', { name: '登録する' }).click();
   await expect(page).toHaveURL(/\/mypage$/);
+}
+
+/** The token of the newest confirmation link mailed to `email` (read from the outbox as admin). */
+export async function mailedToken(baseURL: string, email: string): Promise<string> {
+  const api = await request.newContext({ baseURL });
+  await api.post('/api/auth/login', { data: { email: 'admin@example.jp', password: DEMO_PASSWORD } });
+  const mails: { to: string; body: string }[] = await (await api.get('/api/admin/outbox')).json();
+  await api.dispose();
+  const mail = mails.find((m) => m.to === email && m.body.includes('/verify-email#'));
+  if (!mail) throw new Error(`no confirmation mail to ${email}`);
+  return mail.body.split('/verify-email#')[1].split(/\s/)[0];
+}
+
+/** A licence as a phone photographs it (a small valid PDF). */
+export const LICENCE = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
+
+/**
+ * Verifies the physician logged in on `page`: opens the mailed link, sends the licence from My
+ * Page, and has the prefecture's demo staff verify it (through the API); ends on My Page.
+ */
+export async function verifyPhysician(page: Page, registry: string, email: string, staff = 'tokyo.staff@example.jp') {
+  const origin = new URL(page.url()).origin;
+  await page.goto(`/verify-email#${await mailedToken(origin, email)}`);
+  await expect(page.getByTestId('verify-ok')).toBeVisible();
+  await page.goto('/mypage');
+  await page.getByTestId('file-medical_licence').setInputFiles({ name: 'licence.pdf', mimeType: 'application/pdf', buffer: LICENCE });
+  await page.getByTestId('send-licence').click();
+  await expect(page.getByTestId('licence-sent')).toBeVisible();
+  const api = await request.newContext({ baseURL: origin });
+  await api.post('/api/auth/login', { data: { email: staff, password: DEMO_PASSWORD } });
+  const queue: { id: number; registry_number: string }[] = await (await api.get('/api/review/identities?status=pending')).json();
+  const item = queue.find((i) => i.registry_number === registry);
+  if (!item) throw new Error(`no identity request for ${registry}`);
+  const decided = await api.post(`/api/review/identities/${item.id}/decide`, { data: { verified: true, reason: '' } });
+  if (!decided.ok()) throw new Error(`staff could not verify: ${await decided.text()}`);
+  await api.dispose();
+  await page.reload();
+  await expect(page.getByTestId('link-qr')).toBeVisible();
 }

@@ -1,10 +1,11 @@
 import { test } from '@playwright/test';
 import * as fs from 'node:fs';
-import { expect, registerPhysician, screen, uniqueRegistry } from './helpers';
+import { expect, registerPhysician, screen, uniqueRegistry, verifyPhysician } from './helpers';
 
 test('declare handbook units, see totals and readiness change, export CSV, show the QR code', async ({ page }) => {
   const registry = uniqueRegistry();
   await registerPhysician(page, registry, `hb-${registry}@example.jp`);
+  await verifyPhysician(page, registry, `hb-${registry}@example.jp`);
 
   const generalSubject = page.getByTestId('decision-occupational.new').locator('li[data-code="basic.early.subject.general"]');
   await expect(generalSubject).not.toHaveClass(/met/);

@@ -25,6 +25,7 @@ mod m20261124_000004_checkin;
 mod m20261124_000005_applications;
 mod m20261124_000006_door_links;
 mod m20261126_000007_door_never_loses;
+mod m20261126_000008_identity_registry;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000005_applications::Migration),
             Box::new(m20261124_000006_door_links::Migration),
             Box::new(m20261126_000007_door_never_loses::Migration),
+            Box::new(m20261126_000008_identity_registry::Migration),
         ]
     }
 }

@@ -1,4 +1,5 @@
-//! The `nintei` command line: serve, evaluate a case file, administer accounts.
+//! The `nintei` command line: serve, evaluate a case file, administer accounts, import JMA's
+//! registry.
 
 use std::path::{Path, PathBuf};
 
@@ -66,6 +67,14 @@ pub enum AdminAction {
         #[arg(long)]
         body: Option<String>,
     },
+    /// Import JMA's registry of certified physicians from its CSV export (UTF-8, header line).
+    ImportRegistry {
+        /// The CSV file.
+        file: PathBuf,
+        /// Only check the file and say what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Evaluates a case file: the decision as JSON, or a message naming the file and field.
@@ -77,16 +86,90 @@ pub fn evaluate_file(path: &Path) -> Result<String, String> {
     serde_json::to_string_pretty(&decision).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Runs `nintei admin create-user`.
+/// Runs `nintei admin ...`.
 pub async fn admin(action: AdminAction) -> Result<String, String> {
-    let AdminAction::CreateUser {
-        role,
-        email,
-        name,
-        password,
-        prefecture,
-        body,
-    } = action;
+    match action {
+        AdminAction::CreateUser {
+            role,
+            email,
+            name,
+            password,
+            prefecture,
+            body,
+        } => create_user(role, email, name, password, prefecture, body).await,
+        AdminAction::ImportRegistry { file, dry_run } => import_registry(&file, dry_run).await,
+    }
+}
+
+/// Runs `nintei admin import-registry`: a summary, or every problem with its line.
+async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}: cannot read: {e}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!(
+            "{}: {}",
+            file.display(),
+            domain::i18n::t(OPERATOR_LANG, "import.not_utf8")
+        )
+    })?;
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let db = startup::connect(&settings).await?;
+    let started = std::time::Instant::now();
+    let report = crate::services::registry::import(&db, &text, dry_run)
+        .await
+        .map_err(|e| e.to_string())?;
+    if !report.problems.is_empty() {
+        let mut lines: Vec<String> = report
+            .problems
+            .iter()
+            .map(|p| {
+                let text = p.message.render(OPERATOR_LANG);
+                // Most messages name their line already.
+                if p.message.args.contains_key("line") {
+                    text
+                } else {
+                    format!("line {}: {text}", p.line)
+                }
+            })
+            .collect();
+        lines.push(format!(
+            "{} problem(s); nothing was written",
+            report.problems.len()
+        ));
+        return Err(lines.join("\n"));
+    }
+    let mut out: Vec<String> = report
+        .changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {}",
+                c.certificate_number,
+                c.message.render(OPERATOR_LANG)
+            )
+        })
+        .collect();
+    out.push(format!(
+        "{}{} lines, {} certificates: {} new, {} updated, {} unchanged; {} My Pages updated ({:.1} s)",
+        if dry_run { "dry run (nothing written): " } else { "" },
+        report.lines,
+        report.certificates,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.my_pages_updated,
+        started.elapsed().as_secs_f64()
+    ));
+    Ok(out.join("\n"))
+}
+
+async fn create_user(
+    role: String,
+    email: String,
+    name: String,
+    password: String,
+    prefecture: Option<u8>,
+    body: Option<String>,
+) -> Result<String, String> {
     let role = Role::from_code(&role).ok_or_else(|| {
         format!("unknown role `{role}`: use organizer, prefectural_staff, jma_staff or admin")
     })?;

@@ -52,6 +52,9 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// Sender of notifications (`NINTEI_MAIL_FROM`).
     pub mail_from: String,
+    /// The address people open the app at, for links in mails (`NINTEI_PUBLIC_URL`, default
+    /// `http://` + the listening address).
+    pub public_url: String,
 }
 
 /// A setting that could not be read.
@@ -107,6 +110,7 @@ impl Settings {
                 problem: "expected megabytes from 1 to 100".into(),
             })?;
         Ok(Settings {
+            public_url: var("NINTEI_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             listen,
             documents_dir: var("NINTEI_DOCUMENTS_DIR")
                 .map_or_else(|| data_dir.join("documents"), PathBuf::from),

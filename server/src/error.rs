@@ -15,7 +15,9 @@ use crate::services::checkin::{CheckinError, UNDO_MINUTES};
 use crate::services::documents::DocumentError;
 use crate::services::doors::DoorError;
 use crate::services::handbook::HandbookError;
+use crate::services::identity::IdentityError;
 use crate::services::mypage::MyPageError;
+use crate::services::registry::RegistryError;
 use crate::services::sessions::SessionError;
 
 /// Every way a request can fail, each with its status.
@@ -42,6 +44,12 @@ pub enum ApiError {
     /// 403: logged in, but this role may not do this.
     #[error("forbidden")]
     Forbidden,
+    /// 403: the account is locked (a decided claim gave its registry number to its holder).
+    #[error("locked")]
+    Locked,
+    /// 403: a physician whose e-mail or identity is not verified yet, and what to do.
+    #[error("identity required")]
+    IdentityRequired(Message),
     /// 404: no such resource (or not yours to see).
     #[error("not found")]
     NotFound,
@@ -90,6 +98,10 @@ impl ApiError {
                 m("error.bad_credentials"),
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", m("error.forbidden")),
+            ApiError::Locked => (StatusCode::FORBIDDEN, "locked", m("error.locked")),
+            ApiError::IdentityRequired(message) => {
+                (StatusCode::FORBIDDEN, "identity_required", message.clone())
+            }
             ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", m("error.not_found")),
             ApiError::Throttled(secs) => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -173,6 +185,7 @@ impl From<AccountError> for ApiError {
             AccountError::BadCredentials => ApiError::BadCredentials,
             AccountError::Throttled(secs) => ApiError::Throttled(secs),
             AccountError::NotLoggedIn => ApiError::Unauthenticated,
+            AccountError::Disabled => ApiError::Locked,
             AccountError::Hash(h) => ApiError::Internal(h.to_string()),
             AccountError::Db(d) => d.into(),
         }
@@ -185,6 +198,7 @@ impl From<MyPageError> for ApiError {
             MyPageError::NotFound => ApiError::NotFound,
             MyPageError::Invalid(f) => ApiError::Validation(f),
             MyPageError::Qr(q) => ApiError::Internal(q),
+            MyPageError::NotVerified(m) => ApiError::IdentityRequired(m),
             MyPageError::Db(d) => d.into(),
         }
     }
@@ -196,6 +210,7 @@ impl From<HandbookError> for ApiError {
             HandbookError::NotFound => ApiError::NotFound,
             HandbookError::Verified => conflict("id", "verified", "handbook.id.verified"),
             HandbookError::Invalid(f) => ApiError::Validation(f),
+            HandbookError::NotVerified(m) => ApiError::IdentityRequired(m),
             HandbookError::Db(d) => d.into(),
         }
     }
@@ -251,6 +266,7 @@ impl From<ApplicationError> for ApiError {
             ApplicationError::Forbidden => ApiError::Forbidden,
             ApplicationError::Invalid(f) => ApiError::Validation(f),
             ApplicationError::Refused(m) => ApiError::InvalidState(m),
+            ApplicationError::NotVerified(m) => ApiError::IdentityRequired(m),
             ApplicationError::Corrupt(c) => ApiError::Internal(c),
             ApplicationError::Db(d) => d.into(),
         }
@@ -265,6 +281,31 @@ impl From<DocumentError> for ApiError {
             DocumentError::NotFound => ApiError::NotFound,
             DocumentError::Storage(s) => ApiError::Internal(s.to_string()),
             DocumentError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<IdentityError> for ApiError {
+    fn from(e: IdentityError) -> ApiError {
+        match e {
+            IdentityError::NotFound => ApiError::NotFound,
+            IdentityError::LinkInvalid => {
+                ApiError::InvalidState(Message::key("identity.link.invalid"))
+            }
+            IdentityError::Throttled(secs) => ApiError::Throttled(secs),
+            IdentityError::Invalid(f) => ApiError::Validation(f),
+            IdentityError::Refused(m) => ApiError::InvalidState(m),
+            IdentityError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> ApiError {
+        match e {
+            RegistryError::Forbidden => ApiError::Forbidden,
+            RegistryError::Invalid(f) => ApiError::Validation(f),
+            RegistryError::Db(d) => d.into(),
         }
     }
 }

@@ -5,15 +5,18 @@
 use chrono::{Days, Months, NaiveDate, NaiveTime, Utc};
 use domain::account::{Membership, Role};
 use domain::api::{PhysicianProfile, Verification};
+use domain::application::DocumentKind;
 use domain::dates::today_jst;
+use domain::identity::{IdentityStatus, RequestKind};
 use domain::ledger::EntryKind;
-use domain::records::{CertificateRecord, NewCredit};
+use domain::records::NewCredit;
+use domain::registry::{COLUMNS, RegistryMatch};
 use domain::sessions::SessionSpec;
-use domain::{Category, Certification, Delivery, Period, Prefecture, Source, Subject, Units};
+use domain::{Category, Certification, Delivery, Prefecture, Source, Subject, Units};
 use sea_orm::DatabaseConnection;
 
 use crate::db::accounts::NewUser;
-use crate::db::{DbError, accounts, certificates, credits, sessions};
+use crate::db::{DbError, accounts, credits, identity, sessions};
 use crate::security;
 
 /// Seeding failed.
@@ -25,6 +28,12 @@ pub enum SeedError {
     /// Hashing the demo password failed.
     #[error(transparent)]
     Hash(#[from] security::HashError),
+    /// The demo registry did not import.
+    #[error("registry: {0}")]
+    Registry(String),
+    /// The demo licence could not be stored.
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
 }
 
 /// The password of every demo account.
@@ -33,6 +42,10 @@ pub const DEMO_PASSWORD: &str = "nintei-demo-2026";
 /// The demo logins printed at start-up: (role, e-mail).
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("physician / 医師", "demo.physician@example.jp"),
+    (
+        "physician, identity pending / 本人確認待ちの医師",
+        "pending.physician@example.jp",
+    ),
     ("organizer / 研修会主催者", "kyoto.organizer@example.jp"),
     ("Kyoto staff / 京都府医師会", "kyoto.staff@example.jp"),
     ("Tokyo staff / 東京都医師会", "tokyo.staff@example.jp"),
@@ -108,7 +121,10 @@ const SITUATIONS: [Situation; 6] = [
 ];
 
 /// Seeds the demo once: only into a database without users.
-pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
+pub async fn demo_if_empty(
+    db: &DatabaseConnection,
+    documents: &crate::storage::Documents,
+) -> Result<(), SeedError> {
     if accounts::count_users(db).await? > 0 {
         return Ok(());
     }
@@ -127,6 +143,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
         display_name: name,
         prefecture: pref,
         organizer_body: body,
+        email_verified: true,
     };
     accounts::insert_user(
         &txn,
@@ -317,6 +334,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
         session_ids.push((s.id, date, category, units));
     }
 
+    let mut registry_csv = String::new();
     let prefectures = [
         Prefecture::KYOTO,
         Prefecture::TOKYO,
@@ -348,6 +366,7 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
                 display_name: &name,
                 prefecture: Some(prefecture),
                 organizer_body: None,
+                email_verified: true,
             },
         )
         .await?;
@@ -371,6 +390,14 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
             phone: None,
         };
         accounts::insert_physician(&txn, u.id, &profile).await?;
+        accounts::set_identity(
+            &txn,
+            u.id,
+            IdentityStatus::Verified,
+            RegistryMatch::Full,
+            now,
+        )
+        .await?;
 
         let situation = SITUATIONS[n % SITUATIONS.len()];
         let (certification, until) = match situation {
@@ -396,32 +423,28 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
                 },
                 100_000 + n * 31
             );
-            let cert_id = certificates::insert(
-                &txn,
-                &CertificateRecord {
-                    id: 0,
-                    physician_id: u.id,
-                    certification,
-                    number,
-                    first_certified: months_before(from, if n % 2 == 0 { 60 } else { 0 }),
-                    valid_from: from,
-                    valid_until: until,
-                },
-            )
-            .await?;
+            // Certificates come through JMA's registry, as they do for real physicians.
+            let first_certified = months_before(from, if n % 2 == 0 { 60 } else { 0 });
+            let mut periods = vec![(from, until)];
             if n % 2 == 0 {
-                let earlier = Period {
-                    valid_from: months_before(from, 60),
-                    valid_until: from.pred_opt().unwrap_or(from),
-                };
-                certificates::add_period(&txn, cert_id, earlier, "new").await?;
+                periods.push((months_before(from, 60), from.pred_opt().unwrap_or(from)));
             }
-            let current = Period {
-                valid_from: from,
-                valid_until: until,
-            };
-            let granted_by = if n % 2 == 0 { "renewal" } else { "new" };
-            certificates::add_period(&txn, cert_id, current, granted_by).await?;
+            for (valid_from, valid_until) in periods {
+                registry_csv.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{}\n",
+                    profile.registry_number,
+                    profile.name_kanji,
+                    profile.name_kana,
+                    profile.birth_date,
+                    profile.prefecture.code(),
+                    profile.membership.code(),
+                    certification.code(),
+                    number,
+                    first_certified,
+                    valid_from,
+                    valid_until,
+                ));
+            }
             let day = |months: u32| shift(from, i64::from(months) * 30);
             match certification {
                 Certification::Occupational => {
@@ -579,7 +602,80 @@ pub async fn demo_if_empty(db: &DatabaseConnection) -> Result<(), SeedError> {
             .await?;
         }
     }
+    pending_physician(&txn, documents, &hash, today).await?;
     crate::db::commit(txn).await?;
+    let registry_csv = format!("{}\n{registry_csv}", COLUMNS.join(","));
+    let report = crate::services::registry::import(db, &registry_csv, false)
+        .await
+        .map_err(|e| SeedError::Registry(e.to_string()))?;
+    if let Some(p) = report.problems.first() {
+        return Err(SeedError::Registry(format!(
+            "line {}: {}",
+            p.line,
+            p.message.render(domain::Lang::En)
+        )));
+    }
+    Ok(())
+}
+
+/// A Kyoto physician not in the registry, whose licence waits for the Kyoto staff.
+async fn pending_physician(
+    txn: &impl sea_orm::ConnectionTrait,
+    documents: &crate::storage::Documents,
+    hash: &str,
+    today: NaiveDate,
+) -> Result<(), SeedError> {
+    let name = "森 さくら";
+    let u = accounts::insert_user(
+        txn,
+        NewUser {
+            role: Role::Physician,
+            email: "pending.physician@example.jp",
+            password_hash: hash.to_owned(),
+            display_name: name,
+            prefecture: Some(Prefecture::KYOTO),
+            organizer_body: None,
+            email_verified: true,
+        },
+    )
+    .await?;
+    let profile = PhysicianProfile {
+        registry_number: "612345".into(),
+        name_kanji: name.into(),
+        name_kana: "モリ\u{3000}サクラ".into(),
+        birth_date: NaiveDate::from_ymd_opt(1994, 6, 12).unwrap_or(today),
+        prefecture: Prefecture::KYOTO,
+        membership: Membership::Member,
+        workplace_name: Some("京都市立病院".into()),
+        phone: None,
+    };
+    accounts::insert_physician(txn, u.id, &profile).await?;
+    let request = identity::open(
+        txn,
+        u.id,
+        RequestKind::Licence,
+        Prefecture::KYOTO,
+        &profile.registry_number,
+        None,
+    )
+    .await?;
+    let licence: &[u8] =
+        b"%PDF-1.4\n% demo medical licence\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
+    let key = documents.put(licence.to_vec().into()).await?;
+    let doc = crate::db::documents::insert(
+        txn,
+        crate::db::documents::NewDocument {
+            owner_id: u.id,
+            kind: DocumentKind::MedicalLicence,
+            file_name: "医師免許証.pdf",
+            file_type: domain::application::FileType::Pdf,
+            size: licence.len(),
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(licence)),
+            storage_key: &key,
+        },
+    )
+    .await?;
+    identity::submit(txn, request.id, doc.id, Utc::now()).await?;
     Ok(())
 }
 

@@ -76,8 +76,9 @@ impl Application {
     /// Connects, migrates, seeds demo data on a fresh database (if enabled), binds the port.
     pub async fn build(settings: Settings) -> StartupResult<Application> {
         let db = connect(&settings).await?;
+        let documents = crate::storage::Documents::local(&settings.documents_dir)?;
         if settings.demo_data {
-            seed::demo_if_empty(&db)
+            seed::demo_if_empty(&db, &documents)
                 .await
                 .map_err(|e| format!("demo data: {e}"))?;
         }
@@ -89,7 +90,6 @@ impl Application {
         let qr_key = qr_signing_key(&db)
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
-        let documents = crate::storage::Documents::local(&settings.documents_dir)?;
         let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
         let state = AppState {
             documents,

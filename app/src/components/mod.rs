@@ -4,5 +4,7 @@ pub mod application;
 pub mod decision;
 pub mod desk;
 pub mod form;
+pub mod identity;
 pub mod loaded;
 pub mod shell;
+pub mod upload;

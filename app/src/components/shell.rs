@@ -67,3 +67,30 @@ pub fn Shell() -> impl IntoView {
         </header>
     }
 }
+
+/// The staff's sections: applications, identity checks (prefectural staff) and the registry.
+#[component]
+pub fn StaffTabs(current: Page) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let tab = move |page: Page, key: &'static str| {
+        view! {
+            <A href=page.path() attr:class=if page == current { "tab current" } else { "tab" } attr:aria-current=(page == current).then_some("page")>
+                {move || i18n.t(key)}
+            </A>
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label=move || i18n.t("staff.sections")>
+            {move || {
+                let role = auth.role();
+                view! {
+                    {matches!(role, Some(Role::PrefecturalStaff | Role::JmaStaff)).then(|| tab(Page::Review, "staff.tab.applications"))}
+                    {(role == Some(Role::PrefecturalStaff)).then(|| tab(Page::Identities, "staff.tab.identities"))}
+                    {(role == Some(Role::Admin)).then(|| tab(Page::Admin, "staff.tab.accounts"))}
+                    {tab(Page::Registry, "staff.tab.registry")}
+                }
+            }}
+        </nav>
+    }
+}

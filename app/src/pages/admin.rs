@@ -57,6 +57,7 @@ pub fn Admin() -> impl IntoView {
         create.dispatch(req);
     };
     view! {
+        <crate::components::shell::StaffTabs current=crate::routes::Page::Admin />
         <p><leptos_router::components::A href=crate::routes::Page::Outbox.path() attr:data-testid="link-outbox">{move || i18n.t("admin.outbox")}</leptos_router::components::A></p>
         <section class="card">
             <h1>{move || i18n.t("admin.create")}</h1>

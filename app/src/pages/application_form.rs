@@ -5,28 +5,23 @@
 use chrono::NaiveDate;
 use domain::api::MyPage;
 use domain::application::{
-    ApplicationDetail, ApplicationForm, ApplicationKind, DocumentKind, DocumentView,
-    required_documents, sniff,
+    ApplicationDetail, ApplicationForm, ApplicationKind, DocumentKind, required_documents,
 };
 use domain::{Activity, Certification, Facts, FieldError, RuleSet, SportsExemption, evaluate};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::clock::today_jst;
-use crate::components::application::{FeeAndHandbook, format_yen, size_text};
+use crate::components::application::{FeeAndHandbook, format_yen};
 use crate::components::decision::DecisionCard;
 use crate::components::form::{ErrorBanner, FieldErrors, show_failure};
 use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
-/// Largest upload the server accepts by default (`NINTEI_UPLOAD_MAX_MB`); the server decides.
-const UPLOAD_LIMIT: u64 = 10 * 1024 * 1024;
-
+use crate::components::upload::Upload;
 use crate::ids::new_id as client_ref;
 
 /// `/applications/new?kind=&certification=` or `?edit={id}`
@@ -123,6 +118,8 @@ fn FormBody(
         String::new()
     });
     let other = RwSignal::new(prior.other_changes.clone());
+    let new_kanji = RwSignal::new(prior.new_name_kanji.clone());
+    let new_kana = RwSignal::new(prior.new_name_kana.clone());
     let docs = RwSignal::new(
         existing
             .as_ref()
@@ -205,6 +202,8 @@ fn FormBody(
             facts: facts(),
             workplace_name: workplace.get(),
             other_changes: other.get(),
+            new_name_kanji: new_kanji.get(),
+            new_name_kana: new_kana.get(),
             documents: docs.get().iter().map(|d| d.id).collect(),
             client_ref: Some(reference.get_value()),
         };
@@ -303,6 +302,18 @@ fn FormBody(
                         <input id="f-workplace" type="text" prop:value=move || workplace.get() on:input=move |ev| workplace.set(event_target_value(&ev)) />
                         <FieldErrors name="workplace_name" errors=errors />
                     </div>
+                    <h3>{move || i18n.t("application.form.new_name")}</h3>
+                    <p class="hint">{move || i18n.t("application.form.new_name.hint")}</p>
+                    <div class="field">
+                        <label for="f-new-kanji">{move || i18n.t("register.name_kanji")}</label>
+                        <input id="f-new-kanji" type="text" autocomplete="name" prop:value=move || new_kanji.get() on:input=move |ev| new_kanji.set(event_target_value(&ev)) />
+                        <FieldErrors name="new_name_kanji" errors=errors />
+                    </div>
+                    <div class="field">
+                        <label for="f-new-kana">{move || i18n.t("register.name_kana")}</label>
+                        <input id="f-new-kana" type="text" prop:value=move || new_kana.get() on:input=move |ev| new_kana.set(event_target_value(&ev)) />
+                        <FieldErrors name="new_name_kana" errors=errors />
+                    </div>
                     <div class="field">
                         <label for="f-other">{move || i18n.t("application.form.other_changes")}</label>
                         <textarea id="f-other" rows="3" prop:value=move || other.get() on:input=move |ev| other.set(event_target_value(&ev))></textarea>
@@ -338,80 +349,5 @@ fn FormBody(
             </section>
         </form>
         {existing.map(|d| view! { <section class="card"><FeeAndHandbook detail=d /></section> })}
-    }
-}
-
-/// One document slot: choose a file (photo or PDF), checked in the browser by the same function
-/// as on the server, then uploaded with a progress bar.
-#[component]
-fn Upload(kind: DocumentKind, required: bool, docs: RwSignal<Vec<DocumentView>>) -> impl IntoView {
-    let i18n = use_i18n();
-    let progress = RwSignal::new(None::<u32>);
-    let problem = RwSignal::new(None::<domain::Message>);
-    let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        problem.set(None);
-        progress.set(Some(0));
-        spawn_local(async move {
-            let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await;
-            let bytes = match buffer {
-                Ok(b) => js_sys::Uint8Array::new(&b).to_vec(),
-                Err(_) => Vec::new(),
-            };
-            if let Err(p) = sniff(&bytes, UPLOAD_LIMIT) {
-                progress.set(None);
-                problem.set(Some(p.message()));
-                return;
-            }
-            match api::upload_document(kind, &file.name(), &bytes, move |p| progress.set(Some(p)))
-                .await
-            {
-                Ok(view) => {
-                    docs.update(|d| d.push(view));
-                    progress.set(None);
-                }
-                Err(e) => {
-                    progress.set(None);
-                    problem.set(Some(e.message()));
-                }
-            }
-        });
-    };
-    let mine = move || {
-        docs.get()
-            .into_iter()
-            .filter(|d| d.kind == kind)
-            .collect::<Vec<_>>()
-    };
-    view! {
-        <div class="upload" data-testid=format!("upload-{kind}")>
-            <label class="label">
-                {move || i18n.t(&format!("document.{kind}"))}
-                {if required { view! { <span class="badge status-expiring">{move || i18n.t("application.documents.required")}</span> }.into_any() } else { view! { <span class="badge">{move || i18n.t("application.documents.optional")}</span> }.into_any() }}
-            </label>
-            {move || mine().into_iter().map(|d| {
-                let id = d.id;
-                view! {
-                    <div class="line uploaded">
-                        <span>"✓ "{d.file_name.clone()}" ("{size_text(d.size)}")"</span>
-                        <button type="button" class="link" on:click=move |_| docs.update(|all| all.retain(|x| x.id != id))>{i18n.t("application.documents.remove")}</button>
-                    </div>
-                }
-            }).collect_view()}
-            <input type="file" accept="application/pdf,image/jpeg,image/png" on:change=on_change data-testid=format!("file-{kind}") />
-            {move || progress.get().map(|p| view! {
-                <div class="bar" role="progressbar" aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
-                <p class="hint">{i18n.f("application.documents.uploading", &[("p", p.to_string())])}</p>
-            })}
-            {move || problem.get().map(|m| view! { <p class="field-error" role="alert">{i18n.msg(&m)}</p> })}
-        </div>
     }
 }

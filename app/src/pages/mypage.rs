@@ -10,6 +10,7 @@ use leptos_router::components::A;
 
 use crate::api;
 use crate::components::decision::{DecisionCard, day};
+use crate::components::identity::IdentityPanel;
 use crate::components::loaded::loaded;
 use crate::i18n::{I18n, use_i18n};
 use crate::routes::{Page, new_application_path};
@@ -116,17 +117,25 @@ fn Loaded(page: MyPage) -> impl IntoView {
         .map(|p| p.certification())
         .collect();
     let ledger = page.ledger.clone();
+    let verified = page.identity.verified();
+    let identity = page.identity.clone();
     view! {
+        <IdentityPanel identity=identity prefecture=profile.prefecture />
         <section class="profile">
             <h1>{move || i18n.t("mypage.title")}</h1>
             <p class="who" data-testid="profile-name">{profile.name_kanji.clone()}" "<span class="muted">{profile.name_kana.clone()}</span></p>
             <p class="muted">{move || i18n.t("mypage.registry")}": "{profile.registry_number.clone()}</p>
             <nav class="quick">
-                <A href=Page::Qr.path() attr:class="button" attr:data-testid="link-qr">{move || i18n.t("mypage.links.qr")}</A>
-                <A href=Page::Handbook.path() attr:class="button secondary" attr:data-testid="link-handbook">{move || i18n.t("mypage.links.handbook")}</A>
+                // Until verified the QR code, handbook and applications are closed: no dead ends.
+                {verified.then(|| view! {
+                    <A href=Page::Qr.path() attr:class="button" attr:data-testid="link-qr">{move || i18n.t("mypage.links.qr")}</A>
+                    <A href=Page::Handbook.path() attr:class="button secondary" attr:data-testid="link-handbook">{move || i18n.t("mypage.links.handbook")}</A>
+                })}
                 <A href=Page::History.path() attr:class="button secondary">{move || i18n.t("mypage.links.history")}</A>
                 <A href=Page::Profile.path() attr:class="button secondary">{move || i18n.t("mypage.links.profile")}</A>
-                <A href=Page::Applications.path() attr:class="button secondary" attr:data-testid="link-applications">{move || i18n.t("nav.applications")}</A>
+                {verified.then(|| view! {
+                    <A href=Page::Applications.path() attr:class="button secondary" attr:data-testid="link-applications">{move || i18n.t("nav.applications")}</A>
+                })}
                 <A href=Page::Sessions.path() attr:class="button secondary">{move || i18n.t("nav.sessions")}</A>
             </nav>
         </section>

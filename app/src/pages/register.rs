@@ -31,6 +31,15 @@ pub fn Register() -> impl IntoView {
     let workplace = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None);
+    let claim = RwSignal::new(false);
+    // The number has a My Page already: offer the claim (staff check the licence).
+    let number_taken = move || {
+        errors
+            .get()
+            .iter()
+            .any(|e| e.field == "registry_number" && e.code == "taken")
+            || claim.get()
+    };
 
     let submit = Action::new_local(move |form: &RegistrationForm| {
         let form = form.clone();
@@ -66,6 +75,7 @@ pub fn Register() -> impl IntoView {
             prefecture: prefecture.get(),
             membership: membership.get(),
             workplace_name: workplace.get(),
+            claim: claim.get(),
         };
         match form.parse(today_jst()) {
             Ok(_) => {
@@ -76,38 +86,47 @@ pub fn Register() -> impl IntoView {
         }
     };
     view! {
-        <section class="card narrow">
-            <h1>{move || i18n.t("register.title")}</h1>
-            <p class="lead">{move || i18n.t("register.lead")}</p>
-            <ErrorBanner message=banner />
-            <form on:submit=on_submit novalidate>
-                <Field name="registry_number" label="register.registry_number" value=registry_number errors=errors inputmode="numeric" />
-                <Field name="name_kanji" label="register.name_kanji" value=name_kanji errors=errors autocomplete="name" />
-                <Field name="name_kana" label="register.name_kana" value=name_kana errors=errors />
-                <Field name="birth_date" label="register.birth_date" value=birth_date errors=errors kind="date" autocomplete="bday" />
-                <Field name="email" label="register.email" value=email errors=errors kind="email" autocomplete="email" inputmode="email" />
-                <Field name="password" label="register.password" value=password errors=errors kind="password" autocomplete="new-password" />
-                <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "membership")>
-                    <span class="label">{move || i18n.t("register.membership")}</span>
-                    <div class="choices">
-                        <label class="choice"><input type="radio" name="membership" value="member" on:change=move |_| membership.set("member".into()) />{move || i18n.t("register.member")}</label>
-                        <label class="choice"><input type="radio" name="membership" value="non_member" on:change=move |_| membership.set("non_member".into()) />{move || i18n.t("register.non_member")}</label>
-                    </div>
-                    <FieldErrors name="membership" errors=errors />
-                </div>
-                <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "prefecture")>
-                    <label for="f-prefecture">{move || i18n.t("register.prefecture")}</label>
-                    <select id="f-prefecture" name="prefecture" on:change=move |ev| prefecture.set(event_target_value(&ev))>
-                        <option value="">{move || i18n.t("register.choose")}</option>
-                        {Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{move || i18n.prefecture(p)}</option> }).collect_view()}
-                    </select>
-                    <p class="hint">{move || i18n.t("register.prefecture.hint")}</p>
-                    <FieldErrors name="prefecture" errors=errors />
-                </div>
-                <Field name="workplace_name" label="register.workplace" value=workplace errors=errors autocomplete="organization" />
-                <button type="submit" class="button wide" disabled=move || submit.pending().get()>{move || i18n.t("register.submit")}</button>
-            </form>
-            <p class="aside">{move || i18n.t("register.have_account")}" "<A href=Page::Login.path()>{move || i18n.t("nav.login")}</A></p>
-        </section>
-    }
+           <section class="card narrow">
+               <h1>{move || i18n.t("register.title")}</h1>
+               <p class="lead">{move || i18n.t("register.lead")}</p>
+               <ErrorBanner message=banner />
+               <form on:submit=on_submit novalidate>
+                   <Field name="registry_number" label="register.registry_number" value=registry_number errors=errors inputmode="numeric" />
+    {move || number_taken().then(|| view! {
+                       <div class="field claim" data-testid="claim">
+                           <label class="choice">
+                               <input type="checkbox" data-testid="claim-box" prop:checked=move || claim.get() on:change=move |ev| claim.set(event_target_checked(&ev)) />
+                               {i18n.t("register.claim")}
+                           </label>
+                           <p class="hint">{i18n.t("register.claim.hint")}</p>
+                       </div>
+                   })}
+                   <Field name="name_kanji" label="register.name_kanji" value=name_kanji errors=errors autocomplete="name" />
+                   <Field name="name_kana" label="register.name_kana" value=name_kana errors=errors />
+                   <Field name="birth_date" label="register.birth_date" value=birth_date errors=errors kind="date" autocomplete="bday" />
+                   <Field name="email" label="register.email" value=email errors=errors kind="email" autocomplete="email" inputmode="email" />
+                   <Field name="password" label="register.password" value=password errors=errors kind="password" autocomplete="new-password" />
+                   <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "membership")>
+                       <span class="label">{move || i18n.t("register.membership")}</span>
+                       <div class="choices">
+                           <label class="choice"><input type="radio" name="membership" value="member" on:change=move |_| membership.set("member".into()) />{move || i18n.t("register.member")}</label>
+                           <label class="choice"><input type="radio" name="membership" value="non_member" on:change=move |_| membership.set("non_member".into()) />{move || i18n.t("register.non_member")}</label>
+                       </div>
+                       <FieldErrors name="membership" errors=errors />
+                   </div>
+                   <div class="field" class:invalid=move || errors.get().iter().any(|e| e.field == "prefecture")>
+                       <label for="f-prefecture">{move || i18n.t("register.prefecture")}</label>
+                       <select id="f-prefecture" name="prefecture" on:change=move |ev| prefecture.set(event_target_value(&ev))>
+                           <option value="">{move || i18n.t("register.choose")}</option>
+                           {Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{move || i18n.prefecture(p)}</option> }).collect_view()}
+                       </select>
+                       <p class="hint">{move || i18n.t("register.prefecture.hint")}</p>
+                       <FieldErrors name="prefecture" errors=errors />
+                   </div>
+                   <Field name="workplace_name" label="register.workplace" value=workplace errors=errors autocomplete="organization" />
+                   <button type="submit" class="button wide" disabled=move || submit.pending().get()>{move || i18n.t("register.submit")}</button>
+               </form>
+               <p class="aside">{move || i18n.t("register.have_account")}" "<A href=Page::Login.path()>{move || i18n.t("nav.login")}</A></p>
+           </section>
+       }
 }

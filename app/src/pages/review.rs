@@ -11,6 +11,7 @@ use crate::auth::use_auth;
 use crate::components::application::ApplicationList;
 use crate::components::decision::day;
 use crate::components::loaded::loaded;
+use crate::components::shell::StaffTabs;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
 
@@ -65,6 +66,7 @@ pub fn ReviewQueue() -> impl IntoView {
     });
     let is_jma = move || use_auth().role() == Some(Role::JmaStaff);
     view! {
+        <StaffTabs current=Page::Review />
         <h1>{move || if is_jma() { i18n.t("review.title.jma") } else { i18n.t("review.title.prefecture") }}</h1>
         <section class="card filters">
             <div class="field">

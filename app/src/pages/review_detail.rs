@@ -88,6 +88,9 @@ fn ReviewBody(detail: ApplicationDetail, act: ActAction) -> impl IntoView {
                 <p><strong>{move || i18n.t("application.form.workplace")}</strong>" "{detail.form.workplace_name.clone()}</p>
                 <p>{detail.form.other_changes.clone()}</p>
             })}
+            {(!detail.form.new_name_kanji.is_empty()).then(|| view! {
+                <p data-testid="new-name"><strong>{move || i18n.t("application.form.new_name")}</strong>" "{format!("{} → {}（{}）", p.name_kanji, detail.form.new_name_kanji, detail.form.new_name_kana)}</p>
+            })}
             {detail.form.facts.grace_reason.clone().map(|r| view! { <p><strong>{move || i18n.t("application.form.grace_reason")}</strong>" "{r}</p> })}
         </section>
         <h2>{move || i18n.t("review.checklist")}</h2>

@@ -279,3 +279,33 @@ pub async fn relied_by(db: &impl ConnectionTrait, ids: Vec<i32>) -> DbResult<Vec
         .map(|r| (r.application_id, r.credit_id))
         .collect())
 }
+
+/// Withdraws every application of `physician_id` still under review (its account was locked
+/// by a decided claim); returns their ids.
+pub async fn withdraw_open(db: &impl ConnectionTrait, physician_id: i32) -> DbResult<Vec<i32>> {
+    let open = [
+        Code(Status::Submitted),
+        Code(Status::CorrectionRequested),
+        Code(Status::Forwarded),
+    ];
+    let ids: Vec<i32> = application::Entity::find()
+        .filter(application::Column::PhysicianId.eq(physician_id))
+        .filter(application::Column::Status.is_in(open))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    if !ids.is_empty() {
+        application::Entity::update_many()
+            .col_expr(
+                application::Column::Status,
+                Expr::value(Code(Status::Withdrawn)),
+            )
+            .col_expr(application::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(application::Column::Id.is_in(ids.clone()))
+            .exec(db)
+            .await?;
+    }
+    Ok(ids)
+}

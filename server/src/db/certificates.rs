@@ -137,3 +137,86 @@ pub async fn highest_number(db: &impl ConnectionTrait, prefix: &str) -> DbResult
         .await?
         .map(|c| c.number))
 }
+
+/// Brings a physician's certificate up to date with the registry's: created if new, its
+/// current period the latest, every registry period in its history. A number already held by
+/// another physician is left alone (returns false).
+pub async fn sync_from_registry(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    c: &domain::registry::RegistryCertificate,
+) -> DbResult<bool> {
+    let Some(latest) = c.current() else {
+        return Ok(true);
+    };
+    let existing = certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(c.certificate_number.as_str()))
+        .one(db)
+        .await?;
+    let id = match existing {
+        Some(row) if row.physician_id != physician_id => return Ok(false),
+        Some(row) => {
+            let current = if row.valid_from > latest.valid_from {
+                Period {
+                    valid_from: row.valid_from,
+                    valid_until: row.valid_until,
+                }
+            } else {
+                latest
+            };
+            update(
+                db,
+                &CertificateRecord {
+                    id: row.id,
+                    physician_id,
+                    certification: c.certification,
+                    number: c.certificate_number.clone(),
+                    first_certified: c.first_certified,
+                    valid_from: current.valid_from,
+                    valid_until: current.valid_until,
+                },
+            )
+            .await?;
+            row.id
+        }
+        None => {
+            insert(
+                db,
+                &CertificateRecord {
+                    id: 0,
+                    physician_id,
+                    certification: c.certification,
+                    number: c.certificate_number.clone(),
+                    first_certified: c.first_certified,
+                    valid_from: latest.valid_from,
+                    valid_until: latest.valid_until,
+                },
+            )
+            .await?
+        }
+    };
+    let have: HashMap<chrono::NaiveDate, (i32, chrono::NaiveDate)> =
+        certificate_period::Entity::find()
+            .filter(certificate_period::Column::CertificateId.eq(id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.valid_from, (p.id, p.valid_until)))
+            .collect();
+    for p in &c.periods {
+        match have.get(&p.valid_from) {
+            None => add_period(db, id, *p, "registry").await?,
+            Some((row, until)) if *until != p.valid_until => {
+                certificate_period::ActiveModel {
+                    id: Set(*row),
+                    valid_until: Set(p.valid_until),
+                    ..Default::default()
+                }
+                .update(db)
+                .await?;
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(true)
+}

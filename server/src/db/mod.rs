@@ -9,10 +9,13 @@ pub mod certificates;
 pub mod credits;
 pub mod documents;
 pub mod doors;
+pub mod identity;
 pub mod outbox;
+pub mod registry;
 pub mod scans;
 pub mod secrets;
 pub mod sessions;
+pub mod tokens;
 
 use sea_orm::{DbErr, SqlErr};
 

@@ -2,7 +2,6 @@
 
 mod code;
 pub use code::Code;
-
 pub mod application;
 pub mod application_credit;
 pub mod audit_log;
@@ -12,9 +11,14 @@ pub mod certificate_period;
 pub mod credit;
 pub mod document;
 pub mod door_link;
+pub mod email_token;
+pub mod identity_request;
 pub mod login_failure;
 pub mod outbox;
 pub mod physician;
+pub mod registry_certificate;
+pub mod registry_period;
+pub mod registry_person;
 pub mod scan;
 pub mod server_secret;
 pub mod session_lecturer;

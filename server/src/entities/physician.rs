@@ -1,6 +1,8 @@
 //! The `physicians` table.
 
 use domain::account::Membership;
+use domain::identity::IdentityStatus;
+use domain::registry::RegistryMatch;
 use sea_orm::entity::prelude::*;
 
 use super::Code;
@@ -20,6 +22,9 @@ pub struct Model {
     pub membership: Code<Membership>,
     pub workplace_name: Option<String>,
     pub phone: Option<String>,
+    pub identity: Code<IdentityStatus>,
+    pub registry_match: Code<RegistryMatch>,
+    pub identity_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

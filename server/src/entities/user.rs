@@ -19,6 +19,8 @@ pub struct Model {
     pub prefecture: Option<i32>,
     pub organizer_body: Option<String>,
     pub created_at: DateTimeUtc,
+    pub email_verified_at: Option<DateTimeUtc>,
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

@@ -103,6 +103,18 @@ role_extractor!(
     JmaUser: Role::JmaStaff
 );
 role_extractor!(
+    /// Who imports JMA's registry: JMA staff and admins.
+    RegistryImporter: Role::JmaStaff, Role::Admin
+);
+role_extractor!(
+    /// Staff and admins (the registry search).
+    StaffUser: Role::PrefecturalStaff, Role::JmaStaff, Role::Admin
+);
+role_extractor!(
+    /// Prefectural staff (identity checks).
+    PrefecturalUser: Role::PrefecturalStaff
+);
+role_extractor!(
     /// Anyone who can see applications: physicians (their own) and reviewers.
     ApplicationUser: Role::Physician, Role::PrefecturalStaff, Role::JmaStaff
 );
@@ -123,4 +135,32 @@ impl FromRequestParts<AppState> for HelperDoor {
             .ok_or(ApiError::DoorClosed)?;
         Ok(HelperDoor(doors::open(state, token).await?))
     }
+}
+
+/// The text of a CSV upload: only `text/csv` (which a cross-site HTML form cannot send), at
+/// most `max` bytes (else the message `too_large`), UTF-8.
+pub fn csv_text(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+    max: usize,
+    too_large: &str,
+) -> Result<String, ApiError> {
+    let refused = |code: &str, key: &str| {
+        ApiError::Validation(vec![domain::FieldError::new(
+            "file",
+            code,
+            domain::Message::key(key),
+        )])
+    };
+    let is_csv = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Err(refused("not_csv", "import.not_csv"));
+    }
+    if body.len() > max {
+        return Err(refused("too_large", too_large));
+    }
+    String::from_utf8(body.to_vec()).map_err(|_| refused("not_utf8", "import.not_utf8"))
 }

@@ -7,8 +7,10 @@ mod auth;
 mod door;
 pub mod extract;
 mod health;
+mod identity;
 mod mypage;
 mod organizer;
+mod registry;
 mod sessions;
 
 use axum::Router;
@@ -27,5 +29,7 @@ pub fn api() -> Router<AppState> {
         .merge(door::router())
         .merge(admin::router())
         .merge(applications::router())
+        .merge(identity::router())
+        .merge(registry::router())
         .fallback(|| async { ApiError::NotFound })
 }

@@ -3,18 +3,17 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use domain::api::{
     AttendanceRow, DoorLink, DoorLinkCreated, ImportReport, LookupHit, NewDoorLink, PostRequest,
     PostResult, PublicSession, RevokeRequest, ScanLine, ScanRequest, ScanResult, SessionCorrection,
 };
 use domain::sessions::SessionForm;
-use domain::{FieldError, Message};
 use serde::Deserialize;
 
-use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, OrganizerUser, Path, Query};
+use crate::error::ApiResult;
+use crate::routes::extract::{Json, OrganizerUser, Path, Query, csv_text};
 use crate::services::checkin::{self, Desk};
 use crate::services::{AppState, doors, sessions};
 
@@ -239,10 +238,6 @@ struct ImportQuery {
 /// The largest attendance sheet read (a 1,000-line sheet is about 40 KB).
 const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
-fn sheet_refused(code: &str, key: &str) -> ApiError {
-    ApiError::Validation(vec![FieldError::new("file", code, Message::key(key))])
-}
-
 async fn import(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -252,19 +247,7 @@ async fn import(
     body: Bytes,
 ) -> ApiResult<Json<ImportReport>> {
     let session = sessions::own(&state.db, &actor, id).await?;
-    // Only `text/csv`, which a cross-site HTML form cannot send.
-    let is_csv = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("text/csv"));
-    if !is_csv {
-        return Err(sheet_refused("not_csv", "import.not_csv"));
-    }
-    if body.len() > IMPORT_MAX_BYTES {
-        return Err(sheet_refused("too_large", "import.too_large"));
-    }
-    let text = String::from_utf8(body.to_vec())
-        .map_err(|_| sheet_refused("not_utf8", "import.not_utf8"))?;
+    let text = csv_text(&headers, &body, IMPORT_MAX_BYTES, "import.too_large")?;
     Ok(Json(
         checkin::import(&state, &session, actor.id, &text, q.dry_run).await?,
     ))

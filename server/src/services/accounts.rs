@@ -10,7 +10,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db::{self, DbError, accounts};
 use crate::security::{self, HashError};
-use crate::services::{AppState, today};
+use crate::services::{AppState, identity, today};
 
 /// How many failed logins for one e-mail within [`THROTTLE_WINDOW_MINUTES`] before refusing.
 pub const MAX_FAILED_LOGINS: usize = 5;
@@ -32,6 +32,9 @@ pub enum AccountError {
     /// Too many failed logins; try again after the seconds given.
     #[error("throttled")]
     Throttled(u64),
+    /// The account was locked (a claim moved its registry number to another account).
+    #[error("disabled")]
+    Disabled,
     /// The session ended or never existed.
     #[error("not logged in")]
     NotLoggedIn,
@@ -64,10 +67,13 @@ pub fn actor(user: &User) -> Actor {
     }
 }
 
-/// Registers a physician's My Page and logs them in; returns the session token.
+/// Registers a physician's My Page, mails the link that confirms the address, and logs them in;
+/// returns the session token. Nothing recorded against the registry number is theirs until the
+/// address and then the identity are verified (see `services::identity`).
 pub async fn register(app: &AppState, form: &RegistrationForm) -> Result<String, AccountError> {
     let registration = form.parse(today()).map_err(AccountError::Invalid)?;
-    register_physician(&app.db, &registration).await?;
+    register_physician(app, &registration).await?;
+    app.mailer.deliver_pending(&app.db);
     login(
         app,
         &LoginRequest {
@@ -78,19 +84,19 @@ pub async fn register(app: &AppState, form: &RegistrationForm) -> Result<String,
     .await
 }
 
-/// Creates a physician account and attaches any attendance recorded for the registry number
-/// before registration, in one transaction. Returns the new user id.
-pub async fn register_physician(
-    db: &sea_orm::DatabaseConnection,
-    r: &Registration,
-) -> Result<i32, AccountError> {
+/// Creates a physician account in one transaction, with its confirmation mail. A registry
+/// number that another account holds is refused, unless the registration claims it: then the
+/// account is made without the number and a claim waits for the licence and the staff.
+/// Returns the new user id.
+pub async fn register_physician(app: &AppState, r: &Registration) -> Result<i32, AccountError> {
     let password_hash = security::hash_password(r.password.expose())?;
-    let txn = crate::db::begin(db).await?;
+    let txn = crate::db::begin(&app.db).await?;
     let mut conflicts = Vec::new();
     if accounts::email_taken(&txn, r.email.as_str()).await? {
         conflicts.push(taken_email());
     }
-    if accounts::registry_taken(&txn, r.registry_number.as_str()).await? {
+    let taken = accounts::registry_taken(&txn, r.registry_number.as_str()).await?;
+    if taken && !r.claim {
         conflicts.push(taken_registry());
     }
     if !conflicts.is_empty() {
@@ -105,25 +111,22 @@ pub async fn register_physician(
             display_name: r.name_kanji.as_str(),
             prefecture: Some(r.prefecture),
             organizer_body: None,
+            email_verified: false,
         },
     )
     .await
     .map_err(unique_to_taken)?;
-    let profile = domain::api::PhysicianProfile {
-        registry_number: r.registry_number.as_str().to_owned(),
-        name_kanji: r.name_kanji.as_str().to_owned(),
-        name_kana: r.name_kana.as_str().to_owned(),
-        birth_date: r.birth_date,
-        prefecture: r.prefecture,
-        membership: r.membership,
-        workplace_name: r.workplace_name.clone(),
-        phone: None,
-    };
-    accounts::insert_physician(&txn, user.id, &profile)
-        .await
-        .map_err(unique_to_taken)?;
-    // No credit is lost for registering late: attendance kept against the number is attached.
-    accounts::attach_credits(&txn, user.id, r.registry_number.as_str(), r.birth_date).await?;
+    let profile = r.profile();
+    if taken {
+        let claim = serde_json::to_string(&profile)
+            .map_err(|e| DbError::Corrupt(format!("claim details: {e}")))?;
+        identity::open_claim(&txn, user.id, &profile, claim).await?;
+    } else {
+        accounts::insert_physician(&txn, user.id, &profile)
+            .await
+            .map_err(unique_to_taken)?;
+    }
+    identity::send_link(&txn, app, user.id, r.email.as_str(), Utc::now()).await?;
     crate::db::commit(txn).await?;
     Ok(user.id)
 }
@@ -157,6 +160,9 @@ pub async fn login(app: &AppState, req: &LoginRequest) -> Result<String, Account
         accounts::record_failure(db, &key, now).await?;
         return Err(AccountError::BadCredentials);
     };
+    if user.disabled {
+        return Err(AccountError::Disabled);
+    }
     accounts::clear_failures(db, &key).await?;
     let (token, hash) = security::new_token();
     let expires = now + Duration::hours(app.settings.session_hours);
@@ -188,6 +194,7 @@ pub async fn me(app: &AppState, actor: &Actor) -> Result<Me, AccountError> {
         prefecture: user.prefecture,
         organizer_body: user.organizer_body,
         physician,
+        email_verified: user.email_verified,
     })
 }
 
@@ -220,6 +227,7 @@ pub async fn create_user(
             display_name: &account.display_name,
             prefecture: account.prefecture,
             organizer_body: account.organizer_body.as_deref(),
+            email_verified: true,
         },
     )
     .await

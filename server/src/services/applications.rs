@@ -39,6 +39,9 @@ pub enum ApplicationError {
     /// The application's state does not allow this, and what to do.
     #[error("refused: {0:?}")]
     Refused(Message),
+    /// The physician's e-mail or identity is not verified yet; what to do.
+    #[error("not verified")]
+    NotVerified(Message),
     /// A stored form or decision cannot be read.
     #[error("stored data: {0}")]
     Corrupt(String),
@@ -54,6 +57,7 @@ impl From<crate::services::mypage::MyPageError> for ApplicationError {
             MyPageError::NotFound => ApplicationError::NotFound,
             MyPageError::Invalid(f) => ApplicationError::Invalid(f),
             MyPageError::Qr(q) => ApplicationError::Corrupt(q),
+            MyPageError::NotVerified(m) => ApplicationError::NotVerified(m),
             MyPageError::Db(d) => ApplicationError::Db(d),
         }
     }
@@ -262,6 +266,16 @@ fn form_of(req: &ApplicationRequest) -> ApplicationForm {
         facts: req.facts.clone(),
         workplace_name: req.workplace_name.clone().unwrap_or_default(),
         other_changes: req.other_changes.clone().unwrap_or_default(),
+        new_name_kanji: req
+            .new_name
+            .as_ref()
+            .map(|(k, _)| k.as_str().to_owned())
+            .unwrap_or_default(),
+        new_name_kana: req
+            .new_name
+            .as_ref()
+            .map(|(_, k)| k.as_str().to_owned())
+            .unwrap_or_default(),
         documents: req.documents.clone(),
         client_ref: None,
     }
@@ -277,6 +291,9 @@ pub async fn submit(
     actor: &Actor,
     form: &ApplicationForm,
 ) -> Result<ApplicationDetail, ApplicationError> {
+    crate::services::identity::require_verified(&app.db, actor)
+        .await
+        .map_err(ApplicationError::NotVerified)?;
     let req = form.parse(today()).map_err(ApplicationError::Invalid)?;
     let id = submit_request(app, actor.id, &req, form.client_ref.map(|r| r.to_string())).await?;
     app.mailer.deliver_pending(&app.db);
@@ -587,6 +604,15 @@ async fn grant(
             let workplace = form.workplace_name.trim();
             if !workplace.is_empty() {
                 accounts::set_workplace(db, app.physician_id, workplace).await?;
+            }
+            let (kanji, kana) = (form.new_name_kanji.trim(), form.new_name_kana.trim());
+            if !kanji.is_empty() && !kana.is_empty() {
+                // JMA approved the new name: the registry's row of the number follows it, so the
+                // link between My Page and the registry stays a full match.
+                accounts::set_name(db, app.physician_id, kanji, kana).await?;
+                if let Some(p) = accounts::physician(db, app.physician_id).await? {
+                    crate::db::registry::rename(db, &p.registry_number, kanji, kana).await?;
+                }
             }
             Ok(None)
         }

@@ -3,12 +3,12 @@
 
 use axum::body::Bytes;
 use domain::application::{DocumentKind, DocumentView, UploadProblem, sniff};
-use domain::policy::{Actor, may_read_document};
+use domain::policy::{Actor, may_decide_identity, may_read_document};
 use domain::records::DocumentRecord;
 use domain::{FieldError, Message};
 use sha2::{Digest, Sha256};
 
-use crate::db::{DbError, applications, documents};
+use crate::db::{DbError, applications, documents, identity};
 use crate::services::AppState;
 use crate::storage::StorageError;
 
@@ -84,6 +84,14 @@ pub async fn upload(
     }
 }
 
+/// Whether `actor` decides an identity request that sent document `id` (a licence).
+async fn checks_identity_with(app: &AppState, actor: &Actor, id: i32) -> Result<bool, DbError> {
+    Ok(identity::by_document(&app.db, id)
+        .await?
+        .iter()
+        .any(|r| may_decide_identity(actor, r.prefecture)))
+}
+
 /// The physician's own documents not yet attached to an application.
 pub async fn unattached(app: &AppState, actor: &Actor) -> Result<Vec<DocumentView>, DocumentError> {
     Ok(documents::unattached(&app.db, actor.id)
@@ -106,7 +114,9 @@ pub async fn download(
         Some(a) => applications::by_id(&app.db, a).await?.map(|a| a.access()),
         None => None,
     };
-    if !may_read_document(actor, doc.owner_id, attached.as_ref()) {
+    if !may_read_document(actor, doc.owner_id, attached.as_ref())
+        && !checks_identity_with(app, actor, doc.id).await?
+    {
         return Err(DocumentError::NotFound);
     }
     let bytes = app.documents.get(&doc.storage_key).await?;

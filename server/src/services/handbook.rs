@@ -24,6 +24,9 @@ pub enum HandbookError {
     /// The form has problems, per field.
     #[error("invalid form")]
     Invalid(Vec<FieldError>),
+    /// The physician's e-mail or identity is not verified yet; what to do.
+    #[error("not verified")]
+    NotVerified(domain::Message),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -108,6 +111,9 @@ pub async fn declare(
     req: &HandbookRequest,
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
+    crate::services::identity::require_verified(&app.db, actor)
+        .await
+        .map_err(HandbookError::NotVerified)?;
     let txn = crate::db::begin(&app.db).await?;
     let client_ref = req.client_ref.map(|r| r.to_string());
     if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {

@@ -11,8 +11,10 @@ pub mod checkin;
 pub mod documents;
 pub mod doors;
 pub mod handbook;
+pub mod identity;
 pub mod mail;
 pub mod mypage;
+pub mod registry;
 pub mod sessions;
 
 use std::sync::Arc;

@@ -12,7 +12,7 @@ use domain::{Credit, Decision, Delivery, Facts, FieldError, Lang, Message, Proce
 use sea_orm::ConnectionTrait;
 
 use crate::db::{DbError, accounts, certificates, credits};
-use crate::services::{AppState, today};
+use crate::services::{AppState, identity, today};
 
 /// Why a My Page request failed.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,9 @@ pub enum MyPageError {
     /// The request has problems, per field.
     #[error("invalid request")]
     Invalid(Vec<FieldError>),
+    /// The physician's e-mail or identity is not verified yet; what to do.
+    #[error("not verified")]
+    NotVerified(Message),
     /// Drawing the QR code failed.
     #[error("qr: {0}")]
     Qr(String),
@@ -51,15 +54,35 @@ pub async fn ledger(
         .collect())
 }
 
-/// My Page in one answer.
+/// My Page in one answer. An account that claims a number another account holds has no
+/// physician row yet: its page shows the details it registered and nothing else.
 pub async fn my_page(db: &impl ConnectionTrait, physician_id: i32) -> Result<MyPage, MyPageError> {
-    let profile = profile(db, physician_id).await?;
+    let user = accounts::user(db, physician_id)
+        .await?
+        .ok_or(MyPageError::NotFound)?;
+    let identity = identity::view(db, &user).await?;
+    let Some(profile) = accounts::physician(db, physician_id).await? else {
+        let claimed = crate::db::identity::latest_of(db, physician_id)
+            .await?
+            .and_then(|r| r.claim_json)
+            .and_then(|j| serde_json::from_str::<PhysicianProfile>(&j).ok())
+            .ok_or(MyPageError::NotFound)?;
+        return Ok(MyPage {
+            profile: claimed,
+            today: today(),
+            certificates: Vec::new(),
+            ledger: Vec::new(),
+            facts: Facts::default(),
+            identity,
+        });
+    };
     Ok(MyPage {
         profile,
         today: today(),
         certificates: certificates::of_physician(db, physician_id).await?,
         ledger: ledger(db, physician_id).await?,
         facts: Facts::default(),
+        identity,
     })
 }
 
@@ -146,6 +169,9 @@ pub fn csv(entries: &[LedgerEntry], lang: Lang) -> String {
 
 /// The personal check-in code, signed for [`QR_SECONDS`].
 pub async fn qr_code(app: &AppState, actor: &Actor) -> Result<QrCode, MyPageError> {
+    identity::require_verified(&app.db, actor)
+        .await
+        .map_err(MyPageError::NotVerified)?;
     let profile = profile(&app.db, actor.id).await?;
     let claims = QrClaims {
         registry_number: profile.registry_number,

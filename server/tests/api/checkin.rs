@@ -322,7 +322,7 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
 }
 
 #[tokio::test]
-async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register() {
+async fn attendance_of_someone_without_a_my_page_is_attached_once_they_are_verified() {
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
@@ -335,12 +335,14 @@ async fn attendance_of_someone_without_a_my_page_is_attached_when_they_register(
         organizer.scan(session, &req).await.unwrap();
     }
     post(&organizer, session).await;
-    // registration() uses the same date of birth.
-    let physician = app.api();
-    physician
-        .register(&registration("123456", "taro@example.jp"))
-        .await
-        .unwrap();
+    // registration() uses the same date of birth; nothing is theirs before verification.
+    let physician = app
+        .registered_api(&registration("123456", "taro@example.jp"))
+        .await;
+    assert!(physician.my_page().await.unwrap().ledger.is_empty());
+    app.confirm_email("taro@example.jp").await;
+    assert!(physician.my_page().await.unwrap().ledger.is_empty());
+    app.verify_by_staff(&physician).await;
     assert_eq!(physician.my_page().await.unwrap().ledger.len(), 1);
 }
 

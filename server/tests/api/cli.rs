@@ -184,3 +184,51 @@ fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
     assert_eq!(weak.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
 }
+
+#[test]
+fn admin_import_registry_checks_imports_and_reports_bad_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let header = "registry_number,name_kanji,name_kana,birth_date,prefecture,membership,certification,certificate_number,first_certified,valid_from,valid_until";
+    let good = dir.join("registry.csv");
+    std::fs::write(
+        &good,
+        format!("{header}\n500001,京都 一郎,キョウト イチロウ,1970-05-01,26,member,occupational,S200001,2016-04-01,2021-04-01,2026-03-31\n"),
+    )
+    .unwrap();
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}\n500001,京都 一郎,キョウト イチロウ,1970-05-01,99,member,occupational,S200001,2016-04-01,2021-04-01,2026-03-31\n"),
+    )
+    .unwrap();
+    let run = |args: &[&std::ffi::OsStr]| {
+        nintei()
+            .env("NINTEI_DATA_DIR", dir)
+            .env_remove("DATABASE_URL")
+            .args(["admin", "import-registry"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let dry = run(&[good.as_os_str(), "--dry-run".as_ref()]);
+    assert!(
+        dry.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dry.stderr)
+    );
+    let said = String::from_utf8_lossy(&dry.stdout);
+    assert!(said.contains("dry run") && said.contains("1 new"), "{said}");
+    let done = run(&[good.as_os_str()]);
+    assert!(String::from_utf8_lossy(&done.stdout).contains("1 new"));
+    let again = run(&[good.as_os_str()]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 new, 0 updated, 1 unchanged"));
+    let refused = run(&[bad.as_os_str()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("Line 2") && stderr.contains("JIS"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"));
+}

@@ -18,6 +18,8 @@ use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationSummary, BulkApproveResult, DocumentKind,
     DocumentView, OutboxMail, ReviewAction,
 };
+use domain::identity::{IdentityView, QueueItem, RequestView};
+use domain::registry::{RegistryHit, RegistryImportReport};
 use domain::sessions::SessionForm;
 use domain::{Decision, Lang};
 use reqwest::header::HeaderMap;
@@ -515,6 +517,76 @@ impl Api {
     pub async fn bulk_approve(&self, round: chrono::NaiveDate) -> Answer<BulkApproveResult> {
         self.post("/api/review/bulk-approve", &json!({ "round": round }))
             .await
+    }
+
+    // Identity.
+
+    /// `POST /api/auth/verify-email`
+    pub async fn verify_email(&self, token: &str) -> Answer<IdentityView> {
+        self.post("/api/auth/verify-email", &json!({ "token": token }))
+            .await
+    }
+
+    /// `POST /api/identity/resend`
+    pub async fn resend_link(&self) -> Answer<()> {
+        self.post("/api/identity/resend", &json!({})).await
+    }
+
+    /// `POST /api/identity/licence`
+    pub async fn send_licence(&self, document_id: i32) -> Answer<RequestView> {
+        self.post(
+            "/api/identity/licence",
+            &json!({ "document_id": document_id }),
+        )
+        .await
+    }
+
+    /// `GET /api/review/identities?status=`
+    pub async fn identity_queue(&self, status: &str) -> Answer<Vec<QueueItem>> {
+        self.get(&format!("/api/review/identities?status={status}"))
+            .await
+    }
+
+    /// `GET /api/review/identities/{id}`
+    pub async fn identity_request(&self, id: i32) -> Answer<QueueItem> {
+        self.get(&format!("/api/review/identities/{id}")).await
+    }
+
+    /// `POST /api/review/identities/{id}/decide`
+    pub async fn decide_identity(
+        &self,
+        id: i32,
+        verified: bool,
+        reason: &str,
+    ) -> Answer<QueueItem> {
+        self.post(
+            &format!("/api/review/identities/{id}/decide"),
+            &json!({ "verified": verified, "reason": reason }),
+        )
+        .await
+    }
+
+    // Registry.
+
+    /// `POST /api/registry/import?dry_run=` with a CSV body.
+    pub async fn import_registry(&self, csv: &str, dry_run: bool) -> Answer<RegistryImportReport> {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/registry/import?dry_run={dry_run}")))
+                .header("content-type", "text/csv; charset=utf-8")
+                .body(csv.to_owned()),
+        )
+        .await
+    }
+
+    /// `GET /api/registry/search?q=&birth_date=`
+    pub async fn search_registry(&self, q: &str, birth_date: &str) -> Answer<Vec<RegistryHit>> {
+        self.get(&format!(
+            "/api/registry/search?q={}&birth_date={}",
+            url_escape(q),
+            url_escape(birth_date)
+        ))
+        .await
     }
 
     // Admin.

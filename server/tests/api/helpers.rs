@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use domain::Prefecture;
 use domain::account::{RegistrationForm, Role};
 use domain::api::CreateUser;
+use domain::application::DocumentKind;
 use reqwest::{Client, Response, StatusCode};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::Value;
@@ -28,7 +29,12 @@ pub struct TestApp {
     _data: tempfile::TempDir,
     /// The PostgreSQL database made for this test, dropped when it ends.
     postgres: Option<(String, String)>,
+    /// The Kyoto staff who verify test physicians.
+    identity_staff: tokio::sync::OnceCell<Api>,
 }
+
+/// A licence as a physician photographs or scans it (a small valid PDF).
+pub const LICENCE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
 /// A fresh, empty PostgreSQL database on the server of `TEST_DATABASE_URL`: (its URL, its name).
 async fn fresh_postgres(base: &str) -> (String, String) {
@@ -108,6 +114,7 @@ impl TestApp {
             upload_max_bytes: 10 * 1024 * 1024,
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
+            public_url: "http://127.0.0.1".into(),
         };
         let mut settings = settings;
         configure(&mut settings);
@@ -121,6 +128,7 @@ impl TestApp {
             data_dir,
             _data: data,
             postgres,
+            identity_staff: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -129,13 +137,66 @@ impl TestApp {
         Api::new(&self.address)
     }
 
-    /// A physician registered through the API, logged in.
+    /// A physician registered through the API, logged in, e-mail confirmed and identity
+    /// verified the way a physician outside the registry is: licence sent, Kyoto staff verify.
     pub async fn physician_api(&self, registry: &str, email: &str) -> Api {
-        let api = self.api();
-        api.register(&registration(registry, email))
-            .await
-            .expect("registration");
+        let api = self.registered_api(&registration(registry, email)).await;
+        self.confirm_email(email).await;
+        self.verify_by_staff(&api).await;
         api
+    }
+
+    /// A physician registered through the API and logged in, nothing verified yet.
+    pub async fn registered_api(&self, form: &RegistrationForm) -> Api {
+        let api = self.api();
+        api.register(form).await.expect("registration");
+        api
+    }
+
+    /// The token of the newest confirmation link mailed to `email`.
+    pub async fn mailed_token(&self, email: &str) -> String {
+        let mails = server::services::mail::newest(&self.db)
+            .await
+            .expect("the outbox");
+        let body = &mails
+            .iter()
+            .find(|m| m.to == email && m.body.contains("/verify-email#"))
+            .unwrap_or_else(|| panic!("no confirmation mail to {email}"))
+            .body;
+        let (_, rest) = body.split_once("/verify-email#").expect("a link");
+        rest.split_whitespace().next().expect("a token").to_owned()
+    }
+
+    /// Opens the confirmation link mailed to `email` (from another browser, as from a phone).
+    pub async fn confirm_email(&self, email: &str) -> domain::identity::IdentityView {
+        let token = self.mailed_token(email).await;
+        self.api()
+            .verify_email(&token)
+            .await
+            .expect("the link works")
+    }
+
+    /// The physician of `api` sends a licence; the Kyoto staff verify it.
+    pub async fn verify_by_staff(&self, api: &Api) {
+        let doc = api
+            .upload(DocumentKind::MedicalLicence, "licence.pdf", LICENCE_PDF)
+            .await
+            .expect("licence upload");
+        let request = api.send_licence(doc.id).await.expect("licence sent");
+        let staff = self.identity_staff().await;
+        staff
+            .decide_identity(request.id, true, "")
+            .await
+            .expect("staff verify");
+    }
+
+    /// The Kyoto staff who check identities (made once per server).
+    pub async fn identity_staff(&self) -> &Api {
+        self.identity_staff
+            .get_or_init(|| {
+                self.staff_api(Role::PrefecturalStaff, "identity.checks@kyoto.example.jp")
+            })
+            .await
     }
 
     /// A staff, organizer or admin account, logged in.
@@ -159,22 +220,9 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// Registers a physician through the API and returns a logged-in client.
+    /// A verified physician (see [`TestApp::physician_api`]) as a raw logged-in client.
     pub async fn physician(&self, registry: &str, email: &str) -> Client {
-        let client = self.client();
-        let r = client
-            .post(self.url("/api/auth/register"))
-            .json(&registration(registry, email))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(
-            r.status(),
-            StatusCode::CREATED,
-            "{}",
-            r.text().await.unwrap_or_default()
-        );
-        client
+        self.physician_api(registry, email).await.http().clone()
     }
 
     /// Creates a non-physician account directly and returns a logged-in client.
@@ -222,6 +270,7 @@ pub fn registration(registry: &str, email: &str) -> RegistrationForm {
         prefecture: "26".into(),
         membership: "member".into(),
         workplace_name: "京都産業保健センター".into(),
+        claim: false,
     }
 }
 
