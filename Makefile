@@ -17,7 +17,7 @@ E2E_PORT ?= 3100
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
-	$(TARGET_DIR)/release/nintei serve
+	NINTEI_DEMO=$${NINTEI_DEMO:-true} $(TARGET_DIR)/release/nintei serve
 
 ## tools: the wasm target, Trunk, wasm-bindgen-cli and wasm-opt, each only if missing.
 tools:
@@ -92,7 +92,7 @@ bench-import: server
 ## (SQLite; LOAD_DATABASE_URL=postgres://… for PostgreSQL). Prints throughput and latency.
 load: server
 	@dir=$$(mktemp -d); \
-	DATABASE_URL="$${LOAD_DATABASE_URL:-}" NINTEI_DATA_DIR=$$dir NINTEI_LISTEN=127.0.0.1:3300 NINTEI_DIST_DIR=$(CURDIR)/dist RUST_LOG=warn \
+	NINTEI_DEMO=true DATABASE_URL="$${LOAD_DATABASE_URL:-}" NINTEI_DATA_DIR=$$dir NINTEI_LISTEN=127.0.0.1:3300 NINTEI_DIST_DIR=$(CURDIR)/dist RUST_LOG=warn \
 		$(TARGET_DIR)/release/nintei serve > $$dir/server.log 2>&1 & pid=$$!; \
 	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:3300/api/health >/dev/null && break; sleep 1; done; \
 	python3 scripts/load_checkin.py --base http://127.0.0.1:3300; status=$$?; \

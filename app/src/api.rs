@@ -112,6 +112,8 @@ pub async fn register(form: &RegistrationForm) -> Result<(), ApiFailure> {
 pub async fn logout() -> Result<(), ApiFailure> {
     no_content(
         Request::post("/api/auth/logout")
+            .json(&serde_json::json!({}))
+            .map_err(network)?
             .send()
             .await
             .map_err(network)?,

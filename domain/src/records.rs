@@ -85,7 +85,7 @@ impl CreditRow {
         NewCredit {
             corrects_id: Some(self.id),
             kind: EntryKind::Correction,
-            client_ref: None,
+            server_ref: None,
             ..self.credit.clone()
         }
     }
@@ -124,8 +124,9 @@ pub struct NewCredit {
     pub created_by: Option<i32>,
     /// Entry, correction or withdrawal.
     pub kind: EntryKind,
-    /// Idempotency reference.
-    pub client_ref: Option<String>,
+    /// A key the server makes so that a write happens once (posting: `session-N-R`); clients'
+    /// references live in `client_requests`.
+    pub server_ref: Option<String>,
     /// Date of birth noted at the door.
     pub attendee_birth_date: Option<NaiveDate>,
 }
@@ -232,7 +233,7 @@ impl Session {
             corrects_id: None,
             created_by: Some(organizer),
             kind: EntryKind::Entry,
-            client_ref: None,
+            server_ref: None,
             attendee_birth_date: None,
         }
     }
@@ -305,8 +306,6 @@ pub struct ApplicationRecord {
     pub certification: Certification,
     /// Status.
     pub status: Status,
-    /// Idempotency reference of the submission.
-    pub client_ref: Option<String>,
     /// The form as submitted (JSON of `ApplicationForm`).
     pub form_json: String,
     /// The engine's decision at submission (JSON of `Decision`).

@@ -12,6 +12,13 @@ use crate::prefecture::Prefecture;
 use crate::text::FieldError;
 use crate::units::Units;
 
+/// How many days after a session its organizer may post it (and how far back a session may be
+/// entered): units for a session long past go through the prefecture, not the organizer.
+pub const POSTING_WINDOW_DAYS: u64 = 60;
+
+/// How far ahead a session may be announced.
+pub const MAX_DAYS_AHEAD: u64 = 730;
+
 /// The session form as typed by the organizer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -100,7 +107,7 @@ fn time(text: &str) -> Option<NaiveTime> {
 
 impl SessionForm {
     /// Checks every field and returns all problems at once.
-    pub fn parse(&self) -> Result<SessionSpec, Vec<FieldError>> {
+    pub fn parse(&self, today: NaiveDate) -> Result<SessionSpec, Vec<FieldError>> {
         let mut errors = Vec::new();
         let title = self.title.trim();
         if title.is_empty() || title.chars().count() > 200 {
@@ -124,12 +131,27 @@ impl SessionForm {
             }
         };
         let date = self.date.trim().parse::<NaiveDate>().ok();
-        if date.is_none() {
-            errors.push(FieldError::new(
+        match date {
+            None => errors.push(FieldError::new(
                 "date",
                 "invalid_date",
                 Message::key("session.date.invalid_date"),
-            ));
+            )),
+            Some(d) if d < today - chrono::Days::new(POSTING_WINDOW_DAYS) => {
+                errors.push(FieldError::new(
+                    "date",
+                    "too_old",
+                    Message::key("session.date.too_old").arg("days", POSTING_WINDOW_DAYS),
+                ));
+            }
+            Some(d) if d > today + chrono::Days::new(MAX_DAYS_AHEAD) => {
+                errors.push(FieldError::new(
+                    "date",
+                    "too_far",
+                    Message::key("session.date.too_far"),
+                ));
+            }
+            Some(_) => {}
         }
         let (starts_at, ends_at) = (time(&self.starts_at), time(&self.ends_at));
         if starts_at.is_none() {
@@ -528,7 +550,7 @@ mod tests {
             ..SessionForm::default()
         };
         let fields: Vec<String> = form
-            .parse()
+            .parse(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
             .unwrap_err()
             .into_iter()
             .map(|e| e.field)
@@ -568,7 +590,9 @@ mod tests {
             lecturers: "123456、２３４５６７".into(),
             ..SessionForm::default()
         };
-        let spec = form.parse().unwrap();
+        let spec = form
+            .parse(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
+            .unwrap();
         assert_eq!(spec.tolerance_in_minutes, 5);
         assert_eq!(spec.lecturers.len(), 2);
         assert_eq!(spec.lecturers[1].as_str(), "234567");
@@ -578,6 +602,38 @@ mod tests {
 #[cfg(test)]
 mod csv_tests {
     use super::*;
+
+    #[test]
+    fn a_session_long_past_or_years_ahead_is_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let mut form = SessionForm {
+            title: "研修会".into(),
+            category: "occupational.lifelong.update".into(),
+            units: "1".into(),
+            starts_at: "13:00".into(),
+            ends_at: "14:00".into(),
+            venue: "会館".into(),
+            prefecture: "26".into(),
+            capacity: "10".into(),
+            designation_number: "26-1".into(),
+            ..SessionForm::default()
+        };
+        for (date, code) in [
+            ("2020-01-01", Some("too_old")),
+            ("2026-09-27", None),
+            ("2030-01-01", Some("too_far")),
+        ] {
+            form.date = date.into();
+            let codes: Vec<String> = form
+                .parse(today)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.code)
+                .collect();
+            assert_eq!(codes.first().map(String::as_str), code, "{date}");
+        }
+    }
 
     #[test]
     fn a_sheet_with_a_header_quotes_and_full_width_digits_is_read() {

@@ -26,6 +26,7 @@ mod m20261124_000005_applications;
 mod m20261124_000006_door_links;
 mod m20261126_000007_door_never_loses;
 mod m20261126_000008_identity_registry;
+mod m20261126_000009_scoped_references;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_door_links::Migration),
             Box::new(m20261126_000007_door_never_loses::Migration),
             Box::new(m20261126_000008_identity_registry::Migration),
+            Box::new(m20261126_000009_scoped_references::Migration),
         ]
     }
 }

@@ -57,9 +57,11 @@ pub enum AdminAction {
         /// Name shown in the app.
         #[arg(long)]
         name: String,
-        /// Initial password (at least 10 characters, not a common one).
+        /// A file holding the initial password (at least 10 characters, not a common one);
+        /// without it the password is read from standard input. Never on the command line,
+        /// where the shell history and the process list would keep it.
         #[arg(long)]
-        password: String,
+        password_file: Option<PathBuf>,
         /// Prefecture JIS code (1–47), for prefectural staff.
         #[arg(long)]
         prefecture: Option<u8>,
@@ -93,10 +95,13 @@ pub async fn admin(action: AdminAction) -> Result<String, String> {
             role,
             email,
             name,
-            password,
+            password_file,
             prefecture,
             body,
-        } => create_user(role, email, name, password, prefecture, body).await,
+        } => {
+            let password = read_password(password_file.as_deref())?;
+            create_user(role, email, name, password, prefecture, body).await
+        }
         AdminAction::ImportRegistry { file, dry_run } => import_registry(&file, dry_run).await,
     }
 }
@@ -160,6 +165,22 @@ async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
         started.elapsed().as_secs_f64()
     ));
     Ok(out.join("\n"))
+}
+
+/// The password from `file`, or the first line of standard input.
+fn read_password(file: Option<&Path>) -> Result<String, String> {
+    let text = match file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?,
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+            line
+        }
+    };
+    Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 async fn create_user(

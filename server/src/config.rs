@@ -39,7 +39,7 @@ pub struct Settings {
     pub dist_dir: PathBuf,
     /// Mark cookies `Secure` (`NINTEI_SECURE_COOKIES`, default: on when `NINTEI_PUBLIC_URL` is https).
     pub secure_cookies: bool,
-    /// Load demo data on first start (`NINTEI_DEMO`, default on).
+    /// Load demo data on first start (`NINTEI_DEMO`, default off; `make run` turns it on).
     pub demo_data: bool,
     /// Login session lifetime in hours (`NINTEI_SESSION_HOURS`, default 12).
     pub session_hours: i64,
@@ -121,7 +121,7 @@ impl Settings {
             database_url,
             dist_dir: PathBuf::from(var("NINTEI_DIST_DIR").unwrap_or_else(|| "./dist".into())),
             secure_cookies: flag("NINTEI_SECURE_COOKIES", https)?,
-            demo_data: flag("NINTEI_DEMO", true)?,
+            demo_data: flag("NINTEI_DEMO", false)?,
             session_hours,
             data_dir,
         })

@@ -56,6 +56,9 @@ pub enum ApiError {
     /// 409: the resource's state does not allow this, and what to do.
     #[error("invalid state")]
     InvalidState(Message),
+    /// 415: a write whose body is not JSON, CSV or a document (what a cross-site form sends).
+    #[error("unsupported content type")]
+    ContentType,
     /// 413/415/422: an uploaded file was refused (too large, wrong type, empty, cut short).
     #[error("upload refused: {0}")]
     Upload(UploadProblem),
@@ -99,6 +102,11 @@ impl ApiError {
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", m("error.forbidden")),
             ApiError::Locked => (StatusCode::FORBIDDEN, "locked", m("error.locked")),
+            ApiError::ContentType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "content_type",
+                m("error.content_type"),
+            ),
             ApiError::IdentityRequired(message) => {
                 (StatusCode::FORBIDDEN, "identity_required", message.clone())
             }
@@ -163,6 +171,11 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// A device-made reference sent again for a different kind of request.
+fn reused() -> ApiError {
+    conflict("client_ref", "reused", "request.reference_reused")
+}
+
 fn conflict(field: &str, code: &str, key: &str) -> ApiError {
     ApiError::Conflict(vec![FieldError::new(field, code, Message::key(key))])
 }
@@ -211,6 +224,7 @@ impl From<HandbookError> for ApiError {
             HandbookError::Verified => conflict("id", "verified", "handbook.id.verified"),
             HandbookError::Invalid(f) => ApiError::Validation(f),
             HandbookError::NotVerified(m) => ApiError::IdentityRequired(m),
+            HandbookError::Reused => reused(),
             HandbookError::Db(d) => d.into(),
         }
     }
@@ -222,6 +236,7 @@ impl From<SessionError> for ApiError {
             SessionError::NotFound => ApiError::NotFound,
             SessionError::Invalid(f) => ApiError::Validation(f),
             SessionError::Closed(m) => ApiError::InvalidState(m),
+            SessionError::Reused => reused(),
             SessionError::Db(d) => d.into(),
         }
     }
@@ -241,6 +256,7 @@ impl From<CheckinError> for ApiError {
             )]),
             CheckinError::Refused(m) => ApiError::InvalidState(m),
             CheckinError::Unsent(f) => ApiError::Conflict(f),
+            CheckinError::Reused => reused(),
             CheckinError::Db(d) => d.into(),
         }
     }
@@ -267,6 +283,7 @@ impl From<ApplicationError> for ApiError {
             ApplicationError::Invalid(f) => ApiError::Validation(f),
             ApplicationError::Refused(m) => ApiError::InvalidState(m),
             ApplicationError::NotVerified(m) => ApiError::IdentityRequired(m),
+            ApplicationError::Reused => reused(),
             ApplicationError::Corrupt(c) => ApiError::Internal(c),
             ApplicationError::Db(d) => d.into(),
         }

@@ -52,6 +52,11 @@ async fn serve() -> Result<(), String> {
         for (role, email) in seed::DEMO_LOGINS {
             println!("  {role:<28} {email}");
         }
+    } else if app.is_empty().await? {
+        println!(
+            "No accounts yet. Create the first admin (the password is read from standard input):\n  \
+             nintei admin create-user --role admin --email you@example.jp --name \"Your Name\""
+        );
     }
     app.run_until_stopped()
         .await

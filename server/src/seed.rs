@@ -327,7 +327,7 @@ pub async fn demo_if_empty(
             tolerance_in_minutes: 5,
             tolerance_out_minutes: 5,
         };
-        let s = sessions::insert(&txn, org, body, &spec, None).await?;
+        let s = sessions::insert(&txn, org, body, &spec).await?;
         if offset < 0 {
             sessions::mark_posted(&txn, s.id, now).await?;
         }
@@ -595,7 +595,7 @@ pub async fn demo_if_empty(
                     corrects_id: None,
                     created_by: None,
                     kind: EntryKind::Entry,
-                    client_ref: None,
+                    server_ref: None,
                     attendee_birth_date: None,
                 },
             )

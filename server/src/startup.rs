@@ -99,9 +99,27 @@ impl Application {
             rules: Arc::new(RuleSet::current()),
             qr_key: Arc::new(qr_key),
         };
+        // HTTPS only from the first visit on, once served over it.
+        let hsts = state.settings.secure_cookies.then(|| {
+            SetResponseHeaderLayer::overriding(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+            )
+        });
+        let api = routes::api()
+            .with_state(state)
+            .layer(axum::middleware::from_fn(
+                routes::guard::no_cross_site_writes,
+            ))
+            // Answers about people are never kept by a browser or a proxy.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("no-store"),
+            ));
         let router = Router::new()
-            .nest("/api", routes::api().with_state(state))
+            .nest("/api", api)
             .merge(client.router)
+            .layer(tower::util::option_layer(hsts))
             .layer(SetResponseHeaderLayer::overriding(
                 header::CONTENT_SECURITY_POLICY,
                 csp,
@@ -129,6 +147,14 @@ impl Application {
             router,
             db,
         })
+    }
+
+    /// Whether the database has no account yet (a first start without demo data).
+    pub async fn is_empty(&self) -> Result<bool, String> {
+        crate::services::accounts::count_users(&self.db)
+            .await
+            .map(|n| n == 0)
+            .map_err(|e| format!("database: {e}"))
     }
 
     /// The port actually bound (useful with port 0).

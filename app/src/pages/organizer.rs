@@ -137,7 +137,10 @@ pub fn OrganizerHome() -> impl IntoView {
             client_ref: Some(reference.get_value()),
         };
         // Blank means the default; anything else must be whole minutes.
-        let mut found = form.parse().err().unwrap_or_default();
+        let mut found = form
+            .parse(crate::clock::today_jst())
+            .err()
+            .unwrap_or_default();
         for (text, field) in [
             (tol_in.get(), "tolerance_in_minutes"),
             (tol_out.get(), "tolerance_out_minutes"),

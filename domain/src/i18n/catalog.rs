@@ -2501,4 +2501,34 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "氏名が変わった場合だけ、新しい氏名とフリガナを書いてください。戸籍抄本など変更が分かる書類を添付してください。承認されると、マイページと日本医師会の認定医名簿が新しい氏名になります。",
         "Only if your name changed: write the new name and kana, and attach a document showing the change (e.g. a family register extract). Once approved, My Page and JMA's registry carry the new name.",
     ),
+    (
+        "request.reference_reused",
+        "この操作の識別子は別の操作に使われています。画面を読み込み直してからもう一度お試しください",
+        "This request's reference was used for another request. Reload the page and try again",
+    ),
+    (
+        "session.date.too_old",
+        "{days}日より前の研修会は登録できません。過去の研修会の単位は都道府県医師会にご相談ください",
+        "Sessions more than {days} days ago cannot be entered; ask your prefectural medical association about units for past sessions",
+    ),
+    (
+        "session.date.too_far",
+        "開催日は2年以内の日付にしてください",
+        "Choose a date within the next two years",
+    ),
+    (
+        "checkin.post_too_late",
+        "開催から{days}日を過ぎた研修会は掲載できません。都道府県医師会にご相談ください",
+        "A session more than {days} days ago can no longer be posted; ask your prefectural medical association",
+    ),
+    (
+        "checkin.post_too_early",
+        "研修会の開催日より前には掲載できません",
+        "A session cannot be posted before its date",
+    ),
+    (
+        "error.content_type",
+        "この形式の送信は受け付けられません。アプリの画面から操作してください",
+        "This kind of request is not accepted. Use the app's pages",
+    ),
 ];

@@ -25,7 +25,6 @@ fn to_record(a: application::Model) -> DbResult<ApplicationRecord> {
         kind: a.kind.get(),
         certification: a.certification.get(),
         status: a.status.get(),
-        client_ref: a.client_ref,
         form_json: a.form_json,
         decision_json: a.decision_json,
         submitted_on: a.submitted_on,
@@ -49,8 +48,6 @@ pub struct NewApplication<'a> {
     pub prefecture: Prefecture,
     /// What is applied for.
     pub request: &'a ApplicationRequest,
-    /// Idempotency reference.
-    pub client_ref: Option<String>,
     /// The form as submitted (JSON).
     pub form_json: String,
     /// The decision (JSON).
@@ -73,7 +70,6 @@ pub async fn insert(
         kind: Set(Code(new.request.kind)),
         certification: Set(Code(new.request.certification)),
         status: Set(Code(Status::Submitted)),
-        client_ref: Set(new.client_ref),
         form_json: Set(new.form_json),
         decision_json: Set(new.decision_json),
         submitted_on: Set(new.submitted_on),
@@ -90,21 +86,6 @@ pub async fn insert(
 /// An application by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> DbResult<Option<ApplicationRecord>> {
     application::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .map(to_record)
-        .transpose()
-}
-
-/// The application a physician's request `client_ref` submitted.
-pub async fn by_client_ref(
-    db: &impl ConnectionTrait,
-    physician_id: i32,
-    client_ref: &str,
-) -> DbResult<Option<ApplicationRecord>> {
-    application::Entity::find()
-        .filter(application::Column::ClientRef.eq(client_ref))
-        .filter(application::Column::PhysicianId.eq(physician_id))
         .one(db)
         .await?
         .map(to_record)

@@ -35,7 +35,7 @@ fn to_row(c: credit::Model) -> DbResult<CreditRow> {
             corrects_id: c.corrects_id,
             created_by: c.created_by,
             kind: c.kind.get(),
-            client_ref: c.client_ref,
+            server_ref: c.server_ref,
             attendee_birth_date: c.attendee_birth_date,
         },
     })
@@ -61,7 +61,7 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewCredit) -> DbResult<Credi
         created_at: Set(Utc::now()),
         created_by: Set(new.created_by),
         kind: Set(Code(new.kind)),
-        client_ref: Set(new.client_ref),
+        server_ref: Set(new.server_ref),
         attendee_birth_date: Set(new.attendee_birth_date),
         ..Default::default()
     }
@@ -88,28 +88,13 @@ pub async fn is_superseded(db: &impl ConnectionTrait, id: i32) -> DbResult<bool>
         .is_some())
 }
 
-/// The row that request `client_ref` of `physician_id` wrote, if any.
-pub async fn by_client_ref(
-    db: &impl ConnectionTrait,
-    physician_id: i32,
-    client_ref: &str,
-) -> DbResult<Option<CreditRow>> {
-    credit::Entity::find()
-        .filter(credit::Column::ClientRef.eq(client_ref))
-        .filter(credit::Column::PhysicianId.eq(physician_id))
-        .one(db)
-        .await?
-        .map(to_row)
-        .transpose()
-}
-
-/// The row with `client_ref`, whoever wrote it (server-made references).
+/// The row the server wrote under `server_ref`.
 pub async fn by_reference(
     db: &impl ConnectionTrait,
-    client_ref: &str,
+    server_ref: &str,
 ) -> DbResult<Option<CreditRow>> {
     credit::Entity::find()
-        .filter(credit::Column::ClientRef.eq(client_ref))
+        .filter(credit::Column::ServerRef.eq(server_ref))
         .one(db)
         .await?
         .map(to_row)

@@ -12,6 +12,7 @@ pub mod doors;
 pub mod identity;
 pub mod outbox;
 pub mod registry;
+pub mod requests;
 pub mod scans;
 pub mod secrets;
 pub mod sessions;

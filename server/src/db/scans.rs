@@ -75,9 +75,15 @@ pub async fn insert(db: &impl ConnectionTrait, new: NewScan) -> DbResult<Scan> {
     Ok(to_scan(row))
 }
 
-/// The scan with `client_id`.
-pub async fn by_client_id(db: &impl ConnectionTrait, client_id: &str) -> DbResult<Option<Scan>> {
+/// The scan of `session` with the device-made `client_id` (an id means nothing in another
+/// session).
+pub async fn by_client_id(
+    db: &impl ConnectionTrait,
+    session: i32,
+    client_id: &str,
+) -> DbResult<Option<Scan>> {
     Ok(scan::Entity::find()
+        .filter(scan::Column::SessionId.eq(session))
         .filter(scan::Column::ClientId.eq(client_id))
         .one(db)
         .await?

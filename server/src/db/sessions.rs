@@ -45,13 +45,12 @@ fn to_session(s: training_session::Model) -> DbResult<Session> {
     })
 }
 
-/// Writes a published session with its lecturers (`client_ref`: the organizer's request).
+/// Writes a published session with its lecturers.
 pub async fn insert(
     db: &impl ConnectionTrait,
     organizer: i32,
     body: &str,
     s: &SessionSpec,
-    client_ref: Option<String>,
 ) -> DbResult<Session> {
     let row = training_session::ActiveModel {
         organizer_id: Set(organizer),
@@ -73,7 +72,6 @@ pub async fn insert(
         published: Set(true),
         posted_at: Set(None),
         cancelled_at: Set(None),
-        client_ref: Set(client_ref),
         ..Default::default()
     }
     .insert(db)
@@ -96,21 +94,6 @@ async fn set_lecturers(db: &impl ConnectionTrait, session: i32, s: &SessionSpec)
         .await?;
     }
     Ok(())
-}
-
-/// The session an organizer's request `client_ref` created.
-pub async fn by_client_ref(
-    db: &impl ConnectionTrait,
-    organizer: i32,
-    client_ref: &str,
-) -> DbResult<Option<Session>> {
-    training_session::Entity::find()
-        .filter(training_session::Column::OrganizerId.eq(organizer))
-        .filter(training_session::Column::ClientRef.eq(client_ref))
-        .one(db)
-        .await?
-        .map(to_session)
-        .transpose()
 }
 
 /// Rewrites a session's details and lecturers (not its organizer, state or posting).

@@ -17,7 +17,6 @@ pub struct Model {
     pub kind: Code<ApplicationKind>,
     pub certification: Code<Certification>,
     pub status: Code<Status>,
-    pub client_ref: Option<String>,
     pub form_json: String,
     pub decision_json: Option<String>,
     pub submitted_on: Date,

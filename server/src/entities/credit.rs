@@ -30,7 +30,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub created_by: Option<i32>,
     pub kind: Code<EntryKind>,
-    pub client_ref: Option<String>,
+    pub server_ref: Option<String>,
     pub attendee_birth_date: Option<Date>,
 }
 

@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod auth_session;
 pub mod certificate;
 pub mod certificate_period;
+pub mod client_request;
 pub mod credit;
 pub mod document;
 pub mod door_link;

@@ -30,7 +30,6 @@ pub struct Model {
     pub published: bool,
     pub posted_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
-    pub client_ref: Option<String>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

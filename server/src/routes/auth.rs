@@ -11,7 +11,7 @@ use domain::account::RegistrationForm;
 use domain::api::{LoginRequest, Me};
 
 use crate::error::ApiResult;
-use crate::routes::extract::{CurrentUser, Json, SESSION_COOKIE};
+use crate::routes::extract::{CurrentUser, Json, session_cookie_name};
 use crate::services::{AppState, accounts};
 
 /// Routes under `/api/auth` and `/api/me`.
@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
 
 /// The session cookie carrying `token`.
 fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
+    Cookie::build((session_cookie_name(state), token))
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies)
@@ -61,10 +61,14 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<impl IntoResponse> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+    if let Some(cookie) = jar.get(session_cookie_name(&state)) {
         accounts::logout(&state, cookie.value()).await?;
     }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let jar = jar.remove(
+        Cookie::build(session_cookie_name(&state))
+            .path("/")
+            .secure(state.settings.secure_cookies),
+    );
     Ok((jar, StatusCode::NO_CONTENT))
 }
 

@@ -14,8 +14,20 @@ use crate::error::ApiError;
 use crate::services::doors::OpenDoor;
 use crate::services::{AppState, accounts, doors};
 
-/// The name of the session cookie.
+/// The name of the session cookie over plain HTTP (development, tests).
 pub const SESSION_COOKIE: &str = "nintei_session";
+/// The name over HTTPS: a `__Host-` cookie is only accepted with `Secure`, `Path=/` and no
+/// `Domain`, so no sibling domain can set or shadow it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-nintei_session";
+
+/// The session cookie's name for these settings.
+pub fn session_cookie_name(state: &AppState) -> &'static str {
+    if state.settings.secure_cookies {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The header carrying a helper link's token (the page keeps it from the link's fragment,
 /// which browsers never send, so it never appears in a URL the server logs).
@@ -51,7 +63,9 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar.get(SESSION_COOKIE).ok_or(ApiError::Unauthenticated)?;
+        let token = jar
+            .get(session_cookie_name(state))
+            .ok_or(ApiError::Unauthenticated)?;
         let user = accounts::current(state, token.value())
             .await?
             .ok_or(ApiError::Unauthenticated)?;

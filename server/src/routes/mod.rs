@@ -6,6 +6,7 @@ mod applications;
 mod auth;
 mod door;
 pub mod extract;
+pub mod guard;
 mod health;
 mod identity;
 mod mypage;

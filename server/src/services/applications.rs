@@ -20,6 +20,7 @@ use domain::{Certification, Decision, FieldError, Message, Period, RuleSet, Sour
 use sea_orm::ConnectionTrait;
 
 use crate::db::applications::{NewApplication, QueueFilter};
+use crate::db::requests::{self, Earlier};
 use crate::db::{DbError, accounts, applications, audit, certificates, credits, documents};
 use crate::services::mail;
 use crate::services::{AppState, mypage, today};
@@ -42,6 +43,9 @@ pub enum ApplicationError {
     /// The physician's e-mail or identity is not verified yet; what to do.
     #[error("not verified")]
     NotVerified(Message),
+    /// The request's reference already names another kind of request.
+    #[error("reference reused")]
+    Reused,
     /// A stored form or decision cannot be read.
     #[error("stored data: {0}")]
     Corrupt(String),
@@ -295,7 +299,7 @@ pub async fn submit(
         .await
         .map_err(ApplicationError::NotVerified)?;
     let req = form.parse(today()).map_err(ApplicationError::Invalid)?;
-    let id = submit_request(app, actor.id, &req, form.client_ref.map(|r| r.to_string())).await?;
+    let id = submit_request(app, actor.id, &req, form.client_ref.as_ref()).await?;
     app.mailer.deliver_pending(&app.db);
     detail(app, actor, id).await
 }
@@ -304,14 +308,16 @@ async fn submit_request(
     app: &AppState,
     physician_id: i32,
     req: &ApplicationRequest,
-    client_ref: Option<String>,
+    client_ref: Option<&uuid::Uuid>,
 ) -> Result<i32, ApplicationError> {
     let rules = &app.rules;
     let txn = crate::db::begin(&app.db).await?;
-    if let Some(r) = &client_ref
-        && let Some(existing) = applications::by_client_ref(&txn, physician_id, r).await?
-    {
-        return Ok(existing.id);
+    if let Some(r) = client_ref {
+        match requests::earlier(&txn, physician_id, r, "application").await? {
+            Earlier::New => {}
+            Earlier::Same(id) => return Ok(id),
+            Earlier::Other => return Err(ApplicationError::Reused),
+        }
     }
     let page = mypage::my_page(&txn, physician_id).await?;
     check_kind(&page, req)?;
@@ -335,7 +341,6 @@ async fn submit_request(
             physician_id,
             prefecture: page.profile.prefecture,
             request: req,
-            client_ref,
             form_json: json(&form_of(req))?,
             decision_json: evaluated.as_ref().map(|e| json(&e.decision)).transpose()?,
             submitted_on: today,
@@ -343,6 +348,9 @@ async fn submit_request(
         },
     )
     .await?;
+    if let Some(r) = client_ref {
+        requests::remember(&txn, physician_id, r, "application", record.id).await?;
+    }
     if let Some(e) = &evaluated {
         applications::replace_relied(&txn, record.id, &counted_ids(e)).await?;
     }

@@ -17,6 +17,7 @@ use domain::sessions::{Presence, ScanKind, presence};
 use domain::{FieldError, Message, Units};
 use sea_orm::ConnectionTrait;
 
+use crate::db::requests::{self, Earlier};
 use crate::db::scans::NewScan;
 use crate::db::{DbError, accounts, audit, credits, doors, scans, sessions};
 use crate::services::AppState;
@@ -45,6 +46,9 @@ pub enum CheckinError {
     /// A helper's device said it still holds scans; the organizer must confirm.
     #[error("devices hold scans")]
     Unsent(Vec<FieldError>),
+    /// The request's reference already names another kind of request.
+    #[error("reference reused")]
+    Reused,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -57,6 +61,7 @@ impl From<crate::services::sessions::SessionError> for CheckinError {
             SessionError::NotFound => CheckinError::NotFound,
             SessionError::Invalid(f) => CheckinError::Invalid(f),
             SessionError::Closed(m) => CheckinError::Refused(m),
+            SessionError::Reused => CheckinError::Reused,
             SessionError::Db(e) => CheckinError::Db(e),
         }
     }
@@ -169,7 +174,7 @@ pub async fn record(
     check_day(session, req.at, Utc::now())?;
     let db = &app.db;
     let txn = crate::db::begin(db).await?;
-    if let Some(first) = scans::by_client_id(&txn, client_id).await? {
+    if let Some(first) = scans::by_client_id(&txn, session.id, client_id).await? {
         let who = accounts::registered(&txn, std::slice::from_ref(&first.registry_number)).await?;
         return Ok(result(&first, who.get(&first.registry_number), None, true));
     }
@@ -395,6 +400,20 @@ pub async fn post(
     if !errors.is_empty() {
         return Err(CheckinError::Invalid(errors));
     }
+    // Units are posted for a session that took place, and soon after: a session long past goes
+    // through the prefecture.
+    let today = crate::services::today();
+    if session.date > today {
+        return Err(CheckinError::Refused(Message::key(
+            "checkin.post_too_early",
+        )));
+    }
+    if session.date < today - chrono::Days::new(domain::sessions::POSTING_WINDOW_DAYS) {
+        return Err(CheckinError::Refused(
+            Message::key("checkin.post_too_late")
+                .arg("days", domain::sessions::POSTING_WINDOW_DAYS),
+        ));
+    }
     let rows = attendance(&txn, &session).await?;
     let granted: HashMap<&str, &str> = grants
         .iter()
@@ -429,7 +448,7 @@ pub async fn post(
             note,
         );
         // One entry per person and session: the reference is the server's own.
-        credit.client_ref = Some(format!("session-{}-{}", session.id, row.registry_number));
+        credit.server_ref = Some(format!("session-{}-{}", session.id, row.registry_number));
         credit.attendee_birth_date = birth_dates.get(&row.registry_number).copied();
         credits::insert(&txn, credit).await?;
         written += 1;
@@ -437,6 +456,19 @@ pub async fn post(
     if !sessions::mark_posted(&txn, session.id, Utc::now()).await? {
         return Err(CheckinError::AlreadyPosted);
     }
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: Some(organizer),
+            entity: "session",
+            entity_id: session.id,
+            action: "post",
+            from_status: None,
+            to_status: Some("posted"),
+            note: Some(format!("{written} credits")),
+        },
+    )
+    .await?;
     crate::db::commit(txn).await?;
     Ok(PostResult {
         credits_written: written,
@@ -493,12 +525,13 @@ pub async fn correct(
             "checkin.not_posted_yet",
         )));
     }
-    let client_ref = req
-        .client_ref
-        .map(|r| format!("correction-{}-{r}", session.id));
     let txn = crate::db::begin(&app.db).await?;
-    let replay = match &client_ref {
-        Some(r) => credits::by_reference(&txn, r).await?.is_some(),
+    let replay = match &req.client_ref {
+        Some(r) => match requests::earlier(&txn, organizer, r, "correction").await? {
+            Earlier::New => false,
+            Earlier::Same(_) => true,
+            Earlier::Other => return Err(CheckinError::Reused),
+        },
         None => false,
     };
     if !replay {
@@ -534,12 +567,15 @@ pub async fn correct(
                     ),
                 );
                 // A person withdrawn earlier and added again gets a distinct reference.
-                credit.client_ref = client_ref.clone().or(Some(format!(
+                credit.server_ref = Some(format!(
                     "session-{}-{registry}-{}",
                     session.id,
                     Utc::now().timestamp_micros()
-                )));
-                credits::insert(&txn, credit).await?;
+                ));
+                let written = credits::insert(&txn, credit).await?;
+                if let Some(r) = &req.client_ref {
+                    requests::remember(&txn, organizer, r, "correction", written.id).await?;
+                }
                 "credit_add"
             }
             (CorrectionAction::Withdraw, Some(c)) => {
@@ -551,9 +587,11 @@ pub async fn correct(
                         .arg("reason", reason)
                         .render(domain::Lang::Ja),
                 );
-                withdrawal.client_ref = client_ref.clone();
                 withdrawal.created_by = Some(organizer);
-                credits::insert(&txn, withdrawal).await?;
+                let written = credits::insert(&txn, withdrawal).await?;
+                if let Some(r) = &req.client_ref {
+                    requests::remember(&txn, organizer, r, "correction", written.id).await?;
+                }
                 "credit_withdraw"
             }
         };

@@ -9,6 +9,7 @@ use domain::records::{CreditRow, NewCredit};
 use domain::{Delivery, FieldError, Source};
 use sea_orm::ConnectionTrait;
 
+use crate::db::requests::{self, Earlier};
 use crate::db::{DbError, accounts, credits};
 use crate::services::{AppState, today};
 
@@ -24,6 +25,9 @@ pub enum HandbookError {
     /// The form has problems, per field.
     #[error("invalid form")]
     Invalid(Vec<FieldError>),
+    /// The request's reference already names another kind of request.
+    #[error("reference reused")]
+    Reused,
     /// The physician's e-mail or identity is not verified yet; what to do.
     #[error("not verified")]
     NotVerified(domain::Message),
@@ -44,7 +48,6 @@ fn row(
     d: &HandbookDeclaration,
     kind: EntryKind,
     corrects: Option<i32>,
-    client_ref: Option<String>,
 ) -> NewCredit {
     NewCredit {
         physician_id: Some(physician_id),
@@ -62,7 +65,7 @@ fn row(
         corrects_id: corrects,
         created_by: Some(physician_id),
         kind,
-        client_ref,
+        server_ref: None,
         attendee_birth_date: None,
     }
 }
@@ -90,18 +93,38 @@ async fn editable(
     Ok(row)
 }
 
-/// The row a retried request already wrote, if any.
+/// The row a retried request already wrote, if any; a reference used for another kind of
+/// request is refused.
 async fn replayed(
     db: &impl ConnectionTrait,
     physician_id: i32,
-    client_ref: Option<&str>,
+    client_ref: Option<&uuid::Uuid>,
 ) -> Result<Option<LedgerEntry>, HandbookError> {
-    match client_ref {
-        Some(r) => Ok(credits::by_client_ref(db, physician_id, r)
-            .await?
-            .map(|row| row.entry(None))),
-        None => Ok(None),
+    let Some(r) = client_ref else {
+        return Ok(None);
+    };
+    match requests::earlier(db, physician_id, r, ENTITY).await? {
+        Earlier::New => Ok(None),
+        Earlier::Same(id) => Ok(credits::by_id(db, id).await?.map(|row| row.entry(None))),
+        Earlier::Other => Err(HandbookError::Reused),
     }
+}
+
+/// What a handbook request's reference names in `client_requests`.
+const ENTITY: &str = "credit";
+
+/// Writes `new` and remembers the request's reference with it.
+async fn write(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+    client_ref: Option<&uuid::Uuid>,
+    new: NewCredit,
+) -> Result<LedgerEntry, HandbookError> {
+    let written = credits::insert(db, new).await?;
+    if let Some(r) = client_ref {
+        requests::remember(db, physician_id, r, ENTITY, written.id).await?;
+    }
+    Ok(written.entry(None))
 }
 
 /// Declares handbook units; a retry with the same `client_ref` returns the first entry.
@@ -115,18 +138,18 @@ pub async fn declare(
         .await
         .map_err(HandbookError::NotVerified)?;
     let txn = crate::db::begin(&app.db).await?;
-    let client_ref = req.client_ref.map(|r| r.to_string());
-    if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
+    let client_ref = req.client_ref.as_ref();
+    if let Some(entry) = replayed(&txn, actor.id, client_ref).await? {
         return Ok(entry);
     }
     let registry = accounts::physician(&txn, actor.id)
         .await?
         .ok_or(HandbookError::NotFound)?
         .registry_number;
-    let new = row(actor.id, registry, &d, EntryKind::Entry, None, client_ref);
-    let written = credits::insert(&txn, new).await?;
+    let new = row(actor.id, registry, &d, EntryKind::Entry, None);
+    let entry = write(&txn, actor.id, client_ref, new).await?;
     crate::db::commit(txn).await?;
-    Ok(written.entry(None))
+    Ok(entry)
 }
 
 /// Corrects an unverified handbook entry with a new one.
@@ -138,8 +161,8 @@ pub async fn correct(
 ) -> Result<LedgerEntry, HandbookError> {
     let d = parse(app, req)?;
     let txn = crate::db::begin(&app.db).await?;
-    let client_ref = req.client_ref.map(|r| r.to_string());
-    if let Some(entry) = replayed(&txn, actor.id, client_ref.as_deref()).await? {
+    let client_ref = req.client_ref.as_ref();
+    if let Some(entry) = replayed(&txn, actor.id, client_ref).await? {
         return Ok(entry);
     }
     let old = editable(&txn, actor.id, id).await?;
@@ -149,11 +172,10 @@ pub async fn correct(
         &d,
         EntryKind::Correction,
         Some(id),
-        client_ref,
     );
-    let written = credits::insert(&txn, new).await?;
+    let entry = write(&txn, actor.id, client_ref, new).await?;
     crate::db::commit(txn).await?;
-    Ok(written.entry(None))
+    Ok(entry)
 }
 
 /// Withdraws an unverified handbook entry (a new row records the withdrawal).

@@ -160,11 +160,23 @@ pub fn csv(entries: &[LedgerEntry], lang: Lang) -> String {
                 String::new()
             },
             e.note.clone().unwrap_or_default(),
-        ];
+        ]
+        .map(spreadsheet_text);
         let _ = out.write_record(&row);
     }
     let bytes = out.into_inner().unwrap_or_default();
     format!("\u{FEFF}{}", String::from_utf8_lossy(&bytes))
+}
+
+/// A cell a spreadsheet shows as the text it is: one that starts like a formula (`=`, `+`,
+/// `-`, `@`, tab or carriage return) gets a leading apostrophe (OWASP's CSV injection advice).
+/// Numbers and dates written by the server never start so.
+pub fn spreadsheet_text(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 /// The personal check-in code, signed for [`QR_SECONDS`].

@@ -7,8 +7,9 @@ use domain::sessions::SessionForm;
 use domain::{Category, FieldError, Message, Prefecture};
 use sea_orm::ConnectionTrait;
 
+use crate::db::requests::{self, Earlier};
 use crate::db::{DbError, accounts, sessions};
-use crate::services::AppState;
+use crate::services::{AppState, today};
 
 /// Why a session request failed.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +23,9 @@ pub enum SessionError {
     /// The session is posted (or cancelled): it cannot change any more.
     #[error("session closed")]
     Closed(Message),
+    /// The request's reference already names another kind of request.
+    #[error("reference reused")]
+    Reused,
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -46,31 +50,30 @@ pub async fn create(
     actor: &Actor,
     form: &SessionForm,
 ) -> Result<PublicSession, SessionError> {
-    let spec = form.parse().map_err(SessionError::Invalid)?;
-    let client_ref = form.client_ref.map(|r| r.to_string());
-    if let Some(r) = &client_ref
-        && let Some(first) = sessions::by_client_ref(&app.db, actor.id, r).await?
-    {
-        return Ok(first.public());
-    }
+    let spec = form.parse(today()).map_err(SessionError::Invalid)?;
     let body = accounts::user(&app.db, actor.id)
         .await?
         .and_then(|u| u.organizer_body)
         .unwrap_or_default();
     let txn = crate::db::begin(&app.db).await?;
-    let written = sessions::insert(&txn, actor.id, &body, &spec, client_ref.clone()).await;
-    let session = match (written, &client_ref) {
-        (Ok(s), _) => s,
-        // Two taps at once: the second finds the first.
-        (Err(e), Some(r)) if e.is_unique("client_ref") => {
-            drop(txn);
-            return match sessions::by_client_ref(&app.db, actor.id, r).await? {
-                Some(first) => Ok(first.public()),
-                None => Err(e.into()),
-            };
+    if let Some(r) = &form.client_ref {
+        match requests::earlier(&txn, actor.id, r, "session").await? {
+            Earlier::New => {}
+            Earlier::Same(id) => {
+                let first = sessions::by_id(&txn, id)
+                    .await?
+                    .ok_or(SessionError::NotFound)?;
+                return Ok(first.public());
+            }
+            Earlier::Other => return Err(SessionError::Reused),
         }
-        (Err(e), _) => return Err(e.into()),
-    };
+    }
+    let session = sessions::insert(&txn, actor.id, &body, &spec).await?;
+    if let Some(r) = &form.client_ref {
+        // Two taps at once: the second fails here on the key and its transaction rolls back;
+        // its retry finds the first.
+        requests::remember(&txn, actor.id, r, "session", session.id).await?;
+    }
     crate::db::commit(txn).await?;
     Ok(session.public())
 }
@@ -110,7 +113,7 @@ pub async fn edit(
     id: i32,
     form: &SessionForm,
 ) -> Result<PublicSession, SessionError> {
-    let spec = form.parse().map_err(SessionError::Invalid)?;
+    let spec = form.parse(today()).map_err(SessionError::Invalid)?;
     let txn = crate::db::begin(&app.db).await?;
     let session = own(&txn, actor, id).await?;
     refuse_closed(&session)?;

@@ -145,6 +145,7 @@ async fn logging_out_ends_the_session_on_the_server() {
     assert_eq!(
         client
             .post(app.url("/api/auth/logout"))
+            .json(&serde_json::json!({}))
             .send()
             .await
             .unwrap()

@@ -154,6 +154,7 @@ async fn upload(
         client
             .post(app.url("/api/documents"))
             .query(&[("kind", kind), ("name", name)])
+            .header("content-type", "application/octet-stream")
             .body(bytes)
             .send()
             .await

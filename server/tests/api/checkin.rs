@@ -996,8 +996,8 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
         .await
         .unwrap();
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions, ["credit_withdraw", "credit_add"]);
-    assert!(audit[0].note.as_deref().unwrap().contains("別人の番号"));
+    assert_eq!(actions, ["post", "credit_withdraw", "credit_add"]);
+    assert!(audit[1].note.as_deref().unwrap().contains("別人の番号"));
     // Another organizer cannot correct it.
     let other = app.staff_api(Role::Organizer, "other@example.jp").await;
     assert_eq!(
@@ -1082,7 +1082,7 @@ async fn a_paper_sheet_is_checked_line_by_line_then_imported_once() {
             "{}/api/organizer/sessions/{session}/import?dry_run=false",
             app.address
         ))
-        .header("content-type", "text/plain")
+        .header("content-type", "application/json")
         .body("444444,誰か,13:00,15:00\n")
         .send()
         .await

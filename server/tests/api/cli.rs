@@ -113,30 +113,46 @@ fn a_malformed_case_file_names_the_file_and_field_and_exits_non_zero() {
 }
 
 #[test]
-fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
+fn admin_create_user_reads_the_password_from_stdin_or_a_file_never_the_command_line() {
+    use std::io::Write;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let run = |args: &[&str]| {
-        nintei()
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = nintei()
             .env("NINTEI_DATA_DIR", dir)
             .env_remove("DATABASE_URL")
             .args(["admin", "create-user"])
             .args(args)
-            .output()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
             .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
     };
-    let ok = run(&[
+    let organizer = [
         "--role",
         "organizer",
         "--email",
         "org@example.jp",
         "--name",
         "大阪府医師会",
-        "--password",
-        "organizer pass 1",
         "--body",
         "大阪府医師会",
-    ]);
+    ];
+    // A password on the command line would stay in the shell history and the process list.
+    let on_line = run(
+        &[&organizer[..], &["--password", "organizer pass 1"]].concat(),
+        "",
+    );
+    assert_eq!(on_line.status.code(), Some(2), "clap refuses the argument");
+    let ok = run(&organizer, "organizer pass 1\n");
     assert!(
         ok.status.success(),
         "{}",
@@ -145,44 +161,84 @@ fn admin_create_user_makes_an_account_that_can_log_in_and_refuses_a_bad_one() {
     assert!(
         String::from_utf8_lossy(&ok.stdout).contains("created organizer account org@example.jp")
     );
-    let again = run(&[
-        "--role",
-        "organizer",
-        "--email",
-        "org@example.jp",
-        "--name",
-        "x",
-        "--password",
-        "organizer pass 1",
-        "--body",
-        "x",
-    ]);
+    let again = run(&organizer, "organizer pass 1\n");
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already in use"));
-    let bad = run(&[
-        "--role",
-        "wizard",
-        "--email",
-        "w@example.jp",
-        "--name",
-        "x",
-        "--password",
-        "organizer pass 1",
-    ]);
+    let bad = run(
+        &["--role", "wizard", "--email", "w@example.jp", "--name", "x"],
+        "organizer pass 1\n",
+    );
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown role"));
-    let weak = run(&[
-        "--role",
-        "jma_staff",
-        "--email",
-        "j@example.jp",
-        "--name",
-        "x",
-        "--password",
-        "password",
-    ]);
+    let file = dir.join("password.txt");
+    std::fs::write(&file, "password\n").unwrap();
+    let weak = run(
+        &[
+            "--role",
+            "jma_staff",
+            "--email",
+            "j@example.jp",
+            "--name",
+            "x",
+            "--password-file",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(weak.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&weak.stderr).contains("password"));
+}
+
+/// A free port on this machine.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[tokio::test]
+async fn a_fresh_start_has_no_known_credentials_and_says_how_to_make_the_first_admin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_nintei"))
+        .arg("serve")
+        .env("NINTEI_DATA_DIR", tmp.path())
+        .env("NINTEI_LISTEN", format!("127.0.0.1:{port}"))
+        .env_remove("DATABASE_URL")
+        .env_remove("NINTEI_DEMO")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if http.get(format!("{base}/api/health")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server starts");
+    let login = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({ "email": "admin@example.jp", "password": server::seed::DEMO_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), reqwest::StatusCode::UNAUTHORIZED);
+    child.kill().await.unwrap();
+    let out = child.wait_with_output().await.unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("nintei admin create-user --role admin"),
+        "{said}"
+    );
+    assert!(!said.contains(server::seed::DEMO_PASSWORD), "{said}");
 }
 
 #[test]

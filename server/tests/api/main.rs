@@ -3,6 +3,7 @@
 
 mod accounts;
 mod applications;
+mod attacks;
 mod authorization;
 mod checkin;
 mod cli;

@@ -183,6 +183,7 @@ async fn only_jma_staff_and_admins_import_and_staff_search_by_number_or_name() {
     let not_csv = jma
         .http()
         .post(format!("{}/api/registry/import", app.address))
+        .header("content-type", "application/json")
         .body("x")
         .send()
         .await

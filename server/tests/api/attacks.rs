@@ -1,0 +1,290 @@
+//! The attacks of the security issue, each named after what it tries, each failing on the code
+//! it was written against. See README "Security decisions".
+
+use chrono::{DateTime, Days, TimeZone, Utc};
+use domain::account::Role;
+use domain::api::{HandbookRequest, PostRequest, ScanRequest};
+use domain::sessions::{ScanKind, SessionForm};
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::client::{Api, Refusal};
+use crate::helpers::{TestApp, uid};
+
+fn yesterday() -> chrono::NaiveDate {
+    domain::dates::today_jst(Utc::now()) - Days::new(1)
+}
+
+/// Yesterday at `hh:mm` in Japan.
+fn at(hm: &str) -> DateTime<Utc> {
+    let t = chrono::NaiveTime::parse_from_str(hm, "%H:%M").unwrap();
+    domain::dates::jst()
+        .from_local_datetime(&yesterday().and_time(t))
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn session_form(title: &str, date: chrono::NaiveDate) -> SessionForm {
+    SessionForm {
+        title: title.into(),
+        category: "occupational.lifelong.update".into(),
+        units: "2".into(),
+        date: date.to_string(),
+        starts_at: "13:00".into(),
+        ends_at: "15:00".into(),
+        venue: "京都府医師会館".into(),
+        prefecture: "26".into(),
+        capacity: "200".into(),
+        designation_number: "26-0777".into(),
+        ..SessionForm::default()
+    }
+}
+
+fn scan_of(client_id: uuid::Uuid, registry: &str, kind: ScanKind, hm: &str) -> ScanRequest {
+    ScanRequest {
+        client_id,
+        kind,
+        at: at(hm),
+        token: None,
+        registry_number: Some(registry.into()),
+        birth_date: None,
+        confirm_unknown: true,
+    }
+}
+
+/// A session of yesterday attended in full by `registry`, not posted yet.
+async fn attended(organizer: &Api, title: &str, registry: &str) -> i32 {
+    let session = organizer
+        .create_session(&session_form(title, yesterday()))
+        .await
+        .unwrap()
+        .id;
+    for (label, kind, hm) in [
+        ("in", ScanKind::In, "13:00"),
+        ("out", ScanKind::Out, "15:00"),
+    ] {
+        organizer
+            .scan(
+                session,
+                &scan_of(
+                    uid(&format!("{title}-{registry}-{label}")),
+                    registry,
+                    kind,
+                    hm,
+                ),
+            )
+            .await
+            .unwrap();
+    }
+    session
+}
+
+fn handbook(client_ref: serde_json::Value) -> serde_json::Value {
+    json!({
+        "date": "2024-06-01",
+        "category": "occupational.lifelong.specialized",
+        "subject": "",
+        "units": "2",
+        "organizer_name": "京都府医師会",
+        "note": "",
+        "client_ref": client_ref,
+    })
+}
+
+#[tokio::test]
+async fn a_physician_cannot_block_posting_with_the_servers_own_reference() {
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = attended(&organizer, "研修会", "123456").await;
+    // The reference posting makes for this attendee, sent as the physician's own.
+    let forged = physician
+        .http()
+        .post(format!("{}/api/mypage/handbook", app.address))
+        .json(&handbook(json!(format!("session-{session}-123456"))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forged.status(),
+        StatusCode::BAD_REQUEST,
+        "not a client reference"
+    );
+    organizer
+        .post_session(session, &PostRequest::default())
+        .await
+        .expect("posting is not blocked");
+}
+
+#[tokio::test]
+async fn a_client_reference_is_one_accounts_and_not_the_whole_tables() {
+    let app = TestApp::spawn().await;
+    let taro = app.physician_api("123456", "taro@example.jp").await;
+    let hanako = app.physician_api("234567", "hanako@example.jp").await;
+    let shared = uid("the same reference");
+    let req: HandbookRequest = serde_json::from_value(handbook(json!(shared))).unwrap();
+    let first = taro.declare(&req).await.unwrap();
+    // Another account with the same reference writes its own entry, not a conflict, not taro's.
+    let second = hanako
+        .declare(&req)
+        .await
+        .expect("the other account's own entry");
+    assert_ne!(first.id, second.id);
+    assert_eq!(hanako.my_page().await.unwrap().ledger.len(), 1);
+    // The same account retrying gets its first entry back, whatever it retries.
+    assert_eq!(taro.declare(&req).await.unwrap().id, first.id);
+    let form = domain::application::ApplicationForm {
+        kind: Some(domain::application::ApplicationKind::WorkplaceChange),
+        certification: Some(domain::Certification::Occupational),
+        workplace_name: "京都市立病院".into(),
+        client_ref: Some(shared),
+        ..Default::default()
+    };
+    let refused = taro.submit(&form).await.refused();
+    assert_eq!(
+        refused.status,
+        StatusCode::CONFLICT,
+        "a reference names one request"
+    );
+    assert_eq!(refused.field_codes(), ["reused"]);
+    let other: HandbookRequest =
+        serde_json::from_value(handbook(json!(uid("hanako's second")))).unwrap();
+    let third = hanako
+        .declare(&other)
+        .await
+        .expect("another reference is another request");
+    assert_ne!(third.id, second.id);
+}
+
+#[tokio::test]
+async fn a_scan_id_from_another_session_is_not_answered_with_its_physician() {
+    let app = TestApp::spawn().await;
+    app.physician_api("123456", "taro@example.jp").await;
+    let kyoto = app.staff_api(Role::Organizer, "kyoto-org@example.jp").await;
+    let tokyo = app.staff_api(Role::Organizer, "tokyo-org@example.jp").await;
+    let theirs = kyoto
+        .create_session(&session_form("京都の研修会", yesterday()))
+        .await
+        .unwrap()
+        .id;
+    let id = uid("a device's scan");
+    let first = kyoto
+        .scan(theirs, &scan_of(id, "123456", ScanKind::In, "13:00"))
+        .await
+        .unwrap();
+    assert_eq!(first.name.as_deref(), Some("山田 太郎"));
+    let mine = tokyo
+        .create_session(&session_form("東京の研修会", yesterday()))
+        .await
+        .unwrap()
+        .id;
+    let probe = tokyo
+        .scan(mine, &scan_of(id, "999999", ScanKind::In, "13:00"))
+        .await
+        .unwrap();
+    assert!(!probe.replayed, "{probe:?}");
+    assert_eq!(probe.registry_number, "999999");
+    assert_eq!(probe.name, None);
+}
+
+#[tokio::test]
+async fn a_session_long_past_cannot_be_created_or_posted_and_posting_is_audited() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let old = organizer
+        .create_session(&session_form("古い研修会", "2020-01-01".parse().unwrap()))
+        .await
+        .refused();
+    assert_eq!(old.fields(), ["date"]);
+    app.physician_api("123456", "taro@example.jp").await;
+    let session = attended(&organizer, "研修会", "123456").await;
+    organizer
+        .post_session(session, &PostRequest::default())
+        .await
+        .unwrap();
+    let trail = server::db::audit::about(&app.db, "session", session)
+        .await
+        .unwrap();
+    assert!(
+        trail.iter().any(|e| e.action == "post"),
+        "posting is in the audit log: {trail:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_title_that_is_a_formula_stays_text_in_the_csv() {
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = attended(&organizer, "=1+1", "123456").await;
+    organizer
+        .post_session(session, &PostRequest::default())
+        .await
+        .unwrap();
+    let (status, _, bytes) = physician.get_raw("/api/mypage/credits.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("'=1+1"), "{text}");
+    assert!(!text.contains(",=1+1"), "{text}");
+}
+
+#[tokio::test]
+async fn a_cross_site_form_cannot_write_with_the_victims_cookie() {
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    // What a plain HTML form on another site can send: these content types, any body.
+    for (path, content_type) in [
+        ("/api/auth/logout", "text/plain"),
+        ("/api/auth/logout", "application/x-www-form-urlencoded"),
+        (
+            "/api/applications/1/withdraw",
+            "multipart/form-data; boundary=x",
+        ),
+        ("/api/documents?kind=other&name=x.pdf", "text/plain"),
+        ("/api/mypage/handbook", "text/plain"),
+    ] {
+        let r = physician
+            .http()
+            .post(format!("{}{path}", app.address))
+            .header("content-type", content_type)
+            .body("%PDF-1.4\n%%EOF\n")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{path} with {content_type}"
+        );
+    }
+    // Still logged in: the forged logout did nothing.
+    physician.my_page().await.unwrap();
+    let (_, headers, _) = physician.get_raw("/api/mypage").await;
+    assert_eq!(headers["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_only_and_secure_with_hsts() {
+    let app = TestApp::spawn_configured(false, |s| s.secure_cookies = true).await;
+    app.staff(Role::Organizer, "org@example.jp").await;
+    let r = app
+        .client()
+        .post(app.url("/api/auth/login"))
+        .json(&json!({ "email": "org@example.jp", "password": crate::helpers::STAFF_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-"), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert!(
+        r.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
+}
