@@ -27,6 +27,7 @@ mod m20261124_000006_door_links;
 mod m20261126_000007_door_never_loses;
 mod m20261126_000008_identity_registry;
 mod m20261126_000009_scoped_references;
+mod m20261126_000010_throttles;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000007_door_never_loses::Migration),
             Box::new(m20261126_000008_identity_registry::Migration),
             Box::new(m20261126_000009_scoped_references::Migration),
+            Box::new(m20261126_000010_throttles::Migration),
         ]
     }
 }

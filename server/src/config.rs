@@ -52,6 +52,12 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// Sender of notifications (`NINTEI_MAIL_FROM`).
     pub mail_from: String,
+    /// Registrations accepted from one address in an hour (`NINTEI_REGISTRATIONS_PER_HOUR`,
+    /// default 50: a lecture hall shares one address).
+    pub registrations_per_hour: u32,
+    /// Take the client's address from the last `X-Forwarded-For` entry, as written by a reverse
+    /// proxy in front (`NINTEI_TRUST_FORWARDED`, default off: the connection's address).
+    pub trust_forwarded: bool,
     /// The address people open the app at, for links in mails (`NINTEI_PUBLIC_URL`, default
     /// `http://` + the listening address).
     pub public_url: String,
@@ -109,7 +115,16 @@ impl Settings {
                 name: "NINTEI_UPLOAD_MAX_MB",
                 problem: "expected megabytes from 1 to 100".into(),
             })?;
+        let registrations_per_hour = var("NINTEI_REGISTRATIONS_PER_HOUR")
+            .map(|h| h.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)))
+            .unwrap_or(Some(50))
+            .ok_or(SettingsError {
+                name: "NINTEI_REGISTRATIONS_PER_HOUR",
+                problem: "expected a number from 1 to 100000".into(),
+            })?;
         Ok(Settings {
+            registrations_per_hour,
+            trust_forwarded: flag("NINTEI_TRUST_FORWARDED", false)?,
             public_url: var("NINTEI_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             listen,
             documents_dir: var("NINTEI_DOCUMENTS_DIR")

@@ -257,6 +257,7 @@ impl From<CheckinError> for ApiError {
             CheckinError::Refused(m) => ApiError::InvalidState(m),
             CheckinError::Unsent(f) => ApiError::Conflict(f),
             CheckinError::Reused => reused(),
+            CheckinError::Throttled(secs) => ApiError::Throttled(secs),
             CheckinError::Db(d) => d.into(),
         }
     }

@@ -37,6 +37,39 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && stored.is_some()
 }
 
+/// Argon2 is deliberately slow: it runs on the blocking pool, at most one per core at a time,
+/// so a burst of logins waits there instead of stalling the async workers that answer every
+/// other request.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Runs `work` (an Argon2 hash or check) off the async workers, one per core at a time.
+async fn off_the_workers<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashError> {
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| HashError(e.to_string()))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| HashError(e.to_string()))
+}
+
+/// [`hash_password`], off the async workers.
+pub async fn hash_password_async(password: String) -> Result<String, HashError> {
+    off_the_workers(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`], off the async workers.
+pub async fn verify_password_async(
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, HashError> {
+    off_the_workers(move || verify_password(&password, stored.as_deref())).await
+}
+
 /// A new random token (given out once) and its hash (kept in the database).
 pub fn new_token() -> (String, String) {
     let mut bytes = [0u8; 32];

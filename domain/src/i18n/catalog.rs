@@ -2531,4 +2531,9 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "この形式の送信は受け付けられません。アプリの画面から操作してください",
         "This kind of request is not accepted. Use the app's pages",
     ),
+    (
+        "checkin.lookup_closed",
+        "氏名と生年月日での検索は、研修会の前日から翌日まで（掲載前）だけ使えます",
+        "Looking up by name and date of birth works only from the day before to the day after the session, until it is posted",
+    ),
 ];

@@ -1,4 +1,4 @@
-//! Users, physicians, login sessions and recorded login failures.
+//! Users, physicians and login sessions.
 
 use std::collections::HashMap;
 
@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use crate::db::{DbError, DbResult, prefecture};
-use crate::entities::{Code, auth_session, credit, login_failure, physician, user};
+use crate::entities::{Code, auth_session, credit, physician, user};
 
 fn to_user(u: user::Model) -> DbResult<User> {
     Ok(User {
@@ -210,48 +210,6 @@ pub async fn session_user(
     }
     // A locked account's sessions were ended; this keeps a racing one out too.
     Ok(user(db, session.user_id).await?.filter(|u| !u.disabled))
-}
-
-/// Times of the failed logins for `key` since `since`, oldest first.
-pub async fn failures_since(
-    db: &impl ConnectionTrait,
-    key: &str,
-    since: DateTime<Utc>,
-) -> DbResult<Vec<DateTime<Utc>>> {
-    Ok(login_failure::Entity::find()
-        .filter(login_failure::Column::Key.eq(key))
-        .filter(login_failure::Column::At.gt(since))
-        .order_by_asc(login_failure::Column::At)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|f| f.at)
-        .collect())
-}
-
-/// Records a failed login for `key`.
-pub async fn record_failure(
-    db: &impl ConnectionTrait,
-    key: &str,
-    at: DateTime<Utc>,
-) -> DbResult<()> {
-    login_failure::ActiveModel {
-        key: Set(key.to_owned()),
-        at: Set(at),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Forgets the failed logins of `key` (after a successful one).
-pub async fn clear_failures(db: &impl ConnectionTrait, key: &str) -> DbResult<()> {
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Key.eq(key))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// A user by id.

@@ -16,6 +16,7 @@ pub mod requests;
 pub mod scans;
 pub mod secrets;
 pub mod sessions;
+pub mod throttles;
 pub mod tokens;
 
 use sea_orm::{DbErr, SqlErr};

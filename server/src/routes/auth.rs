@@ -11,7 +11,7 @@ use domain::account::RegistrationForm;
 use domain::api::{LoginRequest, Me};
 
 use crate::error::ApiResult;
-use crate::routes::extract::{CurrentUser, Json, session_cookie_name};
+use crate::routes::extract::{ClientIp, CurrentUser, Json, session_cookie_name};
 use crate::services::{AppState, accounts};
 
 /// Routes under `/api/auth` and `/api/me`.
@@ -37,10 +37,11 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 /// Registers a physician's My Page and logs them in.
 async fn register(
     State(state): State<AppState>,
+    ClientIp(from): ClientIp,
     jar: CookieJar,
     Json(form): Json<RegistrationForm>,
 ) -> ApiResult<impl IntoResponse> {
-    let token = accounts::register(&state, &form).await?;
+    let token = accounts::register(&state, &form, from).await?;
     Ok((
         StatusCode::CREATED,
         jar.add(session_cookie(&state, token)),
@@ -50,10 +51,11 @@ async fn register(
 
 async fn login(
     State(state): State<AppState>,
+    ClientIp(from): ClientIp,
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let token = accounts::login(&state, &req).await?;
+    let token = accounts::login(&state, &req, from).await?;
     Ok((
         jar.add(session_cookie(&state, token)),
         Json(serde_json::json!({ "logged_in": true })),

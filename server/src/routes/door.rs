@@ -78,8 +78,17 @@ async fn person_scans(
 /// The same exact lookup as the organizer's.
 async fn lookup(
     State(state): State<AppState>,
-    HelperDoor(_door): HelperDoor,
+    HelperDoor(door): HelperDoor,
     Query(q): Query<LookupQuery>,
 ) -> ApiResult<Json<Vec<LookupHit>>> {
-    Ok(Json(checkin::lookup(&state, &q.name, q.birth_date).await?))
+    Ok(Json(
+        checkin::lookup(
+            &state,
+            &door.session,
+            checkin::Asker::Door(door.link.id),
+            &q.name,
+            q.birth_date,
+        )
+        .await?,
+    ))
 }

@@ -133,6 +133,35 @@ role_extractor!(
     ApplicationUser: Role::Physician, Role::PrefecturalStaff, Role::JmaStaff
 );
 
+/// The address a request came from: the connection's, or behind a trusted reverse proxy
+/// (`NINTEI_TRUST_FORWARDED`) the last `X-Forwarded-For` entry, the one the proxy wrote.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if state.settings.trust_forwarded
+            && let Some(ip) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next_back()
+                .and_then(|v| v.trim().parse().ok())
+        {
+            return Ok(ClientIp(ip));
+        }
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| ClientIp(c.0.ip()))
+            .ok_or_else(|| ApiError::Internal("no connection address".into()))
+    }
+}
+
 /// A helper's open check-in link and its session; any other token gets 401 `door_closed`.
 #[derive(Clone, Debug)]
 pub struct HelperDoor(pub OpenDoor);

@@ -180,8 +180,17 @@ async fn lookup(
     Path(id): Path<i32>,
     Query(q): Query<LookupQuery>,
 ) -> ApiResult<Json<Vec<LookupHit>>> {
-    sessions::own(&state.db, &actor, id).await?;
-    Ok(Json(checkin::lookup(&state, &q.name, q.birth_date).await?))
+    let session = sessions::own(&state.db, &actor, id).await?;
+    Ok(Json(
+        checkin::lookup(
+            &state,
+            &session,
+            checkin::Asker::Organizer(actor.id),
+            &q.name,
+            q.birth_date,
+        )
+        .await?,
+    ))
 }
 
 async fn doors_list(

@@ -1,6 +1,8 @@
 //! Registration, login, logout, who is asking, and staff accounts.
 
-use chrono::{Duration, Utc};
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
 use domain::account::{Registration, RegistrationForm};
 use domain::api::{CreateUser, LoginRequest, Me, UserSummary};
 use domain::policy::Actor;
@@ -8,14 +10,29 @@ use domain::records::User;
 use domain::{FieldError, Message};
 use sea_orm::ConnectionTrait;
 
+use crate::db::throttles::{self, Schedule};
 use crate::db::{self, DbError, accounts};
 use crate::security::{self, HashError};
 use crate::services::{AppState, identity, today};
 
-/// How many failed logins for one e-mail within [`THROTTLE_WINDOW_MINUTES`] before refusing.
-pub const MAX_FAILED_LOGINS: usize = 5;
-/// The sliding window of login throttling.
-pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+/// Logins to one account: three at once, then each waits twice as long as the one before (1 s,
+/// 2 s, 4 s … up to 5 minutes), counted again after 15 minutes; a success clears it. Slows a
+/// guesser to a few tries an hour without locking the owner out.
+pub const ACCOUNT_LOGINS: Schedule = Schedule {
+    free: 3,
+    unit_ms: 1_000,
+    cap_ms: 300_000,
+    window_ms: 900_000,
+};
+/// Failed logins from one address (any account): ten, then growing delays up to a minute.
+pub const ADDRESS_FAILURES: Schedule = Schedule {
+    free: 10,
+    unit_ms: 1_000,
+    cap_ms: 60_000,
+    window_ms: 900_000,
+};
+/// The window of the registration limit per address (`Settings::registrations_per_hour`).
+const HOUR_MS: i64 = 3_600_000;
 
 /// Why an account request failed.
 #[derive(Debug, thiserror::Error)]
@@ -69,19 +86,43 @@ pub fn actor(user: &User) -> Actor {
 
 /// Registers a physician's My Page, mails the link that confirms the address, and logs them in;
 /// returns the session token. Nothing recorded against the registry number is theirs until the
-/// address and then the identity are verified (see `services::identity`).
-pub async fn register(app: &AppState, form: &RegistrationForm) -> Result<String, AccountError> {
+/// address and then the identity are verified (see `services::identity`). At most
+/// `registrations_per_hour` from one address.
+pub async fn register(
+    app: &AppState,
+    form: &RegistrationForm,
+    from: IpAddr,
+) -> Result<String, AccountError> {
     let registration = form.parse(today()).map_err(AccountError::Invalid)?;
-    register_physician(app, &registration).await?;
-    app.mailer.deliver_pending(&app.db);
-    login(
-        app,
-        &LoginRequest {
-            email: registration.email.as_str().to_owned(),
-            password: registration.password.expose().to_owned(),
-        },
+    let limit = i64::from(app.settings.registrations_per_hour);
+    let now_ms = Utc::now().timestamp_millis();
+    if let Err(ms) = throttles::hit(
+        &app.db,
+        &format!("register-from:{from}"),
+        now_ms,
+        HOUR_MS,
+        limit,
     )
-    .await
+    .await?
+    {
+        return Err(AccountError::Throttled(seconds(ms)));
+    }
+    let user = register_physician(app, &registration).await?;
+    app.mailer.deliver_pending(&app.db);
+    Ok(start_session(app, user, Utc::now()).await?)
+}
+
+/// Milliseconds to wait, as whole seconds for `Retry-After`.
+pub fn seconds(ms: i64) -> u64 {
+    u64::try_from(ms.div_euclid(1000) + 1).unwrap_or(1)
+}
+
+/// A new login session for `user`; returns its token.
+async fn start_session(app: &AppState, user: i32, now: DateTime<Utc>) -> Result<String, DbError> {
+    let (token, hash) = security::new_token();
+    let expires = now + Duration::hours(app.settings.session_hours);
+    accounts::insert_session(&app.db, hash, user, now, expires).await?;
+    Ok(token)
 }
 
 /// Creates a physician account in one transaction, with its confirmation mail. A registry
@@ -89,7 +130,7 @@ pub async fn register(app: &AppState, form: &RegistrationForm) -> Result<String,
 /// account is made without the number and a claim waits for the licence and the staff.
 /// Returns the new user id.
 pub async fn register_physician(app: &AppState, r: &Registration) -> Result<i32, AccountError> {
-    let password_hash = security::hash_password(r.password.expose())?;
+    let password_hash = security::hash_password_async(r.password.expose().to_owned()).await?;
     let txn = crate::db::begin(&app.db).await?;
     let mut conflicts = Vec::new();
     if accounts::email_taken(&txn, r.email.as_str()).await? {
@@ -142,32 +183,44 @@ fn unique_to_taken(e: DbError) -> AccountError {
     }
 }
 
-/// Checks a login. Throttles by e-mail, whether or not the account exists, and answers the
-/// same way for an unknown e-mail and a wrong password. Returns the session token.
-pub async fn login(app: &AppState, req: &LoginRequest) -> Result<String, AccountError> {
+/// Checks a login and returns the session token. Each attempt at an account is counted before
+/// the password is checked, in one atomic statement ([`ACCOUNT_LOGINS`]), so parallel guesses
+/// are slowed down like sequential ones; failures from one address are counted too
+/// ([`ADDRESS_FAILURES`]). An unknown e-mail and a wrong password get the same answer in the
+/// same time.
+pub async fn login(
+    app: &AppState,
+    req: &LoginRequest,
+    from: IpAddr,
+) -> Result<String, AccountError> {
     let db = &app.db;
-    let key = req.email.trim().to_lowercase();
+    let email = req.email.trim().to_lowercase();
     let now = Utc::now();
-    let window = Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let recent = accounts::failures_since(db, &key, now - window).await?;
-    if recent.len() >= MAX_FAILED_LOGINS {
-        let retry = (recent[0] + window - now).num_seconds().max(1);
-        return Err(AccountError::Throttled(u64::try_from(retry).unwrap_or(1)));
+    let now_ms = now.timestamp_millis();
+    let address = format!("login-from:{from}");
+    if let Some(ms) = throttles::blocked(db, &address, now_ms).await? {
+        return Err(AccountError::Throttled(seconds(ms)));
     }
-    let found = accounts::credentials(db, &key).await?;
-    let ok = security::verify_password(&req.password, found.as_ref().map(|(_, h)| h.as_str()));
+    let account = format!("login:{email}");
+    if let Err(ms) = throttles::attempt(db, &account, now_ms, &ACCOUNT_LOGINS).await? {
+        return Err(AccountError::Throttled(seconds(ms)));
+    }
+    let found = accounts::credentials(db, &email).await?;
+    let ok = security::verify_password_async(
+        req.password.clone(),
+        found.as_ref().map(|(_, h)| h.clone()),
+    )
+    .await?;
     let Some((user, _)) = found.filter(|_| ok) else {
-        accounts::record_failure(db, &key, now).await?;
+        // Counted for the address whether or not it is already waiting.
+        let _ = throttles::attempt(db, &address, now_ms, &ADDRESS_FAILURES).await?;
         return Err(AccountError::BadCredentials);
     };
     if user.disabled {
         return Err(AccountError::Disabled);
     }
-    accounts::clear_failures(db, &key).await?;
-    let (token, hash) = security::new_token();
-    let expires = now + Duration::hours(app.settings.session_hours);
-    accounts::insert_session(db, hash, user.id, now, expires).await?;
-    Ok(token)
+    throttles::clear(db, &account).await?;
+    Ok(start_session(app, user.id, now).await?)
 }
 
 /// Ends the session of `token`.
@@ -223,7 +276,8 @@ pub async fn create_user(
         accounts::NewUser {
             role: account.role,
             email: account.email.as_str(),
-            password_hash: security::hash_password(account.password.expose())?,
+            password_hash: security::hash_password_async(account.password.expose().to_owned())
+                .await?,
             display_name: &account.display_name,
             prefecture: account.prefecture,
             organizer_body: account.organizer_body.as_deref(),

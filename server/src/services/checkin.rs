@@ -19,7 +19,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db::requests::{self, Earlier};
 use crate::db::scans::NewScan;
-use crate::db::{DbError, accounts, audit, credits, doors, scans, sessions};
+use crate::db::{DbError, accounts, audit, credits, doors, scans, sessions, throttles};
 use crate::services::AppState;
 
 /// Why a check-in request failed.
@@ -49,6 +49,9 @@ pub enum CheckinError {
     /// The request's reference already names another kind of request.
     #[error("reference reused")]
     Reused,
+    /// Too many lookups; try again after the seconds given.
+    #[error("throttled")]
+    Throttled(u64),
     /// The database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -475,28 +478,90 @@ pub async fn post(
     })
 }
 
-/// Physicians whose full name (kanji or kana, spacing ignored) and date of birth both match
-/// exactly; at most 5. No partial matches: the lookup finds a person, it does not list people.
+/// Lookups by name and date of birth one organizer account or one helper link may make in
+/// [`LOOKUP_WINDOW_MS`]: plenty for a door, too few to go through a population.
+pub const LOOKUPS_PER_WINDOW: i64 = 60;
+/// The window of [`LOOKUPS_PER_WINDOW`]: ten minutes.
+pub const LOOKUP_WINDOW_MS: i64 = 600_000;
+
+/// Who asks for a lookup, for its limit and its audit row.
+#[derive(Clone, Copy, Debug)]
+pub enum Asker {
+    /// The organizer's account.
+    Organizer(i32),
+    /// A helper's link.
+    Door(i32),
+}
+
+/// Verified physicians whose full name (kanji or kana, spacing ignored) and date of birth both
+/// match exactly; at most 5. No partial matches: the lookup finds a person, it does not list
+/// people. Only while the session's door is open (the day before to the day after, not posted
+/// or cancelled), at most [`LOOKUPS_PER_WINDOW`] per asker, each one in the audit log.
 pub async fn lookup(
     app: &AppState,
+    session: &Session,
+    asker: Asker,
     name: &str,
     birth_date: chrono::NaiveDate,
 ) -> Result<Vec<LookupHit>, CheckinError> {
-    let key = lookup_key(name);
-    if key.is_empty() {
-        return Ok(Vec::new());
+    let today = crate::services::today();
+    let one_day = chrono::Days::new(1);
+    if session.posted_at.is_some()
+        || session.cancelled_at.is_some()
+        || session.date < today - one_day
+        || session.date > today + one_day
+    {
+        return Err(CheckinError::Refused(Message::key("checkin.lookup_closed")));
     }
-    Ok(accounts::born_on(&app.db, birth_date)
-        .await?
-        .into_iter()
-        .filter(|p| lookup_key(&p.name_kanji) == key || lookup_key(&p.name_kana) == key)
-        .take(5)
-        .map(|p| LookupHit {
-            registry_number: p.registry_number,
-            name: p.name_kanji,
-            kana: p.name_kana,
-        })
-        .collect())
+    let (key, actor, note) = match asker {
+        Asker::Organizer(id) => (format!("lookup:organizer:{id}"), Some(id), None),
+        Asker::Door(id) => (
+            format!("lookup:door:{id}"),
+            None,
+            Some(format!("door link {id}")),
+        ),
+    };
+    let now_ms = Utc::now().timestamp_millis();
+    if let Err(ms) =
+        throttles::hit(&app.db, &key, now_ms, LOOKUP_WINDOW_MS, LOOKUPS_PER_WINDOW).await?
+    {
+        return Err(CheckinError::Throttled(crate::services::accounts::seconds(
+            ms,
+        )));
+    }
+    let wanted = lookup_key(name);
+    let hits: Vec<LookupHit> = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        accounts::born_on(&app.db, birth_date)
+            .await?
+            .into_iter()
+            .filter(|p| lookup_key(&p.name_kanji) == wanted || lookup_key(&p.name_kana) == wanted)
+            .take(5)
+            .map(|p| LookupHit {
+                registry_number: p.registry_number,
+                name: p.name_kanji,
+                kana: p.name_kana,
+            })
+            .collect()
+    };
+    audit::record(
+        &app.db,
+        audit::Entry {
+            actor,
+            entity: "session",
+            entity_id: session.id,
+            action: "lookup",
+            from_status: None,
+            to_status: None,
+            note: Some(match note {
+                Some(n) => format!("{n}: {} found", hits.len()),
+                None => format!("{} found", hits.len()),
+            }),
+        },
+    )
+    .await?;
+    Ok(hits)
 }
 
 /// A correction after posting: adds the session's units for someone who has none from it, or

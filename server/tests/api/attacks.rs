@@ -288,3 +288,147 @@ async fn over_https_the_cookie_is_host_only_and_secure_with_hsts() {
             .contains("max-age=")
     );
 }
+
+/// A staff account and a way to try logins against it.
+async fn login_target(app: &TestApp) -> (Api, &'static str) {
+    app.staff(Role::PrefecturalStaff, "kyoto@example.jp").await;
+    (app.api(), "kyoto@example.jp")
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_slow_the_account_down_but_do_not_lock_its_owner_out() {
+    let app = TestApp::spawn().await;
+    let (api, email) = login_target(&app).await;
+    let mut refusals = Vec::new();
+    for _ in 0..5 {
+        loop {
+            match api.login(email, "not the password").await {
+                Ok(_) => panic!("a wrong password logged in"),
+                Err(r) if r.status == StatusCode::TOO_MANY_REQUESTS => {
+                    let wait = r.error.retry_after_seconds.expect("says when");
+                    assert!(wait <= 2, "a short delay, not a lock: {wait}s");
+                    tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 50)).await;
+                }
+                Err(r) => {
+                    refusals.push(r.status);
+                    break;
+                }
+            }
+        }
+    }
+    assert_eq!(refusals, [StatusCode::UNAUTHORIZED; 5]);
+    // The owner, a moment later, gets in.
+    let owner = loop {
+        match api.login(email, crate::helpers::STAFF_PASSWORD).await {
+            Err(r) if r.status == StatusCode::TOO_MANY_REQUESTS => {
+                let wait = r.error.retry_after_seconds.unwrap();
+                assert!(wait <= 2);
+                tokio::time::sleep(std::time::Duration::from_millis(wait * 1000 + 50)).await;
+            }
+            other => break other,
+        }
+    };
+    owner.expect("the right password works after a short wait");
+}
+
+#[tokio::test]
+async fn sixty_parallel_wrong_passwords_are_not_all_checked() {
+    let app = TestApp::spawn().await;
+    let (api, email) = login_target(&app).await;
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..60 {
+        let api = api.clone();
+        tries.spawn(async move { api.login(email, "not the password").await });
+    }
+    let answers = tries.join_all().await;
+    let checked = answers
+        .iter()
+        .filter(|a| matches!(a, Err(r) if r.status == StatusCode::UNAUTHORIZED))
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|a| matches!(a, Err(r) if r.status == StatusCode::TOO_MANY_REQUESTS))
+        .count();
+    assert_eq!(checked + throttled, 60);
+    assert!(checked <= 6, "{checked} passwords were checked");
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_slowed_down() {
+    let app = TestApp::spawn().await;
+    let api = app.api();
+    let mut throttled = 0;
+    for i in 0..40 {
+        if let Err(r) = api
+            .login(&format!("nobody{i}@example.jp"), "guess 12345")
+            .await
+            && r.status == StatusCode::TOO_MANY_REQUESTS
+        {
+            throttled += 1;
+        }
+    }
+    assert!(throttled >= 10, "only {throttled} of 40 were slowed down");
+}
+
+#[tokio::test]
+async fn registrations_from_one_address_are_limited() {
+    let app = TestApp::spawn().await;
+    let mut answers = Vec::new();
+    for i in 0..12 {
+        let r = app
+            .api()
+            .register(&crate::helpers::registration(
+                &format!("{}", 300000 + i),
+                &format!("r{i}@example.jp"),
+            ))
+            .await;
+        answers.push(r.map(|_| StatusCode::CREATED).unwrap_or_else(|r| r.status));
+    }
+    assert_eq!(answers[..10], [StatusCode::CREATED; 10]);
+    assert_eq!(answers[10..], [StatusCode::TOO_MANY_REQUESTS; 2]);
+}
+
+#[tokio::test]
+async fn lookups_by_name_and_birth_date_are_limited_to_the_session_day_rate_limited_and_logged() {
+    let app = TestApp::spawn().await;
+    app.physician_api("123456", "taro@example.jp").await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    // A session a month ago: the door is long closed, so no lookup.
+    let old = organizer
+        .create_session(&session_form("先月の研修会", yesterday() - Days::new(30)))
+        .await
+        .unwrap()
+        .id;
+    let closed = organizer
+        .lookup(old, "山田 太郎", "1980-04-01")
+        .await
+        .refused();
+    assert_eq!(closed.status, StatusCode::CONFLICT);
+    let session = organizer
+        .create_session(&session_form("研修会", yesterday()))
+        .await
+        .unwrap()
+        .id;
+    let hits = organizer
+        .lookup(session, "山田 太郎", "1980-04-01")
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    let mut limited = None;
+    for i in 0..80 {
+        if let Err(r) = organizer.lookup(session, "山田 太郎", "1980-04-01").await {
+            limited = Some((i, r));
+            break;
+        }
+    }
+    let (after, refusal) = limited.expect("lookups are limited");
+    assert_eq!(refusal.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        after >= 50,
+        "a busy door still works: refused after {after}"
+    );
+    let trail = server::db::audit::about(&app.db, "session", session)
+        .await
+        .unwrap();
+    assert!(trail.iter().filter(|e| e.action == "lookup").count() >= 50);
+}

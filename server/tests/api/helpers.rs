@@ -115,6 +115,9 @@ impl TestApp {
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
             public_url: "http://127.0.0.1".into(),
+            // Low, so that the limit's test stays short; no other test registers as many.
+            registrations_per_hour: 10,
+            trust_forwarded: false,
         };
         let mut settings = settings;
         configure(&mut settings);
