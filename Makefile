@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench bench-import load clean
+.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench bench-import bench-logins load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -87,6 +87,16 @@ bench-import: server
 		DATABASE_URL="$${BENCH_DATABASE_URL:-}" NINTEI_DATA_DIR=$$dir $(TARGET_DIR)/release/nintei admin import-registry $$dir/registry.csv | tail -1; \
 	done; \
 	rm -rf $$dir
+
+## bench-logins: /api/health latency while 64 logins run at once (scripts/login_burst.py)
+## against a release server on a fresh demo database.
+bench-logins: server
+	@dir=$$(mktemp -d); \
+	NINTEI_DEMO=true NINTEI_TRUST_FORWARDED=true NINTEI_DATA_DIR=$$dir NINTEI_LISTEN=127.0.0.1:3300 NINTEI_DIST_DIR=$(CURDIR)/dist RUST_LOG=warn \
+		$(TARGET_DIR)/release/nintei serve > $$dir/server.log 2>&1 & pid=$$!; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:3300/api/health >/dev/null && break; sleep 1; done; \
+	python3 scripts/login_burst.py --base http://127.0.0.1:3300; status=$$?; \
+	kill $$pid; rm -rf $$dir; exit $$status
 
 ## load: the check-in load script against a release server on a fresh demo database
 ## (SQLite; LOAD_DATABASE_URL=postgres://… for PostgreSQL). Prints throughput and latency.

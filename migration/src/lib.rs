@@ -28,6 +28,7 @@ mod m20261126_000007_door_never_loses;
 mod m20261126_000008_identity_registry;
 mod m20261126_000009_scoped_references;
 mod m20261126_000010_throttles;
+mod m20261126_000011_outbox_claims;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_identity_registry::Migration),
             Box::new(m20261126_000009_scoped_references::Migration),
             Box::new(m20261126_000010_throttles::Migration),
+            Box::new(m20261126_000011_outbox_claims::Migration),
         ]
     }
 }

@@ -52,6 +52,15 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// Sender of notifications (`NINTEI_MAIL_FROM`).
     pub mail_from: String,
+    /// Seconds a client has to send a request's headers (`NINTEI_HEADER_TIMEOUT_SECONDS`,
+    /// default 10).
+    pub header_timeout_seconds: u64,
+    /// Seconds a request may take, body and answer included (`NINTEI_REQUEST_TIMEOUT_SECONDS`,
+    /// default 120: a 10 MB upload over a slow phone line).
+    pub request_timeout_seconds: u64,
+    /// Seconds between rounds of the outbox delivery, besides the round after each change
+    /// (`NINTEI_OUTBOX_SECONDS`, default 30).
+    pub outbox_seconds: u64,
     /// Registrations accepted from one address in an hour (`NINTEI_REGISTRATIONS_PER_HOUR`,
     /// default 50: a lecture hall shares one address).
     pub registrations_per_hour: u32,
@@ -122,7 +131,26 @@ impl Settings {
                 name: "NINTEI_REGISTRATIONS_PER_HOUR",
                 problem: "expected a number from 1 to 100000".into(),
             })?;
+        let outbox_seconds = var("NINTEI_OUTBOX_SECONDS")
+            .map(|h| h.parse::<u64>().ok().filter(|n| (1..=86_400).contains(n)))
+            .unwrap_or(Some(30))
+            .ok_or(SettingsError {
+                name: "NINTEI_OUTBOX_SECONDS",
+                problem: "expected seconds from 1 to 86400".into(),
+            })?;
+        let seconds = |name: &'static str, default: u64| {
+            var(name)
+                .map(|h| h.parse::<u64>().ok().filter(|n| (1..=3_600).contains(n)))
+                .unwrap_or(Some(default))
+                .ok_or(SettingsError {
+                    name,
+                    problem: "expected seconds from 1 to 3600".into(),
+                })
+        };
         Ok(Settings {
+            header_timeout_seconds: seconds("NINTEI_HEADER_TIMEOUT_SECONDS", 10)?,
+            request_timeout_seconds: seconds("NINTEI_REQUEST_TIMEOUT_SECONDS", 120)?,
+            outbox_seconds,
             registrations_per_hour,
             trust_forwarded: flag("NINTEI_TRUST_FORWARDED", false)?,
             public_url: var("NINTEI_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),

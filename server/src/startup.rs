@@ -23,6 +23,7 @@ pub use crate::services::AppState;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    header_timeout: Duration,
     /// The database, for tests and the command line.
     pub db: DatabaseConnection,
 }
@@ -91,6 +92,8 @@ impl Application {
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
         let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
+        mailer.start(&db, Duration::from_secs(settings.outbox_seconds));
+        crate::services::maintenance::start(db.clone(), documents.clone());
         let state = AppState {
             documents,
             mailer,
@@ -99,6 +102,8 @@ impl Application {
             rules: Arc::new(RuleSet::current()),
             qr_key: Arc::new(qr_key),
         };
+        let header_timeout = Duration::from_secs(state.settings.header_timeout_seconds);
+        let request_timeout = Duration::from_secs(state.settings.request_timeout_seconds);
         // HTTPS only from the first visit on, once served over it.
         let hsts = state.settings.secure_cookies.then(|| {
             SetResponseHeaderLayer::overriding(
@@ -141,10 +146,16 @@ impl Application {
                 HeaderValue::from_static("camera=(self), geolocation=(), microphone=()"),
             ))
             .layer(CompressionLayer::new())
+            // A request (its body included) has this long; a slow sender is cut off with 408.
+            .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                request_timeout,
+            ))
             .layer(TraceLayer::new_for_http());
         Ok(Application {
             listener,
             router,
+            header_timeout,
             db,
         })
     }
@@ -162,17 +173,66 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (for at most
+    /// [`SHUTDOWN_GRACE`]). A client gets [`HEADER_TIMEOUT`] to send a request's headers (a slow
+    /// one cannot hold a connection open), and each request's extensions carry the connection's
+    /// address as axum's `ConnectInfo`.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto::Builder;
+        use hyper_util::service::TowerToHyperService;
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_timeout);
+        builder.http2().timer(TokioTimer::new());
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut stop = std::pin::pin!(shutdown_signal());
+        loop {
+            let (stream, address) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(connection) => connection,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not accept a connection");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+                () = &mut stop => break,
+            };
+            let service = tower::ServiceExt::map_request(
+                self.router.clone(),
+                move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(address));
+                    req
+                },
+            );
+            let connection = builder
+                .serve_connection_with_upgrades(
+                    TokioIo::new(stream),
+                    TowerToHyperService::new(service),
+                )
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                // A client that goes away or times out ends only its own connection.
+                let _ = connection.await;
+            });
+        }
+        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("requests still running at shutdown were cut off");
+        }
+        Ok(())
     }
 }
+
+/// How long requests in flight may finish after SIGTERM.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 const QR_KEY: &str = "qr_signing_key";
 

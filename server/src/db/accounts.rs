@@ -192,6 +192,18 @@ pub async fn delete_session(db: &impl ConnectionTrait, token_hash: &str) -> DbRe
     Ok(())
 }
 
+/// Removes every session expired at `now`; returns how many.
+pub async fn delete_expired_sessions(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    Ok(auth_session::Entity::delete_many()
+        .filter(auth_session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The user of a live session; an expired one is removed.
 pub async fn session_user(
     db: &impl ConnectionTrait,

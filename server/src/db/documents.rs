@@ -131,3 +131,40 @@ pub async fn attach(db: &impl ConnectionTrait, application: i32, ids: Vec<i32>) 
         .await?;
     Ok(())
 }
+
+/// Documents never attached to an application nor sent for an identity check, uploaded before
+/// `before` (forms abandoned after their upload).
+pub async fn abandoned(
+    db: &impl ConnectionTrait,
+    before: chrono::DateTime<chrono::Utc>,
+) -> DbResult<Vec<DocumentRecord>> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::Query;
+    let licences = Query::select()
+        .column(crate::entities::identity_request::Column::DocumentId)
+        .from(crate::entities::identity_request::Entity)
+        .and_where(crate::entities::identity_request::Column::DocumentId.is_not_null())
+        .to_owned();
+    Ok(document::Entity::find()
+        .filter(document::Column::ApplicationId.is_null())
+        .filter(document::Column::CreatedAt.lt(before))
+        .filter(document::Column::Id.not_in_subquery(licences))
+        .limit(1000)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect())
+}
+
+/// Removes document rows `ids`.
+pub async fn delete(db: &impl ConnectionTrait, ids: Vec<i32>) -> DbResult<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(document::Entity::delete_many()
+        .filter(document::Column::Id.is_in(ids))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

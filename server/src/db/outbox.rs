@@ -78,7 +78,31 @@ pub async fn pending(db: &impl ConnectionTrait, max_attempts: i32) -> DbResult<V
         .collect())
 }
 
-/// Records one delivery attempt: sent at `sent_at`, or failed with `error`.
+/// Claims mail `id` for one delivery until `until`; false when it is sent, or claimed by
+/// another delivery whose claim has not expired (one conditional update decides).
+pub async fn claim(
+    db: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> DbResult<bool> {
+    use sea_orm::sea_query::Expr;
+    let done = outbox::Entity::update_many()
+        .col_expr(outbox::Column::ClaimedUntil, Expr::value(until))
+        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(outbox::Column::ClaimedUntil.is_null())
+                .add(outbox::Column::ClaimedUntil.lt(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Records one delivery attempt (and releases the claim): sent at `sent_at`, or failed with
+/// `error`.
 pub async fn attempted(
     db: &impl ConnectionTrait,
     id: i32,
@@ -91,6 +115,7 @@ pub async fn attempted(
         attempts: Set(attempts),
         sent_at: Set(sent_at),
         last_error: Set(error),
+        claimed_until: Set(None),
         ..Default::default()
     }
     .update(db)

@@ -75,3 +75,12 @@ pub async fn sent_since(
         .count(db)
         .await?)
 }
+
+/// Removes tokens that expired before `before` (used or not); returns how many.
+pub async fn purge(db: &impl ConnectionTrait, before: DateTime<Utc>) -> DbResult<u64> {
+    Ok(email_token::Entity::delete_many()
+        .filter(email_token::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

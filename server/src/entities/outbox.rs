@@ -15,6 +15,7 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub claimed_until: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

@@ -93,7 +93,7 @@ struct UploadQuery {
     name: String,
 }
 
-/// Reads the raw body up to the limit and hands it to the service.
+/// Hands the raw body to the service, which streams it into the store up to the limit.
 async fn upload(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -109,15 +109,7 @@ async fn upload(
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::Upload(UploadProblem::TooLarge(limit)));
     }
-    let bytes = axum::body::to_bytes(
-        request.into_body(),
-        usize::try_from(limit)
-            .unwrap_or(usize::MAX)
-            .saturating_add(1),
-    )
-    .await
-    .map_err(|_| ApiError::Upload(UploadProblem::TooLarge(limit)))?;
-    let view = documents::upload(&state, &actor, q.kind, &q.name, bytes).await?;
+    let view = documents::upload(&state, &actor, q.kind, &q.name, request.into_body()).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

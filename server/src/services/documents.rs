@@ -1,16 +1,15 @@
 //! Uploaded documents: checked from their bytes, stored under a server-made key, read back only
 //! by their owner and the reviewers of the application they are attached to.
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use domain::application::{DocumentKind, DocumentView, UploadProblem, sniff};
 use domain::policy::{Actor, may_decide_identity, may_read_document};
 use domain::records::DocumentRecord;
 use domain::{FieldError, Message};
-use sha2::{Digest, Sha256};
 
 use crate::db::{DbError, applications, documents, identity};
 use crate::services::AppState;
-use crate::storage::StorageError;
+use crate::storage::{StorageError, StreamError};
 
 /// Why a document request failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,14 +44,15 @@ pub fn view(d: &DocumentRecord) -> DocumentView {
     }
 }
 
-/// Checks the bytes, stores them under a new key, then records the row; if the row cannot be
-/// written the stored bytes are removed again.
+/// Streams the body into the store under a new key (at most the upload limit), checks its type
+/// from its first and last bytes, then records the row; a refused file or a row that cannot be
+/// written leaves nothing stored.
 pub async fn upload(
     app: &AppState,
     actor: &Actor,
     kind: DocumentKind,
     name: &str,
-    bytes: Bytes,
+    body: Body,
 ) -> Result<DocumentView, DocumentError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
@@ -62,17 +62,30 @@ pub async fn upload(
             Message::key("upload.name.length"),
         )]));
     }
-    let file_type = sniff(&bytes, app.settings.upload_max_bytes).map_err(DocumentError::Upload)?;
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let size = bytes.len();
-    let key = app.documents.put(bytes).await?;
+    let limit = app.settings.upload_max_bytes;
+    let streamed = match app.documents.put_stream(body, limit).await {
+        Ok(s) => s,
+        Err(StreamError::TooLarge) => {
+            return Err(DocumentError::Upload(UploadProblem::TooLarge(limit)));
+        }
+        Err(StreamError::Body) => return Err(DocumentError::Upload(UploadProblem::Truncated)),
+        Err(StreamError::Storage(e)) => return Err(e.into()),
+    };
+    let key = streamed.key;
+    let file_type = match sniff(&streamed.sample, u64::MAX) {
+        Ok(t) => t,
+        Err(problem) => {
+            app.documents.delete(&key).await;
+            return Err(DocumentError::Upload(problem));
+        }
+    };
     let new = documents::NewDocument {
         owner_id: actor.id,
         kind,
         file_name: name,
         file_type,
-        size,
-        sha256,
+        size: usize::try_from(streamed.size).unwrap_or(usize::MAX),
+        sha256: streamed.sha256,
         storage_key: &key,
     };
     match documents::insert(&app.db, new).await {

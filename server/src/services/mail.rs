@@ -1,8 +1,12 @@
 //! Notifications by e-mail through a transactional outbox: a mail is a row written in the same
 //! transaction as the state change it reports, so it is never lost nor sent for a change that
-//! rolled back. After the commit, SMTP (lettre) delivers pending rows when `NINTEI_SMTP_URL` is
-//! set; without SMTP the rows stay in the outbox, which admins read. Texts come from the
-//! catalogue, in Japanese (the language of the association's correspondence).
+//! rolled back. When `NINTEI_SMTP_URL` is set, one delivery loop per server sends pending rows
+//! through SMTP (lettre): woken after each commit that wrote mail, and every
+//! `NINTEI_OUTBOX_SECONDS` anyway (so mail written before a restart goes out). Each row is
+//! claimed by one conditional update before it is sent, so two loops (two instances) never send
+//! it twice. Without SMTP the rows stay in the outbox, which admins read. The log names mails by
+//! id, never by address. Texts come from the catalogue, in Japanese (the language of the
+//! association's correspondence).
 
 use chrono::Utc;
 use domain::application::{OutboxMail, Step};
@@ -20,11 +24,15 @@ pub const MAIL_LANG: Lang = Lang::Ja;
 /// Attempts before a mail is left for an operator to look at.
 const MAX_ATTEMPTS: i32 = 5;
 
+/// How long a delivery holds its claim on a mail (a crashed delivery's claim expires).
+const CLAIM_SECONDS: i64 = 120;
+
 /// Sends what the outbox holds.
 #[derive(Clone)]
 pub struct Mailer {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
+    wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -84,21 +92,45 @@ impl Mailer {
                     .map_err(|e| format!("NINTEI_SMTP_URL: {e}"))
             })
             .transpose()?;
-        Ok(Mailer { smtp, from })
+        Ok(Mailer {
+            smtp,
+            from,
+            wake: std::sync::Arc::new(tokio::sync::Notify::new()),
+        })
     }
 
-    /// Delivers pending mails in the background (no-op without SMTP).
-    pub fn deliver_pending(&self, db: &DatabaseConnection) {
-        let Some(smtp) = self.smtp.clone() else {
+    /// Wakes the delivery loop: a commit wrote mail (no-op without SMTP).
+    pub fn deliver_pending(&self, _db: &DatabaseConnection) {
+        self.wake.notify_one();
+    }
+
+    /// Starts the delivery loop of this server (nothing without SMTP): a round when woken and
+    /// every `every`, so nothing waits for the next state change.
+    pub fn start(&self, db: &DatabaseConnection, every: std::time::Duration) {
+        if self.smtp.is_none() {
             return;
-        };
-        let from = self.from.clone();
+        }
+        let mailer = self.clone();
         let db = db.clone();
         tokio::spawn(async move {
-            if let Err(e) = deliver(&smtp, &from, &db).await {
-                tracing::warn!(error = %e, "outbox delivery stopped");
+            loop {
+                if let Err(e) = mailer.deliver_now(&db).await {
+                    tracing::warn!(error = %e, "outbox delivery round failed; retrying later");
+                }
+                tokio::select! {
+                    () = mailer.wake.notified() => {}
+                    () = tokio::time::sleep(every) => {}
+                }
             }
         });
+    }
+
+    /// One delivery round: every pending mail this round can claim is sent once.
+    pub async fn deliver_now(&self, db: &DatabaseConnection) -> DbResult<()> {
+        match &self.smtp {
+            Some(smtp) => deliver(smtp, &self.from, db).await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -114,6 +146,18 @@ async fn deliver(
 ) -> DbResult<()> {
     for row in outbox::pending(db, MAX_ATTEMPTS).await? {
         let mail = &row.mail;
+        let now = Utc::now();
+        if !outbox::claim(
+            db,
+            mail.id,
+            now,
+            now + chrono::Duration::seconds(CLAIM_SECONDS),
+        )
+        .await?
+        {
+            // Sent or being sent by another delivery.
+            continue;
+        }
         let result = match mail.to.parse::<Mailbox>() {
             Ok(to) => match lettre::Message::builder()
                 .from(from.clone())
@@ -133,7 +177,8 @@ async fn deliver(
         let (sent_at, error) = match result {
             Ok(()) => (Some(Utc::now()), None),
             Err(e) => {
-                tracing::warn!(error = %e, "mail not delivered; kept in the outbox");
+                // The error may quote the address: it stays in the row, which admins read.
+                tracing::warn!(mail = mail.id, "mail not delivered; kept in the outbox");
                 (None, Some(e))
             }
         };

@@ -13,6 +13,7 @@ pub mod doors;
 pub mod handbook;
 pub mod identity;
 pub mod mail;
+pub mod maintenance;
 pub mod mypage;
 pub mod registry;
 pub mod sessions;

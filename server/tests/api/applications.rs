@@ -848,50 +848,9 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
 }
 
 /// A minimal SMTP server on a free port that keeps what it receives.
-async fn smtp_sink() -> (u16, std::sync::Arc<tokio::sync::Mutex<String>>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let received = std::sync::Arc::new(tokio::sync::Mutex::new(String::new()));
-    let keep = received.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let keep = keep.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                write.write_all(b"220 sink ready\r\n").await.unwrap();
-                let mut in_data = false;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    keep.lock().await.push_str(&format!("{line}\n"));
-                    let reply: &[u8] = if in_data {
-                        if line == "." {
-                            in_data = false;
-                            b"250 queued\r\n"
-                        } else {
-                            continue;
-                        }
-                    } else if line.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go on\r\n"
-                    } else if line.starts_with("QUIT") {
-                        b"221 bye\r\n"
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    if write.write_all(reply).await.is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    (port, received)
-}
-
 #[tokio::test]
 async fn with_smtp_configured_the_outbox_is_delivered_through_lettre() {
-    let (port, received) = smtp_sink().await;
+    let (port, received) = crate::helpers::smtp_sink().await;
     let app = TestApp::spawn_configured(false, |s| {
         s.smtp_url = Some(server::config::Secret::new(format!(
             "smtp://127.0.0.1:{port}"

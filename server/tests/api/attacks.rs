@@ -432,3 +432,154 @@ async fn lookups_by_name_and_birth_date_are_limited_to_the_session_day_rate_limi
         .unwrap();
     assert!(trail.iter().filter(|e| e.action == "lookup").count() >= 50);
 }
+
+/// A server delivering to a test SMTP server, with the outbox read every `seconds`.
+async fn with_smtp(seconds: u64) -> (TestApp, std::sync::Arc<tokio::sync::Mutex<String>>, u16) {
+    let (port, received) = crate::helpers::smtp_sink().await;
+    let app = TestApp::spawn_configured(false, |s| {
+        s.smtp_url = Some(server::config::Secret::new(format!(
+            "smtp://127.0.0.1:{port}"
+        )));
+        s.outbox_seconds = seconds;
+    })
+    .await;
+    (app, received, port)
+}
+
+async fn mail_sent(app: &TestApp) -> bool {
+    for _ in 0..60 {
+        let rows = server::services::mail::newest(&app.db).await.unwrap();
+        if !rows.is_empty() && rows.iter().all(|m| m.sent_at.is_some()) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn two_deliveries_at_once_send_a_mail_once() {
+    let (app, received, port) = with_smtp(3600).await;
+    server::services::mail::queue(
+        &app.db,
+        "once@example.jp",
+        &domain::Message::key("mail.verify.subject"),
+        &domain::Message::key("mail.verify.body")
+            .arg("link", "x")
+            .arg("hours", 48),
+        None,
+    )
+    .await
+    .unwrap();
+    let settings = server::config::Settings {
+        smtp_url: Some(server::config::Secret::new(format!(
+            "smtp://127.0.0.1:{port}"
+        ))),
+        ..server::config::Settings::from_env().unwrap()
+    };
+    let mailer = server::services::mail::Mailer::from_settings(&settings).unwrap();
+    let (a, b) = tokio::join!(mailer.deliver_now(&app.db), mailer.deliver_now(&app.db));
+    a.unwrap();
+    b.unwrap();
+    assert!(mail_sent(&app).await);
+    let transcript = received.lock().await.clone();
+    assert_eq!(
+        transcript.matches("RCPT TO:<once@example.jp>").count(),
+        1,
+        "{transcript}"
+    );
+}
+
+#[tokio::test]
+async fn mail_waiting_in_the_outbox_is_sent_without_another_change() {
+    let (app, received, _) = with_smtp(1).await;
+    // Written as if before a restart: nothing happens after it.
+    server::services::mail::queue(
+        &app.db,
+        "later@example.jp",
+        &domain::Message::key("mail.verify.subject"),
+        &domain::Message::key("mail.verify.body")
+            .arg("link", "x")
+            .arg("hours", 48),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(mail_sent(&app).await, "the outbox is read again on its own");
+    assert!(received.lock().await.contains("RCPT TO:<later@example.jp>"));
+}
+
+#[tokio::test]
+async fn a_client_sending_its_headers_slowly_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_configured(false, |s| s.header_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // … and never the blank line that ends the headers.
+    let mut buf = Vec::new();
+    let ended = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(ended.is_ok(), "the server still holds the connection");
+}
+
+#[tokio::test]
+async fn a_request_whose_body_trickles_is_ended_with_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_configured(false, |s| s.request_timeout_seconds = 1).await;
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":",
+        )
+        .await
+        .unwrap();
+    let mut buf = vec![0; 1024];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("answered in time")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&buf[..n]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
+
+#[tokio::test]
+async fn expired_sessions_idle_throttles_old_tokens_and_abandoned_uploads_are_purged() {
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("123456", "taro@example.jp").await;
+    let kept = physician
+        .upload(
+            domain::application::DocumentKind::Other,
+            "kept.pdf",
+            crate::helpers::LICENCE_PDF,
+        )
+        .await
+        .unwrap();
+    let _ = app.api().login("taro@example.jp", "wrong password").await;
+    let store = server::storage::Documents::local(&app.data_dir.join("documents")).unwrap();
+    let later = Utc::now() + chrono::Duration::days(8);
+    let purged = server::services::maintenance::purge(&app.db, &store, later)
+        .await
+        .unwrap();
+    assert!(purged.sessions >= 2, "{purged:?}");
+    assert!(purged.throttles >= 1, "{purged:?}");
+    assert!(purged.tokens >= 1, "{purged:?}");
+    assert_eq!(
+        purged.documents, 1,
+        "the unattached upload, not the licence: {purged:?}"
+    );
+    use sea_orm::EntityTrait;
+    let left = server::entities::document::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "the licence the staff checked stays");
+    assert_ne!(left[0].id, kept.id);
+}

@@ -117,6 +117,9 @@ impl TestApp {
             public_url: "http://127.0.0.1".into(),
             // Low, so that the limit's test stays short; no other test registers as many.
             registrations_per_hour: 10,
+            outbox_seconds: 30,
+            header_timeout_seconds: 10,
+            request_timeout_seconds: 120,
             trust_forwarded: false,
         };
         let mut settings = settings;
@@ -313,4 +316,47 @@ pub fn uid(label: &str) -> uuid::Uuid {
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&digest[..16]);
     uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
+/// A real SMTP server in the test (just enough of the protocol for lettre): its port and the
+/// transcript of everything it received.
+pub async fn smtp_sink() -> (u16, std::sync::Arc<tokio::sync::Mutex<String>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received = std::sync::Arc::new(tokio::sync::Mutex::new(String::new()));
+    let keep = received.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let keep = keep.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink ready\r\n").await.unwrap();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    keep.lock().await.push_str(&format!("{line}\n"));
+                    let reply: &[u8] = if in_data {
+                        if line == "." {
+                            in_data = false;
+                            b"250 queued\r\n"
+                        } else {
+                            continue;
+                        }
+                    } else if line.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if line.starts_with("QUIT") {
+                        b"221 bye\r\n"
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    if write.write_all(reply).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    (port, received)
 }
