@@ -17,7 +17,7 @@ E2E_PORT ?= 3100
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
-	NINTEI_DEMO=$${NINTEI_DEMO:-true} $(TARGET_DIR)/release/nintei serve
+	NINTEI_DEMO=$${NINTEI_DEMO:-true} NINTEI_STAFF_TWO_FACTOR=$${NINTEI_STAFF_TWO_FACTOR:-false} $(TARGET_DIR)/release/nintei serve
 
 ## tools: the wasm target, Trunk, wasm-bindgen-cli and wasm-opt, each only if missing.
 tools:

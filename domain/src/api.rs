@@ -83,6 +83,9 @@ pub struct Me {
     /// The e-mail address was confirmed by its link.
     #[serde(default)]
     pub email_verified: bool,
+    /// How far the sign-in has come (a second factor to give, or a setup to finish first).
+    #[serde(default = "crate::signin::full")]
+    pub stage: crate::signin::SessionStage,
 }
 
 /// A certificate with its history of validity periods.

@@ -37,3 +37,4 @@ pub mod qr;
 pub mod records;
 pub mod registry;
 pub mod sessions;
+pub mod signin;

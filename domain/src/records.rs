@@ -35,6 +35,12 @@ pub struct User {
     pub email_verified: bool,
     /// An admin (or a decided claim) disabled the account.
     pub disabled: bool,
+    /// A first password is to be chosen (an account someone else made).
+    pub must_change_password: bool,
+    /// Two-factor sign-in is on.
+    pub two_factor: bool,
+    /// Created.
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// A physician's registered identity and contact details.

@@ -29,6 +29,7 @@ mod m20261126_000008_identity_registry;
 mod m20261126_000009_scoped_references;
 mod m20261126_000010_throttles;
 mod m20261126_000011_outbox_claims;
+mod m20261126_000012_account_security;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_scoped_references::Migration),
             Box::new(m20261126_000010_throttles::Migration),
             Box::new(m20261126_000011_outbox_claims::Migration),
+            Box::new(m20261126_000012_account_security::Migration),
         ]
     }
 }

@@ -119,7 +119,7 @@ async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     let db = startup::connect(&settings).await?;
     let started = std::time::Instant::now();
-    let report = crate::services::registry::import(&db, &text, dry_run)
+    let report = crate::services::registry::import(&db, &text, dry_run, None)
         .await
         .map_err(|e| e.to_string())?;
     if !report.problems.is_empty() {
@@ -210,7 +210,7 @@ async fn create_user(
         prefecture,
         organizer_body: body,
     };
-    match crate::services::accounts::create_user(&db, &req).await {
+    match crate::services::accounts::create_user(&db, &req, true).await {
         Ok(user) => Ok(format!(
             "created {} account {} (id {})",
             user.role.code(),

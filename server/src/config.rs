@@ -52,6 +52,13 @@ pub struct Settings {
     pub smtp_url: Option<Secret>,
     /// Sender of notifications (`NINTEI_MAIL_FROM`).
     pub mail_from: String,
+    /// Prefectural staff, JMA staff and admins must sign in with a second factor
+    /// (`NINTEI_STAFF_TWO_FACTOR`, default on; `make run`'s demo turns it off so that the demo
+    /// accounts work with their printed password alone).
+    pub staff_two_factor: bool,
+    /// Minutes a login session lasts unused (`NINTEI_IDLE_MINUTES`, default 60), besides its
+    /// absolute lifetime.
+    pub idle_minutes: i64,
     /// Seconds a client has to send a request's headers (`NINTEI_HEADER_TIMEOUT_SECONDS`,
     /// default 10).
     pub header_timeout_seconds: u64,
@@ -147,7 +154,16 @@ impl Settings {
                     problem: "expected seconds from 1 to 3600".into(),
                 })
         };
+        let idle_minutes = var("NINTEI_IDLE_MINUTES")
+            .map(|h| h.parse::<i64>().ok().filter(|n| (5..=43_200).contains(n)))
+            .unwrap_or(Some(60))
+            .ok_or(SettingsError {
+                name: "NINTEI_IDLE_MINUTES",
+                problem: "expected minutes from 5 to 43200".into(),
+            })?;
         Ok(Settings {
+            staff_two_factor: flag("NINTEI_STAFF_TWO_FACTOR", true)?,
+            idle_minutes,
             header_timeout_seconds: seconds("NINTEI_HEADER_TIMEOUT_SECONDS", 10)?,
             request_timeout_seconds: seconds("NINTEI_REQUEST_TIMEOUT_SECONDS", 120)?,
             outbox_seconds,

@@ -41,6 +41,10 @@ pub enum ApiError {
     /// 401: wrong e-mail or password (never says which).
     #[error("bad credentials")]
     BadCredentials,
+    /// 403: the session must give its second factor (`two_factor_required`) or finish the
+    /// account's setup (`setup_required`) first.
+    #[error("sign-in not finished")]
+    Stage(domain::signin::SessionStage),
     /// 403: logged in, but this role may not do this.
     #[error("forbidden")]
     Forbidden,
@@ -102,6 +106,16 @@ impl ApiError {
             ),
             ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", m("error.forbidden")),
             ApiError::Locked => (StatusCode::FORBIDDEN, "locked", m("error.locked")),
+            ApiError::Stage(domain::signin::SessionStage::TwoFactor) => (
+                StatusCode::FORBIDDEN,
+                "two_factor_required",
+                m("error.two_factor_required"),
+            ),
+            ApiError::Stage(_) => (
+                StatusCode::FORBIDDEN,
+                "setup_required",
+                m("error.setup_required"),
+            ),
             ApiError::ContentType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "content_type",
@@ -199,6 +213,8 @@ impl From<AccountError> for ApiError {
             AccountError::Throttled(secs) => ApiError::Throttled(secs),
             AccountError::NotLoggedIn => ApiError::Unauthenticated,
             AccountError::Disabled => ApiError::Locked,
+            AccountError::NotFound => ApiError::NotFound,
+            AccountError::Refused(m) => ApiError::InvalidState(m),
             AccountError::Hash(h) => ApiError::Internal(h.to_string()),
             AccountError::Db(d) => d.into(),
         }

@@ -144,6 +144,7 @@ pub async fn demo_if_empty(
         prefecture: pref,
         organizer_body: body,
         email_verified: true,
+        must_change_password: false,
     };
     accounts::insert_user(
         &txn,
@@ -367,6 +368,7 @@ pub async fn demo_if_empty(
                 prefecture: Some(prefecture),
                 organizer_body: None,
                 email_verified: true,
+                must_change_password: false,
             },
         )
         .await?;
@@ -605,7 +607,7 @@ pub async fn demo_if_empty(
     pending_physician(&txn, documents, &hash, today).await?;
     crate::db::commit(txn).await?;
     let registry_csv = format!("{}\n{registry_csv}", COLUMNS.join(","));
-    let report = crate::services::registry::import(db, &registry_csv, false)
+    let report = crate::services::registry::import(db, &registry_csv, false, None)
         .await
         .map_err(|e| SeedError::Registry(e.to_string()))?;
     if let Some(p) = report.problems.first() {
@@ -636,6 +638,7 @@ async fn pending_physician(
             prefecture: Some(Prefecture::KYOTO),
             organizer_body: None,
             email_verified: true,
+            must_change_password: false,
         },
     )
     .await?;

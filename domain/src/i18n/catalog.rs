@@ -2536,4 +2536,124 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "氏名と生年月日での検索は、研修会の前日から翌日まで（掲載前）だけ使えます",
         "Looking up by name and date of birth works only from the day before to the day after the session, until it is posted",
     ),
+    (
+        "error.two_factor_required",
+        "確認コードの入力がまだです。認証アプリの6桁のコード（または回復コード）を入力してください",
+        "Your sign-in code is still to come. Enter the 6 digits of your authenticator app (or a recovery code)",
+    ),
+    (
+        "error.setup_required",
+        "先にアカウントの設定を済ませてください（新しいパスワード、または2段階認証の設定）",
+        "Finish setting up your account first (a new password, or two-step sign-in)",
+    ),
+    (
+        "signin.code.wrong",
+        "コードが違います。認証アプリに表示されている最新の6桁、または未使用の回復コードを入力してください",
+        "That code is wrong. Enter the latest 6 digits shown by your authenticator app, or an unused recovery code",
+    ),
+    (
+        "signin.reset.link_invalid",
+        "このリンクは使えません（期限切れ、または使用済み）。もう一度パスワードの再設定を申し込んでください",
+        "This link cannot be used (expired or already used). Ask for a new password reset",
+    ),
+    (
+        "signin.password.wrong",
+        "現在のパスワードが違います。入力し直してください",
+        "Your current password is wrong. Type it again",
+    ),
+    (
+        "signin.password.same",
+        "新しいパスワードは現在のものと別にしてください",
+        "Choose a new password different from the current one",
+    ),
+    (
+        "signin.email.link_invalid",
+        "このリンクは使えません（期限切れ、または使用済み）。アカウント設定からもう一度変更を申し込んでください",
+        "This link cannot be used (expired or already used). Ask again for the change from your account settings",
+    ),
+    (
+        "signin.two_factor.already",
+        "2段階認証はすでに有効です",
+        "Two-step sign-in is already on",
+    ),
+    (
+        "signin.two_factor.start_first",
+        "先に「2段階認証を設定する」を押して、表示されたQRコードを認証アプリに登録してください",
+        "First press “Set up two-step sign-in” and add the QR code shown to your authenticator app",
+    ),
+    (
+        "signin.two_factor.required",
+        "この役割のアカウントでは2段階認証を無効にできません",
+        "Accounts with this role cannot turn two-step sign-in off",
+    ),
+    (
+        "signin.two_factor.not_asked",
+        "確認コードは求められていません。ログインからやり直してください",
+        "No sign-in code is expected now. Log in again",
+    ),
+    (
+        "mail.reset.subject",
+        "【認定】パスワードの再設定",
+        "[Nintei] Reset your password",
+    ),
+    (
+        "mail.reset.body",
+        "パスワードの再設定を受け付けました。\n次のリンクを開いて新しいパスワードを設定してください（{minutes}分間有効、1回限り）。\n{link}\n\n心当たりがない場合はこのメールを破棄してください。パスワードは変わりません。",
+        "We received a request to reset your password.\nOpen this link to choose a new password (valid for {minutes} minutes, once).\n{link}\n\nIf you did not ask, ignore this mail. Your password stays as it is.",
+    ),
+    (
+        "mail.password_changed.subject",
+        "【認定】パスワードが変更されました",
+        "[Nintei] Your password was changed",
+    ),
+    (
+        "mail.password_changed.body",
+        "アカウントのパスワードが変更されました。\n心当たりがない場合は、すぐにパスワードの再設定を行い、所属の医師会にご連絡ください。",
+        "Your account's password was changed.\nIf this was not you, reset your password now and contact your medical association.",
+    ),
+    (
+        "mail.email_change.subject",
+        "【認定】新しいメールアドレスの確認",
+        "[Nintei] Confirm your new e-mail address",
+    ),
+    (
+        "mail.email_change.body",
+        "ログインに使うメールアドレスをこのアドレスに変更する申し込みを受け付けました。\n次のリンクを開くと変更が完了します（{hours}時間有効、1回限り）。\n{link}\n\n心当たりがない場合はこのメールを破棄してください。",
+        "We received a request to sign in with this address from now on.\nOpen this link to complete the change (valid for {hours} hours, once).\n{link}\n\nIf you did not ask, ignore this mail.",
+    ),
+    (
+        "mail.email_change_notice.subject",
+        "【認定】メールアドレス変更の申し込み",
+        "[Nintei] A change of your e-mail address was asked",
+    ),
+    (
+        "mail.email_change_notice.body",
+        "ログインに使うメールアドレスを {email} に変更する申し込みがありました。新しいアドレスで確認されるまで、このアドレスのままです。\n心当たりがない場合は、パスワードを変更し、所属の医師会にご連絡ください。",
+        "Someone asked to sign in with {email} instead of this address. Nothing changes until the new address is confirmed.\nIf this was not you, change your password and contact your medical association.",
+    ),
+    (
+        "mail.two_factor_on.subject",
+        "【認定】2段階認証が有効になりました",
+        "[Nintei] Two-step sign-in is on",
+    ),
+    (
+        "mail.two_factor_on.body",
+        "アカウントの2段階認証が有効になりました。ログインのたびに認証アプリのコードを入力します。\n心当たりがない場合は、所属の医師会にご連絡ください。",
+        "Two-step sign-in is now on for your account. Each sign-in asks for a code from your authenticator app.\nIf this was not you, contact your medical association.",
+    ),
+    (
+        "mail.two_factor_off.subject",
+        "【認定】2段階認証が無効になりました",
+        "[Nintei] Two-step sign-in is off",
+    ),
+    (
+        "mail.two_factor_off.body",
+        "アカウントの2段階認証が無効になりました。\n心当たりがない場合は、すぐにパスワードを変更し、所属の医師会にご連絡ください。",
+        "Two-step sign-in is now off for your account.\nIf this was not you, change your password now and contact your medical association.",
+    ),
+    (
+        "admin.self_disable",
+        "自分のアカウントは無効にできません。別の管理者に依頼してください",
+        "You cannot disable your own account. Ask another admin",
+    ),
 ];

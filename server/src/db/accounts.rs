@@ -2,21 +2,22 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::account::Role;
 use domain::api::PhysicianProfile;
 use domain::identity::IdentityStatus;
 use domain::records::User;
 use domain::registry::RegistryMatch;
+use domain::signin::SessionStage;
 use domain::{Prefecture, api::ContactForm};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::{DbError, DbResult, prefecture};
-use crate::entities::{Code, auth_session, credit, physician, user};
+use crate::entities::{Code, auth_session, credit, physician, recovery_code, user};
 
 fn to_user(u: user::Model) -> DbResult<User> {
     Ok(User {
@@ -28,6 +29,9 @@ fn to_user(u: user::Model) -> DbResult<User> {
         organizer_body: u.organizer_body,
         email_verified: u.email_verified_at.is_some(),
         disabled: u.disabled_at.is_some(),
+        must_change_password: u.must_change_password,
+        two_factor: u.totp_enabled_at.is_some(),
+        created_at: u.created_at,
     })
 }
 
@@ -61,6 +65,8 @@ pub struct NewUser<'a> {
     pub organizer_body: Option<&'a str>,
     /// The address is known to be the person's (accounts made by an admin, demo data).
     pub email_verified: bool,
+    /// Someone else chose the password: its owner sets their own at the first sign-in.
+    pub must_change_password: bool,
 }
 
 /// Whether an account uses `email`.
@@ -92,6 +98,7 @@ pub async fn insert_user(db: &impl ConnectionTrait, new: NewUser<'_>) -> DbResul
         organizer_body: Set(new.organizer_body.map(str::to_owned)),
         created_at: Set(Utc::now()),
         email_verified_at: Set(new.email_verified.then(Utc::now)),
+        must_change_password: Set(new.must_change_password),
         disabled_at: Set(None),
         ..Default::default()
     }
@@ -165,23 +172,128 @@ pub async fn credentials(
     }
 }
 
+/// A login session to start.
+#[derive(Debug)]
+pub struct NewSession<'a> {
+    /// The token's hash (the token itself is only in the cookie).
+    pub token_hash: String,
+    /// Shown in the list of devices instead of the hash.
+    pub public_id: String,
+    /// The account.
+    pub user_id: i32,
+    /// How far the sign-in has come.
+    pub stage: SessionStage,
+    /// The browser's `User-Agent`, shortened.
+    pub user_agent: Option<&'a str>,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// Absolute end.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// Starts a login session kept by its token's hash.
-pub async fn insert_session(
-    db: &impl ConnectionTrait,
-    token_hash: String,
-    user_id: i32,
-    now: DateTime<Utc>,
-    expires_at: DateTime<Utc>,
-) -> DbResult<()> {
+pub async fn insert_session(db: &impl ConnectionTrait, s: NewSession<'_>) -> DbResult<()> {
     auth_session::ActiveModel {
-        token_hash: Set(token_hash),
-        user_id: Set(user_id),
-        created_at: Set(now),
-        expires_at: Set(expires_at),
+        token_hash: Set(s.token_hash),
+        user_id: Set(s.user_id),
+        created_at: Set(s.now),
+        expires_at: Set(s.expires_at),
+        public_id: Set(Some(s.public_id)),
+        stage: Set(Code(s.stage)),
+        user_agent: Set(s.user_agent.map(|a| a.chars().take(200).collect())),
+        last_seen_at: Set(Some(s.now)),
     }
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// A live session as a request sees it.
+#[derive(Clone, Debug)]
+pub struct LiveSession {
+    /// Its account.
+    pub user: User,
+    /// How far the sign-in has come.
+    pub stage: SessionStage,
+    /// Its public id.
+    pub public_id: String,
+}
+
+/// Moves a session to `stage`.
+pub async fn set_stage(
+    db: &impl ConnectionTrait,
+    token_hash: &str,
+    stage: SessionStage,
+) -> DbResult<()> {
+    auth_session::Entity::update_many()
+        .col_expr(auth_session::Column::Stage, Expr::value(Code(stage)))
+        .filter(auth_session::Column::TokenHash.eq(token_hash))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Moves every session of `user_id` at `from` to `to` (the account's setup is done).
+pub async fn promote_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    from: SessionStage,
+    to: SessionStage,
+) -> DbResult<()> {
+    auth_session::Entity::update_many()
+        .col_expr(auth_session::Column::Stage, Expr::value(Code(to)))
+        .filter(auth_session::Column::UserId.eq(user_id))
+        .filter(auth_session::Column::Stage.eq(Code(from)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The devices signed in to `user_id`: (public id, created, last seen, user agent), newest
+/// first.
+pub async fn sessions_of(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    now: DateTime<Utc>,
+) -> DbResult<Vec<(String, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>)>> {
+    Ok(auth_session::Entity::find()
+        .filter(auth_session::Column::UserId.eq(user_id))
+        .filter(auth_session::Column::ExpiresAt.gt(now))
+        .order_by_desc(auth_session::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|s| Some((s.public_id?, s.created_at, s.last_seen_at, s.user_agent)))
+        .collect())
+}
+
+/// Ends `user_id`'s session with `public_id`; false when there is none.
+pub async fn end_session(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    public_id: &str,
+) -> DbResult<bool> {
+    Ok(auth_session::Entity::delete_many()
+        .filter(auth_session::Column::UserId.eq(user_id))
+        .filter(auth_session::Column::PublicId.eq(public_id))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Ends every session of `user_id` but the one of `keep` (a token hash), if any.
+pub async fn end_sessions(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    keep: Option<&str>,
+) -> DbResult<u64> {
+    let mut q =
+        auth_session::Entity::delete_many().filter(auth_session::Column::UserId.eq(user_id));
+    if let Some(k) = keep {
+        q = q.filter(auth_session::Column::TokenHash.ne(k));
+    }
+    Ok(q.exec(db).await?.rows_affected)
 }
 
 /// Ends a login session.
@@ -204,24 +316,231 @@ pub async fn delete_expired_sessions(
         .rows_affected)
 }
 
-/// The user of a live session; an expired one is removed.
-pub async fn session_user(
+/// The live session of `token_hash` and its account. A session past its absolute end, or
+/// unused for `idle`, is removed; a disabled account has none. Marks it used (at most once a
+/// minute, to spare writes).
+pub async fn session(
     db: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> DbResult<Option<User>> {
+    idle: Duration,
+) -> DbResult<Option<LiveSession>> {
     let Some(session) = auth_session::Entity::find_by_id(token_hash.to_owned())
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    if session.expires_at <= now {
+    let seen = session.last_seen_at.unwrap_or(session.created_at);
+    if session.expires_at <= now || seen + idle <= now {
         delete_session(db, token_hash).await?;
         return Ok(None);
     }
+    if now - seen > Duration::minutes(1) {
+        auth_session::Entity::update_many()
+            .col_expr(auth_session::Column::LastSeenAt, Expr::value(now))
+            .filter(auth_session::Column::TokenHash.eq(token_hash))
+            .exec(db)
+            .await?;
+    }
     // A locked account's sessions were ended; this keeps a racing one out too.
-    Ok(user(db, session.user_id).await?.filter(|u| !u.disabled))
+    let Some(user) = user(db, session.user_id).await?.filter(|u| !u.disabled) else {
+        return Ok(None);
+    };
+    Ok(Some(LiveSession {
+        user,
+        stage: session.stage.get(),
+        public_id: session.public_id.unwrap_or_default(),
+    }))
+}
+
+/// Sets an account's password hash; `must_change` asks for a new one at the next sign-in.
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    password_hash: String,
+    must_change: bool,
+) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(user::Column::MustChangePassword, Expr::value(must_change))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The password hash of account `user_id`.
+pub async fn password_hash(db: &impl ConnectionTrait, user_id: i32) -> DbResult<Option<String>> {
+    Ok(user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| u.password_hash))
+}
+
+/// Changes an account's login address (confirmed by its link).
+pub async fn set_email(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    email: &str,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::Email, Expr::value(email))
+        .col_expr(user::Column::EmailVerifiedAt, Expr::value(at))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The two-factor state of an account: its secret (set up or being set up), whether it is on,
+/// and the last time step a code was accepted for.
+pub async fn totp(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+) -> DbResult<Option<(Option<String>, bool, Option<i64>)>> {
+    Ok(user::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .map(|u| (u.totp_secret, u.totp_enabled_at.is_some(), u.totp_last_step)))
+}
+
+/// Stores a secret being set up (not on yet), or none (off).
+pub async fn set_totp_secret(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    secret: Option<String>,
+) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpSecret, Expr::value(secret))
+        .col_expr(
+            user::Column::TotpEnabledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(user::Column::TotpLastStep, Expr::value(Option::<i64>::None))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Turns two-factor sign-in on.
+pub async fn enable_totp(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::TotpEnabledAt, Expr::value(at))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records that a code of time step `step` was used, if it is later than the last one (a code
+/// is accepted once); false when it was not.
+pub async fn use_totp_step(db: &impl ConnectionTrait, user_id: i32, step: i64) -> DbResult<bool> {
+    Ok(user::Entity::update_many()
+        .col_expr(user::Column::TotpLastStep, Expr::value(step))
+        .filter(user::Column::Id.eq(user_id))
+        .filter(
+            Condition::any()
+                .add(user::Column::TotpLastStep.is_null())
+                .add(user::Column::TotpLastStep.lt(step)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Replaces an account's recovery codes with `hashes`.
+pub async fn replace_recovery_codes(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hashes: Vec<String>,
+) -> DbResult<()> {
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    recovery_code::Entity::insert_many(hashes.into_iter().map(|h| recovery_code::ActiveModel {
+        user_id: Set(user_id),
+        code_hash: Set(h),
+        used_at: Set(None),
+    }))
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Uses one recovery code (by hash); false when it is unknown or used.
+pub async fn use_recovery_code(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    hash: &str,
+    at: DateTime<Utc>,
+) -> DbResult<bool> {
+    Ok(recovery_code::Entity::update_many()
+        .col_expr(recovery_code::Column::UsedAt, Expr::value(at))
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::CodeHash.eq(hash))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// How many recovery codes an account has left.
+pub async fn recovery_codes_left(db: &impl ConnectionTrait, user_id: i32) -> DbResult<u64> {
+    Ok(recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user_id))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Accounts of any role whose e-mail or name contains `q` (case-insensitive for ASCII), of
+/// `role` when given; at most 100, newest first.
+pub async fn search(db: &impl ConnectionTrait, q: &str, role: Option<Role>) -> DbResult<Vec<User>> {
+    let mut find = user::Entity::find();
+    let q = q.trim().to_lowercase();
+    if !q.is_empty() {
+        find = find.filter(
+            Condition::any()
+                .add(user::Column::Email.contains(q.as_str()))
+                .add(user::Column::DisplayName.contains(q.as_str())),
+        );
+    }
+    if let Some(r) = role {
+        find = find.filter(user::Column::Role.eq(Code(r)));
+    }
+    find.order_by_desc(user::Column::Id)
+        .limit(100)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_user)
+        .collect()
+}
+
+/// Enables a disabled account again.
+pub async fn enable(db: &impl ConnectionTrait, user_id: i32) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::DisabledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A user by id.
@@ -330,6 +649,20 @@ pub async fn display_names(
         .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// The login e-mails of users `ids`, by id.
+pub async fn emails(db: &impl ConnectionTrait, ids: &[i32]) -> DbResult<HashMap<i32, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.email))
         .collect())
 }
 

@@ -82,3 +82,86 @@ pub async fn about(
         })
         .collect())
 }
+
+/// Writes an entry for an action on a thing that has no status (inside the caller's
+/// transaction): who did `action` to `entity` `entity_id`, and what was recorded.
+pub async fn did(
+    db: &impl ConnectionTrait,
+    actor: Option<i32>,
+    entity: &str,
+    entity_id: i32,
+    action: &str,
+    note: Option<String>,
+) -> DbResult<()> {
+    record(
+        db,
+        Entry {
+            actor,
+            entity,
+            entity_id,
+            action,
+            from_status: None,
+            to_status: None,
+            note,
+        },
+    )
+    .await
+}
+
+/// Entries matching `q`, newest first, at most `limit`; `q.from`/`q.to` are days in Japan.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    q: &domain::signin::AuditQuery,
+    limit: u64,
+) -> DbResult<Vec<domain::signin::AuditEntry>> {
+    use sea_orm::QuerySelect;
+    let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("JST");
+    let start_of = |d: chrono::NaiveDate| {
+        d.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(jst).single())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    let mut find = audit_log::Entity::find();
+    if let Some(a) = q.actor {
+        find = find.filter(audit_log::Column::ActorId.eq(a));
+    }
+    if let Some(e) = q.entity.as_deref().filter(|e| !e.is_empty()) {
+        find = find.filter(audit_log::Column::Entity.eq(e));
+    }
+    if let Some(id) = q.entity_id {
+        find = find.filter(audit_log::Column::EntityId.eq(id));
+    }
+    if let Some(a) = q.action.as_deref().filter(|a| !a.is_empty()) {
+        find = find.filter(audit_log::Column::Action.eq(a));
+    }
+    if let Some(t) = q.from.and_then(start_of) {
+        find = find.filter(audit_log::Column::At.gte(t));
+    }
+    if let Some(t) = q.to.and_then(|d| d.succ_opt()).and_then(start_of) {
+        find = find.filter(audit_log::Column::At.lt(t));
+    }
+    if let Some(b) = q.before {
+        find = find.filter(audit_log::Column::Id.lt(b));
+    }
+    let rows = find
+        .order_by_desc(audit_log::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let actors: Vec<i32> = rows.iter().filter_map(|r| r.actor_id).collect();
+    let emails = crate::db::accounts::emails(db, &actors).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| domain::signin::AuditEntry {
+            id: r.id,
+            at: r.at,
+            actor: r.actor_id,
+            actor_email: r.actor_id.and_then(|a| emails.get(&a).cloned()),
+            entity: r.entity,
+            entity_id: r.entity_id,
+            action: r.action,
+            to_status: r.to_status,
+            note: r.note,
+        })
+        .collect())
+}

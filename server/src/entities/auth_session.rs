@@ -1,6 +1,9 @@
 //! The `auth_sessions` table.
 
+use domain::signin::SessionStage;
 use sea_orm::entity::prelude::*;
+
+use super::Code;
 
 /// A row of `auth_sessions`.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,6 +14,10 @@ pub struct Model {
     pub user_id: i32,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
+    pub public_id: Option<String>,
+    pub stage: Code<SessionStage>,
+    pub user_agent: Option<String>,
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

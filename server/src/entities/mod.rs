@@ -16,6 +16,7 @@ pub mod email_token;
 pub mod identity_request;
 pub mod outbox;
 pub mod physician;
+pub mod recovery_code;
 pub mod registry_certificate;
 pub mod registry_period;
 pub mod registry_person;

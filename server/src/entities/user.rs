@@ -21,6 +21,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub email_verified_at: Option<DateTimeUtc>,
     pub disabled_at: Option<DateTimeUtc>,
+    pub must_change_password: bool,
+    pub totp_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    pub totp_last_step: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

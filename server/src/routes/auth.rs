@@ -9,9 +9,10 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::account::RegistrationForm;
 use domain::api::{LoginRequest, Me};
+use domain::signin::LoginAnswer;
 
 use crate::error::ApiResult;
-use crate::routes::extract::{ClientIp, CurrentUser, Json, session_cookie_name};
+use crate::routes::extract::{AnySession, ClientIp, Json, session_cookie_name};
 use crate::services::{AppState, accounts};
 
 /// Routes under `/api/auth` and `/api/me`.
@@ -52,13 +53,19 @@ async fn register(
 async fn login(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let token = accounts::login(&state, &req, from).await?;
+    let agent = headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    let signin = accounts::login(&state, &req, from, agent).await?;
     Ok((
-        jar.add(session_cookie(&state, token)),
-        Json(serde_json::json!({ "logged_in": true })),
+        jar.add(session_cookie(&state, signin.token)),
+        Json(LoginAnswer {
+            stage: signin.stage,
+        }),
     ))
 }
 
@@ -74,6 +81,10 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<impl
     Ok((jar, StatusCode::NO_CONTENT))
 }
 
-async fn me(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> ApiResult<Json<Me>> {
-    Ok(Json(accounts::me(&state, &actor).await?))
+/// Any session, whatever its stage: the client learns there whether a code or a setup comes
+/// first.
+async fn me(State(state): State<AppState>, session: AnySession) -> ApiResult<Json<Me>> {
+    Ok(Json(
+        accounts::me(&state, &session.actor, session.stage).await?,
+    ))
 }

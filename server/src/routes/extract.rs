@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use domain::account::Role;
 use domain::policy::Actor;
+use domain::signin::SessionStage;
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -54,11 +55,21 @@ pub struct Query<T>(pub T);
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
 
-/// The logged-in user, from the session cookie; anonymous requests get 401.
-#[derive(Clone, Copy, Debug)]
-pub struct CurrentUser(pub Actor);
+/// A live login session, whatever its stage: who, how far the sign-in has come, and the
+/// token's hash (to end it or move it on). Anonymous requests get 401.
+#[derive(Clone, Debug)]
+pub struct AnySession {
+    /// Who.
+    pub actor: Actor,
+    /// How far the sign-in has come.
+    pub stage: SessionStage,
+    /// The session's token hash.
+    pub token_hash: String,
+    /// Its public id (for the list of devices).
+    pub public_id: String,
+}
 
-impl FromRequestParts<AppState> for CurrentUser {
+impl FromRequestParts<AppState> for AnySession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -66,10 +77,50 @@ impl FromRequestParts<AppState> for CurrentUser {
         let token = jar
             .get(session_cookie_name(state))
             .ok_or(ApiError::Unauthenticated)?;
-        let user = accounts::current(state, token.value())
+        let live = accounts::current(state, token.value())
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        Ok(CurrentUser(accounts::actor(&user)))
+        Ok(AnySession {
+            actor: accounts::actor(&live.user),
+            stage: live.stage,
+            token_hash: crate::security::token_hash(token.value()),
+            public_id: live.public_id,
+        })
+    }
+}
+
+/// A session past its second factor: fully signed in, or signed in with a first password or a
+/// required second factor still to set up (the account pages). A session awaiting its code gets
+/// 403 `two_factor_required`.
+#[derive(Clone, Debug)]
+pub struct SetupSession(pub AnySession);
+
+impl FromRequestParts<AppState> for SetupSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = AnySession::from_request_parts(parts, state).await?;
+        match session.stage {
+            SessionStage::TwoFactor => Err(ApiError::Stage(SessionStage::TwoFactor)),
+            _ => Ok(SetupSession(session)),
+        }
+    }
+}
+
+/// The fully signed-in user; anonymous requests get 401, a session with its second factor or
+/// its setup still to come gets 403 saying which.
+#[derive(Clone, Copy, Debug)]
+pub struct CurrentUser(pub Actor);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = AnySession::from_request_parts(parts, state).await?;
+        match session.stage {
+            SessionStage::Full => Ok(CurrentUser(session.actor)),
+            other => Err(ApiError::Stage(other)),
+        }
     }
 }
 

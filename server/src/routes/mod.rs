@@ -1,6 +1,7 @@
 //! The HTTP API. Each module exposes `router()`; this is the one place that merges them.
 //! Handlers only translate: extract, call one service, map the result.
 
+mod account;
 mod admin;
 mod applications;
 mod auth;
@@ -24,6 +25,7 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(account::router())
         .merge(mypage::router())
         .merge(sessions::router())
         .merge(organizer::router())

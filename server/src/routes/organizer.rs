@@ -222,7 +222,9 @@ async fn door_revoke(
     Json(req): Json<RevokeRequest>,
 ) -> ApiResult<Json<DoorLink>> {
     let session = sessions::own(&state.db, &actor, id).await?;
-    Ok(Json(doors::revoke(&state, &session, link, &req).await?))
+    Ok(Json(
+        doors::revoke(&state, &session, actor.id, link, &req).await?,
+    ))
 }
 
 async fn correct(

@@ -7,9 +7,11 @@ use domain::account::{Registration, RegistrationForm};
 use domain::api::{CreateUser, LoginRequest, Me, UserSummary};
 use domain::policy::Actor;
 use domain::records::User;
+use domain::signin::{SessionStage, stage_when_signed_in};
 use domain::{FieldError, Message};
 use sea_orm::ConnectionTrait;
 
+use crate::db::accounts::LiveSession;
 use crate::db::throttles::{self, Schedule};
 use crate::db::{self, DbError, accounts};
 use crate::security::{self, HashError};
@@ -52,6 +54,12 @@ pub enum AccountError {
     /// The account was locked (a claim moved its registry number to another account).
     #[error("disabled")]
     Disabled,
+    /// No such thing of this account.
+    #[error("not found")]
+    NotFound,
+    /// The state does not allow it, and what to do.
+    #[error("refused")]
+    Refused(Message),
     /// The session ended or never existed.
     #[error("not logged in")]
     NotLoggedIn,
@@ -109,7 +117,8 @@ pub async fn register(
     }
     let user = register_physician(app, &registration).await?;
     app.mailer.deliver_pending(&app.db);
-    Ok(start_session(app, user, Utc::now()).await?)
+    let signin = start_session(app, user, SessionStage::Full, None, Utc::now()).await?;
+    Ok(signin.token)
 }
 
 /// Milliseconds to wait, as whole seconds for `Retry-After`.
@@ -117,12 +126,74 @@ pub fn seconds(ms: i64) -> u64 {
     u64::try_from(ms.div_euclid(1000) + 1).unwrap_or(1)
 }
 
-/// A new login session for `user`; returns its token.
-async fn start_session(app: &AppState, user: i32, now: DateTime<Utc>) -> Result<String, DbError> {
+/// A new login session: its token (for the cookie) and how far it has come.
+#[derive(Debug)]
+pub struct Signin {
+    /// The token, given out once.
+    pub token: String,
+    /// The session's stage.
+    pub stage: SessionStage,
+}
+
+/// Starts a login session for `user` at `stage` and writes its audit row.
+async fn start_session(
+    app: &AppState,
+    user: i32,
+    stage: SessionStage,
+    user_agent: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Signin, DbError> {
     let (token, hash) = security::new_token();
-    let expires = now + Duration::hours(app.settings.session_hours);
-    accounts::insert_session(&app.db, hash, user, now, expires).await?;
-    Ok(token)
+    let (public_id, _) = security::new_token();
+    accounts::insert_session(
+        &app.db,
+        accounts::NewSession {
+            token_hash: hash,
+            public_id: public_id.chars().take(16).collect(),
+            user_id: user,
+            stage,
+            user_agent,
+            now,
+            expires_at: now + Duration::hours(app.settings.session_hours),
+        },
+    )
+    .await?;
+    audit_user(&app.db, Some(user), user, "login", Some(stage.code()), None).await?;
+    Ok(Signin { token, stage })
+}
+
+/// An audit row about account `user`.
+pub async fn audit_user(
+    db: &impl ConnectionTrait,
+    actor: Option<i32>,
+    user: i32,
+    action: &str,
+    to_status: Option<&str>,
+    note: Option<String>,
+) -> Result<(), DbError> {
+    crate::db::audit::record(
+        db,
+        crate::db::audit::Entry {
+            actor,
+            entity: "user",
+            entity_id: user,
+            action,
+            from_status: None,
+            to_status,
+            note,
+        },
+    )
+    .await
+}
+
+/// The stage a signed-in account's session is at, once its password (and code) were right.
+pub fn signed_in_stage(app: &AppState, user: &User) -> SessionStage {
+    stage_when_signed_in(
+        user.role,
+        user.must_change_password,
+        user.two_factor,
+        app.settings.staff_two_factor,
+    )
 }
 
 /// Creates a physician account in one transaction, with its confirmation mail. A registry
@@ -153,6 +224,7 @@ pub async fn register_physician(app: &AppState, r: &Registration) -> Result<i32,
             prefecture: Some(r.prefecture),
             organizer_body: None,
             email_verified: false,
+            must_change_password: false,
         },
     )
     .await
@@ -168,6 +240,7 @@ pub async fn register_physician(app: &AppState, r: &Registration) -> Result<i32,
             .map_err(unique_to_taken)?;
     }
     identity::send_link(&txn, app, user.id, r.email.as_str(), Utc::now()).await?;
+    audit_user(&txn, Some(user.id), user.id, "registered", None, None).await?;
     crate::db::commit(txn).await?;
     Ok(user.id)
 }
@@ -192,7 +265,8 @@ pub async fn login(
     app: &AppState,
     req: &LoginRequest,
     from: IpAddr,
-) -> Result<String, AccountError> {
+    user_agent: Option<&str>,
+) -> Result<Signin, AccountError> {
     let db = &app.db;
     let email = req.email.trim().to_lowercase();
     let now = Utc::now();
@@ -214,13 +288,25 @@ pub async fn login(
     let Some((user, _)) = found.filter(|_| ok) else {
         // Counted for the address whether or not it is already waiting.
         let _ = throttles::attempt(db, &address, now_ms, &ADDRESS_FAILURES).await?;
+        let who = found_id(db, &email).await?;
+        audit_user(db, None, who.unwrap_or(0), "login_failed", None, None).await?;
         return Err(AccountError::BadCredentials);
     };
     if user.disabled {
         return Err(AccountError::Disabled);
     }
     throttles::clear(db, &account).await?;
-    Ok(start_session(app, user.id, now).await?)
+    let stage = if user.two_factor {
+        SessionStage::TwoFactor
+    } else {
+        signed_in_stage(app, &user)
+    };
+    Ok(start_session(app, user.id, stage, user_agent, now).await?)
+}
+
+/// The id of the account of `email`, for an audit row.
+async fn found_id(db: &impl ConnectionTrait, email: &str) -> Result<Option<i32>, DbError> {
+    Ok(accounts::credentials(db, email).await?.map(|(u, _)| u.id))
 }
 
 /// Ends the session of `token`.
@@ -228,13 +314,19 @@ pub async fn logout(app: &AppState, token: &str) -> Result<(), AccountError> {
     Ok(accounts::delete_session(&app.db, &security::token_hash(token)).await?)
 }
 
-/// The user of the session `token`, if it is live.
-pub async fn current(app: &AppState, token: &str) -> Result<Option<User>, AccountError> {
-    Ok(accounts::session_user(&app.db, &security::token_hash(token), Utc::now()).await?)
+/// The live session of `token` (past neither its end nor the idle timeout), if any.
+pub async fn current(app: &AppState, token: &str) -> Result<Option<LiveSession>, AccountError> {
+    Ok(accounts::session(
+        &app.db,
+        &security::token_hash(token),
+        Utc::now(),
+        Duration::minutes(app.settings.idle_minutes),
+    )
+    .await?)
 }
 
 /// Who is logged in, for `GET /api/me`.
-pub async fn me(app: &AppState, actor: &Actor) -> Result<Me, AccountError> {
+pub async fn me(app: &AppState, actor: &Actor, stage: SessionStage) -> Result<Me, AccountError> {
     let user = accounts::user(&app.db, actor.id)
         .await?
         .ok_or(AccountError::NotLoggedIn)?;
@@ -248,6 +340,7 @@ pub async fn me(app: &AppState, actor: &Actor) -> Result<Me, AccountError> {
         organizer_body: user.organizer_body,
         physician,
         email_verified: user.email_verified,
+        stage,
     })
 }
 
@@ -262,10 +355,32 @@ fn summary(u: User) -> UserSummary {
     }
 }
 
-/// Creates a staff, organizer or admin account (admins and `nintei admin` only).
+/// Creates a staff, organizer or admin account (admins and `nintei admin` only). With
+/// `first_password`, the password was chosen by someone else and its owner sets their own at
+/// the first sign-in.
 pub async fn create_user(
     db: &impl ConnectionTrait,
     req: &CreateUser,
+    first_password: bool,
+) -> Result<UserSummary, AccountError> {
+    insert_account(db, req, first_password, None).await
+}
+
+/// An admin creates an account: its owner chooses their own password at the first sign-in,
+/// and the audit log says which admin made it.
+pub async fn create_by_admin(
+    db: &impl ConnectionTrait,
+    admin: &Actor,
+    req: &CreateUser,
+) -> Result<UserSummary, AccountError> {
+    insert_account(db, req, true, Some(admin.id)).await
+}
+
+async fn insert_account(
+    db: &impl ConnectionTrait,
+    req: &CreateUser,
+    first_password: bool,
+    by: Option<i32>,
 ) -> Result<UserSummary, AccountError> {
     let account = req.parse().map_err(AccountError::Invalid)?;
     if accounts::email_taken(db, account.email.as_str()).await? {
@@ -282,10 +397,12 @@ pub async fn create_user(
             prefecture: account.prefecture,
             organizer_body: account.organizer_body.as_deref(),
             email_verified: true,
+            must_change_password: first_password,
         },
     )
     .await
     .map_err(unique_to_taken)?;
+    audit_user(db, by, user.id, "created", Some(user.role.code()), None).await?;
     Ok(summary(user))
 }
 

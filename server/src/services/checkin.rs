@@ -815,6 +815,16 @@ pub async fn import(
         .await?;
         report.scans_written += 1;
     }
+    let note = format!("scans {}", report.scans_written);
+    crate::db::audit::did(
+        &txn,
+        Some(organizer),
+        "session",
+        session.id,
+        "imported",
+        Some(note),
+    )
+    .await?;
     crate::db::commit(txn).await?;
     Ok(report)
 }

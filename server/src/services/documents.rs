@@ -88,13 +88,35 @@ pub async fn upload(
         sha256: streamed.sha256,
         storage_key: &key,
     };
-    match documents::insert(&app.db, new).await {
+    match stored(app, actor, new).await {
         Ok(row) => Ok(view(&row)),
         Err(e) => {
             app.documents.delete(&key).await;
             Err(e.into())
         }
     }
+}
+
+/// Writes the document's row and its audit entry together.
+async fn stored(
+    app: &AppState,
+    actor: &Actor,
+    new: documents::NewDocument<'_>,
+) -> Result<DocumentRecord, DbError> {
+    let txn = crate::db::begin(&app.db).await?;
+    let row = documents::insert(&txn, new).await?;
+    let note = format!("{} ({})", row.kind.code(), row.size);
+    crate::db::audit::did(
+        &txn,
+        Some(actor.id),
+        "document",
+        row.id,
+        "uploaded",
+        Some(note),
+    )
+    .await?;
+    crate::db::commit(txn).await?;
+    Ok(row)
 }
 
 /// Whether `actor` decides an identity request that sent document `id` (a licence).
@@ -133,5 +155,14 @@ pub async fn download(
         return Err(DocumentError::NotFound);
     }
     let bytes = app.documents.get(&doc.storage_key).await?;
+    crate::db::audit::did(
+        &app.db,
+        Some(actor.id),
+        "document",
+        doc.id,
+        "downloaded",
+        None,
+    )
+    .await?;
     Ok((view(&doc), bytes))
 }

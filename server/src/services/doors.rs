@@ -113,8 +113,9 @@ pub async fn create(
     }
     let (token, token_hash) = security::new_token();
     let now = Utc::now();
+    let txn = crate::db::begin(&app.db).await?;
     let row = doors::insert(
-        &app.db,
+        &txn,
         doors::NewLink {
             session_id: session.id,
             token_hash,
@@ -125,6 +126,16 @@ pub async fn create(
         },
     )
     .await?;
+    crate::db::audit::did(
+        &txn,
+        Some(organizer),
+        "session",
+        session.id,
+        "door_link_created",
+        Some(format!("{} ({} h)", row.label, req.hours)),
+    )
+    .await?;
+    crate::db::commit(txn).await?;
     Ok(DoorLinkCreated {
         link: view(row),
         path: format!("/door#{token}"),
@@ -145,6 +156,7 @@ pub async fn list(app: &AppState, session: &Session) -> Result<Vec<DoorLink>, Do
 pub async fn revoke(
     app: &AppState,
     session: &Session,
+    organizer: i32,
     id: i32,
     req: &RevokeRequest,
 ) -> Result<DoorLink, DoorError> {
@@ -158,7 +170,18 @@ pub async fn revoke(
         }
     }
     if row.revoked_at.is_none() {
-        doors::revoke(&app.db, id, Utc::now()).await?;
+        let txn = crate::db::begin(&app.db).await?;
+        doors::revoke(&txn, id, Utc::now()).await?;
+        crate::db::audit::did(
+            &txn,
+            Some(organizer),
+            "session",
+            session.id,
+            "door_link_revoked",
+            Some(row.label.clone()),
+        )
+        .await?;
+        crate::db::commit(txn).await?;
     }
     let row = doors::of_session_by_id(&app.db, session.id, id)
         .await?

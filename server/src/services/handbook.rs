@@ -148,6 +148,7 @@ pub async fn declare(
         .registry_number;
     let new = row(actor.id, registry, &d, EntryKind::Entry, None);
     let entry = write(&txn, actor.id, client_ref, new).await?;
+    crate::db::audit::did(&txn, Some(actor.id), "credit", entry.id, "declared", None).await?;
     crate::db::commit(txn).await?;
     Ok(entry)
 }
@@ -174,6 +175,7 @@ pub async fn correct(
         Some(id),
     );
     let entry = write(&txn, actor.id, client_ref, new).await?;
+    crate::db::audit::did(&txn, Some(actor.id), "credit", id, "corrected", None).await?;
     crate::db::commit(txn).await?;
     Ok(entry)
 }
@@ -187,6 +189,7 @@ pub async fn withdraw(app: &AppState, actor: &Actor, id: i32) -> Result<(), Hand
     withdrawal.units = domain::Units::ZERO;
     withdrawal.created_by = Some(actor.id);
     credits::insert(&txn, withdrawal).await?;
+    crate::db::audit::did(&txn, Some(actor.id), "credit", id, "withdrawn", None).await?;
     crate::db::commit(txn).await?;
     Ok(())
 }

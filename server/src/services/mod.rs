@@ -6,8 +6,10 @@
 //! `db/` (queries in and out of domain types) and `domain` (rules and policies).
 
 pub mod accounts;
+pub mod admin;
 pub mod applications;
 pub mod checkin;
+pub mod credentials;
 pub mod documents;
 pub mod doors;
 pub mod handbook;

@@ -219,7 +219,18 @@ pub async fn update_contact(
     form: &ContactForm,
 ) -> Result<PhysicianProfile, MyPageError> {
     let contact = form.parse().map_err(MyPageError::Invalid)?;
-    accounts::update_contact(&app.db, actor.id, &contact).await?;
+    let txn = crate::db::begin(&app.db).await?;
+    accounts::update_contact(&txn, actor.id, &contact).await?;
+    crate::db::audit::did(
+        &txn,
+        Some(actor.id),
+        "user",
+        actor.id,
+        "profile_changed",
+        None,
+    )
+    .await?;
+    crate::db::commit(txn).await?;
     profile(&app.db, actor.id).await
 }
 

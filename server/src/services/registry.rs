@@ -48,7 +48,7 @@ pub async fn import_as(
     if !may_import_registry(actor) {
         return Err(RegistryError::Forbidden);
     }
-    let report = import(&app.db, text, dry_run).await?;
+    let report = import(&app.db, text, dry_run, Some(actor.id)).await?;
     if !dry_run && report.problems.is_empty() {
         tracing::info!(
             actor = actor.id,
@@ -73,12 +73,14 @@ struct Plan<'a> {
     touched: Vec<&'a RegistryCertificate>,
 }
 
-/// Imports a registry export (or only checks it, with `dry_run`). Nothing is written while any
-/// line has a problem; lines already stored as they are write nothing.
+/// Imports a registry export (or only checks it, with `dry_run`) for `actor` (`None`: the
+/// command line). Nothing is written while any line has a problem; lines already stored as
+/// they are write nothing; the import is audited with its counts.
 pub async fn import(
     db: &DatabaseConnection,
     text: &str,
     dry_run: bool,
+    actor: Option<i32>,
 ) -> Result<RegistryImportReport, RegistryError> {
     let (certs, problems) = parse_registry_csv(text, today());
     let mut report = RegistryImportReport {
@@ -205,6 +207,11 @@ pub async fn import(
         registry::update_period_end(&txn, number, p.valid_from, p.valid_until).await?;
     }
     report.my_pages_updated = sync_my_pages(&txn, &plan.touched).await?;
+    let note = format!(
+        "lines {}, created {}, updated {}, my pages {}",
+        report.lines, report.created, report.updated, report.my_pages_updated
+    );
+    db::audit::did(&txn, actor, "registry", 0, "imported", Some(note)).await?;
     db::commit(txn).await?;
     Ok(report)
 }

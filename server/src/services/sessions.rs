@@ -74,6 +74,7 @@ pub async fn create(
         // its retry finds the first.
         requests::remember(&txn, actor.id, r, "session", session.id).await?;
     }
+    crate::db::audit::did(&txn, Some(actor.id), "session", session.id, "created", None).await?;
     crate::db::commit(txn).await?;
     Ok(session.public())
 }
@@ -118,6 +119,7 @@ pub async fn edit(
     let session = own(&txn, actor, id).await?;
     refuse_closed(&session)?;
     let changed = sessions::update(&txn, id, &spec).await?;
+    crate::db::audit::did(&txn, Some(actor.id), "session", id, "edited", None).await?;
     crate::db::commit(txn).await?;
     Ok(changed.public())
 }
@@ -126,9 +128,12 @@ pub async fn edit(
 pub async fn cancel(app: &AppState, actor: &Actor, id: i32) -> Result<PublicSession, SessionError> {
     let session = own(&app.db, actor, id).await?;
     refuse_closed(&session)?;
-    if !sessions::cancel(&app.db, id, chrono::Utc::now()).await? {
+    let txn = crate::db::begin(&app.db).await?;
+    if !sessions::cancel(&txn, id, chrono::Utc::now()).await? {
         return Err(SessionError::Closed(Message::key("session.closed")));
     }
+    crate::db::audit::did(&txn, Some(actor.id), "session", id, "cancelled", None).await?;
+    crate::db::commit(txn).await?;
     let session = own(&app.db, actor, id).await?;
     Ok(session.public())
 }

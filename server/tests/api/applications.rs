@@ -4,7 +4,6 @@
 use chrono::{Days, NaiveDate, Utc};
 use domain::Prefecture;
 use domain::account::Role;
-use domain::api::CreateUser;
 use domain::ledger::EntryKind;
 use domain::{Category, Delivery, Source};
 use reqwest::{Client, StatusCode};
@@ -96,28 +95,7 @@ async fn ready_to_renew(app: &TestApp, registry: &str, email: &str) -> (Client, 
 }
 
 async fn staff(app: &TestApp, role: Role, email: &str, prefecture: Prefecture) -> Client {
-    server::services::accounts::create_user(
-        &app.db,
-        &CreateUser {
-            role,
-            email: email.into(),
-            display_name: format!("{role:?} {}", prefecture.code()),
-            password: "staff password 2026".into(),
-            prefecture: Some(prefecture),
-            organizer_body: None,
-        },
-    )
-    .await
-    .unwrap();
-    let client = app.client();
-    let r = client
-        .post(app.url("/api/auth/login"))
-        .json(&json!({ "email": email, "password": "staff password 2026" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    client
+    app.staff_in(role, email, prefecture).await
 }
 
 fn renewal(client_ref: &str, documents: &[i64]) -> Value {

@@ -12,7 +12,7 @@ use domain::sessions::{Presence, ScanKind, SessionForm};
 use reqwest::StatusCode;
 
 use crate::client::{Answer, Api, Refusal};
-use crate::helpers::{TestApp, registration, uid};
+use crate::helpers::{TestApp, registration, session_form, uid};
 
 fn yesterday() -> NaiveDate {
     domain::dates::today_jst(Utc::now()) - Days::new(1)
@@ -25,23 +25,6 @@ fn at(hms: &str) -> DateTime<Utc> {
         .from_local_datetime(&yesterday().and_time(t))
         .unwrap()
         .with_timezone(&Utc)
-}
-
-fn session_form(lecturer: &str) -> SessionForm {
-    SessionForm {
-        title: "産業医研修会 職場のメンタルヘルス".into(),
-        category: "occupational.lifelong.update".into(),
-        units: "2".into(),
-        date: yesterday().to_string(),
-        starts_at: "13:00".into(),
-        ends_at: "15:00".into(),
-        venue: "京都府医師会館".into(),
-        prefecture: "26".into(),
-        capacity: "200".into(),
-        designation_number: "26-0999".into(),
-        lecturers: lecturer.into(),
-        ..SessionForm::default()
-    }
 }
 
 /// Yesterday's session 13:00–15:00 with lecturer 777777.
@@ -996,8 +979,8 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
         .await
         .unwrap();
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
-    assert_eq!(actions, ["post", "credit_withdraw", "credit_add"]);
-    assert!(audit[1].note.as_deref().unwrap().contains("別人の番号"));
+    assert_eq!(actions, ["created", "post", "credit_withdraw", "credit_add"]);
+    assert!(audit[2].note.as_deref().unwrap().contains("別人の番号"));
     // Another organizer cannot correct it.
     let other = app.staff_api(Role::Organizer, "other@example.jp").await;
     assert_eq!(

@@ -21,6 +21,10 @@ use domain::application::{
 use domain::identity::{IdentityView, QueueItem, RequestView};
 use domain::registry::{RegistryHit, RegistryImportReport};
 use domain::sessions::SessionForm;
+use domain::signin::{
+    AccountSummary, AccountView, AuditEntry, DeviceSession, LoginAnswer, RecoveryCodes,
+    TwoFactorEnabled, TwoFactorSetup,
+};
 use domain::{Decision, Lang};
 use reqwest::header::HeaderMap;
 use reqwest::{Client, RequestBuilder, StatusCode};
@@ -228,6 +232,149 @@ impl Api {
     /// `GET /api/me`
     pub async fn me(&self) -> Answer<Me> {
         self.get("/api/me").await
+    }
+
+    /// `POST /api/auth/login`, typed: the stage the session reached.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Answer<LoginAnswer> {
+        self.post(
+            "/api/auth/login",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// `POST /api/auth/two-factor`
+    pub async fn second_factor(&self, code: &str) -> Answer<LoginAnswer> {
+        self.post("/api/auth/two-factor", &json!({ "code": code }))
+            .await
+    }
+
+    /// `POST /api/auth/password-reset`
+    pub async fn request_reset(&self, email: &str) -> Answer<()> {
+        self.post("/api/auth/password-reset", &json!({ "email": email }))
+            .await
+    }
+
+    /// `POST /api/auth/password-reset/confirm`
+    pub async fn confirm_reset(&self, token: &str, password: &str) -> Answer<()> {
+        self.post(
+            "/api/auth/password-reset/confirm",
+            &json!({ "token": token, "password": password }),
+        )
+        .await
+    }
+
+    /// `POST /api/auth/email-change/confirm`
+    pub async fn confirm_email_change(&self, token: &str) -> Answer<()> {
+        self.post("/api/auth/email-change/confirm", &json!({ "token": token }))
+            .await
+    }
+
+    /// `GET /api/account`
+    pub async fn account(&self) -> Answer<AccountView> {
+        self.get("/api/account").await
+    }
+
+    /// `POST /api/account/password`
+    pub async fn change_password(&self, current: &str, password: &str) -> Answer<LoginAnswer> {
+        self.post(
+            "/api/account/password",
+            &json!({ "current": current, "password": password }),
+        )
+        .await
+    }
+
+    /// `POST /api/account/email`
+    pub async fn change_email(&self, password: &str, email: &str) -> Answer<()> {
+        self.post(
+            "/api/account/email",
+            &json!({ "password": password, "email": email }),
+        )
+        .await
+    }
+
+    /// `GET /api/account/sessions`
+    pub async fn devices(&self) -> Answer<Vec<DeviceSession>> {
+        self.get("/api/account/sessions").await
+    }
+
+    /// `POST /api/account/sessions/{id}/end`
+    pub async fn end_device(&self, id: &str) -> Answer<()> {
+        self.post(&format!("/api/account/sessions/{id}/end"), &json!({}))
+            .await
+    }
+
+    /// `POST /api/account/sessions/end-others`
+    pub async fn end_other_devices(&self) -> Answer<()> {
+        self.post("/api/account/sessions/end-others", &json!({}))
+            .await
+    }
+
+    /// `POST /api/account/two-factor/setup`
+    pub async fn start_two_factor(&self) -> Answer<TwoFactorSetup> {
+        self.post("/api/account/two-factor/setup", &json!({})).await
+    }
+
+    /// `POST /api/account/two-factor/enable`
+    pub async fn enable_two_factor(&self, code: &str) -> Answer<TwoFactorEnabled> {
+        self.post("/api/account/two-factor/enable", &json!({ "code": code }))
+            .await
+    }
+
+    /// `POST /api/account/two-factor/disable`
+    pub async fn disable_two_factor(&self, password: &str, code: &str) -> Answer<()> {
+        self.post(
+            "/api/account/two-factor/disable",
+            &json!({ "password": password, "code": code }),
+        )
+        .await
+    }
+
+    /// `POST /api/account/two-factor/recovery-codes`
+    pub async fn new_recovery_codes(&self, code: &str) -> Answer<RecoveryCodes> {
+        self.post(
+            "/api/account/two-factor/recovery-codes",
+            &json!({ "code": code }),
+        )
+        .await
+    }
+
+    // Admin.
+
+    /// `GET /api/admin/accounts?q=`
+    pub async fn admin_accounts(&self, q: &str) -> Answer<Vec<AccountSummary>> {
+        self.send(
+            self.http
+                .get(self.url("/api/admin/accounts"))
+                .query(&[("q", q)]),
+        )
+        .await
+    }
+
+    /// `POST /api/admin/accounts/{id}/disable` or `…/enable`
+    pub async fn admin_set_disabled(&self, id: i32, disabled: bool) -> Answer<AccountSummary> {
+        let action = if disabled { "disable" } else { "enable" };
+        self.post(&format!("/api/admin/accounts/{id}/{action}"), &json!({}))
+            .await
+    }
+
+    /// `POST /api/admin/accounts/{id}/reset-password`
+    pub async fn admin_force_reset(&self, id: i32) -> Answer<()> {
+        self.post(
+            &format!("/api/admin/accounts/{id}/reset-password"),
+            &json!({}),
+        )
+        .await
+    }
+
+    /// `GET /api/admin/accounts/{id}/audit`
+    pub async fn admin_trail(&self, id: i32) -> Answer<Vec<AuditEntry>> {
+        self.get(&format!("/api/admin/accounts/{id}/audit")).await
+    }
+
+    /// `GET /api/admin/audit?{query}`
+    pub async fn admin_audit(&self, query: &str) -> Answer<Vec<AuditEntry>> {
+        self.get(&format!("/api/admin/audit?{query}")).await
     }
 
     // My Page.

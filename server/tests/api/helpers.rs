@@ -119,6 +119,9 @@ impl TestApp {
             registrations_per_hour: 10,
             outbox_seconds: 30,
             header_timeout_seconds: 10,
+            // Staff sign in with their password alone, except in the tests of the second factor.
+            staff_two_factor: false,
+            idle_minutes: 60,
             request_timeout_seconds: 120,
             trust_forwarded: false,
         };
@@ -161,16 +164,32 @@ impl TestApp {
 
     /// The token of the newest confirmation link mailed to `email`.
     pub async fn mailed_token(&self, email: &str) -> String {
+        self.mailed_link(email, "/verify-email#").await
+    }
+
+    /// The token of the newest link to `page` (`/reset-password#`, …) mailed to `email`.
+    pub async fn mailed_link(&self, email: &str, page: &str) -> String {
         let mails = server::services::mail::newest(&self.db)
             .await
             .expect("the outbox");
         let body = &mails
             .iter()
-            .find(|m| m.to == email && m.body.contains("/verify-email#"))
-            .unwrap_or_else(|| panic!("no confirmation mail to {email}"))
+            .find(|m| m.to == email && m.body.contains(page))
+            .unwrap_or_else(|| panic!("no mail to {email} with a link to {page}"))
             .body;
-        let (_, rest) = body.split_once("/verify-email#").expect("a link");
+        let (_, rest) = body.split_once(page).expect("a link");
         rest.split_whitespace().next().expect("a token").to_owned()
+    }
+
+    /// The mails sent to `email`, newest first (subjects).
+    pub async fn subjects_to(&self, email: &str) -> Vec<String> {
+        server::services::mail::newest(&self.db)
+            .await
+            .expect("the outbox")
+            .into_iter()
+            .filter(|m| m.to == email)
+            .map(|m| m.subject)
+            .collect()
     }
 
     /// Opens the confirmation link mailed to `email` (from another browser, as from a phone).
@@ -231,17 +250,23 @@ impl TestApp {
         self.physician_api(registry, email).await.http().clone()
     }
 
-    /// Creates a non-physician account directly and returns a logged-in client.
+    /// Creates a non-physician account of Kyoto directly and returns a logged-in client.
     pub async fn staff(&self, role: Role, email: &str) -> Client {
+        self.staff_in(role, email, Prefecture::KYOTO).await
+    }
+
+    /// Creates a non-physician account of `prefecture` directly (its password already its
+    /// own) and returns a logged-in client.
+    pub async fn staff_in(&self, role: Role, email: &str, prefecture: Prefecture) -> Client {
         let req = CreateUser {
             role,
             email: email.into(),
-            display_name: format!("{role:?}"),
+            display_name: format!("{role:?} {}", prefecture.code()),
             password: STAFF_PASSWORD.into(),
-            prefecture: Some(Prefecture::KYOTO),
+            prefecture: Some(prefecture),
             organizer_body: Some("京都府医師会".into()),
         };
-        server::services::accounts::create_user(&self.db, &req)
+        server::services::accounts::create_user(&self.db, &req, false)
             .await
             .expect("create staff");
         let client = self.client();
@@ -261,6 +286,25 @@ impl Drop for TestApp {
         if let Some((base, name)) = self.postgres.take() {
             drop_postgres(base, name);
         }
+    }
+}
+
+/// Yesterday's designated session 13:00–15:00 in Kyoto with `lecturer`.
+pub fn session_form(lecturer: &str) -> domain::sessions::SessionForm {
+    let yesterday = domain::dates::today_jst(chrono::Utc::now()) - chrono::Days::new(1);
+    domain::sessions::SessionForm {
+        title: "産業医研修会 職場のメンタルヘルス".into(),
+        category: "occupational.lifelong.update".into(),
+        units: "2".into(),
+        date: yesterday.to_string(),
+        starts_at: "13:00".into(),
+        ends_at: "15:00".into(),
+        venue: "京都府医師会館".into(),
+        prefecture: "26".into(),
+        capacity: "200".into(),
+        designation_number: "26-0999".into(),
+        lecturers: lecturer.into(),
+        ..domain::sessions::SessionForm::default()
     }
 }
 

@@ -9,12 +9,11 @@ use domain::application::{ApplicationForm, DocumentKind};
 use domain::identity::{IdentityStatus, RequestKind, RequestStatus};
 use domain::ledger::HandbookForm;
 use domain::registry::RegistryMatch;
-use domain::sessions::SessionForm;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::client::{Api, Refusal};
-use crate::helpers::{LICENCE_PDF, TestApp, registration};
+use crate::helpers::{LICENCE_PDF, TestApp, registration, session_form};
 
 const HEADER: &str = "registry_number,name_kanji,name_kana,birth_date,prefecture,membership,certification,certificate_number,first_certified,valid_from,valid_until";
 
@@ -36,25 +35,6 @@ async fn import_registry(app: &TestApp) {
     let report = jma.import_registry(&registry_csv(), false).await.unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.created, 1);
-}
-
-/// Yesterday's designated session 13:00–15:00 in Kyoto with `lecturer`.
-fn session_form(lecturer: &str) -> SessionForm {
-    let yesterday = domain::dates::today_jst(Utc::now()) - Days::new(1);
-    SessionForm {
-        title: "産業医研修会 化学物質の自律的管理".into(),
-        category: "occupational.lifelong.update".into(),
-        units: "2".into(),
-        date: yesterday.to_string(),
-        starts_at: "13:00".into(),
-        ends_at: "15:00".into(),
-        venue: "京都府医師会館".into(),
-        prefecture: "26".into(),
-        capacity: "200".into(),
-        designation_number: "26-0888".into(),
-        lecturers: lecturer.into(),
-        ..SessionForm::default()
-    }
 }
 
 /// A posted session whose lecturer is `lecturer`: one unit row kept against the number.
@@ -237,6 +217,7 @@ async fn partial_and_non_matches_wait_for_the_staff_of_their_prefecture_only() {
             prefecture: Some(domain::Prefecture::TOKYO),
             organizer_body: None,
         },
+        false,
     )
     .await
     .unwrap();

@@ -14,4 +14,5 @@ mod ledger;
 mod mypage;
 mod platform;
 mod registry;
+mod signin;
 mod snapshots;
