@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres e2e-deps e2e bench bench-import bench-logins load clean
+.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e bench bench-import bench-logins load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -41,8 +41,8 @@ server:
 	cargo build --release -p server
 
 ## test: formatting, clippy (native and wasm), unit and API tests on SQLite and PostgreSQL,
-## and the browser end-to-end suite.
-test: tools lint unit api-postgres e2e
+## schemathesis against the OpenAPI description, and the browser end-to-end suite.
+test: tools lint unit api-postgres api-fuzz e2e
 
 lint:
 	cargo fmt --all -- --check
@@ -66,7 +66,14 @@ api-postgres:
 
 e2e-deps:
 	@test -x /usr/bin/chromium || { echo "installing Chromium (Debian)"; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
-	@test -d end2end/node_modules/@playwright/test -a -d end2end/node_modules/qrcode || (cd end2end && npm ci --no-audit --no-fund --silent)
+	@test -d end2end/node_modules/@playwright/test -a -d end2end/node_modules/qrcode -a -d end2end/node_modules/@axe-core/playwright || (cd end2end && npm ci --no-audit --no-fund --silent)
+
+## api-fuzz: schemathesis (PyPI) against a running server with `/api/openapi.json`, as an
+## anonymous user and as each role: no 5xx, no answer that breaks its schema.
+api-fuzz:
+	@command -v st >/dev/null || pip install --quiet --break-system-packages 'schemathesis==4.32.5' || pip install --quiet 'schemathesis==4.32.5'
+	cargo build -p server
+	scripts/schemathesis.sh $(abspath $(TARGET_DIR))/debug/nintei $${FUZZ_EXAMPLES:-10}
 
 ## e2e: Playwright in Debian's Chromium against the real server and the real client build.
 e2e: client e2e-deps

@@ -13,6 +13,11 @@ use domain::application::{
 };
 use domain::identity::{EmailToken, IdentityView, QueueItem, RequestView};
 use domain::registry::{RegistryHit, RegistryImportReport};
+use domain::signin::{
+    AccountSummary, AccountView, AuditEntry, AuditQuery, DeviceSession, EmailChange, LinkToken,
+    LoginAnswer, PasswordChange, RecoveryCodes, ResetConfirm, ResetRequest, TwoFactorCode,
+    TwoFactorEnabled, TwoFactorOff, TwoFactorSetup,
+};
 use domain::{FieldError, Message};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -94,11 +99,176 @@ pub async fn me() -> Result<Option<Me>, ApiFailure> {
     }
 }
 
-/// `POST /api/auth/login`
-pub async fn login(req: &LoginRequest) -> Result<(), ApiFailure> {
-    post::<_, serde_json::Value>("/api/auth/login", req)
-        .await
-        .map(|_| ())
+/// `POST /api/auth/login`: the stage the new session is at.
+pub async fn login(req: &LoginRequest) -> Result<LoginAnswer, ApiFailure> {
+    post("/api/auth/login", req).await
+}
+
+/// `POST /api/auth/two-factor`
+pub async fn second_factor(code: &str) -> Result<LoginAnswer, ApiFailure> {
+    post("/api/auth/two-factor", &TwoFactorCode { code: code.into() }).await
+}
+
+/// `POST /api/auth/password-reset` (202 whether or not the address has an account)
+pub async fn request_reset(email: &str) -> Result<(), ApiFailure> {
+    post_empty(
+        "/api/auth/password-reset",
+        &ResetRequest {
+            email: email.into(),
+        },
+    )
+    .await
+}
+
+/// `POST /api/auth/password-reset/confirm`
+pub async fn confirm_reset(req: &ResetConfirm) -> Result<(), ApiFailure> {
+    post_empty("/api/auth/password-reset/confirm", req).await
+}
+
+/// `POST /api/auth/email-change/confirm`
+pub async fn confirm_email_change(token: &str) -> Result<(), ApiFailure> {
+    post_empty(
+        "/api/auth/email-change/confirm",
+        &LinkToken {
+            token: token.into(),
+        },
+    )
+    .await
+}
+
+/// `GET /api/account`
+pub async fn account() -> Result<AccountView, ApiFailure> {
+    get("/api/account").await
+}
+
+/// `POST /api/account/password`
+pub async fn change_password(req: &PasswordChange) -> Result<LoginAnswer, ApiFailure> {
+    post("/api/account/password", req).await
+}
+
+/// `POST /api/account/email`
+pub async fn change_email(req: &EmailChange) -> Result<(), ApiFailure> {
+    post_empty("/api/account/email", req).await
+}
+
+/// `GET /api/account/sessions`
+pub async fn devices() -> Result<Vec<DeviceSession>, ApiFailure> {
+    get("/api/account/sessions").await
+}
+
+/// `POST /api/account/sessions/{id}/end`
+pub async fn end_device(id: &str) -> Result<(), ApiFailure> {
+    post_empty(
+        &format!("/api/account/sessions/{id}/end"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `POST /api/account/sessions/end-others`
+pub async fn end_other_devices() -> Result<(), ApiFailure> {
+    post_empty("/api/account/sessions/end-others", &serde_json::json!({})).await
+}
+
+/// `POST /api/account/two-factor/setup`
+pub async fn start_two_factor() -> Result<TwoFactorSetup, ApiFailure> {
+    post("/api/account/two-factor/setup", &serde_json::json!({})).await
+}
+
+/// `POST /api/account/two-factor/enable`
+pub async fn enable_two_factor(code: &str) -> Result<TwoFactorEnabled, ApiFailure> {
+    post(
+        "/api/account/two-factor/enable",
+        &TwoFactorCode { code: code.into() },
+    )
+    .await
+}
+
+/// `POST /api/account/two-factor/disable`
+pub async fn disable_two_factor(req: &TwoFactorOff) -> Result<(), ApiFailure> {
+    post_empty("/api/account/two-factor/disable", req).await
+}
+
+/// `POST /api/account/two-factor/recovery-codes`
+pub async fn new_recovery_codes(code: &str) -> Result<RecoveryCodes, ApiFailure> {
+    post(
+        "/api/account/two-factor/recovery-codes",
+        &TwoFactorCode { code: code.into() },
+    )
+    .await
+}
+
+/// `GET /api/admin/accounts?q=`
+pub async fn admin_accounts(q: &str) -> Result<Vec<AccountSummary>, ApiFailure> {
+    let q = String::from(js_sys::encode_uri_component(q));
+    get(&format!("/api/admin/accounts?q={q}")).await
+}
+
+/// `GET /api/admin/accounts/{id}`
+pub async fn admin_account(id: i32) -> Result<AccountSummary, ApiFailure> {
+    get(&format!("/api/admin/accounts/{id}")).await
+}
+
+/// `POST /api/admin/accounts/{id}/disable` or `…/enable`
+pub async fn admin_set_disabled(id: i32, disabled: bool) -> Result<AccountSummary, ApiFailure> {
+    let action = if disabled { "disable" } else { "enable" };
+    post(
+        &format!("/api/admin/accounts/{id}/{action}"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `POST /api/admin/accounts/{id}/reset-password`
+pub async fn admin_force_reset(id: i32) -> Result<(), ApiFailure> {
+    post_empty(
+        &format!("/api/admin/accounts/{id}/reset-password"),
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// `GET /api/admin/accounts/{id}/audit`
+pub async fn admin_trail(id: i32) -> Result<Vec<AuditEntry>, ApiFailure> {
+    get(&format!("/api/admin/accounts/{id}/audit")).await
+}
+
+/// `GET /api/admin/audit?…`: the filters that are set.
+pub async fn admin_audit(q: &AuditQuery) -> Result<Vec<AuditEntry>, ApiFailure> {
+    let mut parts = Vec::new();
+    let enc = |v: &str| String::from(js_sys::encode_uri_component(v));
+    if let Some(a) = q.actor {
+        parts.push(format!("actor={a}"));
+    }
+    if let Some(e) = q.entity.as_deref().filter(|e| !e.is_empty()) {
+        parts.push(format!("entity={}", enc(e)));
+    }
+    if let Some(a) = q.action.as_deref().filter(|a| !a.is_empty()) {
+        parts.push(format!("action={}", enc(a)));
+    }
+    if let Some(d) = q.from {
+        parts.push(format!("from={d}"));
+    }
+    if let Some(d) = q.to {
+        parts.push(format!("to={d}"));
+    }
+    if let Some(b) = q.before {
+        parts.push(format!("before={b}"));
+    }
+    get(&format!("/api/admin/audit?{}", parts.join("&"))).await
+}
+
+/// A POST whose answer has no body (202, 204).
+async fn post_empty<B: Serialize>(path: &str, body: &B) -> Result<(), ApiFailure> {
+    no_content(
+        Request::post(path)
+            .json(body)
+            .map_err(network)?
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
 }
 
 /// `POST /api/auth/register`
@@ -129,11 +299,6 @@ pub async fn my_page() -> Result<MyPage, ApiFailure> {
 /// `GET /api/sessions?from=`: published sessions from a day on.
 pub async fn sessions(from: chrono::NaiveDate) -> Result<Vec<PublicSession>, ApiFailure> {
     get(&format!("/api/sessions?from={from}")).await
-}
-
-/// `GET /api/admin/users`
-pub async fn users() -> Result<Vec<UserSummary>, ApiFailure> {
-    get("/api/admin/users").await
 }
 
 /// `POST /api/admin/users`

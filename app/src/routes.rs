@@ -88,10 +88,22 @@ route_table! {
     Registry => "/registry" => pages::registry::Registry;
     /// The link of the confirmation mail (`#TOKEN`).
     VerifyEmail => "/verify-email" => pages::verify_email::VerifyEmail;
+    /// Ask for a password reset link.
+    ForgotPassword => "/forgot-password" => pages::password_reset::ForgotPassword;
+    /// The link of the reset mail (`#TOKEN`): choose a new password.
+    ResetPassword => "/reset-password" => pages::password_reset::ResetPassword;
+    /// The link of the e-mail change mail (`#TOKEN`).
+    ConfirmEmail => "/confirm-email" => pages::account::ConfirmEmail;
+    /// The account's own security: password, e-mail, two-step sign-in, devices.
+    Account => "/account" => pages::account::Account;
     /// Staff and organizer accounts.
     Admin => "/admin" => pages::admin::Admin;
     /// Mails sent.
     Outbox => "/admin/outbox" => pages::outbox::Outbox;
+    /// One account, its actions and its audit trail.
+    AdminAccount => "/admin/accounts/:id" => pages::admin::AdminAccount;
+    /// The audit log.
+    Audit => "/admin/audit" => pages::audit::Audit;
 }
 
 impl Page {
@@ -132,6 +144,19 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
         _ => fallback.to_owned(),
     }
+}
+
+/// The token of a mailed link (`/page#TOKEN`): read from the fragment, which no server logs, and
+/// removed from the address bar and the history at once (the link works once).
+pub fn take_link_token(page: Page) -> String {
+    let token = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_owned())
+        .unwrap_or_default();
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(page.path()));
+    }
+    token
 }
 
 /// The numeric `:id` of the current path (0 when missing), as a reactive getter.

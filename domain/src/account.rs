@@ -47,6 +47,7 @@ code_enum!(
 use crate::text::normalize_digits as ascii_digits;
 
 /// 医籍登録番号: the medical registry number, digits only (full-width digits accepted).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegistryNumber(String);
@@ -98,6 +99,7 @@ impl fmt::Display for RegistryNumber {
 }
 
 /// A name in kanji (or any script), as written on the medical licence.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonName(String);
 
@@ -122,6 +124,7 @@ impl PersonName {
 }
 
 /// A name in full-width katakana (フリガナ); spaces between family and given names allowed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KanaName(String);
 
@@ -158,6 +161,7 @@ impl KanaName {
 }
 
 /// An e-mail address, lower-cased.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Email(String);
 
@@ -323,6 +327,7 @@ impl Password {
 }
 
 /// The registration form as typed (all text, as the browser sends it).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RegistrationForm {

@@ -11,6 +11,7 @@ use crate::text::{FieldError, Message};
 use crate::units::Units;
 
 /// The one JSON error shape of every failing request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// The error.
@@ -18,6 +19,7 @@ pub struct ErrorBody {
 }
 
 /// What went wrong and what to do.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorInfo {
     /// A stable code, e.g. `validation`, `unauthenticated`, `not_found`.
@@ -33,6 +35,7 @@ pub struct ErrorInfo {
 }
 
 /// `POST /api/auth/login`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     /// Login e-mail.
@@ -42,6 +45,7 @@ pub struct LoginRequest {
 }
 
 /// A physician's registered details.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhysicianProfile {
     /// 医籍登録番号
@@ -64,6 +68,7 @@ pub struct PhysicianProfile {
 }
 
 /// `GET /api/me`: who is logged in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     /// User id.
@@ -89,6 +94,7 @@ pub struct Me {
 }
 
 /// A certificate with its history of validity periods.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateView {
     /// Which certification.
@@ -116,6 +122,7 @@ crate::catalog::code_enum!(
 );
 
 /// One entry of the credit ledger.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     /// Entry id.
@@ -174,6 +181,7 @@ impl LedgerEntry {
 }
 
 /// A published training session, as the public list shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicSession {
     /// Session id.
@@ -229,6 +237,7 @@ impl PublicSession {
 }
 
 /// `GET /api/mypage`: everything My Page and the preview need, in one request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyPage {
     /// The physician's details.
@@ -293,6 +302,7 @@ impl MyPage {
 }
 
 /// Units of one category.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CategoryTotal {
     /// The category.
@@ -302,6 +312,7 @@ pub struct CategoryTotal {
 }
 
 /// `GET /api/mypage/credits`: one page of the filtered history, with totals over all of it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditPage {
     /// The entries of this page, newest first.
@@ -359,6 +370,7 @@ impl CreditPage {
 }
 
 /// `GET /api/mypage/qr`: the personal check-in code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QrCode {
     /// The signed token the code carries.
@@ -370,6 +382,7 @@ pub struct QrCode {
 }
 
 /// `PUT /api/mypage/profile`: the contact details a physician may change themselves.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactForm {
     /// 勤務先
@@ -421,6 +434,7 @@ impl ContactForm {
 
 /// `POST /api/mypage/handbook` and `PUT …/{id}`: a declaration, with a client-made reference
 /// so that a retried request is recorded once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandbookRequest {
     /// The form.
@@ -432,6 +446,7 @@ pub struct HandbookRequest {
 }
 
 /// `POST /api/admin/users`: an admin creates a staff or organizer account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateUser {
     /// Role (not physician: physicians register themselves).
@@ -523,6 +538,7 @@ impl CreateUser {
 }
 
 /// A user as the admin list shows it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserSummary {
     /// User id.
@@ -540,6 +556,7 @@ pub struct UserSummary {
 }
 
 /// `POST /api/organizer/sessions/{id}/scans`: one check-in or check-out.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanRequest {
     /// Made on the device once per scan (a UUID); a retry or replay sends the same one.
@@ -564,6 +581,7 @@ pub struct ScanRequest {
 }
 
 /// What the check-in page shows after a scan.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanResult {
     /// The scan's id (for undo).
@@ -588,6 +606,7 @@ pub struct ScanResult {
 }
 
 /// One attendee of a session, for the organizer's review before posting.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttendanceRow {
     /// Registry number.
@@ -608,6 +627,7 @@ pub struct AttendanceRow {
 }
 
 /// A partial attendee granted the units anyway, with the organizer's reason.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// Registry number.
@@ -617,6 +637,7 @@ pub struct Grant {
 }
 
 /// `POST /api/organizer/sessions/{id}/post`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostRequest {
     /// Partial attendees granted the units.
@@ -628,6 +649,7 @@ pub struct PostRequest {
 }
 
 /// The answer to posting a session.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostResult {
     /// Credits written (attendees and lecturers).
@@ -636,6 +658,7 @@ pub struct PostResult {
 
 /// `GET /api/organizer/sessions/{id}/lookup`: a physician found by full name and date of birth
 /// (search first: there is no list of attendees to browse).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LookupHit {
     /// Registry number, used to record the scan.
@@ -647,6 +670,7 @@ pub struct LookupHit {
 }
 
 /// A helper device's link to one session's check-in page (the token itself is shown once).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoorLink {
     /// Link id.
@@ -668,6 +692,7 @@ pub struct DoorLink {
 }
 
 /// `POST /api/door/status`: what a door device still holds.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceStatus {
     /// Scans on the device not yet recorded by the server (waiting or refused).
@@ -675,6 +700,7 @@ pub struct DeviceStatus {
 }
 
 /// `POST /api/organizer/sessions/{id}/doors/{link}/revoke`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevokeRequest {
     /// Revoke even though the device said it still holds scans.
@@ -683,6 +709,7 @@ pub struct RevokeRequest {
 }
 
 /// One scan of one person in a session, for the door's history (to undo the right row).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScanLine {
     /// The scan's id.
@@ -700,6 +727,7 @@ pub struct ScanLine {
 }
 
 /// `POST /api/organizer/sessions/{id}/doors`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDoorLink {
     /// Who will hold it.
@@ -709,6 +737,7 @@ pub struct NewDoorLink {
 }
 
 /// The answer to making a helper link: the secret is in `path`, shown this once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoorLinkCreated {
     /// The stored link.
@@ -718,6 +747,7 @@ pub struct DoorLinkCreated {
 }
 
 /// `GET /api/door`: what a helper's device may do.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DoorInfo {
     /// The one session it is scoped to.
@@ -729,6 +759,7 @@ pub struct DoorInfo {
 }
 
 /// What a correction after posting does.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrectionAction {
@@ -739,6 +770,7 @@ pub enum CorrectionAction {
 }
 
 /// `POST /api/organizer/sessions/{id}/corrections`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCorrection {
     /// Whose units.
@@ -753,6 +785,7 @@ pub struct SessionCorrection {
 }
 
 /// A line of a paper attendance sheet that cannot be imported, and why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProblem {
     /// Line number in the file (1-based, the header is line 1 when present).
@@ -762,6 +795,7 @@ pub struct ImportProblem {
 }
 
 /// The answer to a CSV import or its dry run.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
     /// Only checked; nothing written.

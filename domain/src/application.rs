@@ -76,6 +76,7 @@ impl Status {
 }
 
 /// Who takes a step.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Actor {
@@ -337,6 +338,7 @@ code_enum!(
 );
 
 /// The fee as staff recorded it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeeRecord {
     /// Day received.
@@ -347,6 +349,7 @@ pub struct FeeRecord {
 
 /// The physician's application form: the facts that go with the procedure and, for a change of
 /// registered details, the new details.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationForm {
     /// New, renewal or change of details.
@@ -536,6 +539,7 @@ pub fn renewed_period(rules: &RuleSet, current: Period) -> Period {
 }
 
 /// What the prefecture must have checked before forwarding, and JMA before approving.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checklist {
     /// Whether the engine's decision is eligible on the current verification state (always
@@ -554,6 +558,7 @@ pub struct Checklist {
 }
 
 /// One reason an application cannot move on yet.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Blocker {
     /// A stable code.
@@ -609,6 +614,7 @@ pub fn all_system_units(decision: &Decision, credits: &[ReliedCredit]) -> bool {
 }
 
 /// An uploaded document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentView {
     /// Id.
@@ -628,6 +634,7 @@ pub struct DocumentView {
 }
 
 /// A credit an application relies on, with the units the decision counted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReliedCredit {
     /// The ledger entry, with its current verification state.
@@ -637,6 +644,7 @@ pub struct ReliedCredit {
 }
 
 /// One entry of an application's timeline (from the audit log).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEvent {
     /// When.
@@ -652,6 +660,7 @@ pub struct TimelineEvent {
 }
 
 /// What approval granted.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Granted {
     /// Certificate number.
@@ -661,6 +670,7 @@ pub struct Granted {
 }
 
 /// An application in a list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationSummary {
     /// Id.
@@ -684,6 +694,7 @@ pub struct ApplicationSummary {
 }
 
 /// `GET /api/applications/{id}`: everything the physician or a reviewer sees.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplicationDetail {
     /// Summary.
@@ -721,6 +732,7 @@ pub struct ApplicationDetail {
 }
 
 /// `POST /api/review/applications/{id}/actions`: one reviewer action.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum ReviewAction {
@@ -837,6 +849,7 @@ impl ReviewAction {
 }
 
 /// `POST /api/review/bulk-approve`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkApproveRequest {
     /// JMA receipt deadline of the round.
@@ -844,6 +857,7 @@ pub struct BulkApproveRequest {
 }
 
 /// What a bulk approval did.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkApproveResult {
     /// Approved now.
@@ -853,6 +867,7 @@ pub struct BulkApproveResult {
 }
 
 /// An e-mail as kept in the outbox.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMail {
     /// Id.

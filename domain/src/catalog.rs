@@ -68,6 +68,16 @@ macro_rules! code_enum {
                 s.parse().map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
+
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::PartialSchema for $name {
+            fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
+                $crate::openapi::codes(&[$($code),+])
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl ::utoipa::ToSchema for $name {}
     };
 }
 

@@ -127,6 +127,7 @@ impl<'de> Deserialize<'de> for RequirementCode {
 }
 
 /// Why a credit did not count (in full).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exclusion {
@@ -147,6 +148,7 @@ pub enum Exclusion {
 }
 
 /// How one credit was used.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreditOutcome {
     /// Position of the credit in the input.
@@ -162,6 +164,7 @@ pub struct CreditOutcome {
 }
 
 /// One requirement of the procedure: what is needed, what counted, whether it is met.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Requirement {
     /// Which requirement.
@@ -215,6 +218,7 @@ impl Requirement {
 }
 
 /// On what basis a renewal's evaluation window stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowBasis {
@@ -231,6 +235,7 @@ pub enum WindowBasis {
 }
 
 /// The days that units are counted in, for a renewal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     /// First day counted.
@@ -242,6 +247,7 @@ pub struct Window {
 }
 
 /// A JMA review round and the prefectural intake deadline before it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewRound {
     /// JMA receipt deadline.
@@ -251,6 +257,7 @@ pub struct ReviewRound {
 }
 
 /// The days that matter to the physician.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadlines {
     /// Expiry of the current certificate (renewals).
@@ -274,6 +281,7 @@ pub struct Deadlines {
 }
 
 /// How a new certificate is reached.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
@@ -286,6 +294,7 @@ pub enum Route {
 }
 
 /// The engine's decision, explaining itself.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// What was decided.

@@ -44,6 +44,7 @@ code_enum!(
 );
 
 /// What a physician's account knows about who they are.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IdentityView {
     /// The e-mail address was confirmed by its link.
@@ -64,6 +65,7 @@ impl IdentityView {
 }
 
 /// A request as its physician sees it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
     /// Id.
@@ -81,6 +83,7 @@ pub struct RequestView {
 }
 
 /// `POST /api/identity/licence`: the uploaded licence to check (from `POST /api/documents`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceRequest {
     /// The document id.
@@ -88,6 +91,7 @@ pub struct LicenceRequest {
 }
 
 /// A request in the staff's queue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueItem {
     /// Id.
@@ -119,6 +123,7 @@ pub struct QueueItem {
 }
 
 /// `POST /api/review/identities/{id}/decide`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// Confirmed (true) or refused (false).
@@ -129,6 +134,7 @@ pub struct Decision {
 }
 
 /// `POST /api/auth/verify-email`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailToken {
     /// The token from the mailed link.

@@ -8,6 +8,7 @@ use crate::catalog::{Category, Delivery, Procedure, Source, Subject};
 use crate::units::Units;
 
 /// A validity period, both ends inclusive.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Period {
@@ -25,6 +26,7 @@ impl Period {
 }
 
 /// One credit as the engine sees it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credit {
@@ -92,6 +94,7 @@ impl Credit {
 }
 
 /// The certificate exemption of `sports.new`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SportsExemption {
@@ -102,6 +105,7 @@ pub enum SportsExemption {
 }
 
 /// A practical activity as a health sports physician (実践活動).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
@@ -112,6 +116,7 @@ pub struct Activity {
 }
 
 /// Facts other than credits that a procedure may need.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Facts {
@@ -140,6 +145,7 @@ impl Facts {
 }
 
 /// Everything the engine needs for one decision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvaluationInput {
     /// What is applied for.
@@ -202,6 +208,7 @@ fn validate_parts(
 }
 
 /// The expected decision written in a case file.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expectation {
     /// Whether the physician is eligible.
@@ -214,6 +221,7 @@ pub struct Expectation {
 /// A case file: an input, a name and the expected decision. Unknown top-level fields (notes,
 /// comments) are ignored; unknown fields inside credits, certificate or facts are errors, since
 /// a typo there would silently change the decision.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseFile {
     /// What the case shows.

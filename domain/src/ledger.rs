@@ -21,6 +21,7 @@ crate::catalog::code_enum!(
 );
 
 /// The handbook form as typed.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HandbookForm {
@@ -41,6 +42,7 @@ pub struct HandbookForm {
 }
 
 /// A handbook declaration that passed every check.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HandbookDeclaration {
     /// Day attended.
@@ -142,6 +144,7 @@ impl HandbookForm {
 }
 
 /// Filters of the credit history.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryFilter {
     /// Only this certification.

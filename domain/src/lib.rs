@@ -32,6 +32,8 @@ pub use i18n::{Lang, Message};
 pub use prefecture::Prefecture;
 pub use text::FieldError;
 pub mod ledger;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 pub mod policy;
 pub mod qr;
 pub mod records;

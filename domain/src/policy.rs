@@ -10,6 +10,7 @@ use crate::application::{Actor as StepActor, Status, Step};
 use crate::prefecture::Prefecture;
 
 /// The person behind a request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Actor {
     /// User id.
@@ -129,6 +130,7 @@ pub fn may_run_session(actor: &Actor, session_organizer_id: i32) -> bool {
 }
 
 /// Why a helper's check-in link no longer opens the door.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DoorClosed {

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 const PREFIX: &str = "N1";
 
 /// What a check-in QR code says about its physician.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QrClaims {
     /// 医籍登録番号

@@ -146,6 +146,7 @@ pub fn effective(rows: Vec<CreditRow>) -> Vec<CreditRow> {
 }
 
 /// A training session as stored.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// Id.

@@ -35,6 +35,7 @@ pub const COLUMNS: [&str; 11] = [
 pub const MAX_LINES: usize = 500_000;
 
 /// A physician as the registry knows them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryPerson {
     /// 医籍登録番号.
@@ -52,6 +53,7 @@ pub struct RegistryPerson {
 }
 
 /// One certificate of the registry with its periods (oldest first).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryCertificate {
     /// 認定番号.
@@ -362,6 +364,7 @@ fn group(lines: Vec<Line>, problems: &mut Vec<ImportProblem>) -> Vec<RegistryCer
 }
 
 /// What an import did or would do.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryImportReport {
     /// Only checked, nothing written.
@@ -385,6 +388,7 @@ pub struct RegistryImportReport {
 }
 
 /// One change an import makes to a certificate already in the registry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryChange {
     /// 認定番号.
@@ -394,6 +398,7 @@ pub struct RegistryChange {
 }
 
 /// A registry entry found by staff.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryHit {
     /// The person.
@@ -405,6 +410,7 @@ pub struct RegistryHit {
 }
 
 /// A certificate of a registry hit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryCertificateView {
     /// 認定番号.

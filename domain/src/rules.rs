@@ -8,6 +8,7 @@ use crate::catalog::OccupationalSubject;
 use crate::units::Units;
 
 /// All parameters of the certification rules, as one versioned value.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleSet {
     /// Identifies the set in decisions and stored applications, e.g. `jma-2025-04`.
@@ -50,6 +51,7 @@ impl RuleSet {
 }
 
 /// `occupational.new`: basic training, or the UOEH equivalent route.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OccupationalNewRules {
     /// Minimum of the early part (前期研修).
@@ -69,6 +71,7 @@ pub struct OccupationalNewRules {
 }
 
 /// The minimum of one early-part subject.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubjectMinimum {
     /// The subject.
@@ -78,6 +81,7 @@ pub struct SubjectMinimum {
 }
 
 /// `occupational.renewal`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RenewalRules {
     /// Minimum lifelong units inside the window.
@@ -96,6 +100,7 @@ pub struct RenewalRules {
 
 /// コロナ特例: late renewals of certificates expiring on or after `expiry_from` may count units
 /// attended after expiry, until `ends`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CovidSpecial {
     /// Certificates whose expiry is on or after this day are covered.
@@ -105,6 +110,7 @@ pub struct CovidSpecial {
 }
 
 /// `sports.new`: every subject of the course, or an exemption.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SportsNewRules {
     /// Units needed in each of the 25 subjects (60 minutes = 1 unit).
@@ -114,6 +120,7 @@ pub struct SportsNewRules {
 }
 
 /// `sports.renewal`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SportsRenewalRules {
     /// Minimum refresher units inside the window.
@@ -127,6 +134,7 @@ pub struct SportsRenewalRules {
 }
 
 /// JMA receipt deadlines of review rounds and how much earlier a prefecture closes.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReviewRounds {
     /// Months (1–12) whose `day` is a JMA receipt deadline.

@@ -20,6 +20,7 @@ pub const POSTING_WINDOW_DAYS: u64 = 60;
 pub const MAX_DAYS_AHEAD: u64 = 730;
 
 /// The session form as typed by the organizer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SessionForm {
@@ -64,6 +65,7 @@ pub struct SessionForm {
 }
 
 /// A session that passed every check.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSpec {
     /// Title.
@@ -300,6 +302,7 @@ crate::catalog::code_enum!(
 );
 
 /// How a physician attended, judged from their first check-in and last check-out.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "presence")]
 pub enum Presence {

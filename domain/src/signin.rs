@@ -59,6 +59,7 @@ pub fn stage_when_signed_in(
 }
 
 /// `POST /api/auth/login`'s answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginAnswer {
     /// Where the new session stands: `two_factor` asks for the code next, `setup` sends the
@@ -67,6 +68,7 @@ pub struct LoginAnswer {
 }
 
 /// `POST /api/auth/two-factor`: the six digits of the authenticator app, or a recovery code.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorCode {
     /// The code.
@@ -74,6 +76,7 @@ pub struct TwoFactorCode {
 }
 
 /// `POST /api/auth/password-reset`: where to send the link.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetRequest {
     /// The account's e-mail address.
@@ -81,6 +84,7 @@ pub struct ResetRequest {
 }
 
 /// `POST /api/auth/password-reset/confirm`: the mailed token and the new password.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetConfirm {
     /// From the link.
@@ -90,6 +94,7 @@ pub struct ResetConfirm {
 }
 
 /// `POST /api/account/password`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordChange {
     /// The password now.
@@ -99,6 +104,7 @@ pub struct PasswordChange {
 }
 
 /// `POST /api/account/email`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailChange {
     /// The password, to confirm it is the owner.
@@ -108,6 +114,7 @@ pub struct EmailChange {
 }
 
 /// `POST /api/auth/email-change/confirm` and other mailed links.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkToken {
     /// From the link.
@@ -115,6 +122,7 @@ pub struct LinkToken {
 }
 
 /// `GET /api/account`: what the account page shows.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountView {
     /// Login e-mail.
@@ -134,6 +142,7 @@ pub struct AccountView {
 }
 
 /// `POST /api/account/two-factor/setup`: a new secret to add to an authenticator app.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorSetup {
     /// The secret, base32 (to type in by hand).
@@ -145,6 +154,7 @@ pub struct TwoFactorSetup {
 }
 
 /// Recovery codes, shown once.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes {
     /// Each works once instead of a one-time code.
@@ -153,6 +163,7 @@ pub struct RecoveryCodes {
 
 /// `POST /api/account/two-factor/enable`'s answer: the recovery codes (shown once) and the
 /// session's stage now.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorEnabled {
     /// Each works once instead of a one-time code.
@@ -162,6 +173,7 @@ pub struct TwoFactorEnabled {
 }
 
 /// `POST /api/account/two-factor/disable`
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TwoFactorOff {
     /// The password.
@@ -171,6 +183,7 @@ pub struct TwoFactorOff {
 }
 
 /// A device signed in to the account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeviceSession {
     /// Its id (not the token).
@@ -186,6 +199,7 @@ pub struct DeviceSession {
 }
 
 /// `GET /api/admin/users?q=&role=`: an account in the admin's list.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {
     /// Id.
@@ -209,6 +223,7 @@ pub struct AccountSummary {
 }
 
 /// An entry of the audit log as the admin reads it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     /// Id.
@@ -232,7 +247,9 @@ pub struct AuditEntry {
 }
 
 /// `GET /api/admin/audit`: filters (all optional).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct AuditQuery {
     /// Who did it.
     #[serde(default)]
@@ -257,9 +274,50 @@ pub struct AuditQuery {
     pub before: Option<i32>,
 }
 
+/// A short name for the browser a session came from (`iPhone · Safari`), from its user agent;
+/// `None` when nothing is recognised.
+pub fn device_label(user_agent: &str) -> Option<String> {
+    let ua = user_agent;
+    let system = [
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Android", "Android"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "Mac"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| name);
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| ua.contains(needle))
+    .map(|(_, name)| name);
+    match (system, browser) {
+        (Some(s), Some(b)) => Some(format!("{s} · {b}")),
+        (Some(one), None) | (None, Some(one)) => Some(one.to_owned()),
+        (None, None) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_device_is_named_by_its_system_and_browser() {
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+        assert_eq!(device_label(iphone).as_deref(), Some("iPhone · Safari"));
+        let windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0";
+        assert_eq!(device_label(windows).as_deref(), Some("Windows · Edge"));
+        assert_eq!(device_label("curl/8.0"), None);
+    }
 
     #[test]
     fn staff_must_set_up_a_second_factor_and_a_first_password_before_anything_else() {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::i18n::Message;
 
 /// A problem with one field of a form, with a stable code for tests and the text for people.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// The field's name in the form and the JSON body.

@@ -41,13 +41,27 @@ export async function registerPhysician(page: Page, registry: string, email: str
 
 /** The token of the newest confirmation link mailed to `email` (read from the outbox as admin). */
 export async function mailedToken(baseURL: string, email: string): Promise<string> {
+  return mailedLink(baseURL, email, '/verify-email#');
+}
+
+/** The token of the newest link to `page` (`/reset-password#`, …) mailed to `email`. */
+export async function mailedLink(baseURL: string, email: string, page: string): Promise<string> {
   const api = await request.newContext({ baseURL });
   await api.post('/api/auth/login', { data: { email: 'admin@example.jp', password: DEMO_PASSWORD } });
   const mails: { to: string; body: string }[] = await (await api.get('/api/admin/outbox')).json();
   await api.dispose();
-  const mail = mails.find((m) => m.to === email && m.body.includes('/verify-email#'));
-  if (!mail) throw new Error(`no confirmation mail to ${email}`);
-  return mail.body.split('/verify-email#')[1].split(/\s/)[0];
+  const mail = mails.find((m) => m.to === email && m.body.includes(page));
+  if (!mail) throw new Error(`no mail to ${email} with a link to ${page}`);
+  return mail.body.split(page)[1].split(/\s/)[0];
+}
+
+/** Fails with the list of what axe finds against WCAG 2.2 AA on the page as it is now. */
+export async function accessible(page: Page) {
+  const { default: AxeBuilder } = await import('@axe-core/playwright');
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /** A licence as a phone photographs it (a small valid PDF). */

@@ -210,7 +210,7 @@ async fn create_user(
         prefecture,
         organizer_body: body,
     };
-    match crate::services::accounts::create_user(&db, &req, true).await {
+    match crate::services::accounts::create_user(&db, &req, false).await {
         Ok(user) => Ok(format!(
             "created {} account {} (id {})",
             user.role.code(),

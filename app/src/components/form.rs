@@ -25,6 +25,9 @@ pub fn Field(
     /// `inputmode` hint (numeric keyboards on phones).
     #[prop(default = "text")]
     inputmode: &'static str,
+    /// The element's id where two forms of a page send a field of the same name.
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let mine = move || {
@@ -34,7 +37,7 @@ pub fn Field(
             .filter(|e| e.field == name)
             .collect::<Vec<_>>()
     };
-    let id = format!("f-{name}");
+    let id = id.map_or_else(|| format!("f-{name}"), str::to_owned);
     view! {
         <div class="field" class:invalid=move || !mine().is_empty()>
             <label for=id.clone()>{move || i18n.t(label)}</label>

@@ -20,6 +20,18 @@ pub fn Shell() -> impl IntoView {
     // A helper's phone at the door has no account: no login or registration links there.
     let location = use_location();
     let at_door = move || location.pathname.get().starts_with(Page::Door.path());
+    // An account with a first password or a required second factor to set up sees only its
+    // account page until that is done.
+    let to_setup = navigate.clone();
+    Effect::new(move |_| {
+        let setup = auth
+            .me
+            .get()
+            .is_some_and(|m| m.stage == domain::signin::SessionStage::Setup);
+        if setup && location.pathname.get() != Page::Account.path() {
+            to_setup(Page::Account.path(), Default::default());
+        }
+    });
     let logout = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
@@ -59,6 +71,7 @@ pub fn Shell() -> impl IntoView {
                         {(me.role == Role::Admin).then(|| view! {
                             <A href=Page::Admin.path()>{move || i18n.t("nav.admin")}</A>
                         })}
+                        <A href=Page::Account.path() attr:data-testid="nav-account">{move || i18n.t("nav.account")}</A>
                         <button on:click=logout.clone() data-testid="logout">{move || i18n.t("nav.logout")}</button>
                     }.into_any(),
                 }}

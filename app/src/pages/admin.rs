@@ -1,20 +1,23 @@
-//! Admin: create staff and organizer accounts, list them.
+//! Admin: find accounts of any role, create staff and organizer accounts, and act on one
+//! account (disable, enable, force a password reset) with its audit trail beside.
 
 use domain::account::Role;
 use domain::api::CreateUser;
+use domain::signin::{AccountSummary, AuditEntry};
 use domain::{FieldError, Prefecture};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::form::{ErrorBanner, Field, FieldErrors, show_failure};
 use crate::components::loaded::loaded;
 use crate::i18n::use_i18n;
+use crate::routes::{Page, use_path_id};
 
 /// `/admin`
 #[component]
 pub fn Admin() -> impl IntoView {
     let i18n = use_i18n();
-    let users = LocalResource::new(api::users);
     let role = RwSignal::new("organizer".to_owned());
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
@@ -33,7 +36,6 @@ pub fn Admin() -> impl IntoView {
             errors.set(Vec::new());
             banner.set(None);
             created.set(Some(user.email));
-            users.refetch();
         }
         Some(Err(e)) => {
             show_failure(&e, errors, banner);
@@ -58,7 +60,10 @@ pub fn Admin() -> impl IntoView {
     };
     view! {
         <crate::components::shell::StaffTabs current=crate::routes::Page::Admin />
-        <p><leptos_router::components::A href=crate::routes::Page::Outbox.path() attr:data-testid="link-outbox">{move || i18n.t("admin.outbox")}</leptos_router::components::A></p>
+        <p class="links">
+            <A href=Page::Audit.path() attr:data-testid="link-audit">{move || i18n.t("audit.title")}</A>
+            <A href=Page::Outbox.path() attr:data-testid="link-outbox">{move || i18n.t("admin.outbox")}</A>
+        </p>
         <section class="card">
             <h1>{move || i18n.t("admin.create")}</h1>
             <ErrorBanner message=banner />
@@ -88,21 +93,112 @@ pub fn Admin() -> impl IntoView {
                 <button class="button wide" type="submit">{move || i18n.t("admin.create")}</button>
             </form>
         </section>
+        <AccountSearch />
+    }
+}
+
+/// Search accounts by e-mail or name; each opens its page.
+#[component]
+fn AccountSearch() -> impl IntoView {
+    let i18n = use_i18n();
+    let q = RwSignal::new(String::new());
+    let asked = RwSignal::new(String::new());
+    let found = LocalResource::new(move || {
+        let q = asked.get();
+        async move { api::admin_accounts(&q).await }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        asked.set(q.get());
+    };
+    view! {
         <section class="card">
             <h2>{move || i18n.t("admin.users")}</h2>
-            {loaded(users, move |list| {
-                    view! {
-                        <ul class="list">
-                            {list.into_iter().map(|u| view! {
-                                <li>
-                                    <strong>{u.display_name}</strong>
-                                    <span class="badge">{i18n.t(&format!("role.{}", u.role.code()))}</span>
-                                    <span class="muted">{u.email}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })}
+            <form class="search" role="search" on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="f-account-q">{move || i18n.t("admin.search")}</label>
+                    <input id="f-account-q" type="search" data-testid="account-q" prop:value=move || q.get() on:input=move |ev| q.set(event_target_value(&ev)) />
+                </div>
+                <button class="button wide secondary" type="submit">{move || i18n.t("admin.search.submit")}</button>
+            </form>
+            {loaded(found, move |list: Vec<AccountSummary>| {
+                if list.is_empty() {
+                    return view! { <p class="muted">{i18n.t("admin.search.none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="list" data-testid="accounts">
+                        {list.into_iter().map(|u| view! {
+                            <li>
+                                <A href=Page::AdminAccount.with_id(u.id)><strong>{u.display_name}</strong></A>
+                                " "<span class="badge">{i18n.t(&format!("role.{}", u.role.code()))}</span>
+                                {u.disabled.then(|| view! { " "<span class="badge error">{i18n.t("admin.disabled")}</span> })}
+                                <br /><span class="muted">{u.email}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+/// `/admin/accounts/:id`
+#[component]
+pub fn AdminAccount() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_path_id();
+    let account = LocalResource::new(move || api::admin_account(id()));
+    let trail = LocalResource::new(move || api::admin_trail(id()));
+    let banner = RwSignal::new(None);
+    let notice = RwSignal::new(None::<&'static str>);
+    let set_disabled = Action::new_local(move |disabled: &bool| {
+        let disabled = *disabled;
+        async move { api::admin_set_disabled(id(), disabled).await.map(|_| ()) }
+    });
+    let reset = Action::new_local(move |(): &()| api::admin_force_reset(id()));
+    Effect::new(move |_| {
+        for (r, key) in [
+            (set_disabled.value().get(), "admin.saved"),
+            (reset.value().get(), "admin.reset.sent"),
+        ] {
+            match r {
+                Some(Ok(())) => {
+                    banner.set(None);
+                    notice.set(Some(key));
+                    account.refetch();
+                    trail.refetch();
+                }
+                Some(Err(e)) => banner.set(Some(e.message())),
+                None => {}
+            }
+        }
+    });
+    view! {
+        <crate::components::shell::StaffTabs current=Page::Admin />
+        <ErrorBanner message=banner />
+        {move || notice.get().map(|k| view! { <p class="banner ok" role="status" data-testid="admin-notice">{i18n.t(k)}</p> })}
+        {loaded(account, move |u: AccountSummary| view! {
+            <section class="card" data-testid="admin-account">
+                <h1>{u.display_name.clone()}</h1>
+                <p>{u.email.clone()}" · "{i18n.t(&format!("role.{}", u.role.code()))}</p>
+                <p>
+                    <span class=if u.disabled { "badge error" } else { "badge ok" }>{i18n.t(if u.disabled { "admin.disabled" } else { "admin.active" })}</span>
+                    " "<span class="badge">{i18n.t(if u.two_factor { "account.two_factor.status_on" } else { "account.two_factor.status_off" })}</span>
+                </p>
+                <div class="actions">
+                    {if u.disabled {
+                        view! { <button class="button" data-testid="account-enable" on:click=move |_| { set_disabled.dispatch(false); }>{i18n.t("admin.enable")}</button> }.into_any()
+                    } else {
+                        view! { <button class="button secondary" data-testid="account-disable" on:click=move |_| { set_disabled.dispatch(true); }>{i18n.t("admin.disable")}</button> }.into_any()
+                    }}
+                    <button class="button secondary" data-testid="account-reset" on:click=move |_| { reset.dispatch(()); }>{i18n.t("admin.reset")}</button>
+                </div>
+                <p class="hint">{i18n.t("admin.reset.hint")}</p>
+            </section>
+        }.into_any())}
+        <section class="card">
+            <h2>{move || i18n.t("admin.trail")}</h2>
+            {loaded(trail, move |list: Vec<AuditEntry>| view! { <crate::pages::audit::AuditList entries=list /> }.into_any())}
         </section>
     }
 }

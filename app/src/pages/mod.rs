@@ -1,9 +1,11 @@
 //! One file per page; the route table (`routes.rs`) names each page's path.
 
+pub mod account;
 pub mod admin;
 pub mod application;
 pub mod application_form;
 pub mod applications;
+pub mod audit;
 pub mod checkin;
 pub mod door;
 pub mod handbook;
@@ -15,6 +17,7 @@ pub mod mypage;
 pub mod not_found;
 pub mod organizer;
 pub mod outbox;
+pub mod password_reset;
 pub mod profile;
 pub mod qr;
 pub mod register;

@@ -17,18 +17,7 @@ use crate::routes::Page;
 pub fn VerifyEmail() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
-    let token = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .map(|h| h.trim_start_matches('#').to_owned())
-        .unwrap_or_default();
-    // The token is spent by this visit; keep it out of the history.
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(Page::VerifyEmail.path()),
-        );
-    }
+    let token = crate::routes::take_link_token(Page::VerifyEmail);
     let result = LocalResource::new(move || {
         let token = token.clone();
         async move {

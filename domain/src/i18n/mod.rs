@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 /// A display language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -35,6 +36,7 @@ impl Lang {
 }
 
 /// Something a person reads, before it is put into words: a catalogue key and its arguments.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Message {
     /// The catalogue key, e.g. `upload.too_large`.
@@ -46,12 +48,14 @@ pub struct Message {
 
 /// An argument of a message: plain text (a name, a number, a date) or a message of its own
 /// (a document's name, a status), rendered in the same language.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Arg {
     /// Shown as it is.
     Text(String),
     /// Rendered from the catalogue too.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Message(Message),
 }
 

@@ -1,10 +1,8 @@
 //! Signing in step by step, and the account's own security: password reset and change, e-mail
 //! change, devices, two-factor sign-in.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use domain::signin::{
     AccountView, DeviceSession, EmailChange, LinkToken, LoginAnswer, PasswordChange, RecoveryCodes,
     ResetConfirm, ResetRequest, SessionStage, TwoFactorCode, TwoFactorEnabled, TwoFactorOff,
@@ -13,28 +11,32 @@ use domain::signin::{
 
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{AnySession, ClientIp, CurrentUser, Json, Path, SetupSession};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::{AppState, credentials};
 
 /// Routes under `/api/auth` (steps of signing in, mailed links) and `/api/account`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/two-factor", post(second_factor))
-        .route("/auth/password-reset", post(request_reset))
-        .route("/auth/password-reset/confirm", post(confirm_reset))
-        .route("/auth/email-change/confirm", post(confirm_email_change))
-        .route("/account", get(account))
-        .route("/account/password", post(change_password))
-        .route("/account/email", post(change_email))
-        .route("/account/sessions", get(devices))
-        .route("/account/sessions/{id}/end", post(end_device))
-        .route("/account/sessions/end-others", post(end_others))
-        .route("/account/two-factor/setup", post(start_two_factor))
-        .route("/account/two-factor/enable", post(enable_two_factor))
-        .route("/account/two-factor/disable", post(disable_two_factor))
-        .route("/account/two-factor/recovery-codes", post(recovery_codes))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(second_factor))
+        .routes(routes!(request_reset))
+        .routes(routes!(confirm_reset))
+        .routes(routes!(confirm_email_change))
+        .routes(routes!(account))
+        .routes(routes!(change_password))
+        .routes(routes!(change_email))
+        .routes(routes!(devices))
+        .routes(routes!(end_device))
+        .routes(routes!(end_others))
+        .routes(routes!(start_two_factor))
+        .routes(routes!(enable_two_factor))
+        .routes(routes!(disable_two_factor))
+        .routes(routes!(recovery_codes))
 }
 
 /// The code of a session whose password was right.
+#[utoipa::path(post, path = "/auth/two-factor", tag = "account", request_body = TwoFactorCode, responses((status = 200, body = LoginAnswer)))]
 async fn second_factor(
     State(state): State<AppState>,
     session: AnySession,
@@ -51,6 +53,7 @@ async fn second_factor(
 }
 
 /// Always 202: whether the address has an account is not told.
+#[utoipa::path(post, path = "/auth/password-reset", tag = "account", request_body = ResetRequest, responses((status = 202)))]
 async fn request_reset(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
@@ -60,6 +63,7 @@ async fn request_reset(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(post, path = "/auth/password-reset/confirm", tag = "account", request_body = ResetConfirm, responses((status = 204)))]
 async fn confirm_reset(
     State(state): State<AppState>,
     Json(req): Json<ResetConfirm>,
@@ -68,6 +72,7 @@ async fn confirm_reset(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/auth/email-change/confirm", tag = "account", request_body = LinkToken, responses((status = 204)))]
 async fn confirm_email_change(
     State(state): State<AppState>,
     Json(req): Json<LinkToken>,
@@ -76,6 +81,7 @@ async fn confirm_email_change(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/account", tag = "account", responses((status = 200, body = AccountView)))]
 async fn account(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -85,6 +91,7 @@ async fn account(
     ))
 }
 
+#[utoipa::path(post, path = "/account/password", tag = "account", request_body = PasswordChange, responses((status = 200, body = LoginAnswer)))]
 async fn change_password(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -101,6 +108,7 @@ async fn change_password(
     Ok(Json(LoginAnswer { stage }))
 }
 
+#[utoipa::path(post, path = "/account/email", tag = "account", request_body = EmailChange, responses((status = 202)))]
 async fn change_email(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
@@ -110,6 +118,7 @@ async fn change_email(
     Ok(StatusCode::ACCEPTED)
 }
 
+#[utoipa::path(get, path = "/account/sessions", tag = "account", responses((status = 200, body = Vec<DeviceSession>)))]
 async fn devices(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -119,6 +128,7 @@ async fn devices(
     ))
 }
 
+#[utoipa::path(post, path = "/account/sessions/{id}/end", tag = "account", params(("id" = String, Path)), responses((status = 204)))]
 async fn end_device(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -128,6 +138,7 @@ async fn end_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/account/sessions/end-others", tag = "account", responses((status = 204)))]
 async fn end_others(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -136,6 +147,7 @@ async fn end_others(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/account/two-factor/setup", tag = "account", responses((status = 200, body = TwoFactorSetup)))]
 async fn start_two_factor(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -145,6 +157,7 @@ async fn start_two_factor(
     ))
 }
 
+#[utoipa::path(post, path = "/account/two-factor/enable", tag = "account", request_body = TwoFactorCode, responses((status = 200, body = TwoFactorEnabled)))]
 async fn enable_two_factor(
     State(state): State<AppState>,
     SetupSession(session): SetupSession,
@@ -159,6 +172,7 @@ async fn enable_two_factor(
     }))
 }
 
+#[utoipa::path(post, path = "/account/two-factor/disable", tag = "account", request_body = TwoFactorOff, responses((status = 204)))]
 async fn disable_two_factor(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
@@ -168,6 +182,7 @@ async fn disable_two_factor(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/account/two-factor/recovery-codes", tag = "account", request_body = TwoFactorCode, responses((status = 200, body = RecoveryCodes)))]
 async fn recovery_codes(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,

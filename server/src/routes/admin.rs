@@ -1,10 +1,8 @@
 //! Admin: accounts (list, search, create, disable, enable, force a password reset, their audit
 //! trail), the audit log, and the outbox.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use domain::account::Role;
 use domain::api::{CreateUser, UserSummary};
 use domain::application::OutboxMail;
@@ -13,24 +11,28 @@ use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{AdminUser, Json, Path, Query};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::{AppState, accounts, admin, mail};
 
 /// Routes under `/api/admin`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/users", get(list).post(create))
-        .route("/admin/accounts", get(search))
-        .route("/admin/accounts/{id}", get(account))
-        .route("/admin/accounts/{id}/disable", post(disable))
-        .route("/admin/accounts/{id}/enable", post(enable))
-        .route("/admin/accounts/{id}/reset-password", post(force_reset))
-        .route("/admin/accounts/{id}/audit", get(trail))
-        .route("/admin/audit", get(audit_log))
-        .route("/admin/outbox", get(outbox))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(search))
+        .routes(routes!(account))
+        .routes(routes!(disable))
+        .routes(routes!(enable))
+        .routes(routes!(force_reset))
+        .routes(routes!(trail))
+        .routes(routes!(audit_log))
+        .routes(routes!(outbox))
 }
 
 /// Query of `GET /api/admin/accounts`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AccountQuery {
     /// Part of the e-mail or name.
     #[serde(default)]
@@ -41,13 +43,15 @@ struct AccountQuery {
 }
 
 /// Query of an audit trail's next page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageQuery {
     /// Entries before this id.
     #[serde(default)]
     before: Option<i32>,
 }
 
+#[utoipa::path(get, path = "/admin/accounts", tag = "admin", params(AccountQuery), responses((status = 200, body = Vec<AccountSummary>)))]
 async fn search(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -56,6 +60,7 @@ async fn search(
     Ok(Json(admin::accounts(&state, &q.q, q.role).await?))
 }
 
+#[utoipa::path(get, path = "/admin/accounts/{id}", tag = "admin", params(("id" = i32, Path)), responses((status = 200, body = AccountSummary)))]
 async fn account(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -64,6 +69,7 @@ async fn account(
     Ok(Json(admin::account(&state, id).await?))
 }
 
+#[utoipa::path(post, path = "/admin/accounts/{id}/disable", tag = "admin", params(("id" = i32, Path)), responses((status = 200, body = AccountSummary)))]
 async fn disable(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
@@ -72,6 +78,7 @@ async fn disable(
     Ok(Json(admin::set_disabled(&state, &actor, id, true).await?))
 }
 
+#[utoipa::path(post, path = "/admin/accounts/{id}/enable", tag = "admin", params(("id" = i32, Path)), responses((status = 200, body = AccountSummary)))]
 async fn enable(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
@@ -80,6 +87,7 @@ async fn enable(
     Ok(Json(admin::set_disabled(&state, &actor, id, false).await?))
 }
 
+#[utoipa::path(post, path = "/admin/accounts/{id}/reset-password", tag = "admin", params(("id" = i32, Path)), responses((status = 204)))]
 async fn force_reset(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
@@ -89,6 +97,7 @@ async fn force_reset(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/admin/accounts/{id}/audit", tag = "admin", params(PageQuery, ("id" = i32, Path)), responses((status = 200, body = Vec<AuditEntry>)))]
 async fn trail(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -98,6 +107,7 @@ async fn trail(
     Ok(Json(admin::trail(&state, id, page.before).await?))
 }
 
+#[utoipa::path(get, path = "/admin/audit", tag = "admin", params(AuditQuery), responses((status = 200, body = Vec<AuditEntry>)))]
 async fn audit_log(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -106,6 +116,7 @@ async fn audit_log(
     Ok(Json(admin::audit_log(&state, &q).await?))
 }
 
+#[utoipa::path(get, path = "/admin/users", tag = "admin", responses((status = 200, body = Vec<UserSummary>)))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -113,6 +124,7 @@ async fn list(
     Ok(Json(accounts::staff_users(&state).await?))
 }
 
+#[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = CreateUser, responses((status = 201, body = UserSummary)))]
 async fn create(
     State(state): State<AppState>,
     AdminUser(actor): AdminUser,
@@ -124,6 +136,7 @@ async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/admin/outbox", tag = "admin", responses((status = 200, body = Vec<OutboxMail>)))]
 async fn outbox(
     State(state): State<AppState>,
     _admin: AdminUser,

@@ -1,11 +1,9 @@
 //! Applications: the physician's forms and documents, and the reviewers' queue and actions.
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use chrono::NaiveDate;
 use domain::Certification;
 use domain::application::{
@@ -19,26 +17,25 @@ use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{
     ApplicationUser, JmaUser, Json, Path, PhysicianUser, Query, ReviewerUser,
 };
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
 use crate::services::{AppState, applications, documents};
 
 /// Routes under `/api/applications`, `/api/documents` and `/api/review`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/applications", get(list_mine).post(submit))
-        .route("/applications/{id}", get(detail).put(resubmit))
-        .route("/applications/{id}/withdraw", post(withdraw))
-        .route(
-            "/documents",
-            get(unattached)
-                .post(upload)
-                .layer(DefaultBodyLimit::disable()),
-        )
-        .route("/documents/{id}", get(download))
-        .route("/review/applications", get(queue))
-        .route("/review/applications/{id}/actions", post(act))
-        .route("/review/bulk-approve", post(bulk_approve))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_mine, submit))
+        .routes(routes!(detail, resubmit))
+        .routes(routes!(withdraw))
+        .routes(routes!(unattached, upload).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(download))
+        .routes(routes!(queue))
+        .routes(routes!(act))
+        .routes(routes!(bulk_approve))
 }
 
+#[utoipa::path(post, path = "/applications", tag = "applications", request_body = ApplicationForm, responses((status = 201, body = ApplicationDetail)))]
 async fn submit(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -50,6 +47,7 @@ async fn submit(
     ))
 }
 
+#[utoipa::path(put, path = "/applications/{id}", tag = "applications", params(("id" = i32, Path)), request_body = ApplicationForm, responses((status = 200, body = ApplicationDetail)))]
 async fn resubmit(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -61,6 +59,7 @@ async fn resubmit(
     ))
 }
 
+#[utoipa::path(post, path = "/applications/{id}/withdraw", tag = "applications", params(("id" = i32, Path)), responses((status = 200, body = ApplicationDetail)))]
 async fn withdraw(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -69,6 +68,7 @@ async fn withdraw(
     Ok(Json(applications::withdraw(&state, &actor, id).await?))
 }
 
+#[utoipa::path(get, path = "/applications", tag = "applications", responses((status = 200, body = Vec<ApplicationSummary>)))]
 async fn list_mine(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -78,6 +78,7 @@ async fn list_mine(
     ))
 }
 
+#[utoipa::path(get, path = "/applications/{id}", tag = "applications", params(("id" = i32, Path)), responses((status = 200, body = ApplicationDetail)))]
 async fn detail(
     State(state): State<AppState>,
     ApplicationUser(actor): ApplicationUser,
@@ -87,13 +88,15 @@ async fn detail(
 }
 
 /// Query of `POST /api/documents`: what the file is and the name it had on the device.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UploadQuery {
     kind: DocumentKind,
     name: String,
 }
 
 /// Hands the raw body to the service, which streams it into the store up to the limit.
+#[utoipa::path(post, path = "/documents", tag = "applications", params(UploadQuery), request_body(content = Vec<u8>, content_type = "application/pdf", description = "The file itself: PDF, PNG or JPEG (the type is read from the bytes)"), responses((status = 201, body = DocumentView)))]
 async fn upload(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -113,6 +116,7 @@ async fn upload(
     Ok((StatusCode::CREATED, Json(view)))
 }
 
+#[utoipa::path(get, path = "/documents", tag = "applications", responses((status = 200, body = Vec<DocumentView>)))]
 async fn unattached(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -133,6 +137,7 @@ fn disposition(name: &str) -> String {
     format!("attachment; filename=\"document\"; filename*=UTF-8''{encoded}")
 }
 
+#[utoipa::path(get, path = "/documents/{id}", tag = "applications", params(("id" = i32, Path)), responses((status = 200, description = "The document's bytes, with its type")))]
 async fn download(
     State(state): State<AppState>,
     ApplicationUser(actor): ApplicationUser,
@@ -151,7 +156,8 @@ async fn download(
 }
 
 /// Filters of `GET /api/review/applications`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct QueueQuery {
     status: Option<Status>,
     kind: Option<ApplicationKind>,
@@ -159,6 +165,7 @@ struct QueueQuery {
     round: Option<NaiveDate>,
 }
 
+#[utoipa::path(get, path = "/review/applications", tag = "applications", params(QueueQuery), responses((status = 200, body = Vec<ApplicationSummary>)))]
 async fn queue(
     State(state): State<AppState>,
     ReviewerUser(actor): ReviewerUser,
@@ -173,6 +180,7 @@ async fn queue(
     Ok(Json(applications::list(&state, &actor, &filter).await?))
 }
 
+#[utoipa::path(post, path = "/review/applications/{id}/actions", tag = "applications", params(("id" = i32, Path)), request_body = ReviewAction, responses((status = 200, body = ApplicationDetail)))]
 async fn act(
     State(state): State<AppState>,
     ReviewerUser(actor): ReviewerUser,
@@ -182,6 +190,7 @@ async fn act(
     Ok(Json(applications::act(&state, &actor, id, &action).await?))
 }
 
+#[utoipa::path(post, path = "/review/bulk-approve", tag = "applications", request_body = BulkApproveRequest, responses((status = 200, body = BulkApproveResult)))]
 async fn bulk_approve(
     State(state): State<AppState>,
     JmaUser(actor): JmaUser,

@@ -1,10 +1,8 @@
 //! Registration, login and logout.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use domain::account::RegistrationForm;
@@ -13,15 +11,18 @@ use domain::signin::LoginAnswer;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{AnySession, ClientIp, Json, session_cookie_name};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::{AppState, accounts};
 
 /// Routes under `/api/auth` and `/api/me`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/register", post(register))
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me))
 }
 
 /// The session cookie carrying `token`.
@@ -36,6 +37,7 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 }
 
 /// Registers a physician's My Page and logs them in.
+#[utoipa::path(post, path = "/auth/register", tag = "auth", request_body = RegistrationForm, responses((status = 201, description = "Registered and signed in: the session cookie is set")))]
 async fn register(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
@@ -50,6 +52,7 @@ async fn register(
     ))
 }
 
+#[utoipa::path(post, path = "/auth/login", tag = "auth", request_body = LoginRequest, responses((status = 200, body = LoginAnswer, description = "Signed in as far as the stage says: the session cookie is set")))]
 async fn login(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
@@ -69,6 +72,7 @@ async fn login(
     ))
 }
 
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<impl IntoResponse> {
     if let Some(cookie) = jar.get(session_cookie_name(&state)) {
         accounts::logout(&state, cookie.value()).await?;
@@ -83,6 +87,7 @@ async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<impl
 
 /// Any session, whatever its stage: the client learns there whether a code or a setup comes
 /// first.
+#[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = Me)))]
 async fn me(State(state): State<AppState>, session: AnySession) -> ApiResult<Json<Me>> {
     Ok(Json(
         accounts::me(&state, &session.actor, session.stage).await?,

@@ -1,27 +1,28 @@
 //! A helper's device at the door: the check-in page opened through a link scoped to one
 //! session (`X-Nintei-Door`); the open link is the permission.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use domain::api::{DeviceStatus, DoorInfo, LookupHit, ScanLine, ScanRequest, ScanResult};
 
 use crate::error::ApiResult;
 use crate::routes::extract::{HelperDoor, Json, Path, Query};
 use crate::routes::organizer::{LookupQuery, UndoRequest};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::checkin::{self, Desk};
 use crate::services::{AppState, doors};
 
 /// Routes under `/api/door`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/door", get(info))
-        .route("/door/scans", post(scan))
-        .route("/door/scans/{scan_id}/undo", post(undo))
-        .route("/door/lookup", get(lookup))
-        .route("/door/status", post(status))
-        .route("/door/people/{registry}/scans", get(person_scans))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(info))
+        .routes(routes!(scan))
+        .routes(routes!(undo))
+        .routes(routes!(lookup))
+        .routes(routes!(status))
+        .routes(routes!(person_scans))
 }
 
 fn desk(door: &doors::OpenDoor) -> Desk {
@@ -31,10 +32,12 @@ fn desk(door: &doors::OpenDoor) -> Desk {
     }
 }
 
+#[utoipa::path(get, path = "/door", tag = "door", responses((status = 200, body = DoorInfo)))]
 async fn info(HelperDoor(door): HelperDoor) -> Json<DoorInfo> {
     Json(doors::info(&door))
 }
 
+#[utoipa::path(post, path = "/door/scans", tag = "door", request_body = ScanRequest, responses((status = 200, body = ScanResult)))]
 async fn scan(
     State(state): State<AppState>,
     HelperDoor(door): HelperDoor,
@@ -45,6 +48,7 @@ async fn scan(
     ))
 }
 
+#[utoipa::path(post, path = "/door/scans/{scan_id}/undo", tag = "door", params(("scan_id" = i32, Path)), request_body = UndoRequest, responses((status = 204)))]
 async fn undo(
     State(state): State<AppState>,
     HelperDoor(door): HelperDoor,
@@ -56,6 +60,7 @@ async fn undo(
 }
 
 /// What the device still holds (it reports whenever it is online).
+#[utoipa::path(post, path = "/door/status", tag = "door", request_body = DeviceStatus, responses((status = 204)))]
 async fn status(
     State(state): State<AppState>,
     HelperDoor(door): HelperDoor,
@@ -65,6 +70,7 @@ async fn status(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/door/people/{registry}/scans", tag = "door", params(("registry" = String, Path)), responses((status = 200, body = Vec<ScanLine>)))]
 async fn person_scans(
     State(state): State<AppState>,
     HelperDoor(door): HelperDoor,
@@ -76,6 +82,7 @@ async fn person_scans(
 }
 
 /// The same exact lookup as the organizer's.
+#[utoipa::path(get, path = "/door/lookup", tag = "door", params(LookupQuery), responses((status = 200, body = Vec<LookupHit>)))]
 async fn lookup(
     State(state): State<AppState>,
     HelperDoor(door): HelperDoor,

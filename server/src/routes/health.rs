@@ -1,21 +1,23 @@
 //! `GET /api/health`: the server answers and the database does too.
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::db::DbError;
 use crate::error::ApiResult;
 use crate::routes::extract::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::AppState;
 
 /// The health route.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health))
 }
 
+#[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Value)))]
 async fn health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     state
         .db

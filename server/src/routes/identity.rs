@@ -1,10 +1,8 @@
 //! Who a physician is: the e-mail link, the licence sent for checking, and the prefectural
 //! staff's queue of identity checks and claims.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
 use domain::identity::{
     Decision, EmailToken, IdentityView, LicenceRequest, QueueItem, RequestStatus, RequestView,
 };
@@ -12,20 +10,24 @@ use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{Json, Path, PhysicianUser, PrefecturalUser, Query};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::{AppState, identity};
 
 /// Routes under `/api/auth/verify-email`, `/api/identity` and `/api/review/identities`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/verify-email", post(verify_email))
-        .route("/identity/resend", post(resend))
-        .route("/identity/licence", post(licence))
-        .route("/review/identities", get(queue))
-        .route("/review/identities/{id}", get(detail))
-        .route("/review/identities/{id}/decide", post(decide))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(verify_email))
+        .routes(routes!(resend))
+        .routes(routes!(licence))
+        .routes(routes!(queue))
+        .routes(routes!(detail))
+        .routes(routes!(decide))
 }
 
 /// Needs no login: the link may be opened on another device.
+#[utoipa::path(post, path = "/auth/verify-email", tag = "identity", request_body = EmailToken, responses((status = 200, body = IdentityView)))]
 async fn verify_email(
     State(state): State<AppState>,
     Json(req): Json<EmailToken>,
@@ -33,6 +35,7 @@ async fn verify_email(
     Ok(Json(identity::verify_email(&state, &req.token).await?))
 }
 
+#[utoipa::path(post, path = "/identity/resend", tag = "identity", responses((status = 204)))]
 async fn resend(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -41,6 +44,7 @@ async fn resend(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/identity/licence", tag = "identity", request_body = LicenceRequest, responses((status = 200, body = RequestView)))]
 async fn licence(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -52,7 +56,8 @@ async fn licence(
 }
 
 /// Query of the queue.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct QueueQuery {
     #[serde(default = "pending")]
     status: RequestStatus,
@@ -62,6 +67,7 @@ fn pending() -> RequestStatus {
     RequestStatus::Pending
 }
 
+#[utoipa::path(get, path = "/review/identities", tag = "identity", params(QueueQuery), responses((status = 200, body = Vec<QueueItem>)))]
 async fn queue(
     State(state): State<AppState>,
     PrefecturalUser(actor): PrefecturalUser,
@@ -70,6 +76,7 @@ async fn queue(
     Ok(Json(identity::queue(&state, &actor, q.status).await?))
 }
 
+#[utoipa::path(get, path = "/review/identities/{id}", tag = "identity", params(("id" = i32, Path)), responses((status = 200, body = QueueItem)))]
 async fn detail(
     State(state): State<AppState>,
     PrefecturalUser(actor): PrefecturalUser,
@@ -78,6 +85,7 @@ async fn detail(
     Ok(Json(identity::detail(&state, &actor, id).await?))
 }
 
+#[utoipa::path(post, path = "/review/identities/{id}/decide", tag = "identity", params(("id" = i32, Path)), request_body = Decision, responses((status = 200, body = QueueItem)))]
 async fn decide(
     State(state): State<AppState>,
     PrefecturalUser(actor): PrefecturalUser,

@@ -1,10 +1,8 @@
 //! My Page and the server's eligibility decision for the logged-in physician.
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use chrono::NaiveDate;
 use domain::api::{
     ContactForm, CreditPage, HandbookRequest, LedgerEntry, MyPage, PhysicianProfile, QrCode,
@@ -15,22 +13,26 @@ use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{Json, Path, PhysicianUser, Query};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::{AppState, handbook, mypage};
 
 /// Routes under `/api/mypage`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/mypage", get(my_page))
-        .route("/mypage/evaluate/{procedure}", post(decide))
-        .route("/mypage/handbook", post(declare))
-        .route("/mypage/handbook/{id}", put(correct).delete(withdraw))
-        .route("/mypage/credits", get(history))
-        .route("/mypage/credits.csv", get(export_csv))
-        .route("/mypage/qr", get(qr_code))
-        .route("/mypage/profile", put(update_profile))
-        .route("/qr/public-key", get(public_key))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(my_page))
+        .routes(routes!(decide))
+        .routes(routes!(declare))
+        .routes(routes!(correct, withdraw))
+        .routes(routes!(history))
+        .routes(routes!(export_csv))
+        .routes(routes!(qr_code))
+        .routes(routes!(update_profile))
+        .routes(routes!(public_key))
 }
 
+#[utoipa::path(get, path = "/mypage", tag = "mypage", responses((status = 200, body = MyPage)))]
 async fn my_page(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -38,6 +40,7 @@ async fn my_page(
     Ok(Json(mypage::my_page(&state.db, actor.id).await?))
 }
 
+#[utoipa::path(post, path = "/mypage/handbook", tag = "mypage", request_body = HandbookRequest, responses((status = 201, body = LedgerEntry)))]
 async fn declare(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -49,6 +52,7 @@ async fn declare(
     ))
 }
 
+#[utoipa::path(put, path = "/mypage/handbook/{id}", tag = "mypage", params(("id" = i32, Path)), request_body = HandbookRequest, responses((status = 200, body = LedgerEntry)))]
 async fn correct(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -58,6 +62,7 @@ async fn correct(
     Ok(Json(handbook::correct(&state, &actor, id, &req).await?))
 }
 
+#[utoipa::path(delete, path = "/mypage/handbook/{id}", tag = "mypage", params(("id" = i32, Path)), responses((status = 204)))]
 async fn withdraw(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -68,7 +73,8 @@ async fn withdraw(
 }
 
 /// Filters and page of `GET /api/mypage/credits`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct HistoryQuery {
     certification: Option<domain::Certification>,
     category: Option<domain::Category>,
@@ -78,6 +84,7 @@ struct HistoryQuery {
     per_page: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/mypage/credits", tag = "mypage", params(HistoryQuery), responses((status = 200, body = CreditPage)))]
 async fn history(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -101,12 +108,14 @@ async fn history(
 }
 
 /// Language of the CSV's headers and names (`?lang=en`; Japanese by default).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CsvQuery {
     #[serde(default)]
     lang: Lang,
 }
 
+#[utoipa::path(get, path = "/mypage/credits.csv", tag = "mypage", params(CsvQuery), responses((status = 200, body = String, content_type = "text/csv", description = "The history as CSV (UTF-8 with BOM)")))]
 async fn export_csv(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -127,6 +136,7 @@ async fn export_csv(
         .into_response())
 }
 
+#[utoipa::path(get, path = "/mypage/qr", tag = "mypage", responses((status = 200, body = QrCode)))]
 async fn qr_code(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -135,10 +145,12 @@ async fn qr_code(
 }
 
 /// The public key that verifies personal QR codes (check-in pages keep it for offline use).
+#[utoipa::path(get, path = "/qr/public-key", tag = "mypage", responses((status = 200, description = "`{\"public_key\": base64}`: the key that verifies personal QR codes")))]
 async fn public_key(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(serde_json::json!({ "public_key": mypage::public_key(&state) }))
 }
 
+#[utoipa::path(put, path = "/mypage/profile", tag = "mypage", request_body = ContactForm, responses((status = 200, body = PhysicianProfile)))]
 async fn update_profile(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
@@ -148,13 +160,14 @@ async fn update_profile(
 }
 
 /// A request for the server's decision: the day, and planned credits for a what-if.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 struct DecideRequest {
     as_of: Option<NaiveDate>,
     #[serde(default)]
     planned: Vec<Credit>,
 }
 
+#[utoipa::path(post, path = "/mypage/evaluate/{procedure}", tag = "mypage", params(("procedure" = String, Path)), request_body = DecideRequest, responses((status = 200, body = Decision)))]
 async fn decide(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,

@@ -1,10 +1,8 @@
 //! Organizers: their sessions, check-in scans, attendance review and posting credits.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
 use domain::api::{
     AttendanceRow, DoorLink, DoorLinkCreated, ImportReport, LookupHit, NewDoorLink, PostRequest,
     PostResult, PublicSession, RevokeRequest, ScanLine, ScanRequest, ScanResult, SessionCorrection,
@@ -14,35 +12,29 @@ use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{Json, OrganizerUser, Path, Query, csv_text};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::checkin::{self, Desk};
 use crate::services::{AppState, doors, sessions};
 
 /// Routes under `/api/organizer`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/organizer/sessions", get(list).post(create))
-        .route("/organizer/sessions/{id}", get(one).put(edit))
-        .route("/organizer/sessions/{id}/cancel", post(cancel))
-        .route("/organizer/sessions/{id}/form", get(form))
-        .route(
-            "/organizer/sessions/{id}/people/{registry}/scans",
-            get(person_scans),
-        )
-        .route("/organizer/sessions/{id}/scans", post(scan))
-        .route("/organizer/sessions/{id}/scans/{scan_id}/undo", post(undo))
-        .route("/organizer/sessions/{id}/attendance", get(attendance))
-        .route("/organizer/sessions/{id}/post", post(post_credits))
-        .route("/organizer/sessions/{id}/lookup", get(lookup))
-        .route(
-            "/organizer/sessions/{id}/doors",
-            get(doors_list).post(door_create),
-        )
-        .route(
-            "/organizer/sessions/{id}/doors/{link}/revoke",
-            post(door_revoke),
-        )
-        .route("/organizer/sessions/{id}/corrections", post(correct))
-        .route("/organizer/sessions/{id}/import", post(import))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(one, edit))
+        .routes(routes!(cancel))
+        .routes(routes!(form))
+        .routes(routes!(person_scans))
+        .routes(routes!(scan))
+        .routes(routes!(undo))
+        .routes(routes!(attendance))
+        .routes(routes!(post_credits))
+        .routes(routes!(lookup))
+        .routes(routes!(doors_list, door_create))
+        .routes(routes!(door_revoke))
+        .routes(routes!(correct))
+        .routes(routes!(import))
 }
 
 fn own_desk(organizer: i32) -> Desk {
@@ -52,6 +44,7 @@ fn own_desk(organizer: i32) -> Desk {
     }
 }
 
+#[utoipa::path(get, path = "/organizer/sessions", tag = "organizer", responses((status = 200, body = Vec<PublicSession>)))]
 async fn list(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -59,6 +52,7 @@ async fn list(
     Ok(Json(sessions::list_own(&state, &actor).await?))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions", tag = "organizer", request_body = SessionForm, responses((status = 201, body = PublicSession)))]
 async fn create(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -70,6 +64,7 @@ async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}", tag = "organizer", params(("id" = i32, Path)), responses((status = 200, body = PublicSession)))]
 async fn one(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -78,6 +73,7 @@ async fn one(
     Ok(Json(sessions::own(&state.db, &actor, id).await?.public()))
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}/form", tag = "organizer", params(("id" = i32, Path)), responses((status = 200, body = SessionForm)))]
 async fn form(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -86,6 +82,7 @@ async fn form(
     Ok(Json(sessions::form(&state, &actor, id).await?))
 }
 
+#[utoipa::path(put, path = "/organizer/sessions/{id}", tag = "organizer", params(("id" = i32, Path)), request_body = SessionForm, responses((status = 200, body = PublicSession)))]
 async fn edit(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -96,9 +93,10 @@ async fn edit(
 }
 
 /// Body of a cancellation (a JSON body, which a cross-site form cannot send).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 struct CancelRequest {}
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/cancel", tag = "organizer", params(("id" = i32, Path)), request_body = CancelRequest, responses((status = 200, body = PublicSession)))]
 async fn cancel(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -108,6 +106,7 @@ async fn cancel(
     Ok(Json(sessions::cancel(&state, &actor, id).await?))
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}/people/{registry}/scans", tag = "organizer", params(("id" = i32, Path), ("registry" = String, Path)), responses((status = 200, body = Vec<ScanLine>)))]
 async fn person_scans(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -119,6 +118,7 @@ async fn person_scans(
     ))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/scans", tag = "organizer", params(("id" = i32, Path)), request_body = ScanRequest, responses((status = 200, body = ScanResult)))]
 async fn scan(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -132,11 +132,12 @@ async fn scan(
 }
 
 /// Body of an undo.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub(crate) struct UndoRequest {
     pub(crate) reason: String,
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/scans/{scan_id}/undo", tag = "organizer", params(("id" = i32, Path), ("scan_id" = i32, Path)), request_body = UndoRequest, responses((status = 204)))]
 async fn undo(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -148,6 +149,7 @@ async fn undo(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}/attendance", tag = "organizer", params(("id" = i32, Path)), responses((status = 200, body = Vec<AttendanceRow>)))]
 async fn attendance(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -157,6 +159,7 @@ async fn attendance(
     Ok(Json(checkin::attendance(&state.db, &session).await?))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/post", tag = "organizer", params(("id" = i32, Path)), request_body = PostRequest, responses((status = 200, body = PostResult)))]
 async fn post_credits(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -168,12 +171,14 @@ async fn post_credits(
 }
 
 /// Query of the name and date-of-birth lookup.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct LookupQuery {
     pub(crate) name: String,
     pub(crate) birth_date: chrono::NaiveDate,
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}/lookup", tag = "organizer", params(LookupQuery, ("id" = i32, Path)), responses((status = 200, body = Vec<LookupHit>)))]
 async fn lookup(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -193,6 +198,7 @@ async fn lookup(
     ))
 }
 
+#[utoipa::path(get, path = "/organizer/sessions/{id}/doors", tag = "organizer", params(("id" = i32, Path)), responses((status = 200, body = Vec<DoorLink>)))]
 async fn doors_list(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -202,6 +208,7 @@ async fn doors_list(
     Ok(Json(doors::list(&state, &session).await?))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/doors", tag = "organizer", params(("id" = i32, Path)), request_body = NewDoorLink, responses((status = 201, body = DoorLinkCreated)))]
 async fn door_create(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -215,6 +222,7 @@ async fn door_create(
     ))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/doors/{link}/revoke", tag = "organizer", params(("id" = i32, Path), ("link" = i32, Path)), request_body = RevokeRequest, responses((status = 200, body = DoorLink)))]
 async fn door_revoke(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -227,6 +235,7 @@ async fn door_revoke(
     ))
 }
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/corrections", tag = "organizer", params(("id" = i32, Path)), request_body = SessionCorrection, responses((status = 200, body = AttendanceRow)))]
 async fn correct(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,
@@ -240,7 +249,8 @@ async fn correct(
 }
 
 /// Query of the CSV import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
@@ -249,6 +259,7 @@ struct ImportQuery {
 /// The largest attendance sheet read (a 1,000-line sheet is about 40 KB).
 const IMPORT_MAX_BYTES: usize = 1024 * 1024;
 
+#[utoipa::path(post, path = "/organizer/sessions/{id}/import", tag = "organizer", params(ImportQuery, ("id" = i32, Path)), request_body(content = String, content_type = "text/csv", description = "Attendance as CSV: registry number, kind, time"), responses((status = 200, body = ImportReport)))]
 async fn import(
     State(state): State<AppState>,
     OrganizerUser(actor): OrganizerUser,

@@ -1,15 +1,16 @@
 //! JMA's registry: the import of its CSV export and the staff's search.
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
-use axum::routing::{get, post};
 use domain::registry::{RegistryHit, RegistryImportReport};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{Json, Query, RegistryImporter, StaffUser, csv_text};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
+
 use crate::services::registry::SearchQuery;
 use crate::services::{AppState, registry};
 
@@ -17,22 +18,21 @@ use crate::services::{AppState, registry};
 const MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// Routes under `/api/registry`.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/registry/import",
-            post(import).layer(DefaultBodyLimit::max(MAX_BYTES)),
-        )
-        .route("/registry/search", get(search))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(import).layer(DefaultBodyLimit::max(MAX_BYTES)))
+        .routes(routes!(search))
 }
 
 /// Query of the import.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ImportQuery {
     #[serde(default)]
     dry_run: bool,
 }
 
+#[utoipa::path(post, path = "/registry/import", tag = "registry", params(ImportQuery), request_body(content = String, content_type = "text/csv", description = "JMA's registry export, UTF-8 CSV with a header line"), responses((status = 200, body = RegistryImportReport)))]
 async fn import(
     State(state): State<AppState>,
     RegistryImporter(actor): RegistryImporter,
@@ -46,6 +46,7 @@ async fn import(
     ))
 }
 
+#[utoipa::path(get, path = "/registry/search", tag = "registry", params(SearchQuery), responses((status = 200, body = Vec<RegistryHit>)))]
 async fn search(
     State(state): State<AppState>,
     StaffUser(actor): StaffUser,

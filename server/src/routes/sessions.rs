@@ -1,30 +1,33 @@
 //! The public list of published training sessions (the what-if preview picks from it).
 
-use axum::Router;
 use axum::extract::State;
-use axum::routing::get;
 use domain::api::PublicSession;
 use domain::{Category, Prefecture};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
 use crate::routes::extract::{Json, Query};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::services::AppState;
 use crate::services::sessions::{self, Search};
 
 /// Routes under `/api/sessions`.
-pub fn router() -> Router<AppState> {
-    Router::new().route("/sessions", get(list))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
 }
 
 /// Filters of `GET /api/sessions`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SessionQuery {
     from: Option<chrono::NaiveDate>,
     prefecture: Option<u8>,
     category: Option<String>,
 }
 
+#[utoipa::path(get, path = "/sessions", tag = "sessions", params(SessionQuery), responses((status = 200, body = Vec<PublicSession>)))]
 async fn list(
     State(state): State<AppState>,
     Query(q): Query<SessionQuery>,

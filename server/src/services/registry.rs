@@ -242,7 +242,8 @@ async fn sync_my_pages(
 
 /// `GET /api/registry/search`: a registry number, a certificate number, or a name with
 /// `birth_date`.
-#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// What was typed.
     #[serde(default)]

@@ -192,3 +192,51 @@ async fn built_files_are_sent_precompressed_and_hashed_ones_are_cached_for_good(
         "an unknown path gets the page, never cached"
     );
 }
+
+#[tokio::test]
+async fn the_api_description_is_openapi_3_1_and_names_every_operation_with_the_domain_types() {
+    let app = TestApp::spawn().await;
+    let (status, headers, body) = app.api().get_raw("/api/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    let doc: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    assert_eq!(doc["servers"][0]["url"], "/api");
+    let paths = doc["paths"].as_object().expect("paths");
+    let operations: usize = paths
+        .values()
+        .map(|p| p.as_object().map_or(0, |o| o.len()))
+        .sum();
+    assert!(operations >= 80, "{operations} operations");
+    let login = &paths["/auth/login"]["post"];
+    assert_eq!(
+        login["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/LoginRequest"
+    );
+    assert_eq!(
+        login["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/LoginAnswer"
+    );
+    assert_eq!(
+        login["responses"]["default"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ErrorBody"
+    );
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    for name in [
+        "MyPage",
+        "Decision",
+        "ApplicationForm",
+        "ScanRequest",
+        "AuditEntry",
+        "Role",
+    ] {
+        assert!(schemas.contains_key(name), "{name} is described");
+    }
+    // A code enum lists its codes.
+    assert!(
+        schemas["Role"]["enum"]
+            .as_array()
+            .expect("codes")
+            .contains(&serde_json::json!("prefectural_staff"))
+    );
+}

@@ -66,7 +66,9 @@ async fn password_reset_answers_alike_for_unknown_addresses_works_once_and_ends_
         .refused();
     assert_eq!(again.fields(), ["token"]);
     assert!(
-        again.field_text(Lang::Ja).contains("もう一度パスワードの再設定"),
+        again
+            .field_text(Lang::Ja)
+            .contains("もう一度パスワードの再設定"),
         "{}",
         again.field_text(Lang::Ja)
     );
