@@ -71,7 +71,7 @@ e2e-deps:
 ## api-fuzz: schemathesis (PyPI) against a running server with `/api/openapi.json`, as an
 ## anonymous user and as each role: no 5xx, no answer that breaks its schema.
 api-fuzz:
-	@command -v st >/dev/null || pip install --quiet --break-system-packages 'schemathesis==4.32.5' || pip install --quiet 'schemathesis==4.32.5'
+	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install --quiet --break-system-packages 'schemathesis==4.32.5' || python3 -m pip install --quiet 'schemathesis==4.32.5'
 	cargo build -p server
 	scripts/schemathesis.sh $(abspath $(TARGET_DIR))/debug/nintei $${FUZZ_EXAMPLES:-10}
 

@@ -32,7 +32,7 @@ failed=0
 run() {
   local name=$1; shift
   local out="$report/$name.txt"
-  if st run "$base/api/openapi.json" --url "$base/api" \
+  if python3 -m schemathesis.cli run "$base/api/openapi.json" --url "$base/api" \
       --checks not_a_server_error,response_schema_conformance \
       --max-examples "$examples" --phases examples,coverage,fuzzing --workers 1 --seed 2026 \
       --no-color --output-truncate true --suppress-health-check all \

@@ -65,8 +65,12 @@ fn PasswordSection(refresh: Callback<()>, first: bool) -> impl IntoView {
             current.set(String::new());
             password.set(String::new());
             done.set(true);
-            auth.refresh();
-            refresh.run(());
+            // A first password moves the session on: the page is drawn again for it. Otherwise
+            // nothing on the page changed but this section, which keeps its notice.
+            if first {
+                auth.refresh();
+                refresh.run(());
+            }
         }
         Some(Err(e)) => show_failure(&e, errors, banner),
         None => {}

@@ -96,14 +96,22 @@ pub fn AuditList(entries: Vec<AuditEntry>) -> impl IntoView {
                 let entity_key = format!("audit.entity.{}", e.entity);
                 let entity = if domain::i18n::has(&entity_key) { i18n.t(&entity_key).to_owned() } else { e.entity.clone() };
                 let who = e.actor_email.clone().unwrap_or_else(|| i18n.t("audit.system").to_owned());
+                // A status after the step: an application's, or how far a sign-in came.
+                let status = e.to_status.clone().map(|st| {
+                    [format!("application.status.{st}"), format!("audit.stage.{st}")]
+                        .into_iter()
+                        .find(|k| domain::i18n::has(k))
+                        .map_or(st, |k| i18n.t(&k).to_owned())
+                });
                 view! {
                     <li data-action=e.action.clone()>
-                        <strong>{action}</strong>
-                        " "<span class="badge">{entity}" "{e.entity_id}</span>
-                        {e.to_status.clone().map(|s| view! { " "<span class="muted">{s}</span> })}
-                        <br />
+                        <div class="badges">
+                            <strong>{action}</strong>
+                            <span class="badge">{entity}" "{e.entity_id}</span>
+                            {status.map(|s| view! { <span class="badge">{s}</span> })}
+                        </div>
                         <span class="muted">{e.at.with_timezone(&jst).format("%Y-%m-%d %H:%M:%S").to_string()}" · "{who}</span>
-                        {e.note.clone().map(|n| view! { <br /><span>{n}</span> })}
+                        {e.note.clone().map(|n| view! { <span>{n}</span> })}
                     </li>
                 }
             }).collect_view()}

@@ -3054,4 +3054,7 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "ほかの端末のログアウト",
         "Other devices signed out",
     ),
+    ("audit.stage.full", "ログイン完了", "Signed in"),
+    ("audit.stage.two_factor", "確認コード待ち", "Code due"),
+    ("audit.stage.setup", "設定待ち", "Setup due"),
 ];

@@ -25,6 +25,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
 }
 
+/// The browser a request came from, kept with its session for the list of devices.
+fn user_agent(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+}
+
 /// The session cookie carrying `token`.
 fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
     Cookie::build((session_cookie_name(state), token))
@@ -41,10 +48,12 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
 async fn register(
     State(state): State<AppState>,
     ClientIp(from): ClientIp,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
     Json(form): Json<RegistrationForm>,
 ) -> ApiResult<impl IntoResponse> {
-    let token = accounts::register(&state, &form, from).await?;
+    let agent = user_agent(&headers);
+    let token = accounts::register(&state, &form, from, agent).await?;
     Ok((
         StatusCode::CREATED,
         jar.add(session_cookie(&state, token)),
@@ -60,9 +69,7 @@ async fn login(
     jar: CookieJar,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    let agent = headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok());
+    let agent = user_agent(&headers);
     let signin = accounts::login(&state, &req, from, agent).await?;
     Ok((
         jar.add(session_cookie(&state, signin.token)),

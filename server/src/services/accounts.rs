@@ -100,6 +100,7 @@ pub async fn register(
     app: &AppState,
     form: &RegistrationForm,
     from: IpAddr,
+    user_agent: Option<&str>,
 ) -> Result<String, AccountError> {
     let registration = form.parse(today()).map_err(AccountError::Invalid)?;
     let limit = i64::from(app.settings.registrations_per_hour);
@@ -117,7 +118,7 @@ pub async fn register(
     }
     let user = register_physician(app, &registration).await?;
     app.mailer.deliver_pending(&app.db);
-    let signin = start_session(app, user, SessionStage::Full, None, Utc::now()).await?;
+    let signin = start_session(app, user, SessionStage::Full, user_agent, Utc::now()).await?;
     Ok(signin.token)
 }
 
