@@ -93,6 +93,20 @@ pub async fn did(
     action: &str,
     note: Option<String>,
 ) -> DbResult<()> {
+    moved(db, actor, entity, entity_id, action, None, note).await
+}
+
+/// Writes an entry for an action that left the thing in status `to_status` (inside the
+/// caller's transaction).
+pub async fn moved(
+    db: &impl ConnectionTrait,
+    actor: Option<i32>,
+    entity: &str,
+    entity_id: i32,
+    action: &str,
+    to_status: Option<&str>,
+    note: Option<String>,
+) -> DbResult<()> {
     record(
         db,
         Entry {
@@ -101,7 +115,7 @@ pub async fn did(
             entity_id,
             action,
             from_status: None,
-            to_status: None,
+            to_status,
             note,
         },
     )

@@ -45,16 +45,9 @@ fn to_session(s: training_session::Model) -> DbResult<Session> {
     })
 }
 
-/// Writes a published session with its lecturers.
-pub async fn insert(
-    db: &impl ConnectionTrait,
-    organizer: i32,
-    body: &str,
-    s: &SessionSpec,
-) -> DbResult<Session> {
-    let row = training_session::ActiveModel {
-        organizer_id: Set(organizer),
-        organizing_body: Set(body.to_owned()),
+/// The columns a session's details fill (everything the organizer writes).
+fn details(s: &SessionSpec) -> training_session::ActiveModel {
+    training_session::ActiveModel {
         title: Set(s.title.clone()),
         category: Set(Code(s.category)),
         subject: Set(s.subject.map(Code)),
@@ -69,10 +62,24 @@ pub async fn insert(
         designation_number: Set(s.designation_number.clone()),
         tolerance_in_minutes: Set(int(s.tolerance_in_minutes)),
         tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
+        ..Default::default()
+    }
+}
+
+/// Writes a published session with its lecturers.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    organizer: i32,
+    body: &str,
+    s: &SessionSpec,
+) -> DbResult<Session> {
+    let row = training_session::ActiveModel {
+        organizer_id: Set(organizer),
+        organizing_body: Set(body.to_owned()),
         published: Set(true),
         posted_at: Set(None),
         cancelled_at: Set(None),
-        ..Default::default()
+        ..details(s)
     }
     .insert(db)
     .await?;
@@ -100,21 +107,7 @@ async fn set_lecturers(db: &impl ConnectionTrait, session: i32, s: &SessionSpec)
 pub async fn update(db: &impl ConnectionTrait, id: i32, s: &SessionSpec) -> DbResult<Session> {
     let row = training_session::ActiveModel {
         id: Set(id),
-        title: Set(s.title.clone()),
-        category: Set(Code(s.category)),
-        subject: Set(s.subject.map(Code)),
-        units_halves: Set(int(s.units.halves())),
-        date: Set(s.date),
-        starts_at: Set(s.starts_at.format("%H:%M").to_string()),
-        ends_at: Set(s.ends_at.format("%H:%M").to_string()),
-        venue: Set(s.venue.clone()),
-        prefecture: Set(i32::from(s.prefecture.code())),
-        online: Set(s.online),
-        capacity: Set(int(s.capacity)),
-        designation_number: Set(s.designation_number.clone()),
-        tolerance_in_minutes: Set(int(s.tolerance_in_minutes)),
-        tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
-        ..Default::default()
+        ..details(s)
     }
     .update(db)
     .await?;

@@ -172,19 +172,7 @@ pub async fn audit_user(
     to_status: Option<&str>,
     note: Option<String>,
 ) -> Result<(), DbError> {
-    crate::db::audit::record(
-        db,
-        crate::db::audit::Entry {
-            actor,
-            entity: "user",
-            entity_id: user,
-            action,
-            from_status: None,
-            to_status,
-            note,
-        },
-    )
-    .await
+    crate::db::audit::moved(db, actor, "user", user, action, to_status, note).await
 }
 
 /// The stage a signed-in account's session is at, once its password (and code) were right.

@@ -459,17 +459,14 @@ pub async fn post(
     if !sessions::mark_posted(&txn, session.id, Utc::now()).await? {
         return Err(CheckinError::AlreadyPosted);
     }
-    audit::record(
+    audit::moved(
         &txn,
-        audit::Entry {
-            actor: Some(organizer),
-            entity: "session",
-            entity_id: session.id,
-            action: "post",
-            from_status: None,
-            to_status: Some("posted"),
-            note: Some(format!("{written} credits")),
-        },
+        Some(organizer),
+        "session",
+        session.id,
+        "post",
+        Some("posted"),
+        Some(format!("{written} credits")),
     )
     .await?;
     crate::db::commit(txn).await?;
@@ -545,22 +542,11 @@ pub async fn lookup(
             })
             .collect()
     };
-    audit::record(
-        &app.db,
-        audit::Entry {
-            actor,
-            entity: "session",
-            entity_id: session.id,
-            action: "lookup",
-            from_status: None,
-            to_status: None,
-            note: Some(match note {
-                Some(n) => format!("{n}: {} found", hits.len()),
-                None => format!("{} found", hits.len()),
-            }),
-        },
-    )
-    .await?;
+    let note = match note {
+        Some(n) => format!("{n}: {} found", hits.len()),
+        None => format!("{} found", hits.len()),
+    };
+    audit::did(&app.db, actor, "session", session.id, "lookup", Some(note)).await?;
     Ok(hits)
 }
 
@@ -660,17 +646,14 @@ pub async fn correct(
                 "credit_withdraw"
             }
         };
-        audit::record(
+        let note = format!("{registry}: {reason}");
+        audit::did(
             &txn,
-            audit::Entry {
-                actor: Some(organizer),
-                entity: "session",
-                entity_id: session.id,
-                action,
-                from_status: None,
-                to_status: None,
-                note: Some(format!("{registry}: {reason}")),
-            },
+            Some(organizer),
+            "session",
+            session.id,
+            action,
+            Some(note),
         )
         .await?;
     }

@@ -177,30 +177,16 @@ pub async fn send_reset_link(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let (token, hash) = security::new_token();
-    tokens::insert(
-        db,
-        hash,
-        user_id,
-        RESET_PASSWORD,
-        None,
-        now + Duration::minutes(RESET_MINUTES),
-    )
-    .await?;
-    let link = format!(
-        "{}/reset-password#{token}",
-        app.settings.public_url.trim_end_matches('/')
-    );
-    mail::queue(
-        db,
-        email,
-        &Message::key("mail.reset.subject"),
-        &Message::key("mail.reset.body")
-            .arg("link", link)
-            .arg("minutes", RESET_MINUTES),
-        None,
-    )
-    .await
+    let link = mail::Link {
+        purpose: RESET_PASSWORD,
+        new_email: None,
+        page: "reset-password",
+        subject: "mail.reset.subject",
+        body: "mail.reset.body",
+        lifetime: ("minutes", RESET_MINUTES),
+        expires_at: now + Duration::minutes(RESET_MINUTES),
+    };
+    mail::queue_link(db, &app.settings.public_url, user_id, email, link).await
 }
 
 /// Sets a new password from a reset link: the link works once, every session of the account
@@ -338,28 +324,21 @@ pub async fn request_email_change(
         .ok_or(AccountError::NotLoggedIn)?;
     let now = Utc::now();
     let txn = db::begin(&app.db).await?;
-    let (token, hash) = security::new_token();
-    tokens::insert(
+    let link = mail::Link {
+        purpose: CHANGE_EMAIL,
+        new_email: Some(email.as_str().to_owned()),
+        page: "confirm-email",
+        subject: "mail.email_change.subject",
+        body: "mail.email_change.body",
+        lifetime: ("hours", EMAIL_CHANGE_HOURS),
+        expires_at: now + Duration::hours(EMAIL_CHANGE_HOURS),
+    };
+    mail::queue_link(
         &txn,
-        hash,
+        &app.settings.public_url,
         actor.id,
-        CHANGE_EMAIL,
-        Some(email.as_str().to_owned()),
-        now + Duration::hours(EMAIL_CHANGE_HOURS),
-    )
-    .await?;
-    let link = format!(
-        "{}/confirm-email#{token}",
-        app.settings.public_url.trim_end_matches('/')
-    );
-    mail::queue(
-        &txn,
         email.as_str(),
-        &Message::key("mail.email_change.subject"),
-        &Message::key("mail.email_change.body")
-            .arg("link", link)
-            .arg("hours", EMAIL_CHANGE_HOURS),
-        None,
+        link,
     )
     .await?;
     mail::queue(
@@ -514,15 +493,7 @@ pub async fn enable_two_factor(
     let txn = db::begin(&app.db).await?;
     accounts::enable_totp(&txn, actor.id, now).await?;
     accounts::use_totp_step(&txn, actor.id, step).await?;
-    accounts::replace_recovery_codes(
-        &txn,
-        actor.id,
-        codes
-            .iter()
-            .map(|c| security::recovery_code_hash(c))
-            .collect(),
-    )
-    .await?;
+    store_recovery_codes(&txn, actor.id, &codes).await?;
     audit_user(
         &txn,
         Some(actor.id),
@@ -605,15 +576,7 @@ pub async fn new_recovery_codes(
     }
     let codes = security::new_recovery_codes();
     let txn = db::begin(&app.db).await?;
-    accounts::replace_recovery_codes(
-        &txn,
-        actor.id,
-        codes
-            .iter()
-            .map(|c| security::recovery_code_hash(c))
-            .collect(),
-    )
-    .await?;
+    store_recovery_codes(&txn, actor.id, &codes).await?;
     audit_user(
         &txn,
         Some(actor.id),
@@ -625,4 +588,17 @@ pub async fn new_recovery_codes(
     .await?;
     db::commit(txn).await?;
     Ok(RecoveryCodes { codes })
+}
+
+/// Keeps the hashes of a new set of recovery codes, replacing the old set.
+async fn store_recovery_codes(
+    db: &impl sea_orm::ConnectionTrait,
+    user: i32,
+    codes: &[String],
+) -> Result<(), DbError> {
+    let hashes = codes
+        .iter()
+        .map(|c| security::recovery_code_hash(c))
+        .collect();
+    accounts::replace_recovery_codes(db, user, hashes).await
 }

@@ -113,30 +113,16 @@ pub async fn send_link(
     email: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let (token, hash) = security::new_token();
-    tokens::insert(
-        db,
-        hash,
-        user_id,
-        tokens::VERIFY_EMAIL,
-        None,
-        now + Duration::hours(LINK_HOURS),
-    )
-    .await?;
-    let link = format!(
-        "{}/verify-email#{token}",
-        app.settings.public_url.trim_end_matches('/')
-    );
-    mail::queue(
-        db,
-        email,
-        &Message::key("mail.verify.subject"),
-        &Message::key("mail.verify.body")
-            .arg("link", link)
-            .arg("hours", LINK_HOURS),
-        None,
-    )
-    .await
+    let link = mail::Link {
+        purpose: tokens::VERIFY_EMAIL,
+        new_email: None,
+        page: "verify-email",
+        subject: "mail.verify.subject",
+        body: "mail.verify.body",
+        lifetime: ("hours", LINK_HOURS),
+        expires_at: now + Duration::hours(LINK_HOURS),
+    };
+    mail::queue_link(db, &app.settings.public_url, user_id, email, link).await
 }
 
 /// Sends a new confirmation link, at most [`MAX_LINKS_PER_HOUR`] an hour.
@@ -184,7 +170,7 @@ pub async fn verify_email(app: &AppState, token: &str) -> Result<IdentityView, I
     .await?
     .ok_or(IdentityError::LinkInvalid)?;
     accounts::set_email_verified(&txn, user_id, now).await?;
-    record(
+    audit::moved(
         &txn,
         Some(user_id),
         "user",
@@ -221,7 +207,7 @@ async fn check_registry(
     if found == RegistryMatch::Full {
         accounts::set_identity(db, user_id, IdentityStatus::Verified, found, now).await?;
         link(db, user_id, profile).await?;
-        record(
+        audit::moved(
             db,
             None,
             "user",
@@ -244,7 +230,7 @@ async fn check_registry(
                 None,
             )
             .await?;
-            record(
+            audit::moved(
                 db,
                 Some(user_id),
                 "identity_request",
@@ -322,7 +308,7 @@ pub async fn submit_licence(
         )
         .await?;
     }
-    record(
+    audit::moved(
         &txn,
         Some(actor.id),
         "identity_request",
@@ -459,7 +445,7 @@ pub async fn decide(
     if !identity::decide(&txn, id, status, note.clone(), actor.id, now).await? {
         return Err(IdentityError::Refused(Message::key("identity.decided")));
     }
-    record(
+    audit::moved(
         &txn,
         Some(actor.id),
         "identity_request",
@@ -484,7 +470,7 @@ pub async fn decide(
             let found = registry_match(&txn, r.user_id).await?;
             accounts::set_identity(&txn, r.user_id, IdentityStatus::Verified, found, now).await?;
             link(&txn, r.user_id, &profile).await?;
-            record(
+            audit::moved(
                 &txn,
                 Some(actor.id),
                 "user",
@@ -507,7 +493,7 @@ pub async fn decide(
             let found = match_identity(person.as_ref(), profile.birth_date, &profile.name_kana);
             accounts::set_identity(&txn, r.user_id, IdentityStatus::Verified, found, now).await?;
             link(&txn, r.user_id, &profile).await?;
-            record(
+            audit::moved(
                 &txn,
                 Some(actor.id),
                 "user",
@@ -557,7 +543,7 @@ async fn move_number(
         Some(holder) if holder.id != r.user_id => {
             let withdrawn = applications::withdraw_open(db, holder.id).await?;
             for a in &withdrawn {
-                record(
+                audit::moved(
                     db,
                     Some(actor.id),
                     "application",
@@ -570,7 +556,7 @@ async fn move_number(
             }
             accounts::move_physician(db, holder.id, r.user_id, profile).await?;
             accounts::disable(db, holder.id, now).await?;
-            record(
+            audit::moved(
                 db,
                 Some(actor.id),
                 "user",
@@ -597,30 +583,6 @@ async fn move_number(
     Ok(())
 }
 
-async fn record(
-    db: &impl ConnectionTrait,
-    actor: Option<i32>,
-    entity: &str,
-    entity_id: i32,
-    action: &str,
-    to_status: Option<&str>,
-    note: Option<String>,
-) -> Result<(), DbError> {
-    audit::record(
-        db,
-        audit::Entry {
-            actor,
-            entity,
-            entity_id,
-            action,
-            from_status: None,
-            to_status,
-            note,
-        },
-    )
-    .await
-}
-
 /// Opens the claim of a registration whose number another account holds (at registration,
 /// inside its transaction); the claimant sends the licence once the address is confirmed.
 pub async fn open_claim(
@@ -638,7 +600,7 @@ pub async fn open_claim(
         Some(claim_json),
     )
     .await?;
-    record(
+    audit::moved(
         db,
         Some(user_id),
         "identity_request",

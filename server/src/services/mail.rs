@@ -58,6 +58,55 @@ pub fn application_mail(step: Step) -> Option<&'static str> {
     }
 }
 
+/// A single-use link by mail: what it is for, where it leads and how long it works.
+pub struct Link<'a> {
+    /// The token's purpose (`tokens::RESET_PASSWORD`, …).
+    pub purpose: &'a str,
+    /// The new address, for an e-mail change.
+    pub new_email: Option<String>,
+    /// The page the link opens, with the token in its fragment (never sent to servers).
+    pub page: &'a str,
+    /// The catalogue's subject key.
+    pub subject: &'a str,
+    /// The catalogue's body key; the body gets `{link}` and the lifetime.
+    pub body: &'a str,
+    /// How long it works, as the body's argument (`("hours", 24)`), and as a duration.
+    pub lifetime: (&'a str, i64),
+    /// When it stops working.
+    pub expires_at: chrono::DateTime<Utc>,
+}
+
+/// Stores a new link's token (its hash only) for `user_id` and writes its mail to `to` into the
+/// outbox, inside the caller's transaction.
+pub async fn queue_link(
+    db: &impl ConnectionTrait,
+    public_url: &str,
+    user_id: i32,
+    to: &str,
+    link: Link<'_>,
+) -> DbResult<()> {
+    let (token, hash) = crate::security::new_token();
+    crate::db::tokens::insert(
+        db,
+        hash,
+        user_id,
+        link.purpose,
+        link.new_email,
+        link.expires_at,
+    )
+    .await?;
+    let url = format!("{}/{}#{token}", public_url.trim_end_matches('/'), link.page);
+    let (unit, amount) = link.lifetime;
+    queue(
+        db,
+        to,
+        &Message::key(link.subject),
+        &Message::key(link.body).arg("link", url).arg(unit, amount),
+        None,
+    )
+    .await
+}
+
 /// Writes a mail into the outbox, inside the caller's transaction; `note` (a reviewer's
 /// message or reason) is added below the body as written.
 pub async fn queue(

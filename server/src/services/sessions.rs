@@ -55,6 +55,23 @@ pub async fn create(
         .await?
         .and_then(|u| u.organizer_body)
         .unwrap_or_default();
+    match create_once(app, actor, form, &spec, &body).await {
+        // Two taps at once: the twin that lost the race failed on the request's key and
+        // rolled back; the winner has committed, so a second look answers its session.
+        Err(SessionError::Db(DbError::Unique(_))) if form.client_ref.is_some() => {
+            create_once(app, actor, form, &spec, &body).await
+        }
+        done => done,
+    }
+}
+
+async fn create_once(
+    app: &AppState,
+    actor: &Actor,
+    form: &SessionForm,
+    spec: &domain::sessions::SessionSpec,
+    body: &str,
+) -> Result<PublicSession, SessionError> {
     let txn = crate::db::begin(&app.db).await?;
     if let Some(r) = &form.client_ref {
         match requests::earlier(&txn, actor.id, r, "session").await? {
@@ -68,10 +85,8 @@ pub async fn create(
             Earlier::Other => return Err(SessionError::Reused),
         }
     }
-    let session = sessions::insert(&txn, actor.id, &body, &spec).await?;
+    let session = sessions::insert(&txn, actor.id, body, spec).await?;
     if let Some(r) = &form.client_ref {
-        // Two taps at once: the second fails here on the key and its transaction rolls back;
-        // its retry finds the first.
         requests::remember(&txn, actor.id, r, "session", session.id).await?;
     }
     crate::db::audit::did(&txn, Some(actor.id), "session", session.id, "created", None).await?;
