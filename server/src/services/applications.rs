@@ -299,7 +299,15 @@ pub async fn submit(
         .await
         .map_err(ApplicationError::NotVerified)?;
     let req = form.parse(today()).map_err(ApplicationError::Invalid)?;
-    let id = submit_request(app, actor.id, &req, form.client_ref.as_ref()).await?;
+    let client_ref = form.client_ref.as_ref();
+    let id = match submit_request(app, actor.id, &req, client_ref).await {
+        // Two submissions at once: the one that lost the race on the request's key rolled
+        // back; the winner has committed, so a second look answers its application.
+        Err(ApplicationError::Db(DbError::Unique(_))) if client_ref.is_some() => {
+            submit_request(app, actor.id, &req, client_ref).await?
+        }
+        done => done?,
+    };
     app.mailer.deliver_pending(&app.db);
     detail(app, actor, id).await
 }

@@ -182,6 +182,20 @@ async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
 }
 
 #[tokio::test]
+async fn two_submissions_at_once_with_one_reference_make_one_application() {
+    let app = TestApp::spawn().await;
+    let (client, _) = ready_to_renew(&app, "300012", "twice@example.jp").await;
+    let body = renewal("twice", &[]);
+    let ((a, first), (b, second)) = tokio::join!(
+        post(&app, &client, "/api/applications", &body),
+        post(&app, &client, "/api/applications", &body)
+    );
+    assert_eq!(a, StatusCode::CREATED, "{first}");
+    assert_eq!(b, StatusCode::CREATED, "{second}");
+    assert_eq!(first["summary"]["id"], second["summary"]["id"]);
+}
+
+#[tokio::test]
 async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_period() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300002", "b@example.jp").await;
