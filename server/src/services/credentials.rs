@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::account::{Email, Password};
 use domain::policy::Actor;
 use domain::signin::{
@@ -183,10 +183,9 @@ pub async fn send_reset_link(
         page: "reset-password",
         subject: "mail.reset.subject",
         body: "mail.reset.body",
-        lifetime: ("minutes", RESET_MINUTES),
-        expires_at: now + Duration::minutes(RESET_MINUTES),
+        lifetime: mail::Lifetime::Minutes(RESET_MINUTES),
     };
-    mail::queue_link(db, &app.settings.public_url, user_id, email, link).await
+    mail::queue_link(db, &app.settings.public_url, user_id, email, link, now).await
 }
 
 /// Sets a new password from a reset link: the link works once, every session of the account
@@ -330,8 +329,7 @@ pub async fn request_email_change(
         page: "confirm-email",
         subject: "mail.email_change.subject",
         body: "mail.email_change.body",
-        lifetime: ("hours", EMAIL_CHANGE_HOURS),
-        expires_at: now + Duration::hours(EMAIL_CHANGE_HOURS),
+        lifetime: mail::Lifetime::Hours(EMAIL_CHANGE_HOURS),
     };
     mail::queue_link(
         &txn,
@@ -339,6 +337,7 @@ pub async fn request_email_change(
         actor.id,
         email.as_str(),
         link,
+        now,
     )
     .await?;
     mail::queue(

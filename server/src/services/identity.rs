@@ -119,10 +119,9 @@ pub async fn send_link(
         page: "verify-email",
         subject: "mail.verify.subject",
         body: "mail.verify.body",
-        lifetime: ("hours", LINK_HOURS),
-        expires_at: now + Duration::hours(LINK_HOURS),
+        lifetime: mail::Lifetime::Hours(LINK_HOURS),
     };
-    mail::queue_link(db, &app.settings.public_url, user_id, email, link).await
+    mail::queue_link(db, &app.settings.public_url, user_id, email, link, now).await
 }
 
 /// Sends a new confirmation link, at most [`MAX_LINKS_PER_HOUR`] an hour.

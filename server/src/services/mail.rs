@@ -70,10 +70,33 @@ pub struct Link<'a> {
     pub subject: &'a str,
     /// The catalogue's body key; the body gets `{link}` and the lifetime.
     pub body: &'a str,
-    /// How long it works, as the body's argument (`("hours", 24)`), and as a duration.
-    pub lifetime: (&'a str, i64),
-    /// When it stops working.
-    pub expires_at: chrono::DateTime<Utc>,
+    /// How long it works.
+    pub lifetime: Lifetime,
+}
+
+/// How long a mailed link works, in the unit its mail names.
+#[derive(Clone, Copy, Debug)]
+pub enum Lifetime {
+    /// So many minutes (the body gets `{minutes}`).
+    Minutes(i64),
+    /// So many hours (the body gets `{hours}`).
+    Hours(i64),
+}
+
+impl Lifetime {
+    fn duration(self) -> chrono::Duration {
+        match self {
+            Lifetime::Minutes(m) => chrono::Duration::minutes(m),
+            Lifetime::Hours(h) => chrono::Duration::hours(h),
+        }
+    }
+
+    fn arg(self) -> (&'static str, i64) {
+        match self {
+            Lifetime::Minutes(m) => ("minutes", m),
+            Lifetime::Hours(h) => ("hours", h),
+        }
+    }
 }
 
 /// Stores a new link's token (its hash only) for `user_id` and writes its mail to `to` into the
@@ -84,19 +107,13 @@ pub async fn queue_link(
     user_id: i32,
     to: &str,
     link: Link<'_>,
+    now: chrono::DateTime<Utc>,
 ) -> DbResult<()> {
     let (token, hash) = crate::security::new_token();
-    crate::db::tokens::insert(
-        db,
-        hash,
-        user_id,
-        link.purpose,
-        link.new_email,
-        link.expires_at,
-    )
-    .await?;
+    let expires_at = now + link.lifetime.duration();
+    crate::db::tokens::insert(db, hash, user_id, link.purpose, link.new_email, expires_at).await?;
     let url = format!("{}/{}#{token}", public_url.trim_end_matches('/'), link.page);
-    let (unit, amount) = link.lifetime;
+    let (unit, amount) = link.lifetime.arg();
     queue(
         db,
         to,
