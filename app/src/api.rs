@@ -90,6 +90,21 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     decode(req.send().await.map_err(network)?).await
 }
 
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiFailure> {
+    let req = Request::put(path).json(body).map_err(network)?;
+    decode(req.send().await.map_err(network)?).await
+}
+
+/// A POST that says nothing but its address (an action on the resource), answering JSON.
+async fn command<T: DeserializeOwned>(path: &str) -> Result<T, ApiFailure> {
+    post(path, &serde_json::json!({})).await
+}
+
+/// A POST that says nothing but its address, answering 204.
+async fn command_done(path: &str) -> Result<(), ApiFailure> {
+    post_empty(path, &serde_json::json!({})).await
+}
+
 /// `GET /api/me`; `Ok(None)` when nobody is logged in.
 pub async fn me() -> Result<Option<Me>, ApiFailure> {
     match get::<Me>("/api/me").await {
@@ -158,21 +173,17 @@ pub async fn devices() -> Result<Vec<DeviceSession>, ApiFailure> {
 
 /// `POST /api/account/sessions/{id}/end`
 pub async fn end_device(id: &str) -> Result<(), ApiFailure> {
-    post_empty(
-        &format!("/api/account/sessions/{id}/end"),
-        &serde_json::json!({}),
-    )
-    .await
+    command_done(&format!("/api/account/sessions/{id}/end")).await
 }
 
 /// `POST /api/account/sessions/end-others`
 pub async fn end_other_devices() -> Result<(), ApiFailure> {
-    post_empty("/api/account/sessions/end-others", &serde_json::json!({})).await
+    command_done("/api/account/sessions/end-others").await
 }
 
 /// `POST /api/account/two-factor/setup`
 pub async fn start_two_factor() -> Result<TwoFactorSetup, ApiFailure> {
-    post("/api/account/two-factor/setup", &serde_json::json!({})).await
+    command("/api/account/two-factor/setup").await
 }
 
 /// `POST /api/account/two-factor/enable`
@@ -212,20 +223,12 @@ pub async fn admin_account(id: i32) -> Result<AccountSummary, ApiFailure> {
 /// `POST /api/admin/accounts/{id}/disable` or `…/enable`
 pub async fn admin_set_disabled(id: i32, disabled: bool) -> Result<AccountSummary, ApiFailure> {
     let action = if disabled { "disable" } else { "enable" };
-    post(
-        &format!("/api/admin/accounts/{id}/{action}"),
-        &serde_json::json!({}),
-    )
-    .await
+    command(&format!("/api/admin/accounts/{id}/{action}")).await
 }
 
 /// `POST /api/admin/accounts/{id}/reset-password`
 pub async fn admin_force_reset(id: i32) -> Result<(), ApiFailure> {
-    post_empty(
-        &format!("/api/admin/accounts/{id}/reset-password"),
-        &serde_json::json!({}),
-    )
-    .await
+    command_done(&format!("/api/admin/accounts/{id}/reset-password")).await
 }
 
 /// `GET /api/admin/accounts/{id}/audit`
@@ -280,15 +283,7 @@ pub async fn register(form: &RegistrationForm) -> Result<(), ApiFailure> {
 
 /// `POST /api/auth/logout`
 pub async fn logout() -> Result<(), ApiFailure> {
-    no_content(
-        Request::post("/api/auth/logout")
-            .json(&serde_json::json!({}))
-            .map_err(network)?
-            .send()
-            .await
-            .map_err(network)?,
-    )
-    .await
+    command_done("/api/auth/logout").await
 }
 
 /// `GET /api/mypage`
@@ -306,10 +301,6 @@ pub async fn create_user(req: &CreateUser) -> Result<UserSummary, ApiFailure> {
     post("/api/admin/users", req).await
 }
 
-async fn send<T: DeserializeOwned>(req: gloo_net::http::Request) -> Result<T, ApiFailure> {
-    decode(req.send().await.map_err(network)?).await
-}
-
 /// `POST /api/mypage/handbook`
 pub async fn declare_handbook(req: &HandbookRequest) -> Result<LedgerEntry, ApiFailure> {
     post("/api/mypage/handbook", req).await
@@ -317,12 +308,7 @@ pub async fn declare_handbook(req: &HandbookRequest) -> Result<LedgerEntry, ApiF
 
 /// `PUT /api/mypage/handbook/{id}`
 pub async fn correct_handbook(id: i32, req: &HandbookRequest) -> Result<LedgerEntry, ApiFailure> {
-    send(
-        Request::put(&format!("/api/mypage/handbook/{id}"))
-            .json(req)
-            .map_err(network)?,
-    )
-    .await
+    put(&format!("/api/mypage/handbook/{id}"), req).await
 }
 
 /// `DELETE /api/mypage/handbook/{id}`
@@ -343,12 +329,7 @@ pub async fn qr() -> Result<QrCode, ApiFailure> {
 
 /// `PUT /api/mypage/profile`
 pub async fn update_profile(form: &ContactForm) -> Result<PhysicianProfile, ApiFailure> {
-    send(
-        Request::put("/api/mypage/profile")
-            .json(form)
-            .map_err(network)?,
-    )
-    .await
+    put("/api/mypage/profile", form).await
 }
 
 /// The CSV export's address (a plain download link).
@@ -400,21 +381,12 @@ pub async fn edit_session(
     id: i32,
     form: &domain::sessions::SessionForm,
 ) -> Result<PublicSession, ApiFailure> {
-    send(
-        Request::put(&format!("/api/organizer/sessions/{id}"))
-            .json(form)
-            .map_err(network)?,
-    )
-    .await
+    put(&format!("/api/organizer/sessions/{id}"), form).await
 }
 
 /// `POST /api/organizer/sessions/{id}/cancel`
 pub async fn cancel_session(id: i32) -> Result<PublicSession, ApiFailure> {
-    post(
-        &format!("/api/organizer/sessions/{id}/cancel"),
-        &serde_json::json!({}),
-    )
-    .await
+    command(&format!("/api/organizer/sessions/{id}/cancel")).await
 }
 
 /// Where check-in requests go: the organizer's own session, or a helper's link (its token in
@@ -633,21 +605,12 @@ pub async fn resubmit_application(
     id: i32,
     form: &ApplicationForm,
 ) -> Result<ApplicationDetail, ApiFailure> {
-    send(
-        Request::put(&format!("/api/applications/{id}"))
-            .json(form)
-            .map_err(network)?,
-    )
-    .await
+    put(&format!("/api/applications/{id}"), form).await
 }
 
 /// `POST /api/applications/{id}/withdraw`
 pub async fn withdraw_application(id: i32) -> Result<ApplicationDetail, ApiFailure> {
-    post(
-        &format!("/api/applications/{id}/withdraw"),
-        &serde_json::json!({}),
-    )
-    .await
+    command(&format!("/api/applications/{id}/withdraw")).await
 }
 
 /// `GET /api/applications/{id}`
@@ -783,10 +746,7 @@ pub async fn verify_email(token: &str) -> Result<IdentityView, ApiFailure> {
 
 /// `POST /api/identity/resend`: a new confirmation link.
 pub async fn resend_link() -> Result<(), ApiFailure> {
-    let req = Request::post("/api/identity/resend")
-        .json(&serde_json::json!({}))
-        .map_err(network)?;
-    no_content(req.send().await.map_err(network)?).await
+    command_done("/api/identity/resend").await
 }
 
 /// `POST /api/identity/licence`: sends the uploaded licence to the prefectural staff.

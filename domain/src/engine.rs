@@ -496,21 +496,37 @@ fn occupational_new(
     decision
 }
 
-/// The evaluation window of a renewal and the days around it.
+/// What a renewal's window and deadlines depend on: the same rules for both certifications.
+#[derive(Clone, Copy)]
+struct RenewalTiming {
+    grace_months: u32,
+    recommended_months_before: u32,
+    covid: Option<CovidSpecial>,
+}
+
+/// The certificate being renewed and its evaluation window.
 struct RenewalFrame {
+    cert: Period,
     window: Window,
     period_met: bool,
 }
 
+/// The frame of a renewal, or — with no certificate given — the decision already: nothing
+/// can count and `period` is unmet.
 fn renewal_frame(
-    cert: Period,
-    as_of: NaiveDate,
-    grace_months: u32,
-    covid: Option<CovidSpecial>,
-    grace_reason: Option<&str>,
-) -> RenewalFrame {
-    let in_grace = as_of <= add_months(cert.valid_until, grace_months);
-    let covid_applies = covid.is_some_and(|c| cert.valid_until >= c.expiry_from && as_of <= c.ends);
+    input: &EvaluationInput,
+    timing: RenewalTiming,
+    outcomes: &mut [CreditOutcome],
+) -> Result<RenewalFrame, Decision> {
+    let Some(cert) = input.certificate else {
+        return Err(renewal_without_certificate(input, outcomes));
+    };
+    let as_of = input.as_of;
+    let in_grace = as_of <= add_months(cert.valid_until, timing.grace_months);
+    let covid_applies = timing
+        .covid
+        .is_some_and(|c| cert.valid_until >= c.expiry_from && as_of <= c.ends);
+    let grace_reason = input.facts.stated_grace_reason();
     let (to, basis, period_met) = if as_of <= cert.valid_until {
         (cert.valid_until, WindowBasis::InPeriod, true)
     } else if covid_applies {
@@ -522,32 +538,49 @@ fn renewal_frame(
     } else {
         (cert.valid_until, WindowBasis::Lapsed, false)
     };
-    RenewalFrame {
+    Ok(RenewalFrame {
+        cert,
         window: Window {
             from: cert.valid_from,
             to,
             basis,
         },
         period_met,
-    }
+    })
 }
 
-fn renewal_deadlines(
-    cert: Period,
-    grace_months: u32,
-    recommended_months_before: u32,
-    covid: Option<CovidSpecial>,
-) -> Deadlines {
-    Deadlines {
+/// A renewal's decision: eligible when every requirement is met, with its window, the period
+/// it would grant and the days around expiry.
+fn renewal_decision(
+    rules: &RuleSet,
+    input: &EvaluationInput,
+    frame: &RenewalFrame,
+    timing: RenewalTiming,
+    requirements: Vec<Requirement>,
+) -> Decision {
+    let cert = frame.cert;
+    let mut decision = base_decision(input);
+    decision.unmet = unmet_of(&requirements);
+    decision.eligible = decision.unmet.is_empty();
+    decision.route = decision.eligible.then_some(Route::Training);
+    decision.requirements = requirements;
+    decision.window = Some(frame.window);
+    decision.next_period = Some(next_period(rules, cert));
+    decision.deadlines = Deadlines {
         expiry: Some(cert.valid_until),
-        recommended_submission: Some(sub_months(cert.valid_until, recommended_months_before)),
-        grace_end: Some(add_months(cert.valid_until, grace_months)),
+        recommended_submission: Some(sub_months(
+            cert.valid_until,
+            timing.recommended_months_before,
+        )),
+        grace_end: Some(add_months(cert.valid_until, timing.grace_months)),
         // Only a certificate that expires while the measure still runs can ever use it.
-        covid_special_end: covid
+        covid_special_end: timing
+            .covid
             .filter(|c| cert.valid_until >= c.expiry_from && cert.valid_until < c.ends)
             .map(|c| c.ends),
         ..Deadlines::default()
-    }
+    };
+    decision
 }
 
 fn next_period(rules: &RuleSet, cert: Period) -> Period {
@@ -577,16 +610,15 @@ fn occupational_renewal(
     outcomes: &mut [CreditOutcome],
 ) -> Decision {
     let r = &rules.occupational_renewal;
-    let Some(cert) = input.certificate else {
-        return renewal_without_certificate(input, outcomes);
+    let timing = RenewalTiming {
+        grace_months: r.grace_months,
+        recommended_months_before: r.recommended_months_before,
+        covid: r.covid_special,
     };
-    let frame = renewal_frame(
-        cert,
-        input.as_of,
-        r.grace_months,
-        r.covid_special,
-        input.facts.stated_grace_reason(),
-    );
+    let frame = match renewal_frame(input, timing, outcomes) {
+        Ok(frame) => frame,
+        Err(decision) => return decision,
+    };
     let window = frame.window;
 
     let mut in_person: BTreeMap<Category, Units> = BTreeMap::new();
@@ -673,20 +705,7 @@ fn occupational_renewal(
             of(Category::OccupationalLifelongSpecialized),
         ),
     ];
-    let mut decision = base_decision(input);
-    decision.unmet = unmet_of(&requirements);
-    decision.eligible = decision.unmet.is_empty();
-    decision.route = decision.eligible.then_some(Route::Training);
-    decision.requirements = requirements;
-    decision.window = Some(window);
-    decision.next_period = Some(next_period(rules, cert));
-    decision.deadlines = renewal_deadlines(
-        cert,
-        r.grace_months,
-        r.recommended_months_before,
-        r.covid_special,
-    );
-    decision
+    renewal_decision(rules, input, &frame, timing, requirements)
 }
 
 fn sports_new(
@@ -744,16 +763,15 @@ fn sports_renewal(
     outcomes: &mut [CreditOutcome],
 ) -> Decision {
     let r = &rules.sports_renewal;
-    let Some(cert) = input.certificate else {
-        return renewal_without_certificate(input, outcomes);
+    let timing = RenewalTiming {
+        grace_months: r.grace_months,
+        recommended_months_before: r.recommended_months_before,
+        covid: r.covid_special,
     };
-    let frame = renewal_frame(
-        cert,
-        input.as_of,
-        r.grace_months,
-        r.covid_special,
-        input.facts.stated_grace_reason(),
-    );
+    let frame = match renewal_frame(input, timing, outcomes) {
+        Ok(frame) => frame,
+        Err(decision) => return decision,
+    };
     let window = frame.window;
     let inside = |d: NaiveDate| window.from <= d && d <= window.to && d <= input.as_of;
     let mut refresher = Units::ZERO;
@@ -793,20 +811,7 @@ fn sports_renewal(
             until: None,
         },
     ];
-    let mut decision = base_decision(input);
-    decision.unmet = unmet_of(&requirements);
-    decision.eligible = decision.unmet.is_empty();
-    decision.route = decision.eligible.then_some(Route::Training);
-    decision.requirements = requirements;
-    decision.window = Some(window);
-    decision.next_period = Some(next_period(rules, cert));
-    decision.deadlines = renewal_deadlines(
-        cert,
-        r.grace_months,
-        r.recommended_months_before,
-        r.covid_special,
-    );
-    decision
+    renewal_decision(rules, input, &frame, timing, requirements)
 }
 
 /// The first review round whose prefectural intake is still open on `as_of`.

@@ -81,6 +81,17 @@ fn full_basic(date: &str) -> Vec<Credit> {
     credits
 }
 
+/// Facts with one sports activity.
+fn one_activity(date: &str, description: &str) -> Facts {
+    Facts {
+        activities: vec![Activity {
+            date: d(date),
+            description: description.into(),
+        }],
+        ..Facts::default()
+    }
+}
+
 fn unmet(decision: &Decision) -> Vec<String> {
     let mut v: Vec<String> = decision.unmet.iter().map(ToString::to_string).collect();
     v.sort();
@@ -482,13 +493,7 @@ fn a_joa_sports_physician_is_exempt_from_the_course() {
 fn sports_renewal_needs_five_refresher_units_and_an_activity_inside_the_period() {
     let cert = Some(("2021-06-01", "2026-05-31"));
     let credits = vec![credit("2022-01-01", Category::SportsRefresher, 5)];
-    let facts = Facts {
-        activities: vec![Activity {
-            date: d("2021-05-01"),
-            description: "before the period".into(),
-        }],
-        ..Facts::default()
-    };
+    let facts = one_activity("2021-05-01", "before the period");
     let decision = decide(Procedure::SportsRenewal, "2026-04-01", cert, credits, facts);
     assert_eq!(unmet(&decision), ["activity"]);
 }
@@ -497,13 +502,7 @@ fn sports_renewal_needs_five_refresher_units_and_an_activity_inside_the_period()
 fn the_sports_covid_measure_has_ended() {
     let cert = Some(("2020-06-01", "2025-05-31"));
     let credits = vec![credit("2022-01-01", Category::SportsRefresher, 5)];
-    let facts = Facts {
-        activities: vec![Activity {
-            date: d("2022-05-01"),
-            description: "school physician".into(),
-        }],
-        ..Facts::default()
-    };
+    let facts = one_activity("2022-05-01", "school physician");
     let decision = decide(Procedure::SportsRenewal, "2026-01-10", cert, credits, facts);
     assert_eq!(unmet(&decision), ["period"]);
     assert_eq!(decision.window.unwrap().basis, WindowBasis::Lapsed);

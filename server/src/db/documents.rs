@@ -93,15 +93,19 @@ pub async fn owned(
 
 /// An owner's documents not attached to an application yet.
 pub async fn unattached(db: &impl ConnectionTrait, owner: i32) -> DbResult<Vec<DocumentRecord>> {
-    Ok(document::Entity::find()
+    let query = document::Entity::find()
         .filter(document::Column::OwnerId.eq(owner))
-        .filter(document::Column::ApplicationId.is_null())
-        .order_by_asc(document::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_record)
-        .collect())
+        .filter(document::Column::ApplicationId.is_null());
+    records(db, query).await
+}
+
+/// The documents a query finds, oldest first.
+async fn records(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<document::Entity>,
+) -> DbResult<Vec<DocumentRecord>> {
+    let rows = query.order_by_asc(document::Column::Id).all(db).await?;
+    Ok(rows.into_iter().map(to_record).collect())
 }
 
 /// The documents attached to an application.
@@ -109,14 +113,8 @@ pub async fn of_application(
     db: &impl ConnectionTrait,
     application: i32,
 ) -> DbResult<Vec<DocumentRecord>> {
-    Ok(document::Entity::find()
-        .filter(document::Column::ApplicationId.eq(application))
-        .order_by_asc(document::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(to_record)
-        .collect())
+    let query = document::Entity::find().filter(document::Column::ApplicationId.eq(application));
+    records(db, query).await
 }
 
 /// Attaches documents `ids` to an application.

@@ -214,12 +214,15 @@ pub async fn confirm_reset(
     accounts::set_password(&txn, user_id, hash, false).await?;
     accounts::end_sessions(&txn, user_id, None).await?;
     throttles::clear(&txn, &format!("login:{}", user.email)).await?;
-    audit_user(&txn, None, user_id, "password_reset", None, None).await?;
-    notify(
+    record_and_tell(
         &txn,
-        &user.email,
-        "mail.password_changed.subject",
-        "mail.password_changed.body",
+        None,
+        &user,
+        "password_reset",
+        (
+            "mail.password_changed.subject",
+            "mail.password_changed.body",
+        ),
     )
     .await?;
     db::commit(txn).await?;
@@ -227,13 +230,24 @@ pub async fn confirm_reset(
     Ok(())
 }
 
-async fn notify(
+/// Audits a change to an account's own security and tells its owner by mail (`mail` is the
+/// subject's and the body's catalogue keys).
+async fn record_and_tell(
     db: &impl sea_orm::ConnectionTrait,
-    to: &str,
-    subject: &str,
-    body: &str,
+    actor: Option<i32>,
+    user: &domain::records::User,
+    action: &str,
+    (subject, body): (&str, &str),
 ) -> Result<(), DbError> {
-    mail::queue(db, to, &Message::key(subject), &Message::key(body), None).await
+    audit_user(db, actor, user.id, action, None, None).await?;
+    mail::queue(
+        db,
+        &user.email,
+        &Message::key(subject),
+        &Message::key(body),
+        None,
+    )
+    .await
 }
 
 /// Changes the password (the current one is required); other devices are signed out, this one
@@ -261,20 +275,15 @@ pub async fn change_password(
     let txn = db::begin(&app.db).await?;
     accounts::set_password(&txn, actor.id, hash, false).await?;
     accounts::end_sessions(&txn, actor.id, Some(token_hash)).await?;
-    audit_user(
+    record_and_tell(
         &txn,
         Some(actor.id),
-        actor.id,
+        &user,
         "password_changed",
-        None,
-        None,
-    )
-    .await?;
-    notify(
-        &txn,
-        &user.email,
-        "mail.password_changed.subject",
-        "mail.password_changed.body",
+        (
+            "mail.password_changed.subject",
+            "mail.password_changed.body",
+        ),
     )
     .await?;
     let stage = finish_setup(&txn, app, actor.id, token_hash).await?;
@@ -493,23 +502,15 @@ pub async fn enable_two_factor(
     accounts::enable_totp(&txn, actor.id, now).await?;
     accounts::use_totp_step(&txn, actor.id, step).await?;
     store_recovery_codes(&txn, actor.id, &codes).await?;
-    audit_user(
-        &txn,
-        Some(actor.id),
-        actor.id,
-        "two_factor_enabled",
-        None,
-        None,
-    )
-    .await?;
     let user = accounts::user(&txn, actor.id)
         .await?
         .ok_or(AccountError::NotLoggedIn)?;
-    notify(
+    record_and_tell(
         &txn,
-        &user.email,
-        "mail.two_factor_on.subject",
-        "mail.two_factor_on.body",
+        Some(actor.id),
+        &user,
+        "two_factor_enabled",
+        ("mail.two_factor_on.subject", "mail.two_factor_on.body"),
     )
     .await?;
     let stage = finish_setup(&txn, app, actor.id, token_hash).await?;
@@ -540,23 +541,15 @@ pub async fn disable_two_factor(
     let txn = db::begin(&app.db).await?;
     accounts::set_totp_secret(&txn, actor.id, None).await?;
     accounts::replace_recovery_codes(&txn, actor.id, Vec::new()).await?;
-    audit_user(
-        &txn,
-        Some(actor.id),
-        actor.id,
-        "two_factor_disabled",
-        None,
-        None,
-    )
-    .await?;
     let user = accounts::user(&txn, actor.id)
         .await?
         .ok_or(AccountError::NotLoggedIn)?;
-    notify(
+    record_and_tell(
         &txn,
-        &user.email,
-        "mail.two_factor_off.subject",
-        "mail.two_factor_off.body",
+        Some(actor.id),
+        &user,
+        "two_factor_disabled",
+        ("mail.two_factor_off.subject", "mail.two_factor_off.body"),
     )
     .await?;
     db::commit(txn).await?;

@@ -2,17 +2,21 @@
 //! approval, the outbox and the audit trail.
 
 use chrono::{Days, NaiveDate, Utc};
-use domain::Prefecture;
 use domain::account::Role;
-use domain::ledger::EntryKind;
-use domain::{Category, Delivery, Source};
-use reqwest::{Client, StatusCode};
+use domain::api::HandbookRequest;
+use domain::application::{
+    ApplicationDetail, ApplicationForm, ApplicationKind, DocumentKind, FeeChannel, FileType,
+    ReviewAction, Status, Step,
+};
+use domain::input::Facts;
+use domain::ledger::{EntryKind, HandbookForm};
+use domain::{Category, Certification, Delivery, Lang, Prefecture, Source};
+use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::{Value, json};
 use server::entities::{Code, certificate, certificate_period, credit, document, physician};
 
-use crate::client::Refusal;
-use crate::helpers::{TestApp, json, my_page, rendered, uid};
+use crate::client::{Api, Refusal};
+use crate::helpers::{TestApp, uid};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
@@ -86,96 +90,85 @@ async fn system_credits(app: &TestApp, physician_id: i32, registry: &str) {
 }
 
 /// A physician ready to renew with organizer-registered units.
-async fn ready_to_renew(app: &TestApp, registry: &str, email: &str) -> (Client, i32) {
-    let client = app.physician(registry, email).await;
+async fn ready_to_renew(app: &TestApp, registry: &str, email: &str) -> (Api, i32) {
+    let client = app.physician_api(registry, email).await;
     let id = user_id(app, registry).await;
     certificate_expiring(app, id).await;
     system_credits(app, id, registry).await;
     (client, id)
 }
 
-async fn staff(app: &TestApp, role: Role, email: &str, prefecture: Prefecture) -> Client {
-    app.staff_in(role, email, prefecture).await
+/// The Kyoto prefectural staff who review these applications.
+async fn kyoto(app: &TestApp) -> Api {
+    app.staff_api(Role::PrefecturalStaff, "kyoto@example.jp")
+        .await
 }
 
-fn renewal(client_ref: &str, documents: &[i64]) -> Value {
-    json!({
-        "kind": "renewal",
-        "certification": "occupational",
-        "documents": documents,
-        "client_ref": uid(client_ref),
-    })
+/// The JMA staff who approve (an account of Tokyo).
+async fn jma(app: &TestApp) -> Api {
+    app.staff_api_in(Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO)
+        .await
 }
 
-async fn post(app: &TestApp, client: &Client, path: &str, body: &Value) -> (StatusCode, Value) {
-    json(client.post(app.url(path)).json(body).send().await.unwrap()).await
+fn renewal(client_ref: &str, documents: &[i32]) -> ApplicationForm {
+    ApplicationForm {
+        kind: Some(ApplicationKind::Renewal),
+        certification: Some(Certification::Occupational),
+        documents: documents.to_vec(),
+        client_ref: Some(uid(client_ref)),
+        ..ApplicationForm::default()
+    }
 }
 
-async fn act(app: &TestApp, client: &Client, id: i64, action: Value) -> (StatusCode, Value) {
-    post(
-        app,
-        client,
-        &format!("/api/review/applications/{id}/actions"),
-        &action,
-    )
-    .await
+/// The fee, received today at the counter.
+fn fee() -> ReviewAction {
+    ReviewAction::RecordFee {
+        paid_on: today(),
+        channel: FeeChannel::Counter,
+    }
 }
 
-async fn upload(
-    app: &TestApp,
-    client: &Client,
-    kind: &str,
-    name: &str,
-    bytes: Vec<u8>,
-) -> (StatusCode, Value) {
-    json(
-        client
-            .post(app.url("/api/documents"))
-            .query(&[("kind", kind), ("name", name)])
-            .header("content-type", "application/octet-stream")
-            .body(bytes)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await
+fn verify(credit_id: i32, verified: bool, reason: Option<&str>) -> ReviewAction {
+    ReviewAction::VerifyCredit {
+        credit_id,
+        verified,
+        reason: reason.map(str::to_owned),
+    }
 }
 
-fn codes(body: &Value) -> Vec<String> {
-    body["error"]["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|f| f["code"].as_str().unwrap_or_default().to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// `reviewer`'s action on `id`, which must be taken.
+async fn taken(reviewer: &Api, id: i32, action: &ReviewAction) -> ApplicationDetail {
+    reviewer
+        .act(id, action)
+        .await
+        .unwrap_or_else(|e| panic!("{action:?} is taken: {e:?}"))
+}
+
+/// The status with which `reviewer`'s action on `id` is refused.
+async fn refused(reviewer: &Api, id: i32, action: &ReviewAction) -> StatusCode {
+    reviewer.act(id, action).await.refused().status
 }
 
 #[tokio::test]
 async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
     let app = TestApp::spawn().await;
-    let client = app.physician("300001", "a@example.jp").await;
+    let client = app.physician_api("300001", "a@example.jp").await;
     let id = user_id(&app, "300001").await;
     certificate_expiring(&app, id).await;
-    let (status, body) = post(&app, &client, "/api/applications", &renewal("r1", &[])).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let refusal = client.submit(&renewal("r1", &[])).await.refused();
+    assert_eq!(refusal.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        codes(&body).contains(&"lifelong.total".to_owned()),
-        "{body}"
+        refusal.field_codes().contains(&"lifelong.total"),
+        "{refusal:?}"
     );
-    assert!(
-        rendered(&body["error"]["fields"][0]["message"], domain::Lang::Ja).contains("マイページ")
-    );
-    let (status, _) = post(
-        &app,
-        &client,
-        "/api/applications",
-        &json!({"kind": "renewal", "certification": "sports"}),
-    )
-    .await;
+    assert!(refusal.field_text(Lang::Ja).contains("マイページ"));
+    let sports = ApplicationForm {
+        kind: Some(ApplicationKind::Renewal),
+        certification: Some(Certification::Sports),
+        ..ApplicationForm::default()
+    };
     assert_eq!(
-        status,
+        client.submit(&sports).await.refused().status,
         StatusCode::CONFLICT,
         "no sports certificate to renew"
     );
@@ -185,113 +178,69 @@ async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
 async fn two_submissions_at_once_with_one_reference_make_one_application() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300012", "twice@example.jp").await;
-    let body = renewal("twice", &[]);
-    let ((a, first), (b, second)) = tokio::join!(
-        post(&app, &client, "/api/applications", &body),
-        post(&app, &client, "/api/applications", &body)
-    );
-    assert_eq!(a, StatusCode::CREATED, "{first}");
-    assert_eq!(b, StatusCode::CREATED, "{second}");
-    assert_eq!(first["summary"]["id"], second["summary"]["id"]);
+    let form = renewal("twice", &[]);
+    let (first, second) = tokio::join!(client.submit(&form), client.submit(&form));
+    assert_eq!(first.unwrap().summary.id, second.unwrap().summary.id);
 }
 
 #[tokio::test]
 async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_period() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300002", "b@example.jp").await;
-    let (status, detail) = post(&app, &client, "/api/applications", &renewal("r2", &[])).await;
-    assert_eq!(status, StatusCode::CREATED, "{detail}");
-    let id = detail["summary"]["id"].as_i64().unwrap();
-    assert_eq!(detail["summary"]["status"], "submitted");
-    assert_eq!(detail["decision"]["eligible"], true);
-    assert_eq!(detail["credits"].as_array().unwrap().len(), 3);
-    assert_eq!(detail["fee_yen"], 10000);
-    assert!(detail["round"]["jma_deadline"].is_string());
+    let detail = client.submit(&renewal("r2", &[])).await.unwrap();
+    let id = detail.summary.id;
+    assert_eq!(detail.summary.status, Status::Submitted);
+    assert!(detail.decision.as_ref().unwrap().eligible);
+    assert_eq!(detail.credits.len(), 3);
+    assert_eq!(detail.fee_yen, Some(10000));
+    assert!(detail.round.is_some());
 
     // A retried submission answers the first application.
-    let (status, again) = post(&app, &client, "/api/applications", &renewal("r2", &[])).await;
-    assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(again["summary"]["id"].as_i64(), Some(id));
+    let again = client.submit(&renewal("r2", &[])).await.unwrap();
+    assert_eq!(again.summary.id, id);
 
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
-    let (status, body) = act(&app, &kyoto, id, json!({"action": "forward"})).await;
+    let kyoto = kyoto(&app).await;
+    let missing = kyoto.act(id, &ReviewAction::Forward).await.refused();
     assert_eq!(
-        status,
+        missing.status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "the fee is missing"
     );
-    assert_eq!(codes(&body), ["fee"]);
-    let (status, body) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "record_fee", "paid_on": today(), "channel": "bank_transfer"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = act(&app, &kyoto, id, json!({"action": "forward"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["summary"]["status"], "forwarded");
+    assert_eq!(missing.field_codes(), ["fee"]);
+    let by_transfer = ReviewAction::RecordFee {
+        paid_on: today(),
+        channel: FeeChannel::BankTransfer,
+    };
+    taken(&kyoto, id, &by_transfer).await;
+    let forwarded = taken(&kyoto, id, &ReviewAction::Forward).await;
+    assert_eq!(forwarded.summary.status, Status::Forwarded);
 
-    let jma = staff(&app, Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO).await;
-    let (status, body) = act(&app, &jma, id, json!({"action": "approve"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["summary"]["status"], "approved");
-    let granted_until = body["granted"]["period"]["valid_until"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let approved = taken(&jma(&app).await, id, &ReviewAction::Approve).await;
+    assert_eq!(approved.summary.status, Status::Approved);
+    let granted_until = approved.granted.unwrap().period.valid_until;
 
-    let page = my_page(&app, &client).await;
-    let cert = &page["certificates"][0];
-    assert_eq!(cert["current"]["valid_until"], granted_until.as_str());
-    assert_eq!(cert["periods"].as_array().unwrap().len(), 2);
+    let page = client.my_page().await.unwrap();
+    let cert = &page.certificates[0];
+    assert_eq!(cert.current.valid_until, granted_until);
+    assert_eq!(cert.periods.len(), 2);
     assert!(
-        page["ledger"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["consumed_by"].as_i64() == Some(id)),
+        page.ledger.iter().all(|e| e.consumed_by == Some(id)),
         "every unit the renewal used is consumed"
     );
 
-    let (_, detail) = json(
-        client
-            .get(app.url(&format!("/api/applications/{id}")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    let steps: Vec<&str> = detail["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["step"].as_str().unwrap())
-        .collect();
-    assert_eq!(steps, ["submit", "record_fee", "forward", "approve"]);
+    let detail = client.application(id).await.unwrap();
+    let steps: Vec<Step> = detail.timeline.iter().map(|e| e.step).collect();
+    assert_eq!(
+        steps,
+        [Step::Submit, Step::RecordFee, Step::Forward, Step::Approve]
+    );
 
-    let admin = staff(&app, Role::Admin, "admin@example.jp", Prefecture::TOKYO).await;
-    let (_, mails) = json(
-        admin
-            .get(app.url("/api/admin/outbox"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let admin = app.staff_api(Role::Admin, "admin@example.jp").await;
+    let mails = admin.outbox().await.unwrap();
     let subjects: Vec<&str> = mails
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|m| m["to"] == "b@example.jp")
-        .map(|m| m["subject"].as_str().unwrap())
+        .filter(|m| m.to == "b@example.jp")
+        .map(|m| m.subject.as_str())
         .filter(|s| s.contains("申請"))
         .collect();
     assert_eq!(subjects.len(), 3, "{subjects:?}");
@@ -302,126 +251,88 @@ async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_pe
 async fn no_illegal_transition_is_possible_through_the_api() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300003", "c@example.jp").await;
-    let (_, detail) = post(&app, &client, "/api/applications", &renewal("r3", &[])).await;
-    let id = detail["summary"]["id"].as_i64().unwrap();
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
-    let jma = staff(&app, Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO).await;
+    let id = client.submit(&renewal("r3", &[])).await.unwrap().summary.id;
+    let kyoto = kyoto(&app).await;
+    let jma = jma(&app).await;
 
     // Wrong actor: 403 whatever the state.
     assert_eq!(
-        act(&app, &kyoto, id, json!({"action": "approve"})).await.0,
+        refused(&kyoto, id, &ReviewAction::Approve).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        act(&app, &jma, id, json!({"action": "forward"})).await.0,
+        refused(&jma, id, &ReviewAction::Forward).await,
         StatusCode::FORBIDDEN
     );
     // JMA does not see an application the prefecture has not forwarded.
-    assert_eq!(
-        act(&app, &jma, id, json!({"action": "reject", "reason": "x"}))
-            .await
-            .0,
-        StatusCode::NOT_FOUND
-    );
+    let reject = ReviewAction::Reject { reason: "x".into() };
+    assert_eq!(refused(&jma, id, &reject).await, StatusCode::NOT_FOUND);
     // Resubmitting what was not sent back: 409 with what to do.
-    let r = client
-        .put(app.url(&format!("/api/applications/{id}")))
-        .json(&renewal("r3", &[]))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = json(r).await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["error"]["code"], "invalid_state");
-    assert!(rendered(&body["error"]["message"], domain::Lang::En).contains("Reload"));
+    let refusal = client.resubmit(id, &renewal("r3", &[])).await.refused();
+    assert_eq!(refusal.status, StatusCode::CONFLICT);
+    assert_eq!(refusal.error.code, "invalid_state");
+    assert!(refusal.text(Lang::En).contains("Reload"));
 
     // A correction request needs a message; then the physician resubmits.
-    let (status, _) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "request_correction", "message": " "}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let (status, body) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "request_correction", "message": "勤務先を確認してください"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["correction_message"], "勤務先を確認してください");
+    let blank = ReviewAction::RequestCorrection {
+        message: " ".into(),
+    };
     assert_eq!(
-        act(&app, &kyoto, id, json!({"action": "forward"})).await.0,
+        refused(&kyoto, id, &blank).await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let correction = ReviewAction::RequestCorrection {
+        message: "勤務先を確認してください".into(),
+    };
+    let sent_back = taken(&kyoto, id, &correction).await;
+    assert_eq!(
+        sent_back.correction_message.as_deref(),
+        Some("勤務先を確認してください")
+    );
+    assert_eq!(
+        refused(&kyoto, id, &ReviewAction::Forward).await,
         StatusCode::CONFLICT
     );
-    let r = client
-        .put(app.url(&format!("/api/applications/{id}")))
-        .json(&renewal("r3", &[]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    client.resubmit(id, &renewal("r3", &[])).await.unwrap();
 
     // Withdrawn is final.
-    let (status, _) = post(
-        &app,
-        &client,
-        &format!("/api/applications/{id}/withdraw"),
-        &json!({}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
+    client.withdraw_application(id).await.unwrap();
     for action in [
-        json!({"action": "forward"}),
-        json!({"action": "record_fee", "paid_on": today(), "channel": "counter"}),
-        json!({"action": "request_correction", "message": "x"}),
+        ReviewAction::Forward,
+        fee(),
+        ReviewAction::RequestCorrection {
+            message: "x".into(),
+        },
     ] {
-        assert_eq!(act(&app, &kyoto, id, action).await.0, StatusCode::CONFLICT);
+        assert_eq!(refused(&kyoto, id, &action).await, StatusCode::CONFLICT);
     }
-    let (status, _) = post(
-        &app,
-        &client,
-        &format!("/api/applications/{id}/withdraw"),
-        &json!({}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        client.withdraw_application(id).await.refused().status,
+        StatusCode::CONFLICT
+    );
     // Nobody else's application is reachable.
-    let other = app.physician("300004", "d@example.jp").await;
-    let r = other
-        .get(app.url(&format!("/api/applications/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let tokyo = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "tokyo@example.jp",
-        Prefecture::TOKYO,
-    )
-    .await;
-    let r = tokyo
-        .get(app.url(&format!("/api/applications/{id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let other = app.physician_api("300004", "d@example.jp").await;
+    assert_eq!(
+        other.application(id).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    let tokyo = app
+        .staff_api_in(
+            Role::PrefecturalStaff,
+            "tokyo@example.jp",
+            Prefecture::TOKYO,
+        )
+        .await;
+    assert_eq!(
+        tokyo.application(id).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
 async fn handbook_units_need_the_original_handbook_and_each_verified_before_forwarding() {
     let app = TestApp::spawn().await;
-    let client = app.physician("300005", "e@example.jp").await;
+    let client = app.physician_api("300005", "e@example.jp").await;
     let pid = user_id(&app, "300005").await;
     certificate_expiring(&app, pid).await;
     let mut ids = Vec::new();
@@ -430,106 +341,59 @@ async fn handbook_units_need_the_original_handbook_and_each_verified_before_forw
         ("occupational.lifelong.practical", "5"),
         ("occupational.lifelong.specialized", "5"),
     ] {
-        let (status, e) = post(
-            &app,
-            &client,
-            "/api/mypage/handbook",
-            &json!({"date": "2024-06-01", "category": category, "units": units, "organizer_name": "京都府医師会"}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{e}");
-        ids.push(e["id"].as_i64().unwrap());
+        let declared = HandbookRequest {
+            form: HandbookForm {
+                date: "2024-06-01".into(),
+                category: category.into(),
+                units: units.into(),
+                organizer_name: "京都府医師会".into(),
+                ..HandbookForm::default()
+            },
+            client_ref: None,
+        };
+        ids.push(client.declare(&declared).await.unwrap().id);
     }
-    let (status, detail) = post(&app, &client, "/api/applications", &renewal("r5", &[])).await;
-    assert_eq!(
-        status,
-        StatusCode::CREATED,
-        "unverified handbook units count: {detail}"
-    );
-    let id = detail["summary"]["id"].as_i64().unwrap();
-    assert_eq!(detail["summary"]["all_system_units"], false);
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
-    act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "record_fee", "paid_on": today(), "channel": "counter"}),
-    )
-    .await;
-    let (_, body) = act(&app, &kyoto, id, json!({"action": "forward"})).await;
-    assert_eq!(codes(&body), ["handbook", "unverified"]);
+    // Unverified handbook units count for the submission.
+    let detail = client.submit(&renewal("r5", &[])).await.unwrap();
+    let id = detail.summary.id;
+    assert!(!detail.summary.all_system_units);
+    let kyoto = kyoto(&app).await;
+    taken(&kyoto, id, &fee()).await;
+    let blocked = kyoto.act(id, &ReviewAction::Forward).await.refused();
+    assert_eq!(blocked.field_codes(), ["handbook", "unverified"]);
 
-    act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "record_handbook", "arrived_on": today()}),
-    )
-    .await;
-    let (status, _) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "verify_credit", "credit_id": ids[0], "verified": false}),
-    )
-    .await;
+    let arrived = ReviewAction::RecordHandbook {
+        arrived_on: today(),
+    };
+    taken(&kyoto, id, &arrived).await;
     assert_eq!(
-        status,
+        refused(&kyoto, id, &verify(ids[0], false, None)).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "a rejection needs a reason"
     );
     for c in &ids[1..] {
-        let (status, body) = act(
-            &app,
-            &kyoto,
-            id,
-            json!({"action": "verify_credit", "credit_id": c, "verified": true}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
+        taken(&kyoto, id, &verify(*c, true, None)).await;
     }
-    let (status, body) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "verify_credit", "credit_id": ids[0], "verified": false, "reason": "手帳に記載なし"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(
-        body["checklist"]["eligible"], false,
-        "10 update units rejected"
-    );
-    let (_, body) = act(&app, &kyoto, id, json!({"action": "forward"})).await;
-    assert_eq!(codes(&body), ["not_eligible"]);
+    let rejected = taken(&kyoto, id, &verify(ids[0], false, Some("手帳に記載なし"))).await;
+    assert!(!rejected.checklist.eligible, "10 update units rejected");
+    let blocked = kyoto.act(id, &ReviewAction::Forward).await.refused();
+    assert_eq!(blocked.field_codes(), ["not_eligible"]);
     // Verified once is final.
-    let (status, _) = act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "verify_credit", "credit_id": ids[1], "verified": false, "reason": "x"}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        refused(&kyoto, id, &verify(ids[1], false, Some("x"))).await,
+        StatusCode::CONFLICT
+    );
     // The physician's ledger shows the decisions; a verified entry can no longer be edited.
-    let r = client
-        .delete(app.url(&format!("/api/mypage/handbook/{}", ids[1])))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(
+        client.withdraw_handbook(ids[1]).await.refused().status,
+        StatusCode::CONFLICT
+    );
 }
 
 #[tokio::test]
 async fn bad_uploads_answer_a_clear_4xx_and_store_nothing() {
     let app = TestApp::spawn().await;
-    let client = app.physician("300006", "f@example.jp").await;
+    let client = app.physician_api("300006", "f@example.jp").await;
     // The licence sent to verify the physician is the only document so far.
     let documents_before = document::Entity::find().count(&app.db).await.unwrap();
     let stored_before = walk(&app.data_dir.join("documents"));
@@ -564,10 +428,13 @@ async fn bad_uploads_answer_a_clear_4xx_and_store_nothing() {
         ),
     ];
     for (name, bytes, expected, code) in cases {
-        let (status, body) = upload(&app, &client, "medical_licence", name, bytes).await;
-        assert_eq!(status, expected, "{name}: {body}");
-        assert_eq!(body["error"]["code"], code, "{name}");
-        assert!(!rendered(&body["error"]["message"], domain::Lang::Ja).is_empty());
+        let refusal = client
+            .upload(DocumentKind::MedicalLicence, name, &bytes)
+            .await
+            .refused();
+        assert_eq!(refusal.status, expected, "{name}: {refusal:?}");
+        assert_eq!(refusal.error.code, code, "{name}");
+        assert!(!refusal.text(Lang::Ja).is_empty());
     }
     assert_eq!(
         document::Entity::find().count(&app.db).await.unwrap(),
@@ -597,17 +464,12 @@ async fn a_document_is_stored_on_disk_with_its_hash_and_only_its_owner_and_revie
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300007", "g@example.jp").await;
     let before = walk(&app.data_dir.join("documents"));
-    let (status, doc) = upload(
-        &app,
-        &client,
-        "other",
-        "../../etc/passwd 診断書.pdf",
-        PDF.to_vec(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{doc}");
-    assert_eq!(doc["file_type"], "pdf");
-    assert_eq!(doc["sha256"].as_str().unwrap().len(), 64);
+    let doc = client
+        .upload(DocumentKind::Other, "../../etc/passwd 診断書.pdf", PDF)
+        .await
+        .unwrap();
+    assert_eq!(doc.file_type, FileType::Pdf);
+    assert_eq!(doc.sha256.len(), 64);
     let files: Vec<_> = walk(&app.data_dir.join("documents"))
         .into_iter()
         .filter(|f| !before.contains(f))
@@ -618,225 +480,127 @@ async fn a_document_is_stored_on_disk_with_its_hash_and_only_its_owner_and_revie
         "the server makes the key"
     );
     assert_eq!(std::fs::read(&files[0]).unwrap(), PDF);
-    let doc_id = doc["id"].as_i64().unwrap();
-    let (_, detail) = post(
-        &app,
-        &client,
-        "/api/applications",
-        &renewal("r7", &[doc_id]),
-    )
-    .await;
-    assert_eq!(detail["documents"][0]["id"].as_i64(), Some(doc_id));
+    let detail = client.submit(&renewal("r7", &[doc.id])).await.unwrap();
+    assert_eq!(detail.documents[0].id, doc.id);
 
-    let path = format!("/api/documents/{doc_id}");
-    let r = client.get(app.url(&path)).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let path = format!("/api/documents/{}", doc.id);
+    let (status, headers, bytes) = client.get_raw(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
     assert!(
-        r.headers()["content-disposition"]
+        headers["content-disposition"]
             .to_str()
             .unwrap()
             .contains("attachment")
     );
-    assert_eq!(r.bytes().await.unwrap().as_ref(), PDF);
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
+    assert_eq!(bytes, PDF);
+    let download = async |api: &Api| api.get_raw(&path).await.0;
+    assert_eq!(download(&kyoto(&app).await).await, StatusCode::OK);
+    let tokyo = app
+        .staff_api_in(
+            Role::PrefecturalStaff,
+            "tokyo@example.jp",
+            Prefecture::TOKYO,
+        )
+        .await;
+    assert_eq!(download(&tokyo).await, StatusCode::NOT_FOUND);
     assert_eq!(
-        kyoto.get(app.url(&path)).send().await.unwrap().status(),
-        StatusCode::OK
-    );
-    let tokyo = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "tokyo@example.jp",
-        Prefecture::TOKYO,
-    )
-    .await;
-    assert_eq!(
-        tokyo.get(app.url(&path)).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
-    let jma = staff(&app, Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO).await;
-    assert_eq!(
-        jma.get(app.url(&path)).send().await.unwrap().status(),
+        download(&jma(&app).await).await,
         StatusCode::NOT_FOUND,
         "not forwarded yet"
     );
-    let other = app.physician("300008", "h@example.jp").await;
-    assert_eq!(
-        other.get(app.url(&path)).send().await.unwrap().status(),
-        StatusCode::NOT_FOUND
-    );
+    let other = app.physician_api("300008", "h@example.jp").await;
+    assert_eq!(download(&other).await, StatusCode::NOT_FOUND);
     // Another physician cannot attach it either.
-    let (status, _) = post(
-        &app,
-        &other,
-        "/api/applications",
-        &json!({"kind": "new", "certification": "sports", "documents": [doc_id]}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let theirs = ApplicationForm {
+        kind: Some(ApplicationKind::New),
+        certification: Some(Certification::Sports),
+        documents: vec![doc.id],
+        ..ApplicationForm::default()
+    };
+    assert_eq!(
+        other.submit(&theirs).await.refused().status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 }
 
 #[tokio::test]
 async fn a_new_certificate_by_the_uoeh_route_needs_its_certificate_and_gets_a_number() {
     let app = TestApp::spawn().await;
-    let client = app.physician("300009", "i@example.jp").await;
-    let form = |docs: Vec<i64>| {
-        json!({
-            "kind": "new",
-            "certification": "occupational",
-            "facts": {"uoeh_completion_date": today() - Days::new(100)},
-            "documents": docs,
-        })
+    let client = app.physician_api("300009", "i@example.jp").await;
+    let form = |documents: Vec<i32>| ApplicationForm {
+        kind: Some(ApplicationKind::New),
+        certification: Some(Certification::Occupational),
+        facts: Facts {
+            uoeh_completion_date: Some(today() - Days::new(100)),
+            ..Facts::default()
+        },
+        documents,
+        ..ApplicationForm::default()
     };
-    let (status, body) = post(&app, &client, "/api/applications", &form(vec![])).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(codes(&body), ["uoeh_certificate"]);
-    let (_, doc) = upload(&app, &client, "uoeh_certificate", "修了認定証.png", {
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        png.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
-        png
-    })
-    .await;
-    let (status, detail) = post(
-        &app,
-        &client,
-        "/api/applications",
-        &form(vec![doc["id"].as_i64().unwrap()]),
-    )
-    .await;
-    assert_eq!(status, StatusCode::CREATED, "{detail}");
-    let id = detail["summary"]["id"].as_i64().unwrap();
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
-    act(
-        &app,
-        &kyoto,
-        id,
-        json!({"action": "record_fee", "paid_on": today(), "channel": "counter"}),
-    )
-    .await;
-    assert_eq!(
-        act(&app, &kyoto, id, json!({"action": "forward"})).await.0,
-        StatusCode::OK
-    );
-    let jma = staff(&app, Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO).await;
-    let round = detail["round"]["jma_deadline"].as_str().unwrap().to_owned();
-    let (_, bulk) = post(
-        &app,
-        &jma,
-        "/api/review/bulk-approve",
-        &json!({"round": round}),
-    )
-    .await;
-    assert_eq!(
-        bulk["skipped"],
-        json!([id]),
-        "the UOEH route is reviewed one by one"
-    );
-    let (status, body) = act(&app, &jma, id, json!({"action": "approve"})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body["granted"]["number"].as_str().unwrap().starts_with('S'));
-    assert_eq!(body["granted"]["period"]["valid_from"], json!(today()));
-    let page = my_page(&app, &client).await;
-    assert_eq!(page["certificates"][0]["number"], body["granted"]["number"]);
+    let refusal = client.submit(&form(vec![])).await.refused();
+    assert_eq!(refusal.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refusal.field_codes(), ["uoeh_certificate"]);
+    let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    png.extend_from_slice(b"\0\0\0\0IEND\xaeB`\x82");
+    let doc = client
+        .upload(DocumentKind::UoehCertificate, "修了認定証.png", &png)
+        .await
+        .unwrap();
+    let detail = client.submit(&form(vec![doc.id])).await.unwrap();
+    let id = detail.summary.id;
+    let kyoto = kyoto(&app).await;
+    taken(&kyoto, id, &fee()).await;
+    taken(&kyoto, id, &ReviewAction::Forward).await;
+    let jma = jma(&app).await;
+    let round = detail.round.unwrap().jma_deadline;
+    let bulk = jma.bulk_approve(round).await.unwrap();
+    assert_eq!(bulk.skipped, [id], "the UOEH route is reviewed one by one");
+    let granted = taken(&jma, id, &ReviewAction::Approve)
+        .await
+        .granted
+        .unwrap();
+    assert!(granted.number.starts_with('S'));
+    assert_eq!(granted.period.valid_from, today());
+    let page = client.my_page().await.unwrap();
+    assert_eq!(page.certificates[0].number, granted.number);
 }
 
 #[tokio::test]
 async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_organizer_registered() {
     let app = TestApp::spawn().await;
-    let kyoto = staff(
-        &app,
-        Role::PrefecturalStaff,
-        "kyoto@example.jp",
-        Prefecture::KYOTO,
-    )
-    .await;
-    let jma = staff(&app, Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO).await;
+    let kyoto = kyoto(&app).await;
+    let jma = jma(&app).await;
     let mut ids = Vec::new();
+    let mut round = None;
     for n in 0..3 {
         let (client, _) =
             ready_to_renew(&app, &format!("31000{n}"), &format!("bulk{n}@example.jp")).await;
-        let (status, detail) = post(
-            &app,
-            &client,
-            "/api/applications",
-            &renewal(&format!("b{n}"), &[]),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "{detail}");
-        let id = detail["summary"]["id"].as_i64().unwrap();
-        assert_eq!(detail["summary"]["all_system_units"], true);
-        act(
-            &app,
-            &kyoto,
-            id,
-            json!({"action": "record_fee", "paid_on": today(), "channel": "counter"}),
-        )
-        .await;
+        let detail = client
+            .submit(&renewal(&format!("b{n}"), &[]))
+            .await
+            .unwrap();
+        let id = detail.summary.id;
+        assert!(detail.summary.all_system_units);
+        taken(&kyoto, id, &fee()).await;
         if n < 2 {
-            assert_eq!(
-                act(&app, &kyoto, id, json!({"action": "forward"})).await.0,
-                StatusCode::OK
-            );
+            taken(&kyoto, id, &ReviewAction::Forward).await;
         }
-        ids.push((id, detail["round"]["jma_deadline"].clone()));
+        ids.push(id);
+        round = detail.round.map(|r| r.jma_deadline);
     }
-    let (status, listed) = json(
-        jma.get(app.url("/api/review/applications"))
-            .query(&[
-                ("round", ids[0].1.as_str().unwrap()),
-                ("status", "forwarded"),
-            ])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        listed.as_array().unwrap().len(),
-        2,
-        "the third was not forwarded"
-    );
-    let (status, bulk) = post(
-        &app,
-        &jma,
-        "/api/review/bulk-approve",
-        &json!({"round": ids[0].1}),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{bulk}");
-    let mut approved: Vec<i64> = bulk["approved"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect();
+    let round = round.unwrap();
+    let listed = jma
+        .review_queue(&format!("round={round}&status=forwarded"))
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2, "the third was not forwarded");
+    let mut approved = jma.bulk_approve(round).await.unwrap().approved;
     approved.sort_unstable();
-    assert_eq!(approved, [ids[0].0, ids[1].0]);
+    assert_eq!(approved, [ids[0], ids[1]]);
     // The prefecture's queue filters by status.
-    let (_, queue) = json(
-        kyoto
-            .get(app.url("/api/review/applications"))
-            .query(&[("status", "submitted")])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(queue.as_array().unwrap().len(), 1);
+    let queue = kyoto.review_queue("status=submitted").await.unwrap();
+    assert_eq!(queue.len(), 1);
 }
 
 /// A minimal SMTP server on a free port that keeps what it receives.
@@ -850,8 +614,7 @@ async fn with_smtp_configured_the_outbox_is_delivered_through_lettre() {
     })
     .await;
     let (client, _) = ready_to_renew(&app, "300010", "mail@example.jp").await;
-    let (status, _) = post(&app, &client, "/api/applications", &renewal("m1", &[])).await;
-    assert_eq!(status, StatusCode::CREATED);
+    client.submit(&renewal("m1", &[])).await.unwrap();
     let mut sent = false;
     for _ in 0..50 {
         let rows = server::entities::outbox::Entity::find()
@@ -873,7 +636,6 @@ async fn with_smtp_configured_the_outbox_is_delivered_through_lettre() {
 #[tokio::test]
 async fn the_units_a_new_certificate_rests_on_cannot_be_withdrawn_after_approval() {
     use domain::api::{CorrectionAction, PostRequest, ScanRequest, SessionCorrection};
-    use domain::application::{ApplicationForm, FeeChannel, ReviewAction};
     use domain::sessions::{ScanKind, SessionForm};
     let app = TestApp::spawn().await;
     let physician = app.physician_api("300011", "new@example.jp").await;
@@ -953,32 +715,17 @@ async fn the_units_a_new_certificate_rests_on_cannot_be_withdrawn_after_approval
         .unwrap();
     let submitted = physician
         .submit(&ApplicationForm {
-            kind: Some(domain::application::ApplicationKind::New),
-            certification: Some(domain::Certification::Occupational),
+            kind: Some(ApplicationKind::New),
+            certification: Some(Certification::Occupational),
             ..ApplicationForm::default()
         })
         .await
         .unwrap();
     let application = submitted.summary.id;
-    let kyoto = app
-        .staff_api(Role::PrefecturalStaff, "kyoto@example.jp")
-        .await;
-    kyoto
-        .act(
-            application,
-            &ReviewAction::RecordFee {
-                paid_on: today(),
-                channel: FeeChannel::Counter,
-            },
-        )
-        .await
-        .unwrap();
-    kyoto
-        .act(application, &ReviewAction::Forward)
-        .await
-        .unwrap();
-    let jma = app.staff_api(Role::JmaStaff, "jma@example.jp").await;
-    let approved = jma.act(application, &ReviewAction::Approve).await.unwrap();
+    let kyoto = kyoto(&app).await;
+    taken(&kyoto, application, &fee()).await;
+    taken(&kyoto, application, &ReviewAction::Forward).await;
+    let approved = taken(&jma(&app).await, application, &ReviewAction::Approve).await;
     assert!(approved.granted.is_some());
     // The late part it rests on is used: the organizer cannot withdraw it any more.
     let refused = organizer
@@ -994,7 +741,7 @@ async fn the_units_a_new_certificate_rests_on_cannot_be_withdrawn_after_approval
         .await
         .refused();
     assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.text(domain::Lang::Ja).contains("申請"));
+    assert!(refused.text(Lang::Ja).contains("申請"));
     assert!(
         physician
             .my_page()

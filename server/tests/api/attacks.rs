@@ -457,12 +457,11 @@ async fn mail_sent(app: &TestApp) -> bool {
     false
 }
 
-#[tokio::test]
-async fn two_deliveries_at_once_send_a_mail_once() {
-    let (app, received, port) = with_smtp(3600).await;
+/// A confirmation mail to `to` written to the outbox.
+async fn queue_confirmation(app: &TestApp, to: &str) {
     server::services::mail::queue(
         &app.db,
-        "once@example.jp",
+        to,
         &domain::Message::key("mail.verify.subject"),
         &domain::Message::key("mail.verify.body")
             .arg("link", "x")
@@ -471,6 +470,12 @@ async fn two_deliveries_at_once_send_a_mail_once() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn two_deliveries_at_once_send_a_mail_once() {
+    let (app, received, port) = with_smtp(3600).await;
+    queue_confirmation(&app, "once@example.jp").await;
     let settings = server::config::Settings {
         smtp_url: Some(server::config::Secret::new(format!(
             "smtp://127.0.0.1:{port}"
@@ -494,17 +499,7 @@ async fn two_deliveries_at_once_send_a_mail_once() {
 async fn mail_waiting_in_the_outbox_is_sent_without_another_change() {
     let (app, received, _) = with_smtp(1).await;
     // Written as if before a restart: nothing happens after it.
-    server::services::mail::queue(
-        &app.db,
-        "later@example.jp",
-        &domain::Message::key("mail.verify.subject"),
-        &domain::Message::key("mail.verify.body")
-            .arg("link", "x")
-            .arg("hours", 48),
-        None,
-    )
-    .await
-    .unwrap();
+    queue_confirmation(&app, "later@example.jp").await;
     assert!(mail_sent(&app).await, "the outbox is read again on its own");
     assert!(received.lock().await.contains("RCPT TO:<later@example.jp>"));
 }

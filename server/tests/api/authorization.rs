@@ -148,24 +148,10 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
 #[tokio::test]
 async fn a_physician_sees_only_their_own_my_page() {
     let app = TestApp::spawn().await;
-    let a = app.physician("111111", "a@example.jp").await;
-    let b = app.physician("222222", "b@example.jp").await;
-    let page_a: serde_json::Value = a
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let page_b: serde_json::Value = b
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page_a["profile"]["registry_number"], "111111");
-    assert_eq!(page_b["profile"]["registry_number"], "222222");
+    let a = app.physician_api("111111", "a@example.jp").await;
+    let b = app.physician_api("222222", "b@example.jp").await;
+    let page_a = a.my_page().await.unwrap();
+    let page_b = b.my_page().await.unwrap();
+    assert_eq!(page_a.profile.registry_number, "111111");
+    assert_eq!(page_b.profile.registry_number, "222222");
 }

@@ -50,16 +50,39 @@ fn by_number(client_id: &str, registry: &str, kind: ScanKind, time: &str) -> Sca
     }
 }
 
-async fn scan(
-    desk: &Api,
+/// One session's door, as one desk sends scans to it by registry number.
+struct Door<'a> {
+    desk: &'a Api,
     session: i32,
-    client_id: &str,
-    registry: &str,
-    kind: ScanKind,
-    time: &str,
-) -> Answer<ScanResult> {
-    desk.scan(session, &by_number(client_id, registry, kind, time))
-        .await
+}
+
+impl Door<'_> {
+    fn new(desk: &Api, session: i32) -> Door<'_> {
+        Door { desk, session }
+    }
+
+    async fn scan(
+        &self,
+        kind: ScanKind,
+        client_id: &str,
+        registry: &str,
+        time: &str,
+    ) -> Answer<ScanResult> {
+        let req = by_number(client_id, registry, kind, time);
+        self.desk.scan(self.session, &req).await
+    }
+
+    /// A check-in that must be recorded.
+    async fn check_in(&self, client_id: &str, registry: &str, time: &str) -> ScanResult {
+        let answer = self.scan(ScanKind::In, client_id, registry, time).await;
+        answer.expect("the check-in is recorded")
+    }
+
+    /// A check-out that must be recorded.
+    async fn check_out(&self, client_id: &str, registry: &str, time: &str) -> ScanResult {
+        let answer = self.scan(ScanKind::Out, client_id, registry, time).await;
+        answer.expect("the check-out is recorded")
+    }
 }
 
 /// The attendance row of `registry`.
@@ -177,39 +200,13 @@ async fn a_repeated_or_replayed_scan_is_recorded_once() {
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
-    let first = scan(
-        &organizer,
-        session,
-        "dev1-0001",
-        "123456",
-        ScanKind::In,
-        "12:58:00",
-    )
-    .await
-    .unwrap();
-    let again = scan(
-        &organizer,
-        session,
-        "dev1-0001",
-        "123456",
-        ScanKind::In,
-        "12:58:00",
-    )
-    .await
-    .unwrap();
+    let door = Door::new(&organizer, session);
+    let first = door.check_in("dev1-0001", "123456", "12:58:00").await;
+    let again = door.check_in("dev1-0001", "123456", "12:58:00").await;
     assert_eq!(first.scan_id, again.scan_id);
     assert!(again.replayed);
     // A second check-in with a new id is recorded, and says when the first one was.
-    let second = scan(
-        &organizer,
-        session,
-        "dev2-0001",
-        "123456",
-        ScanKind::In,
-        "13:01:00",
-    )
-    .await
-    .unwrap();
+    let second = door.check_in("dev2-0001", "123456", "13:01:00").await;
     assert_eq!(second.already_at, Some(at("12:58:00")));
     let rows = organizer.attendance(session).await.unwrap();
     assert_eq!(row_of(&rows, "123456").first_in, Some(at("12:58:00")));
@@ -220,6 +217,7 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
+    let door = Door::new(&organizer, session);
     let physician = app.physician_api("123456", "taro@example.jp").await;
     // Full: in by 13:05, out from 14:55. Late: in at 13:06. Early: out at 14:54.
     for (id, reg, kind, t) in [
@@ -230,7 +228,7 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
         ("c1", "333333", ScanKind::In, "12:50:00"),
         ("c2", "333333", ScanKind::Out, "14:54:00"),
     ] {
-        scan(&organizer, session, id, reg, kind, t).await.unwrap();
+        door.scan(kind, id, reg, t).await.unwrap();
     }
     let rows = organizer.attendance(session).await.unwrap();
     assert_eq!(row_of(&rows, "123456").presence, Presence::Full);
@@ -289,17 +287,10 @@ async fn posting_grants_units_to_full_attendees_lecturers_and_partial_attendees_
         StatusCode::CONFLICT
     );
     assert_eq!(
-        scan(
-            &organizer,
-            session,
-            "late-1",
-            "444444",
-            ScanKind::In,
-            "13:00:00"
-        )
-        .await
-        .refused()
-        .status,
+        door.scan(ScanKind::In, "late-1", "444444", "13:00:00")
+            .await
+            .refused()
+            .status,
         StatusCode::CONFLICT
     );
 }
@@ -363,37 +354,11 @@ async fn a_check_out_without_a_check_in_is_recorded_with_a_warning() {
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
-    let out = scan(
-        &organizer,
-        session,
-        "o1",
-        "123456",
-        ScanKind::Out,
-        "15:00:00",
-    )
-    .await
-    .unwrap();
+    let door = Door::new(&organizer, session);
+    let out = door.check_out("o1", "123456", "15:00:00").await;
     assert!(out.no_check_in);
-    scan(
-        &organizer,
-        session,
-        "i1",
-        "222222",
-        ScanKind::In,
-        "13:00:00",
-    )
-    .await
-    .unwrap();
-    let out = scan(
-        &organizer,
-        session,
-        "o2",
-        "222222",
-        ScanKind::Out,
-        "15:00:00",
-    )
-    .await
-    .unwrap();
+    door.check_in("i1", "222222", "13:00:00").await;
+    let out = door.check_out("o2", "222222", "15:00:00").await;
     assert!(!out.no_check_in);
 }
 
@@ -433,16 +398,8 @@ async fn an_undone_scan_no_longer_counts_and_needs_a_reason() {
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
-    let s = scan(
-        &organizer,
-        session,
-        "u1",
-        "123456",
-        ScanKind::In,
-        "13:00:00",
-    )
-    .await
-    .unwrap();
+    let door = Door::new(&organizer, session);
+    let s = door.check_in("u1", "123456", "13:00:00").await;
     assert_eq!(
         organizer
             .undo(session, s.scan_id, "")
@@ -473,26 +430,9 @@ async fn the_desk_lists_one_persons_scans_so_the_check_in_and_not_a_duplicate_is
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
-    let first = scan(
-        &organizer,
-        session,
-        "p1",
-        "123456",
-        ScanKind::In,
-        "13:00:00",
-    )
-    .await
-    .unwrap();
-    let duplicate = scan(
-        &organizer,
-        session,
-        "p2",
-        "123456",
-        ScanKind::In,
-        "13:00:30",
-    )
-    .await
-    .unwrap();
+    let door = Door::new(&organizer, session);
+    let first = door.check_in("p1", "123456", "13:00:00").await;
+    let duplicate = door.check_in("p2", "123456", "13:00:30").await;
     assert!(duplicate.already_at.is_some());
     let lines = organizer.person_scans(session, "123456").await.unwrap();
     let ids: Vec<i32> = lines.iter().map(|l| l.scan_id).collect();
@@ -606,10 +546,14 @@ async fn an_organizer_touches_only_their_own_sessions() {
     let other = app.staff_api(Role::Organizer, "other@example.jp").await;
     let session = create_session(&owner).await;
     assert_eq!(
-        scan(&other, session, "o1", "123456", ScanKind::In, "13:00:00")
-            .await
-            .refused()
-            .status,
+        Door {
+            desk: &other,
+            session
+        }
+        .scan(ScanKind::In, "o1", "123456", "13:00:00")
+        .await
+        .refused()
+        .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -707,12 +651,9 @@ async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() 
     let info = desk.door_info().await.unwrap();
     assert_eq!(info.session.id, session);
     assert_eq!(info.label, "受付2 佐藤");
-    let scanned = scan(&desk, session, "h-1", "123456", ScanKind::In, "13:00:00")
-        .await
-        .unwrap();
-    let again = scan(&desk, session, "h-1", "123456", ScanKind::In, "13:00:00")
-        .await
-        .unwrap();
+    let helper_door = Door::new(&desk, session);
+    let scanned = helper_door.check_in("h-1", "123456", "13:00:00").await;
+    let again = helper_door.check_in("h-1", "123456", "13:00:00").await;
     assert_eq!(again.scan_id, scanned.scan_id, "a retry is the same scan");
     // The scan is in its session only, recorded with the link it came through.
     assert_eq!(
@@ -763,10 +704,14 @@ async fn a_helper_link_opens_one_sessions_door_until_it_is_revoked_or_expires() 
     let revoked = organizer.revoke_door_link(session, link).await.unwrap();
     assert!(revoked.revoked_at.is_some());
     assert_eq!(
-        scan(&desk, session, "h-2", "123456", ScanKind::In, "13:00:00")
-            .await
-            .refused()
-            .status,
+        Door {
+            desk: &desk,
+            session
+        }
+        .scan(ScanKind::In, "h-2", "123456", "13:00:00")
+        .await
+        .refused()
+        .status,
         StatusCode::UNAUTHORIZED
     );
 
@@ -889,14 +834,13 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let session = create_session(&organizer).await;
+    let door = Door::new(&organizer, session);
     let physician = app.physician_api("123456", "taro@example.jp").await;
     for (id, kind, t) in [
         ("a1", ScanKind::In, "13:00:00"),
         ("a2", ScanKind::Out, "15:00:00"),
     ] {
-        scan(&organizer, session, id, "123456", kind, t)
-            .await
-            .unwrap();
+        door.scan(kind, id, "123456", t).await.unwrap();
     }
     let correction =
         |action: CorrectionAction, reason: &str, client_ref: Option<&str>| SessionCorrection {

@@ -224,9 +224,25 @@ impl TestApp {
             .await
     }
 
-    /// A staff, organizer or admin account, logged in.
+    /// A staff, organizer or admin account of Kyoto, logged in.
     pub async fn staff_api(&self, role: Role, email: &str) -> Api {
-        self.staff(role, email).await;
+        self.staff_api_in(role, email, Prefecture::KYOTO).await
+    }
+
+    /// A non-physician account of `prefecture`, made directly (its password already its own)
+    /// and logged in.
+    pub async fn staff_api_in(&self, role: Role, email: &str, prefecture: Prefecture) -> Api {
+        let req = CreateUser {
+            role,
+            email: email.into(),
+            display_name: format!("{role:?} {}", prefecture.code()),
+            password: STAFF_PASSWORD.into(),
+            prefecture: Some(prefecture),
+            organizer_body: Some("京都府医師会".into()),
+        };
+        server::services::accounts::create_user(&self.db, &req, false)
+            .await
+            .expect("create staff");
         let api = self.api();
         api.login(email, STAFF_PASSWORD).await.expect("login");
         api
@@ -250,34 +266,17 @@ impl TestApp {
         self.physician_api(registry, email).await.http().clone()
     }
 
-    /// Creates a non-physician account of Kyoto directly and returns a logged-in client.
+    /// A staff account of Kyoto (see [`TestApp::staff_api`]) as a raw logged-in client.
     pub async fn staff(&self, role: Role, email: &str) -> Client {
         self.staff_in(role, email, Prefecture::KYOTO).await
     }
 
-    /// Creates a non-physician account of `prefecture` directly (its password already its
-    /// own) and returns a logged-in client.
+    /// A staff account of `prefecture` as a raw logged-in client.
     pub async fn staff_in(&self, role: Role, email: &str, prefecture: Prefecture) -> Client {
-        let req = CreateUser {
-            role,
-            email: email.into(),
-            display_name: format!("{role:?} {}", prefecture.code()),
-            password: STAFF_PASSWORD.into(),
-            prefecture: Some(prefecture),
-            organizer_body: Some("京都府医師会".into()),
-        };
-        server::services::accounts::create_user(&self.db, &req, false)
+        self.staff_api_in(role, email, prefecture)
             .await
-            .expect("create staff");
-        let client = self.client();
-        let r = client
-            .post(self.url("/api/auth/login"))
-            .json(&serde_json::json!({ "email": email, "password": STAFF_PASSWORD }))
-            .send()
-            .await
-            .expect("request");
-        assert_eq!(r.status(), StatusCode::OK);
-        client
+            .http()
+            .clone()
     }
 }
 
@@ -332,13 +331,6 @@ pub async fn json(r: Response) -> (StatusCode, Value) {
         status,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
-}
-
-/// `client`'s My Page.
-pub async fn my_page(app: &TestApp, client: &Client) -> Value {
-    let (status, page) = json(client.get(app.url("/api/mypage")).send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK, "{page}");
-    page
 }
 
 /// A message of the API rendered in `lang`; fails when its key is not in the catalogue.

@@ -1,12 +1,13 @@
 //! My Page data, late registration, and the server's decision.
 
 use chrono::Utc;
-use domain::{RuleSet, evaluate};
+use domain::{Exclusion, RuleSet, Units, evaluate};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
 use server::entities::{Code, credit};
 
-use crate::helpers::{TestApp, json};
+use crate::client::Refusal;
+use crate::helpers::TestApp;
 
 async fn attendance_before_registration(app: &TestApp, registry: &str, birth_date: Option<&str>) {
     credit::ActiveModel {
@@ -42,41 +43,29 @@ async fn attendance_recorded_before_registration_is_attached_on_registration() {
     // Recorded with a date of birth that is not the registering physician's: not attached.
     attendance_before_registration(&app, "123456", Some("1970-01-01")).await;
     attendance_before_registration(&app, "123456", Some("1980-04-01")).await;
-    let client = app.physician("123456", "taro@example.jp").await;
-    let (status, page) = json(client.get(app.url("/api/mypage")).send().await.unwrap()).await;
-    assert_eq!(status, StatusCode::OK);
-    let ledger = page["ledger"].as_array().unwrap();
+    let client = app.physician_api("123456", "taro@example.jp").await;
+    let ledger = client.my_page().await.unwrap().ledger;
     assert_eq!(
         ledger.len(),
         2,
         "the physician's own number, with no date of birth or a matching one"
     );
-    assert!(ledger.iter().all(|e| e["units"] == 2.5));
+    assert!(ledger.iter().all(|e| e.units == Units::from_halves(5)));
 }
 
 #[tokio::test]
 async fn the_server_decision_is_the_engine_run_on_my_page_data() {
     let app = TestApp::spawn().await;
     attendance_before_registration(&app, "123456", None).await;
-    let client = app.physician("123456", "taro@example.jp").await;
-    let page: domain::api::MyPage = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
+    let client = app.physician_api("123456", "taro@example.jp").await;
+    let page = client.my_page().await.unwrap();
+    let decision = client
+        .evaluate(
+            "occupational.new",
+            &serde_json::json!({"as_of": "2026-07-01"}),
+        )
         .await
         .unwrap();
-    let (status, decision) = json(
-        client
-            .post(app.url("/api/mypage/evaluate/occupational.new"))
-            .json(&serde_json::json!({"as_of": "2026-07-01"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
     let local = evaluate(
         &RuleSet::current(),
         &page.evaluation_input(
@@ -85,46 +74,31 @@ async fn the_server_decision_is_the_engine_run_on_my_page_data() {
             &[],
         ),
     );
-    assert_eq!(decision, serde_json::to_value(&local).unwrap());
-    assert_eq!(decision["credits"][0]["excluded"], "wrong_category");
+    assert_eq!(decision, local);
+    assert_eq!(decision.credits[0].excluded, Some(Exclusion::WrongCategory));
 }
 
 #[tokio::test]
 async fn an_unknown_procedure_is_a_clear_422() {
     let app = TestApp::spawn().await;
-    let client = app.physician("123456", "taro@example.jp").await;
-    let (status, body) = json(
-        client
-            .post(app.url("/api/mypage/evaluate/occupational.old"))
-            .json(&serde_json::json!({}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(body["error"]["fields"][0]["field"], "procedure");
+    let client = app.physician_api("123456", "taro@example.jp").await;
+    let refused = client
+        .evaluate("occupational.old", &serde_json::json!({}))
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.fields()[0], "procedure");
 }
 
 #[tokio::test]
 async fn demo_data_has_certificates_in_every_state() {
     let app = TestApp::spawn_with(true).await;
-    let client = app.client();
-    let r = client
-        .post(app.url("/api/auth/login"))
-        .json(&serde_json::json!({"email": "demo.physician@example.jp", "password": server::seed::DEMO_PASSWORD}))
-        .send()
+    let client = app.api();
+    client
+        .login("demo.physician@example.jp", server::seed::DEMO_PASSWORD)
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    let page: domain::api::MyPage = client
-        .get(app.url("/api/mypage"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = client.my_page().await.unwrap();
     assert!(
         page.ledger.iter().any(|e| e.verification.is_some()),
         "handbook credits present"

@@ -34,6 +34,12 @@ async fn signed_in(app: &TestApp, email: &str, password: &str) -> Api {
     api
 }
 
+/// The id of the device session `api` itself is signed in with.
+async fn own_device(api: &Api) -> String {
+    let devices = api.devices().await.expect("devices");
+    devices.into_iter().find(|d| d.current).expect("its own").id
+}
+
 #[tokio::test]
 async fn password_reset_answers_alike_for_unknown_addresses_works_once_and_ends_every_session() {
     let app = TestApp::spawn().await;
@@ -198,28 +204,14 @@ async fn signed_in_devices_are_listed_and_any_or_all_can_be_ended() {
     let list = phone.devices().await.expect("devices");
     assert_eq!(list.len(), 3);
     assert_eq!(list.iter().filter(|d| d.current).count(), 1);
-    let laptop_id = laptop
-        .devices()
-        .await
-        .expect("devices")
-        .into_iter()
-        .find(|d| d.current)
-        .expect("its own")
-        .id;
+    let laptop_id = own_device(&laptop).await;
     phone.end_device(&laptop_id).await.expect("ended");
     assert_eq!(laptop.me().await.refused().status, StatusCode::UNAUTHORIZED);
     tablet.me().await.expect("the tablet is still in");
 
     // Another account cannot end this account's sessions, even knowing the id.
     let stranger = physician(&app, "1100007", "stranger@example.jp").await;
-    let tablet_id = tablet
-        .devices()
-        .await
-        .expect("devices")
-        .into_iter()
-        .find(|d| d.current)
-        .expect("its own")
-        .id;
+    let tablet_id = own_device(&tablet).await;
     assert_eq!(
         stranger.end_device(&tablet_id).await.refused().status,
         StatusCode::NOT_FOUND
