@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e bench bench-import bench-logins load clean
+.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e size lighthouse bench bench-import bench-logins load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -28,11 +28,17 @@ tools:
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); }
 
-## client: the wasm client, built by Trunk into dist/ (size profile + wasm-opt), with brotli
-## and gzip copies beside each text and wasm file for the server to send as they are.
+## client: the wasm client, built by Trunk once per audience (domain::bundle): the physician's
+## into dist/, the door's into dist/_door/ and the staff's into dist/_staff/ (size profile +
+## wasm-opt), with brotli and gzip copies beside each text and wasm file for the server to send
+## as they are. The door's and the staff's pages are the physician's with other features.
 client: tools
 	cargo fetch --locked
 	trunk build --release --offline
+	for b in door staff; do \
+		sed 's/data-cargo-features="physician"/data-cargo-features="'$$b'"/' app/index.html > app/.$$b.html; \
+		trunk build app/.$$b.html --release --offline --dist dist/_$$b --public-url /_$$b/; \
+	done
 	find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
 		-exec gzip -9 -k -f {} \; -exec brotli -q 11 -k -f {} \;
 
@@ -79,6 +85,17 @@ api-fuzz:
 e2e: client e2e-deps
 	cargo build -p server
 	cd end2end && NINTEI_BIN=$(abspath $(TARGET_DIR))/debug/nintei NINTEI_DIST_DIR=$(CURDIR)/dist E2E_PORT=$(E2E_PORT) npx playwright test
+
+## size: what each audience downloads before its first page works (js and wasm, brotli), per
+## build; fails over budget (physician 250 KiB, door 350 KiB).
+size: client
+	python3 scripts/size.py dist
+
+## lighthouse: Lighthouse mobile scores of /, /login, /mypage (signed in) and /door against a
+## release server with demo data, in Debian's Chromium; fails under 95 / 100.
+lighthouse: client server e2e-deps
+	@lighthouse --version 2>/dev/null | grep -q '^12.2.3$$' || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent lighthouse@12.2.3; }
+	scripts/lighthouse.sh $(abspath $(TARGET_DIR))/release/nintei $(CURDIR)/dist
 
 ## bench: engine benchmark (1,000-credit ledger).
 bench:

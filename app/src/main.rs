@@ -1,4 +1,9 @@
 //! Nintei's browser client: leptos, client-side rendered, compiled to wasm.
+// A build for one audience leaves the other audiences' pages unused (the linker drops them).
+#![cfg_attr(
+    not(all(feature = "physician", feature = "door", feature = "staff")),
+    allow(dead_code, unused_imports)
+)]
 
 mod api;
 mod auth;
@@ -23,6 +28,17 @@ fn main() {
     console_error_panic_hook::set_once();
     register_service_worker();
     leptos::mount::mount_to_body(App);
+    remove_boot_skeleton();
+}
+
+/// `index.html` paints a header and a page skeleton before the wasm arrives; the app replaces it.
+fn remove_boot_skeleton() {
+    let boot = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"));
+    if let Some(boot) = boot {
+        boot.remove();
+    }
 }
 
 /// Keeps the app shell on the device (`public/sw.js`), so that a check-in page reloaded without

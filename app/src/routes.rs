@@ -1,15 +1,69 @@
-//! The route table: the one place URL strings live. Each line names a page, its path and the
-//! component that shows it; the `Page` enum, its paths and the router's `<Routes>` are all made
-//! from this table.
+//! The route table: the one place URL strings live. Each line names a page, its path, the
+//! component that shows it and the build of the client it ships in (`domain::bundle`); the
+//! `Page` enum, its paths and the router's `<Routes>` are all made from this table. A build
+//! compiled without a page's audience (cargo features `physician`, `door`, `staff`) routes that
+//! page to [`Elsewhere`], which loads it from the server afresh, so its code is not in the build.
 
+#[cfg(test)]
+use domain::bundle::Bundle;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 use crate::pages;
 
+/// The component of a page: its own where this build has its audience, else [`Elsewhere`].
+macro_rules! in_build {
+    (Physician, $view:path) => {
+        physician_page!($view)
+    };
+    (Door, $view:path) => {
+        door_page!($view)
+    };
+    (Staff, $view:path) => {
+        staff_page!($view)
+    };
+}
+
+#[cfg(feature = "physician")]
+macro_rules! physician_page {
+    ($view:path) => {
+        $view
+    };
+}
+#[cfg(not(feature = "physician"))]
+macro_rules! physician_page {
+    ($view:path) => {
+        Elsewhere
+    };
+}
+#[cfg(feature = "door")]
+macro_rules! door_page {
+    ($view:path) => {
+        $view
+    };
+}
+#[cfg(not(feature = "door"))]
+macro_rules! door_page {
+    ($view:path) => {
+        Elsewhere
+    };
+}
+#[cfg(feature = "staff")]
+macro_rules! staff_page {
+    ($view:path) => {
+        $view
+    };
+}
+#[cfg(not(feature = "staff"))]
+macro_rules! staff_page {
+    ($view:path) => {
+        Elsewhere
+    };
+}
+
 macro_rules! route_table {
-    ($( $(#[$doc:meta])* $page:ident => $path:tt => $view:path; )+) => {
+    ($( $(#[$doc:meta])* $page:ident => $path:tt => $view:path => $bundle:ident; )+) => {
         /// A page of the app.
         #[expect(
             clippy::enum_variant_names,
@@ -21,10 +75,22 @@ macro_rules! route_table {
         }
 
         impl Page {
+            /// Every page.
+            #[cfg(test)]
+            pub const ALL: &[Page] = &[$( Page::$page ),+];
+
             /// The path of the page (with `:id` where the page shows one record).
             pub const fn path(self) -> &'static str {
                 match self {
                     $( Page::$page => $path ),+
+                }
+            }
+
+            /// The build of the client that shows the page.
+            #[cfg(test)]
+            pub const fn bundle(self) -> Bundle {
+                match self {
+                    $( Page::$page => Bundle::$bundle ),+
                 }
             }
         }
@@ -34,7 +100,7 @@ macro_rules! route_table {
         pub fn AppRoutes() -> impl IntoView {
             view! {
                 <Routes fallback=pages::not_found::NotFound>
-                    $( <Route path=path!($path) view=$view /> )+
+                    $( <Route path=path!($path) view=in_build!($bundle, $view) /> )+
                 </Routes>
             }
         }
@@ -43,67 +109,67 @@ macro_rules! route_table {
 
 route_table! {
     /// The home page.
-    Home => "/" => pages::home::Home;
+    Home => "/" => pages::home::Home => Physician;
     /// Log in (`?next=` names the page to return to).
-    Login => "/login" => pages::login::Login;
+    Login => "/login" => pages::login::Login => Physician;
     /// A physician registers their My Page.
-    Register => "/register" => pages::register::Register;
+    Register => "/register" => pages::register::Register => Physician;
     /// マイページ.
-    MyPage => "/mypage" => pages::mypage::MyPagePage;
+    MyPage => "/mypage" => pages::mypage::MyPagePage => Physician;
     /// Handbook units.
-    Handbook => "/mypage/handbook" => pages::handbook::Handbook;
+    Handbook => "/mypage/handbook" => pages::handbook::Handbook => Physician;
     /// Attendance history.
-    History => "/mypage/history" => pages::history::History;
+    History => "/mypage/history" => pages::history::History => Physician;
     /// The printable transcript.
-    Transcript => "/mypage/transcript" => pages::transcript::Transcript;
+    Transcript => "/mypage/transcript" => pages::transcript::Transcript => Physician;
     /// The personal check-in QR code.
-    Qr => "/mypage/qr" => pages::qr::Qr;
+    Qr => "/mypage/qr" => pages::qr::Qr => Physician;
     /// Registered details.
-    Profile => "/mypage/profile" => pages::profile::Profile;
+    Profile => "/mypage/profile" => pages::profile::Profile => Physician;
     /// The public session search.
-    Sessions => "/sessions" => pages::sessions::Sessions;
+    Sessions => "/sessions" => pages::sessions::Sessions => Physician;
     /// The physician's applications.
-    Applications => "/applications" => pages::applications::Applications;
+    Applications => "/applications" => pages::applications::Applications => Physician;
     /// A new application, or a correction (`?kind=&certification=` or `?edit=`).
-    NewApplication => "/applications/new" => pages::application_form::ApplicationFormPage;
+    NewApplication => "/applications/new" => pages::application_form::ApplicationFormPage => Physician;
     /// One application.
-    Application => "/applications/:id" => pages::application::ApplicationPage;
+    Application => "/applications/:id" => pages::application::ApplicationPage => Physician;
     /// The organizer's sessions.
-    Organizer => "/organizer" => pages::organizer::OrganizerHome;
+    Organizer => "/organizer" => pages::organizer::OrganizerHome => Staff;
     /// The organizer's check-in desk for one session.
-    CheckIn => "/organizer/sessions/:id/checkin" => pages::checkin::CheckIn;
+    CheckIn => "/organizer/sessions/:id/checkin" => pages::checkin::CheckIn => Door;
     /// Attendance review and posting of one session.
-    SessionReview => "/organizer/sessions/:id/review" => pages::session_review::SessionReview;
+    SessionReview => "/organizer/sessions/:id/review" => pages::session_review::SessionReview => Staff;
     /// A helper's check-in desk (`#TOKEN`).
-    Door => "/door" => pages::door::HelperDoor;
+    Door => "/door" => pages::door::HelperDoor => Door;
     /// The reviewers' queue.
-    Review => "/review" => pages::review::ReviewQueue;
+    Review => "/review" => pages::review::ReviewQueue => Staff;
     /// One application under review.
-    ReviewApplication => "/review/:id" => pages::review_detail::ReviewDetail;
+    ReviewApplication => "/review/:id" => pages::review_detail::ReviewDetail => Staff;
     /// Prefectural staff: identity checks of their prefecture.
-    Identities => "/identities" => pages::identities::IdentityQueue;
+    Identities => "/identities" => pages::identities::IdentityQueue => Staff;
     /// One identity check.
-    Identity => "/identities/:id" => pages::identities::IdentityDetail;
+    Identity => "/identities/:id" => pages::identities::IdentityDetail => Staff;
     /// JMA's registry: import (JMA staff, admins) and search (staff).
-    Registry => "/registry" => pages::registry::Registry;
+    Registry => "/registry" => pages::registry::Registry => Staff;
     /// The link of the confirmation mail (`#TOKEN`).
-    VerifyEmail => "/verify-email" => pages::verify_email::VerifyEmail;
+    VerifyEmail => "/verify-email" => pages::verify_email::VerifyEmail => Physician;
     /// Ask for a password reset link.
-    ForgotPassword => "/forgot-password" => pages::password_reset::ForgotPassword;
+    ForgotPassword => "/forgot-password" => pages::password_reset::ForgotPassword => Physician;
     /// The link of the reset mail (`#TOKEN`): choose a new password.
-    ResetPassword => "/reset-password" => pages::password_reset::ResetPassword;
+    ResetPassword => "/reset-password" => pages::password_reset::ResetPassword => Physician;
     /// The link of the e-mail change mail (`#TOKEN`).
-    ConfirmEmail => "/confirm-email" => pages::account::ConfirmEmail;
+    ConfirmEmail => "/confirm-email" => pages::account::ConfirmEmail => Physician;
     /// The account's own security: password, e-mail, two-step sign-in, devices.
-    Account => "/account" => pages::account::Account;
+    Account => "/account" => pages::account::Account => Physician;
     /// Staff and organizer accounts.
-    Admin => "/admin" => pages::admin::Admin;
+    Admin => "/admin" => pages::admin::Admin => Staff;
     /// Mails sent.
-    Outbox => "/admin/outbox" => pages::outbox::Outbox;
+    Outbox => "/admin/outbox" => pages::outbox::Outbox => Staff;
     /// One account, its actions and its audit trail.
-    AdminAccount => "/admin/accounts/:id" => pages::admin::AdminAccount;
+    AdminAccount => "/admin/accounts/:id" => pages::admin::AdminAccount => Staff;
     /// The audit log.
-    Audit => "/admin/audit" => pages::audit::Audit;
+    Audit => "/admin/audit" => pages::audit::Audit => Staff;
 }
 
 impl Page {
@@ -172,9 +238,57 @@ pub fn use_path_id() -> impl Fn() -> i32 + Copy + Send + Sync + 'static {
     }
 }
 
+/// A page of another build: loaded from the server afresh, which answers it with its own
+/// build. Should the server answer with this build again within seconds (a route table that
+/// disagrees with `domain::bundle`), the page says it cannot be found instead of loading for
+/// ever.
+#[component]
+pub fn Elsewhere() -> impl IntoView {
+    let Some(window) = web_sys::window() else {
+        return ().into_any();
+    };
+    // The router's address: the browser's may still be the page being left.
+    let url = leptos_router::hooks::use_url().get_untracked();
+    let path = url.path().to_owned();
+    let mut href = path.clone();
+    if !url.search().is_empty() {
+        href = format!("{href}?{}", url.search());
+    }
+    if !url.hash().is_empty() {
+        href = format!("{href}#{}", url.hash().trim_start_matches('#'));
+    }
+    let now = js_sys::Date::now();
+    let storage = window.session_storage().ok().flatten();
+    let key = "nintei.elsewhere";
+    let looping = storage
+        .as_ref()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .and_then(|last| {
+            let (at, last_path) = last.split_once(' ')?;
+            Some(last_path == path && now - at.parse::<f64>().ok()? < 3000.0)
+        })
+        .unwrap_or(false);
+    if looping {
+        return view! { <pages::not_found::NotFound /> }.into_any();
+    }
+    if let Some(s) = &storage {
+        let _ = s.set_item(key, &format!("{now} {path}"));
+    }
+    let _ = window.location().replace(&href);
+    ().into_any()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_page_is_in_the_build_the_server_answers_its_path_with() {
+        for page in Page::ALL {
+            let path = page.with_id(7);
+            assert_eq!(page.bundle(), Bundle::of_path(&path), "{page:?} at {path}");
+        }
+    }
 
     #[test]
     fn a_page_of_one_record_fills_in_its_id() {

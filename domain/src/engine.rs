@@ -511,16 +511,9 @@ struct RenewalFrame {
     period_met: bool,
 }
 
-/// The frame of a renewal, or — with no certificate given — the decision already: nothing
-/// can count and `period` is unmet.
-fn renewal_frame(
-    input: &EvaluationInput,
-    timing: RenewalTiming,
-    outcomes: &mut [CreditOutcome],
-) -> Result<RenewalFrame, Decision> {
-    let Some(cert) = input.certificate else {
-        return Err(renewal_without_certificate(input, outcomes));
-    };
+/// The frame of a renewal; none when no certificate is given.
+fn renewal_frame(input: &EvaluationInput, timing: RenewalTiming) -> Option<RenewalFrame> {
+    let cert = input.certificate?;
     let as_of = input.as_of;
     let in_grace = as_of <= add_months(cert.valid_until, timing.grace_months);
     let covid_applies = timing
@@ -538,7 +531,7 @@ fn renewal_frame(
     } else {
         (cert.valid_until, WindowBasis::Lapsed, false)
     };
-    Ok(RenewalFrame {
+    Some(RenewalFrame {
         cert,
         window: Window {
             from: cert.valid_from,
@@ -615,9 +608,8 @@ fn occupational_renewal(
         recommended_months_before: r.recommended_months_before,
         covid: r.covid_special,
     };
-    let frame = match renewal_frame(input, timing, outcomes) {
-        Ok(frame) => frame,
-        Err(decision) => return decision,
+    let Some(frame) = renewal_frame(input, timing) else {
+        return renewal_without_certificate(input, outcomes);
     };
     let window = frame.window;
 
@@ -768,9 +760,8 @@ fn sports_renewal(
         recommended_months_before: r.recommended_months_before,
         covid: r.covid_special,
     };
-    let frame = match renewal_frame(input, timing, outcomes) {
-        Ok(frame) => frame,
-        Err(decision) => return decision,
+    let Some(frame) = renewal_frame(input, timing) else {
+        return renewal_without_certificate(input, outcomes);
     };
     let window = frame.window;
     let inside = |d: NaiveDate| window.from <= d && d <= window.to && d <= input.as_of;

@@ -4,6 +4,7 @@
 //! Pure Rust, no IO: this crate builds for `wasm32-unknown-unknown` so that the preview in the
 //! browser and the decision on the server are the same code.
 
+pub mod bundle;
 pub mod catalog;
 pub mod dates;
 pub mod engine;

@@ -1,8 +1,9 @@
 //! Serves the built client through `tower-http`'s `ServeDir`: brotli or gzip files made at
 //! build time are sent to browsers that accept them, hashed assets are cached for a year, and
-//! every other path is answered with `index.html` (never cached) so that the client's router
-//! takes it (SPA fallback). The Content-Security-Policy allows Trunk's inline loader by its
-//! hash, never `unsafe-inline`.
+//! every other path is answered with the `index.html` (never cached) of the build that shows it
+//! (`domain::bundle`: the physician's at the root, the door's and the staff's in their folders),
+//! so that the client's router takes it (SPA fallback). The Content-Security-Policy allows
+//! Trunk's inline loaders by their hashes, never `unsafe-inline`.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use domain::bundle::Bundle;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
@@ -78,18 +80,51 @@ pub struct Client {
     pub csp: String,
 }
 
-/// Reads `index.html` once (for the fallback and the CSP) and serves the folder.
-pub fn client(dir: &Path) -> Client {
-    let index = std::fs::read(dir.join("index.html"))
-        .map(Bytes::from)
-        .unwrap_or_else(|_| {
+/// The page of each build, read once; a build that is missing is answered by the physician's
+/// (a development build of all audiences at the root shows every page).
+#[derive(Clone)]
+struct Pages {
+    physician: Bytes,
+    door: Bytes,
+    staff: Bytes,
+}
+
+impl Pages {
+    fn read(dir: &Path) -> Pages {
+        let read = |bundle: Bundle| std::fs::read(dir.join(bundle.dir()).join("index.html")).ok();
+        let physician = read(Bundle::Physician).map(Bytes::from).unwrap_or_else(|| {
             tracing::warn!(dir = %dir.display(), "no built client found; API only");
             Bytes::from(not_built())
         });
-    let csp = content_security_policy(&String::from_utf8_lossy(&index));
-    let page = move || {
-        let index = index.clone();
+        let or_physician = |b: Option<Vec<u8>>| b.map(Bytes::from).unwrap_or(physician.clone());
+        Pages {
+            door: or_physician(read(Bundle::Door)),
+            staff: or_physician(read(Bundle::Staff)),
+            physician,
+        }
+    }
+
+    fn of(&self, bundle: Bundle) -> &Bytes {
+        match bundle {
+            Bundle::Physician => &self.physician,
+            Bundle::Door => &self.door,
+            Bundle::Staff => &self.staff,
+        }
+    }
+}
+
+/// Reads each build's `index.html` once (for the fallback and the CSP) and serves the folder.
+pub fn client(dir: &Path) -> Client {
+    let pages = Pages::read(dir);
+    let all: String = Bundle::ALL
+        .iter()
+        .map(|b| String::from_utf8_lossy(pages.of(*b)).into_owned())
+        .collect();
+    let csp = content_security_policy(&all);
+    let page = move |request: Request| {
+        let pages = pages.clone();
         async move {
+            let html = pages.of(Bundle::of_path(request.uri().path())).clone();
             (
                 StatusCode::OK,
                 [
@@ -99,7 +134,7 @@ pub fn client(dir: &Path) -> Client {
                     ),
                     (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
                 ],
-                Body::from(index),
+                Body::from(html),
             )
                 .into_response()
         }

@@ -1,0 +1,80 @@
+//! Which client build a page belongs to. The client is built three times, once per audience,
+//! so that a physician's phone never downloads the check-in scanner or the staff pages: the
+//! server answers each page's address with its build's `index.html`, and a build that is asked
+//! for another audience's page loads that page afresh. The client's route table names each
+//! page's build, and a test checks that it agrees with [`Bundle::of_path`].
+
+/// One build of the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Bundle {
+    /// My Page, applications, sessions, sign-in and account pages: what a physician uses.
+    Physician,
+    /// The check-in desk at the door (an organizer's session or a helper's link): the scanner.
+    Door,
+    /// Organizers' session pages and the prefectural, JMA and admin staff pages.
+    Staff,
+}
+
+impl Bundle {
+    /// Every build.
+    pub const ALL: [Bundle; 3] = [Bundle::Physician, Bundle::Door, Bundle::Staff];
+
+    /// The folder of the build under the client's `dist/` (and its URL prefix); the physician's
+    /// build is at the root.
+    pub const fn dir(self) -> &'static str {
+        match self {
+            Bundle::Physician => "",
+            Bundle::Door => "_door",
+            Bundle::Staff => "_staff",
+        }
+    }
+
+    /// The build that shows the page at `path` (the path alone, without query or fragment).
+    pub fn of_path(path: &str) -> Bundle {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            ["door", ..] | ["organizer", "sessions", _, "checkin"] => Bundle::Door,
+            [
+                "organizer" | "review" | "identities" | "registry" | "admin",
+                ..,
+            ] => Bundle::Staff,
+            _ => Bundle::Physician,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_page_has_its_build() {
+        for (path, bundle) in [
+            ("/", Bundle::Physician),
+            ("/mypage", Bundle::Physician),
+            ("/mypage/history", Bundle::Physician),
+            ("/applications/12", Bundle::Physician),
+            ("/login", Bundle::Physician),
+            ("/account", Bundle::Physician),
+            ("/door", Bundle::Door),
+            ("/organizer/sessions/7/checkin", Bundle::Door),
+            ("/organizer/sessions/7/checkin/", Bundle::Door),
+            ("/organizer", Bundle::Staff),
+            ("/organizer/sessions/7/review", Bundle::Staff),
+            ("/review/3", Bundle::Staff),
+            ("/identities", Bundle::Staff),
+            ("/registry", Bundle::Staff),
+            ("/admin/audit", Bundle::Staff),
+            ("/administration", Bundle::Physician),
+            ("/nowhere", Bundle::Physician),
+        ] {
+            assert_eq!(Bundle::of_path(path), bundle, "{path}");
+        }
+    }
+
+    #[test]
+    fn each_build_has_its_own_folder() {
+        let dirs: std::collections::HashSet<_> = Bundle::ALL.iter().map(|b| b.dir()).collect();
+        assert_eq!(dirs.len(), 3);
+    }
+}
