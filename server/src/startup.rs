@@ -19,6 +19,9 @@ use crate::{routes, seed, web};
 
 pub use crate::services::AppState;
 
+/// Shown each statement the server runs.
+pub type QueryObserver = Box<dyn Fn(&sea_orm::Statement) + Send + Sync>;
+
 /// A built, bound, not yet running server.
 pub struct Application {
     listener: TcpListener,
@@ -76,7 +79,19 @@ pub type StartupResult<T> = Result<T, String>;
 impl Application {
     /// Connects, migrates, seeds demo data on a fresh database (if enabled), binds the port.
     pub async fn build(settings: Settings) -> StartupResult<Application> {
-        let db = connect(&settings).await?;
+        Self::build_observed(settings, None).await
+    }
+
+    /// As [`Application::build`], with every statement the server runs shown to `observer`
+    /// (the tests of query plans read them).
+    pub async fn build_observed(
+        settings: Settings,
+        observer: Option<QueryObserver>,
+    ) -> StartupResult<Application> {
+        let mut db = connect(&settings).await?;
+        if let Some(observer) = observer {
+            db.set_metric_callback(move |info| observer(info.statement));
+        }
         let documents = crate::storage::Documents::local(&settings.documents_dir)?;
         if settings.demo_data {
             seed::demo_if_empty(&db, &documents)

@@ -90,6 +90,15 @@ impl TestApp {
         demo_data: bool,
         configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
+        Self::spawn_observed(demo_data, configure, None).await
+    }
+
+    /// Starts a server that shows `observer` every statement it runs.
+    pub async fn spawn_observed(
+        demo_data: bool,
+        configure: impl FnOnce(&mut Settings),
+        observer: Option<server::startup::QueryObserver>,
+    ) -> TestApp {
         let data = tempfile::Builder::new()
             .prefix("nintei-test-")
             .tempdir()
@@ -127,7 +136,9 @@ impl TestApp {
         };
         let mut settings = settings;
         configure(&mut settings);
-        let app = Application::build(settings).await.expect("the app builds");
+        let app = Application::build_observed(settings, observer)
+            .await
+            .expect("the app builds");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.db.clone();
         tokio::spawn(app.run_until_stopped());

@@ -13,6 +13,7 @@ mod identity;
 mod ledger;
 mod mypage;
 mod platform;
+mod query_plans;
 mod registry;
 mod signin;
 mod snapshots;
