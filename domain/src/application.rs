@@ -693,6 +693,9 @@ pub struct ApplicationSummary {
     pub all_system_units: bool,
 }
 
+/// Applications a review queue answers at a time (`?before=` asks for the next page).
+pub const QUEUE_PAGE: usize = 200;
+
 /// `GET /api/applications/{id}`: everything the physician or a reviewer sees.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! documents, and the actions the reviewer's role may take.
 
 use domain::account::Role;
-use domain::application::Status;
+use domain::application::{ApplicationSummary, QUEUE_PAGE, Status};
 use leptos::prelude::*;
 
 use crate::api;
@@ -40,6 +40,24 @@ pub fn ReviewQueue() -> impl IntoView {
     let list = LocalResource::new(move || {
         let q = query();
         async move { api::review_queue(&q).await }
+    });
+    // Pages after the first, fetched on request; a change of filter starts again.
+    let older = RwSignal::new(Vec::<ApplicationSummary>::new());
+    let last_full = RwSignal::new(None::<bool>);
+    Effect::new(move |_| {
+        query();
+        older.set(Vec::new());
+        last_full.set(None);
+    });
+    let more = Action::new_local(move |before: &i32| {
+        let q = format!("{}&before={before}", query());
+        async move { api::review_queue(&q).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = more.value().get() {
+            last_full.set(Some(page.len() == QUEUE_PAGE));
+            older.update(|o| o.extend(page));
+        }
     });
     // Rounds offered: those of the applications in view, soonest first.
     let all = LocalResource::new(|| api::review_queue(""));
@@ -114,6 +132,21 @@ pub fn ReviewQueue() -> impl IntoView {
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
         </section>
-        {loaded(list, move |items| view! { <ApplicationList items=items href=Page::ReviewApplication applicant=true /> })}
+        {loaded(list, move |first: Vec<ApplicationSummary>| {
+            let full = last_full.get().unwrap_or(first.len() == QUEUE_PAGE);
+            let mut items = first;
+            items.extend(older.get());
+            let last = items.last().map(|s| s.id);
+            view! {
+                <ApplicationList items=items href=Page::ReviewApplication applicant=true />
+                {(full && last.is_some()).then(|| view! {
+                    <button class="button secondary wide" data-testid="queue-more" disabled=move || more.pending().get()
+                        on:click=move |_| { if let Some(id) = last { more.dispatch(id); } }>
+                        {i18n.t("review.more")}
+                    </button>
+                })}
+                {move || more.value().get().and_then(Result::err).map(|e| view! { <p class="banner error" role="alert">{i18n.msg(&e.message())}</p> })}
+            }
+        })}
     }
 }

@@ -951,6 +951,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "All units organizer-registered",
     ),
     (
+        "review.more",
+        "さらに表示（古い申請）",
+        "Show more (older applications)",
+    ),
+    (
         "review.bulk",
         "この審査回の主催者登録のみの申請を一括承認",
         "Approve in bulk: this round, organizer-registered units only",

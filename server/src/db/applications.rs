@@ -164,9 +164,12 @@ pub struct QueueFilter {
     pub certification: Option<Certification>,
     /// Only this review round (JMA receipt deadline).
     pub round: Option<chrono::NaiveDate>,
+    /// The next page: only applications older than this one (ids below it).
+    pub before: Option<i32>,
 }
 
-/// The applications in `scope` that pass `filter`, newest first (at most 500).
+/// The applications in `scope` that pass `filter`, newest first, a page of
+/// [`domain::application::QUEUE_PAGE`].
 pub async fn list(
     db: &impl ConnectionTrait,
     scope: ApplicationScope,
@@ -197,8 +200,11 @@ pub async fn list(
     if let Some(r) = filter.round {
         q = q.filter(application::Column::RoundDeadline.eq(r));
     }
+    if let Some(before) = filter.before {
+        q = q.filter(application::Column::Id.lt(before));
+    }
     q.order_by_desc(application::Column::Id)
-        .limit(500)
+        .limit(domain::application::QUEUE_PAGE as u64)
         .all(db)
         .await?
         .into_iter()

@@ -163,6 +163,8 @@ struct QueueQuery {
     kind: Option<ApplicationKind>,
     certification: Option<Certification>,
     round: Option<NaiveDate>,
+    /// The next page: applications older than this id (the last one of the page before).
+    before: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/review/applications", tag = "applications", params(QueueQuery), responses((status = 200, body = Vec<ApplicationSummary>)))]
@@ -176,6 +178,7 @@ async fn queue(
         kind: q.kind,
         certification: q.certification,
         round: q.round,
+        before: q.before,
     };
     Ok(Json(applications::list(&state, &actor, &filter).await?))
 }

@@ -958,18 +958,27 @@ pub async fn bulk_approve(
         ..QueueFilter::default()
     };
     let mut result = BulkApproveResult::default();
-    for s in list(app, actor, &filter).await? {
-        if !s.all_system_units {
-            result.skipped.push(s.id);
-            continue;
-        }
-        match act_once(app, actor, s.id, &ReviewAction::Approve).await {
-            Ok(()) => result.approved.push(s.id),
-            Err(ApplicationError::Invalid(_) | ApplicationError::Refused(_)) => {
+    let mut filter = filter;
+    // Every page of the round, however many it has.
+    loop {
+        let page = list(app, actor, &filter).await?;
+        let Some(last) = page.last().map(|s| s.id) else {
+            break;
+        };
+        for s in page {
+            if !s.all_system_units {
                 result.skipped.push(s.id);
+                continue;
             }
-            Err(e) => return Err(e),
+            match act_once(app, actor, s.id, &ReviewAction::Approve).await {
+                Ok(()) => result.approved.push(s.id),
+                Err(ApplicationError::Invalid(_) | ApplicationError::Refused(_)) => {
+                    result.skipped.push(s.id);
+                }
+                Err(e) => return Err(e),
+            }
         }
+        filter.before = Some(last);
     }
     app.mailer.deliver_pending(&app.db);
     Ok(result)

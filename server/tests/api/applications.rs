@@ -595,6 +595,13 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
         .await
         .unwrap();
     assert_eq!(listed.len(), 2, "the third was not forwarded");
+    // The next page after the newest: only the older one.
+    let older = jma
+        .review_queue(&format!("round={round}&status=forwarded&before={}", ids[1]))
+        .await
+        .unwrap();
+    let older: Vec<i32> = older.iter().map(|s| s.id).collect();
+    assert_eq!(older, [ids[0]]);
     let mut approved = jma.bulk_approve(round).await.unwrap().approved;
     approved.sort_unstable();
     assert_eq!(approved, [ids[0], ids[1]]);
