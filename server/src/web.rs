@@ -18,11 +18,14 @@ use domain::bundle::Bundle;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
-/// Trunk names built files `name-<16 hex>…`; those never change and can be cached for good.
+/// Trunk names built files `name-<hash>…`, the hash a 64-bit number in hex without leading
+/// zeros (so sometimes fewer than 16 digits); those files never change and can be cached for
+/// good.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.chars().all(|c| c.is_ascii_hexdigit()))
+    name.split(['-', '_', '.']).any(|part| {
+        (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit())
+    })
 }
 
 /// Hashes of inline `<script>` elements, for the CSP.
@@ -177,6 +180,8 @@ mod tests {
     fn trunk_hashed_names_are_recognised() {
         assert!(is_hashed("app-2c4f7e1d9a3b5c6d_bg.wasm"));
         assert!(is_hashed("style-2c4f7e1d9a3b5c6d.css"));
+        // A hash whose first hex digit would be 0 has 15 digits.
+        assert!(is_hashed("_door/app-ca0440d872f911a_bg.wasm"));
         assert!(!is_hashed("favicon.png"));
     }
 
