@@ -94,6 +94,8 @@ fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyVie
         }
     };
     let met = r.met;
+    // The bar is named by the requirement it measures.
+    let bar_name = text.clone();
     Some(
         view! {
             <li class="req" class:met=met data-code=code>
@@ -101,7 +103,7 @@ fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyVie
                 <div class="req-body">
                     <span class="req-text">{text}</span>
                     {progress.map(|p| view! {
-                        <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=(p / 10).to_string()>
+                        <div class="bar" role="progressbar" aria-label=bar_name aria-valuemin="0" aria-valuemax="100" aria-valuenow=(p / 10).to_string()>
                             <div class="bar-fill" style=format!("width:{}%", p / 10)></div>
                         </div>
                     })}

@@ -90,7 +90,7 @@ pub fn Upload(
             }).collect_view()}
             <input type="file" accept="application/pdf,image/jpeg,image/png" on:change=on_change data-testid=format!("file-{kind}") />
             {move || progress.get().map(|p| view! {
-                <div class="bar" role="progressbar" aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
+                <div class="bar" role="progressbar" aria-label=i18n.t("application.documents.upload_progress") aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
                 <p class="hint">{i18n.f("application.documents.uploading", &[("p", p.to_string())])}</p>
             })}
             {move || problem.get().map(|m| view! { <p class="field-error" role="alert">{i18n.msg(&m)}</p> })}

@@ -112,11 +112,11 @@ fn Import() -> impl IntoView {
             {move || match stage.get() {
                 Stage::Idle => ().into_any(),
                 Stage::Uploading(p) => view! {
-                    <div class="bar" role="progressbar" aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
+                    <div class="bar" role="progressbar" aria-label=i18n.t("registry.import.progress") aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
                     <p class="hint">{i18n.f("registry.import.uploading", &[("p", p.to_string())])}</p>
                 }.into_any(),
                 Stage::Processing => view! {
-                    <div class="bar busy" role="progressbar" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:100%"></div></div>
+                    <div class="bar busy" role="progressbar" aria-label=i18n.t("registry.import.progress") aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:100%"></div></div>
                     <p class="hint" role="status">{i18n.t("registry.import.processing")}</p>
                 }.into_any(),
                 Stage::Failed(m) => view! { <p class="banner error" role="alert">{i18n.msg(&m)}</p> }.into_any(),

@@ -951,6 +951,16 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "All units organizer-registered",
     ),
     (
+        "application.documents.upload_progress",
+        "アップロードの進み具合",
+        "Upload progress",
+    ),
+    (
+        "registry.import.progress",
+        "取り込みの進み具合",
+        "Import progress",
+    ),
+    (
         "review.more",
         "さらに表示（古い申請）",
         "Show more (older applications)",
