@@ -23,9 +23,8 @@ use tower_http::services::ServeDir;
 /// good.
 fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['-', '_', '.']).any(|part| {
-        (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit())
-    })
+    name.split(['-', '_', '.'])
+        .any(|part| (12..=16).contains(&part.len()) && part.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// Hashes of inline `<script>` elements, for the CSP.
