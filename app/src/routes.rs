@@ -258,6 +258,13 @@ pub fn Elsewhere() -> impl IntoView {
         href = format!("{href}#{}", url.hash().trim_start_matches('#'));
     }
     let now = js_sys::Date::now();
+    // When this document began loading: a loop is a new document that is asked for the same
+    // page again within seconds, not this document drawing the page twice.
+    let loaded_at = js_sys::Reflect::get(&window, &"performance".into())
+        .and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()))
+        .ok()
+        .and_then(|t| t.as_f64())
+        .unwrap_or(0.0);
     let storage = window.session_storage().ok().flatten();
     let key = "nintei.elsewhere";
     let looping = storage
@@ -265,7 +272,8 @@ pub fn Elsewhere() -> impl IntoView {
         .and_then(|s| s.get_item(key).ok().flatten())
         .and_then(|last| {
             let (at, last_path) = last.split_once(' ')?;
-            Some(last_path == path && now - at.parse::<f64>().ok()? < 3000.0)
+            let at = at.parse::<f64>().ok()?;
+            Some(last_path == path && loaded_at > at && now - at < 3000.0)
         })
         .unwrap_or(false);
     if looping {
@@ -274,7 +282,16 @@ pub fn Elsewhere() -> impl IntoView {
     if let Some(s) = &storage {
         let _ = s.set_item(key, &format!("{now} {path}"));
     }
-    let _ = window.location().replace(&href);
+    // After the router has written the new address (its pushState would cancel a navigation
+    // begun while it draws the page).
+    set_timeout(
+        move || {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().replace(&href);
+            }
+        },
+        std::time::Duration::ZERO,
+    );
     ().into_any()
 }
 

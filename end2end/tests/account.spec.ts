@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Browser, Page } from '@playwright/test';
 import { test } from '@playwright/test';
-import { DEMO_PASSWORD, accessible, expect, login, mailedLink, registerPhysician, screen, uniqueRegistry } from './helpers';
+import { DEMO_PASSWORD, accessible, expect, login, logout, mailedLink, registerPhysician, screen, uniqueRegistry } from './helpers';
 
 const FIRST = 'a sturdy passphrase';
 const SECOND = 'another sturdy passphrase';
@@ -39,7 +39,7 @@ test('a physician who forgot the password gets a link, chooses a new one, and ev
   await other.goto('/mypage');
   await expect(other).toHaveURL(/\/mypage$/);
 
-  await page.getByTestId('logout').click();
+  await logout(page);
   await page.goto('/login');
   await page.getByTestId('forgot-password').click();
   await expect(page).toHaveURL(/\/forgot-password$/);
@@ -132,7 +132,7 @@ test('two-step sign-in: set up with the QR code, keep the recovery codes, then s
   await page.getByTestId('recovery-done').click();
   await expect(page.getByTestId('recovery-left')).toContainText('10');
 
-  await page.getByTestId('logout').click();
+  await logout(page);
   await login(page, email, FIRST);
   await expect(page.getByTestId('code-form')).toBeVisible();
   await accessible(page);
@@ -148,7 +148,7 @@ test('two-step sign-in: set up with the QR code, keep the recovery codes, then s
   await expect(page).toHaveURL(/\/mypage$/);
 
   // A lost phone: a recovery code instead.
-  await page.getByTestId('logout').click();
+  await logout(page);
   await login(page, email, FIRST);
   await page.getByLabel('確認コード').fill(recovery);
   await page.getByRole('button', { name: '確認する' }).click();
@@ -159,7 +159,7 @@ test('two-step sign-in: set up with the QR code, keep the recovery codes, then s
 test('an admin finds an account, disables and enables it, forces a reset and reads the audit log', async ({ page, browser }) => {
   const email = `watched.${uniqueRegistry()}@example.jp`;
   await registerPhysician(page, uniqueRegistry(), email, FIRST);
-  await page.getByTestId('logout').click();
+  await logout(page);
 
   await login(page, 'admin@example.jp', DEMO_PASSWORD);
   await page.goto('/admin');

@@ -1,15 +1,10 @@
-import { test, Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+import { test } from '@playwright/test';
+import { DEMO_PASSWORD, expect, login, logout, screen } from './helpers';
 
 // physician06 (demo): Tokyo, occupational certificate valid, renewal units complete but 8 of
 // them handbook-declared and not yet verified.
 const PHYSICIAN = 'physician06@example.jp';
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n');
-
-async function logout(page: Page) {
-  await page.getByTestId('logout').click();
-  await expect(page).toHaveURL(/\/login$/);
-}
 
 test('a physician renews with an upload, corrects it when asked, the prefecture forwards, JMA approves, My Page shows the new period', async ({ page }) => {
   await login(page, PHYSICIAN, DEMO_PASSWORD);

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { expect, login, screen, uniqueRegistry } from './helpers';
+import { expect, login, logout, screen, uniqueRegistry } from './helpers';
 
 test('a physician registers through the real page, logs out and logs in again', async ({ page }) => {
   const registry = uniqueRegistry();
@@ -28,7 +28,7 @@ test('a physician registers through the real page, logs out and logs in again', 
   await expect(page.getByTestId('profile-name')).toContainText('シケン　ハナコ');
   await screen(page, 'mypage-new-physician-390');
 
-  await page.getByTestId('logout').click();
+  await logout(page);
   await expect(page).toHaveURL(/\/login$/);
   await login(page, email, 'a sturdy passphrase');
   await expect(page).toHaveURL(/\/mypage$/);

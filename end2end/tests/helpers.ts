@@ -17,6 +17,15 @@ export async function login(page: Page, email: string, password: string) {
   await answered;
 }
 
+/** Logs out through the header and waits for the login form. Logging out of a staff or door
+ * page loads the physician's build afresh (its login page), so the form, not the address, says
+ * the page is ready for the next step. */
+export async function logout(page: Page) {
+  await page.getByTestId('logout').click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByLabel('メールアドレス')).toBeVisible();
+}
+
 /** Saves a screenshot under test-results/screens for a person to look at. */
 export async function screen(page: Page, name: string) {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });

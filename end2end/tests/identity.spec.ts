@@ -1,13 +1,8 @@
 import { test, Page } from '@playwright/test';
-import { DEMO_PASSWORD, LICENCE, expect, login, mailedToken, screen, uniqueRegistry } from './helpers';
+import { DEMO_PASSWORD, LICENCE, expect, login, logout, mailedToken, screen, uniqueRegistry } from './helpers';
 
 function iso(d: Date): string {
   return d.toISOString().slice(0, 10);
-}
-
-async function logout(page: Page) {
-  await page.getByTestId('logout').click();
-  await expect(page).toHaveURL(/\/login$/);
 }
 
 /** Registers through the real page with the given details; ends on My Page. */

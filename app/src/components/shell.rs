@@ -22,7 +22,7 @@ pub fn Shell() -> impl IntoView {
     let at_door = move || location.pathname.get().starts_with(Page::Door.path());
     // An account with a first password or a required second factor to set up sees only its
     // account page until that is done.
-    let to_setup = navigate.clone();
+    let to_setup = navigate;
     Effect::new(move |_| {
         let setup = auth
             .me
@@ -32,12 +32,15 @@ pub fn Shell() -> impl IntoView {
             to_setup(Page::Account.path(), Default::default());
         }
     });
+    // Logging out loads the login page afresh: nothing the account saw stays in the page's
+    // memory, and a staff or door page need not hand over to the physician's build.
     let logout = move |_| {
-        let navigate = navigate.clone();
         spawn_local(async move {
             let _ = api::logout().await;
             auth.me.set(None);
-            navigate(Page::Login.path(), Default::default());
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(Page::Login.path());
+            }
         });
     };
     let switch = move |_| {
@@ -72,7 +75,7 @@ pub fn Shell() -> impl IntoView {
                             <A href=Page::Admin.path()>{move || i18n.t("nav.admin")}</A>
                         })}
                         <A href=Page::Account.path() attr:data-testid="nav-account">{move || i18n.t("nav.account")}</A>
-                        <button on:click=logout.clone() data-testid="logout">{move || i18n.t("nav.logout")}</button>
+                        <button on:click=logout data-testid="logout">{move || i18n.t("nav.logout")}</button>
                     }.into_any(),
                 }}
                 <button class="lang" on:click=switch data-testid="lang-switch">{move || i18n.t("lang.switch")}</button>

@@ -44,21 +44,26 @@ pub fn ReviewDetail() -> impl IntoView {
         <p><A href=Page::Review.path()>{move || i18n.t("review.back")}</A></p>
         {move || banner.get().map(|m| view! { <div class="banner error" role="alert" data-testid="review-error"><p>{i18n.msg(&m)}</p>
             <ul>{errors.get().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div> })}
-        {loaded(detail, move |d| view! { <ReviewBody detail=d act=act /> })}
+        // The actions depend on who is signed in, which a page opened afresh learns after it
+        // shows: the body is drawn again when the account arrives.
+        {loaded(detail, move |d| {
+            let role = use_auth().role();
+            view! { <ReviewBody detail=d act=act role=role /> }
+        })}
     }
 }
 
 type ActAction = Action<(i32, ReviewAction), Result<ApplicationDetail, api::ApiFailure>>;
 
 #[component]
-fn ReviewBody(detail: ApplicationDetail, act: ActAction) -> impl IntoView {
+fn ReviewBody(detail: ApplicationDetail, act: ActAction, role: Option<Role>) -> impl IntoView {
     let i18n = use_i18n();
     let s = detail.summary.clone();
     let id = s.id;
     let status = s.status;
     let title = title_of(&s);
-    let prefecture = use_auth().role() == Some(Role::PrefecturalStaff);
-    let jma = use_auth().role() == Some(Role::JmaStaff);
+    let prefecture = role == Some(Role::PrefecturalStaff);
+    let jma = role == Some(Role::JmaStaff);
     let open = matches!(status, Status::Submitted | Status::CorrectionRequested);
     let send = move |a: ReviewAction| {
         act.dispatch((id, a));
