@@ -104,6 +104,16 @@ async fn kyoto(app: &TestApp) -> Api {
         .await
 }
 
+/// Prefectural staff of Tokyo, who see none of Kyoto's applications.
+async fn tokyo(app: &TestApp) -> Api {
+    app.staff_api_in(
+        Role::PrefecturalStaff,
+        "tokyo@example.jp",
+        Prefecture::TOKYO,
+    )
+    .await
+}
+
 /// The JMA staff who approve (an account of Tokyo).
 async fn jma(app: &TestApp) -> Api {
     app.staff_api_in(Role::JmaStaff, "jma@example.jp", Prefecture::TOKYO)
@@ -316,13 +326,7 @@ async fn no_illegal_transition_is_possible_through_the_api() {
         other.application(id).await.refused().status,
         StatusCode::NOT_FOUND
     );
-    let tokyo = app
-        .staff_api_in(
-            Role::PrefecturalStaff,
-            "tokyo@example.jp",
-            Prefecture::TOKYO,
-        )
-        .await;
+    let tokyo = tokyo(&app).await;
     assert_eq!(
         tokyo.application(id).await.refused().status,
         StatusCode::NOT_FOUND
@@ -496,13 +500,7 @@ async fn a_document_is_stored_on_disk_with_its_hash_and_only_its_owner_and_revie
     assert_eq!(bytes, PDF);
     let download = async |api: &Api| api.get_raw(&path).await.0;
     assert_eq!(download(&kyoto(&app).await).await, StatusCode::OK);
-    let tokyo = app
-        .staff_api_in(
-            Role::PrefecturalStaff,
-            "tokyo@example.jp",
-            Prefecture::TOKYO,
-        )
-        .await;
+    let tokyo = tokyo(&app).await;
     assert_eq!(download(&tokyo).await, StatusCode::NOT_FOUND);
     assert_eq!(
         download(&jma(&app).await).await,
