@@ -59,7 +59,7 @@ lint:
 
 ## unit: every unit, property and integration test on SQLite (app's native tests included).
 unit:
-	cargo test --workspace
+	env -u TEST_DATABASE_URL cargo test --workspace
 
 ## api-postgres: the API tests again, on PostgreSQL (TEST_DATABASE_URL, or the local server).
 api-postgres:

@@ -12,54 +12,25 @@ use leptos_router::path;
 
 use crate::pages;
 
-/// The component of a page: its own where this build has its audience, else [`Elsewhere`].
+/// The component of a page: its own where this build has its audience (the cargo feature of
+/// its bundle), else [`Elsewhere`]; only one of the two is compiled.
 macro_rules! in_build {
     (Physician, $view:path) => {
-        physician_page!($view)
+        in_build!(@ "physician", $view)
     };
     (Door, $view:path) => {
-        door_page!($view)
+        in_build!(@ "door", $view)
     };
     (Staff, $view:path) => {
-        staff_page!($view)
+        in_build!(@ "staff", $view)
     };
-}
-
-#[cfg(feature = "physician")]
-macro_rules! physician_page {
-    ($view:path) => {
-        $view
-    };
-}
-#[cfg(not(feature = "physician"))]
-macro_rules! physician_page {
-    ($view:path) => {
-        Elsewhere
-    };
-}
-#[cfg(feature = "door")]
-macro_rules! door_page {
-    ($view:path) => {
-        $view
-    };
-}
-#[cfg(not(feature = "door"))]
-macro_rules! door_page {
-    ($view:path) => {
-        Elsewhere
-    };
-}
-#[cfg(feature = "staff")]
-macro_rules! staff_page {
-    ($view:path) => {
-        $view
-    };
-}
-#[cfg(not(feature = "staff"))]
-macro_rules! staff_page {
-    ($view:path) => {
-        Elsewhere
-    };
+    (@ $feature:literal, $view:path) => {{
+        #[cfg(feature = $feature)]
+        let view = $view;
+        #[cfg(not(feature = $feature))]
+        let view = Elsewhere;
+        view
+    }};
 }
 
 macro_rules! route_table {

@@ -83,6 +83,7 @@ test('scans a helper holds survive a revoked link, the network and the server go
     await screen(helper, 'door-handover-390');
     await helper.getByTestId('receive-here').click();
     await expect(helper).toHaveURL(new RegExp(`/organizer/sessions/${session}/checkin$`));
+    await expect(helper.getByTestId('checkin-number')).toBeVisible();
     await expect(helper.getByTestId('queued')).toHaveCount(0, { timeout: 20_000 });
     const rows = await (await api.get(`/api/organizer/sessions/${session}/attendance`)).json();
     const numbers = rows.map((r: { registry_number: string }) => r.registry_number);
@@ -115,10 +116,12 @@ test("the organizer's own scans wait through an ended login and are sent after l
   await page.getByLabel('パスワード').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page).toHaveURL(new RegExp(`/organizer/sessions/${session}/checkin$`));
-  // Back on the desk, logged in: the scan reaches the server.
+  // Back on the desk (the door's build, loaded afresh), logged in: the scan reaches the server.
+  await expect(page.getByTestId('checkin-number')).toBeVisible();
   await expect(page.getByTestId('queued')).toHaveCount(0, { timeout: 20_000 });
-  const rows = await (await api.get(`/api/organizer/sessions/${session}/attendance`)).json();
-  expect(rows.map((r: { registry_number: string }) => r.registry_number)).toContain('402474');
+  await expect
+    .poll(async () => (await (await api.get(`/api/organizer/sessions/${session}/attendance`)).json()).map((r: { registry_number: string }) => r.registry_number))
+    .toContain('402474');
 });
 
 test('the desk asks before recording an unknown number, warns of a check-out without check-in, and posting warns of a device still holding scans', async ({ page, playwright, baseURL }) => {

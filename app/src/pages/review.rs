@@ -43,19 +43,17 @@ pub fn ReviewQueue() -> impl IntoView {
     });
     // Pages after the first, fetched on request; a change of filter starts again.
     let older = RwSignal::new(Vec::<ApplicationSummary>::new());
-    let last_full = RwSignal::new(None::<bool>);
-    Effect::new(move |_| {
-        query();
-        older.set(Vec::new());
-        last_full.set(None);
-    });
     let more = Action::new_local(move |before: &i32| {
         let q = format!("{}&before={before}", query());
         async move { api::review_queue(&q).await }
     });
     Effect::new(move |_| {
+        query();
+        older.set(Vec::new());
+        more.value().set(None);
+    });
+    Effect::new(move |_| {
         if let Some(Ok(page)) = more.value().get() {
-            last_full.set(Some(page.len() == QUEUE_PAGE));
             older.update(|o| o.extend(page));
         }
     });
@@ -133,7 +131,11 @@ pub fn ReviewQueue() -> impl IntoView {
             })}
         </section>
         {loaded(list, move |first: Vec<ApplicationSummary>| {
-            let full = last_full.get().unwrap_or(first.len() == QUEUE_PAGE);
+            // Another page may follow while the last one fetched was full.
+            let full = match more.value().get() {
+                Some(Ok(page)) => page.len() == QUEUE_PAGE,
+                _ => first.len() == QUEUE_PAGE,
+            };
             let mut items = first;
             items.extend(older.get());
             let last = items.last().map(|s| s.id);

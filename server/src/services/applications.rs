@@ -330,6 +330,14 @@ async fn submit_request(
     let page = mypage::my_page(&txn, physician_id).await?;
     check_kind(&page, req)?;
     if applications::has_open(&txn, physician_id, req.kind, req.certification).await? {
+        // The open one may be this very submission, made by its twin that committed after our
+        // first look (PostgreSQL, read committed): then it is the answer.
+        if let Some(r) = client_ref
+            && let Earlier::Same(id) =
+                requests::earlier(&txn, physician_id, r, "application").await?
+        {
+            return Ok(id);
+        }
         return Err(refused("application.already_open"));
     }
     let today = page.today;

@@ -600,6 +600,13 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
         .unwrap();
     let older: Vec<i32> = older.iter().map(|s| s.id).collect();
     assert_eq!(older, [ids[0]]);
+    // Paging reaches no further than the reviewer's own queue: Tokyo's staff see none of it.
+    let elsewhere = tokyo(&app)
+        .await
+        .review_queue(&format!("before={}", i32::MAX))
+        .await
+        .unwrap();
+    assert!(elsewhere.is_empty(), "{elsewhere:?}");
     let mut approved = jma.bulk_approve(round).await.unwrap().approved;
     approved.sort_unstable();
     assert_eq!(approved, [ids[0], ids[1]]);
