@@ -13,7 +13,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e size lighthouse bench bench-import bench-logins load clean
+.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e size lighthouse bench bench-scale bench-import bench-logins load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -102,6 +102,13 @@ lighthouse: client server e2e-deps
 ## bench: engine benchmark (1,000-credit ledger).
 bench:
 	cargo bench -p domain --bench evaluate
+
+## bench-scale: My Page, the review queues, session search and posting at 3,400 and at 340,000
+## physicians (`nintei admin seed-scale`), on SQLite and on PostgreSQL (server/benches/scale.rs);
+## prints each figure, its ratio, and fails over 1.2×. BENCH_DATABASES, BENCH_SIZES, BENCH_RATE,
+## BENCH_SECONDS and BENCH_PG_URL choose what runs.
+bench-scale: server
+	NINTEI_BIN=$(abspath $(TARGET_DIR))/release/nintei cargo bench -p server --bench scale
 
 ## bench-import: JMA's registry, 100,000 lines (scripts/registry_sample.py), imported by the
 ## release binary into a fresh SQLite database, then again (which must write nothing).

@@ -12,6 +12,9 @@ use crate::prefecture::Prefecture;
 use crate::text::FieldError;
 use crate::units::Units;
 
+/// Sessions per page of the public search (the next page starts after the last one shown).
+pub const SEARCH_PAGE: usize = 100;
+
 /// How many days after a session its organizer may post it (and how far back a session may be
 /// entered): units for a session long past go through the prefecture, not the organizer.
 pub const POSTING_WINDOW_DAYS: u64 = 60;

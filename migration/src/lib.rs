@@ -31,6 +31,7 @@ mod m20261126_000010_throttles;
 mod m20261126_000011_outbox_claims;
 mod m20261126_000012_account_security;
 mod m20261203_000013_hot_query_indexes;
+mod m20261203_000014_scale_indexes;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000011_outbox_claims::Migration),
             Box::new(m20261126_000012_account_security::Migration),
             Box::new(m20261203_000013_hot_query_indexes::Migration),
+            Box::new(m20261203_000014_scale_indexes::Migration),
         ]
     }
 }

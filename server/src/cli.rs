@@ -9,6 +9,7 @@ use domain::api::CreateUser;
 use domain::{CaseFile, Prefecture, RuleSet, evaluate};
 
 use crate::config::Settings;
+use crate::seed::scale::Scale;
 use crate::services::accounts::AccountError;
 use crate::startup;
 
@@ -77,6 +78,17 @@ pub enum AdminAction {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Add national-scale data for benchmarks (`make bench-scale`): physicians with registry
+    /// entries, certificates, about `--ledger-rows` ledger rows each, applications and sessions.
+    /// Every account's password is the demo one. Only into a database without scale data.
+    SeedScale {
+        /// Physicians to add (the country has about 340,000).
+        #[arg(long, default_value_t = 340_000)]
+        physicians: u32,
+        /// Ledger rows per physician, on average.
+        #[arg(long, default_value_t = 20)]
+        ledger_rows: u32,
+    },
 }
 
 /// Evaluates a case file: the decision as JSON, or a message naming the file and field.
@@ -103,6 +115,16 @@ pub async fn admin(action: AdminAction) -> Result<String, String> {
             create_user(role, email, name, password, prefecture, body).await
         }
         AdminAction::ImportRegistry { file, dry_run } => import_registry(&file, dry_run).await,
+        AdminAction::SeedScale {
+            physicians,
+            ledger_rows,
+        } => {
+            seed_scale(Scale {
+                physicians,
+                ledger_rows,
+            })
+            .await
+        }
     }
 }
 
@@ -165,6 +187,26 @@ async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
         started.elapsed().as_secs_f64()
     ));
     Ok(out.join("\n"))
+}
+
+/// Runs `nintei admin seed-scale`: what was written and how long it took.
+async fn seed_scale(scale: Scale) -> Result<String, String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let db = startup::connect(&settings).await?;
+    let documents = crate::storage::Documents::local(&settings.documents_dir)?;
+    let started = std::time::Instant::now();
+    let w = crate::seed::scale::seed(&db, &documents, scale)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{} physicians, {} certificates, {} ledger rows, {} applications, {} sessions ({:.1} s)",
+        w.physicians,
+        w.certificates,
+        w.credits,
+        w.applications,
+        w.sessions,
+        started.elapsed().as_secs_f64()
+    ))
 }
 
 /// The password from `file`, or the first line of standard input.

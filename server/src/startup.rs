@@ -73,6 +73,32 @@ pub async fn connect(settings: &Settings) -> StartupResult<DatabaseConnection> {
     Ok(db)
 }
 
+/// Connections that requests which only read use beside `db` (after [`connect`] migrated it):
+/// on SQLite a pool of its own, whose connections read while the one writer writes (WAL), so a
+/// long posting never makes My Page wait; on PostgreSQL the same pool, which takes many.
+pub async fn connect_reader(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> StartupResult<DatabaseConnection> {
+    let url = settings.database_url.expose();
+    // An in-memory database is one connection's own.
+    if db.get_database_backend() != DbBackend::Sqlite || url.contains(":memory:") {
+        return Ok(db.clone());
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .max_connections(READERS)
+        .acquire_timeout(Duration::from_secs(10));
+    let read = Database::connect(options)
+        .await
+        .map_err(|e| format!("cannot open the database for reading: {e}"))?;
+    Ok(read)
+}
+
+/// SQLite connections that read at once (two per core of these machines).
+const READERS: u32 = 4;
+
 /// Start-up fails with a message for the person running the server.
 pub type StartupResult<T> = Result<T, String>;
 
@@ -89,8 +115,16 @@ impl Application {
         observer: Option<QueryObserver>,
     ) -> StartupResult<Application> {
         let mut db = connect(&settings).await?;
+        let mut read = connect_reader(&settings, &db).await?;
         if let Some(observer) = observer {
-            db.set_metric_callback(move |info| observer(info.statement));
+            let observer = Arc::new(observer);
+            let seen = Arc::clone(&observer);
+            db.set_metric_callback(move |info| seen(info.statement));
+            if db.get_database_backend() == DbBackend::Sqlite {
+                read.set_metric_callback(move |info| observer(info.statement));
+            } else {
+                read = db.clone();
+            }
         }
         let documents = crate::storage::Documents::local(&settings.documents_dir)?;
         if settings.demo_data {
@@ -113,6 +147,7 @@ impl Application {
             documents,
             mailer,
             db: db.clone(),
+            read,
             settings: Arc::new(settings),
             rules: Arc::new(RuleSet::current()),
             qr_key: Arc::new(qr_key),

@@ -606,6 +606,16 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "No sessions match",
     ),
     ("sessions.count", "{n}件", "{n} sessions"),
+    (
+        "sessions.count_more",
+        "{n}件（続きがあります）",
+        "{n} sessions (more follow)",
+    ),
+    (
+        "sessions.more",
+        "さらに表示（後の日程）",
+        "Show more (later dates)",
+    ),
     ("sessions.units", "{n}単位", "{n} units"),
     (
         "checkin.unregistered",
@@ -924,6 +934,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Every notification mail is kept here. Without an SMTP server they are not sent and can be read here.",
     ),
     ("outbox.none", "メールはありません", "No mails"),
+    (
+        "outbox.more",
+        "さらに表示（古いメール）",
+        "Show more (older mails)",
+    ),
     ("outbox.sent", "送信済み", "Sent"),
     ("outbox.kept", "未送信（保管）", "Kept, not sent"),
     ("profile.registry", "医籍登録番号", "Registry number"),
@@ -2355,6 +2370,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "identities.empty",
         "この一覧に申し出はありません。",
         "Nothing here.",
+    ),
+    (
+        "identities.more",
+        "さらに表示（後に届いた申し出）",
+        "Show more (sent later)",
     ),
     ("identities.kind.licence", "免許証確認", "Licence check"),
     ("identities.kind.claim", "番号の申し出", "Number claim"),

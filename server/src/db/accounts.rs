@@ -318,33 +318,34 @@ pub async fn delete_expired_sessions(
 
 /// The live session of `token_hash` and its account. A session past its absolute end, or
 /// unused for `idle`, is removed; a disabled account has none. Marks it used (at most once a
-/// minute, to spare writes).
+/// minute, to spare writes). Reads through `read`, removes and marks through `write`.
 pub async fn session(
-    db: &impl ConnectionTrait,
+    read: &impl ConnectionTrait,
+    write: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
     idle: Duration,
 ) -> DbResult<Option<LiveSession>> {
     let Some(session) = auth_session::Entity::find_by_id(token_hash.to_owned())
-        .one(db)
+        .one(read)
         .await?
     else {
         return Ok(None);
     };
     let seen = session.last_seen_at.unwrap_or(session.created_at);
     if session.expires_at <= now || seen + idle <= now {
-        delete_session(db, token_hash).await?;
+        delete_session(write, token_hash).await?;
         return Ok(None);
     }
     if now - seen > Duration::minutes(1) {
         auth_session::Entity::update_many()
             .col_expr(auth_session::Column::LastSeenAt, Expr::value(now))
             .filter(auth_session::Column::TokenHash.eq(token_hash))
-            .exec(db)
+            .exec(write)
             .await?;
     }
     // A locked account's sessions were ended; this keeps a racing one out too.
-    let Some(user) = user(db, session.user_id).await?.filter(|u| !u.disabled) else {
+    let Some(user) = user(read, session.user_id).await?.filter(|u| !u.disabled) else {
         return Ok(None);
     };
     Ok(Some(LiveSession {

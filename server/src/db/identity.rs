@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 use domain::Prefecture;
 use domain::identity::{RequestKind, RequestStatus};
+use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::{DbResult, prefecture};
@@ -149,18 +150,36 @@ pub async fn decide(
     Ok(done.rows_affected == 1)
 }
 
-/// Requests sent to staff of a prefecture, oldest first (at most 200).
+/// Requests sent to staff of a prefecture, oldest first (by the time sent, then id), a page of
+/// [`domain::application::QUEUE_PAGE`]; `after` (the last request of the page before) gives
+/// the next page.
 pub async fn queue(
     db: &impl ConnectionTrait,
     prefecture: Prefecture,
     status: RequestStatus,
+    after: Option<i32>,
 ) -> DbResult<Vec<Request>> {
-    identity_request::Entity::find()
-        .filter(identity_request::Column::Prefecture.eq(i32::from(prefecture.code())))
-        .filter(identity_request::Column::Status.eq(Code(status)))
-        .filter(identity_request::Column::SubmittedAt.is_not_null())
-        .order_by_asc(identity_request::Column::SubmittedAt)
-        .limit(200)
+    use identity_request::Column;
+    let mut q = identity_request::Entity::find()
+        .filter(Column::Prefecture.eq(i32::from(prefecture.code())))
+        .filter(Column::Status.eq(Code(status)))
+        .filter(Column::SubmittedAt.is_not_null());
+    if let Some(after) = after {
+        let Some(last) = identity_request::Entity::find_by_id(after).one(db).await? else {
+            return Ok(Vec::new());
+        };
+        let Some(sent) = last.submitted_at else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            Condition::any()
+                .add(Column::SubmittedAt.gt(sent))
+                .add(Column::SubmittedAt.eq(sent).and(Column::Id.gt(after))),
+        );
+    }
+    q.order_by_asc(Column::SubmittedAt)
+        .order_by_asc(Column::Id)
+        .limit(domain::application::QUEUE_PAGE as u64)
         .all(db)
         .await?
         .into_iter()

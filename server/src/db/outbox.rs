@@ -38,10 +38,17 @@ pub async fn queue(db: &impl ConnectionTrait, to: &str, subject: &str, body: &st
     Ok(())
 }
 
-/// The newest mails, for admins.
-pub async fn newest(db: &impl ConnectionTrait, limit: u64) -> DbResult<Vec<OutboxMail>> {
-    Ok(outbox::Entity::find()
-        .order_by_desc(outbox::Column::Id)
+/// The newest mails, for admins, at most `limit`; with `before`, only older than that mail.
+pub async fn newest(
+    db: &impl ConnectionTrait,
+    before: Option<i32>,
+    limit: u64,
+) -> DbResult<Vec<OutboxMail>> {
+    let mut q = outbox::Entity::find();
+    if let Some(before) = before {
+        q = q.filter(outbox::Column::Id.lt(before));
+    }
+    Ok(q.order_by_desc(outbox::Column::Id)
         .limit(limit)
         .all(db)
         .await?

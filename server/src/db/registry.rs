@@ -289,7 +289,7 @@ pub enum Search {
     BornOn(NaiveDate),
 }
 
-/// The registry numbers a search finds (at most 20).
+/// The registry numbers a search finds (at most 200, by number).
 pub async fn find(db: &impl ConnectionTrait, search: &Search) -> DbResult<Vec<String>> {
     Ok(match search {
         Search::RegistryNumber(n) => registry_person::Entity::find_by_id(n.clone())
@@ -304,6 +304,7 @@ pub async fn find(db: &impl ConnectionTrait, search: &Search) -> DbResult<Vec<St
             .unwrap_or_default(),
         Search::BornOn(day) => registry_person::Entity::find()
             .filter(registry_person::Column::BirthDate.eq(*day))
+            .order_by_asc(registry_person::Column::RegistryNumber)
             .limit(200)
             .all(db)
             .await?

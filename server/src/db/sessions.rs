@@ -6,10 +6,11 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::records::Session;
 use domain::sessions::SessionSpec;
 use domain::{Category, Prefecture, Units};
+use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::db::{DbError, DbResult, int, prefecture, unsigned};
@@ -159,25 +160,48 @@ pub struct Published {
     pub prefecture: Option<Prefecture>,
     /// Only sessions of this category.
     pub category: Option<Category>,
+    /// The next page: only sessions after this one (the last of the page before).
+    pub after: Option<i32>,
 }
 
-/// Published sessions matching the filter, soonest first (at most 200).
+/// Published sessions matching the filter, soonest first (day, start, id), a page of
+/// [`domain::sessions::SEARCH_PAGE`].
 pub async fn published(db: &impl ConnectionTrait, filter: &Published) -> DbResult<Vec<Session>> {
+    use training_session::Column;
     let mut q = training_session::Entity::find()
-        .filter(training_session::Column::Published.eq(true))
-        .filter(training_session::Column::CancelledAt.is_null());
+        .filter(Column::Published.eq(true))
+        .filter(Column::CancelledAt.is_null());
     if let Some(from) = filter.from {
-        q = q.filter(training_session::Column::Date.gte(from));
+        q = q.filter(Column::Date.gte(from));
     }
     if let Some(p) = filter.prefecture {
-        q = q.filter(training_session::Column::Prefecture.eq(i32::from(p.code())));
+        q = q.filter(Column::Prefecture.eq(i32::from(p.code())));
     }
     if let Some(c) = filter.category {
-        q = q.filter(training_session::Column::Category.eq(Code(c)));
+        q = q.filter(Column::Category.eq(Code(c)));
     }
-    q.order_by_asc(training_session::Column::Date)
-        .order_by_asc(training_session::Column::StartsAt)
-        .limit(200)
+    if let Some(after) = filter.after {
+        let Some(last) = training_session::Entity::find_by_id(after).one(db).await? else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            Condition::any().add(Column::Date.gt(last.date)).add(
+                Column::Date.eq(last.date).and(
+                    Condition::any()
+                        .add(Column::StartsAt.gt(last.starts_at.clone()))
+                        .add(
+                            Column::StartsAt
+                                .eq(last.starts_at)
+                                .and(Column::Id.gt(after)),
+                        ),
+                ),
+            ),
+        );
+    }
+    q.order_by_asc(Column::Date)
+        .order_by_asc(Column::StartsAt)
+        .order_by_asc(Column::Id)
+        .limit(domain::sessions::SEARCH_PAGE as u64)
         .all(db)
         .await?
         .into_iter()

@@ -136,10 +136,19 @@ async fn create(
     ))
 }
 
-#[utoipa::path(get, path = "/admin/outbox", tag = "admin", responses((status = 200, body = Vec<OutboxMail>)))]
+/// `GET /api/admin/outbox`: the next page starts before the last mail shown.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct OutboxQuery {
+    /// The next page: mails older than this one (the last id of the page before).
+    before: Option<i32>,
+}
+
+#[utoipa::path(get, path = "/admin/outbox", tag = "admin", params(OutboxQuery), responses((status = 200, body = Vec<OutboxMail>)))]
 async fn outbox(
     State(state): State<AppState>,
     _admin: AdminUser,
+    Query(q): Query<OutboxQuery>,
 ) -> ApiResult<Json<Vec<OutboxMail>>> {
-    Ok(Json(mail::newest(&state.db).await?))
+    Ok(Json(mail::newest(&state.db, q.before).await?))
 }

@@ -61,6 +61,8 @@ async fn licence(
 struct QueueQuery {
     #[serde(default = "pending")]
     status: RequestStatus,
+    /// The next page: requests after this one (the last id of the page before).
+    after: Option<i32>,
 }
 
 fn pending() -> RequestStatus {
@@ -73,7 +75,9 @@ async fn queue(
     PrefecturalUser(actor): PrefecturalUser,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Vec<QueueItem>>> {
-    Ok(Json(identity::queue(&state, &actor, q.status).await?))
+    Ok(Json(
+        identity::queue(&state, &actor, q.status, q.after).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/review/identities/{id}", tag = "identity", params(("id" = i32, Path)), responses((status = 200, body = QueueItem)))]

@@ -37,7 +37,7 @@ async fn my_page(
     State(state): State<AppState>,
     PhysicianUser(actor): PhysicianUser,
 ) -> ApiResult<Json<MyPage>> {
-    Ok(Json(mypage::my_page(&state.db, actor.id).await?))
+    Ok(Json(mypage::my_page(&state.read, actor.id).await?))
 }
 
 #[utoipa::path(post, path = "/mypage/handbook", tag = "mypage", request_body = HandbookRequest, responses((status = 201, body = LedgerEntry)))]

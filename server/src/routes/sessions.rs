@@ -25,6 +25,8 @@ struct SessionQuery {
     from: Option<chrono::NaiveDate>,
     prefecture: Option<u8>,
     category: Option<String>,
+    /// The next page: sessions after this one (the last id of the page before).
+    after: Option<i32>,
 }
 
 #[utoipa::path(get, path = "/sessions", tag = "sessions", params(SessionQuery), responses((status = 200, body = Vec<PublicSession>)))]
@@ -42,6 +44,7 @@ async fn list(
         from: q.from,
         prefecture: prefecture.flatten(),
         category: category.and_then(Result::ok),
+        after: q.after,
     };
     Ok(Json(sessions::published(&state, &search).await?))
 }

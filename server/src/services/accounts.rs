@@ -306,6 +306,7 @@ pub async fn logout(app: &AppState, token: &str) -> Result<(), AccountError> {
 /// The live session of `token` (past neither its end nor the idle timeout), if any.
 pub async fn current(app: &AppState, token: &str) -> Result<Option<LiveSession>, AccountError> {
     Ok(accounts::session(
+        &app.read,
         &app.db,
         &security::token_hash(token),
         Utc::now(),
@@ -316,10 +317,10 @@ pub async fn current(app: &AppState, token: &str) -> Result<Option<LiveSession>,
 
 /// Who is logged in, for `GET /api/me`.
 pub async fn me(app: &AppState, actor: &Actor, stage: SessionStage) -> Result<Me, AccountError> {
-    let user = accounts::user(&app.db, actor.id)
+    let user = accounts::user(&app.read, actor.id)
         .await?
         .ok_or(AccountError::NotLoggedIn)?;
-    let physician = accounts::physician(&app.db, user.id).await?;
+    let physician = accounts::physician(&app.read, user.id).await?;
     Ok(Me {
         id: user.id,
         role: user.role,

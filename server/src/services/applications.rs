@@ -917,8 +917,8 @@ pub async fn list(
     actor: &Actor,
     filter: &QueueFilter,
 ) -> Result<Vec<ApplicationSummary>, ApplicationError> {
-    let records = applications::list(&app.db, application_scope(actor), filter).await?;
-    summaries(&app.db, records).await
+    let records = applications::list(&app.read, application_scope(actor), filter).await?;
+    summaries(&app.read, records).await
 }
 
 async fn summaries(

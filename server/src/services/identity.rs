@@ -339,6 +339,7 @@ pub async fn queue(
     app: &AppState,
     actor: &Actor,
     status: RequestStatus,
+    after: Option<i32>,
 ) -> Result<Vec<QueueItem>, IdentityError> {
     let Some(prefecture) = actor
         .prefecture
@@ -347,7 +348,7 @@ pub async fn queue(
         return Err(IdentityError::NotFound);
     };
     let mut out = Vec::new();
-    for r in identity::queue(&app.db, prefecture, status).await? {
+    for r in identity::queue(&app.db, prefecture, status, after).await? {
         out.push(item(&app.db, r).await?);
     }
     Ok(out)

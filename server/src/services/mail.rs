@@ -200,9 +200,10 @@ impl Mailer {
     }
 }
 
-/// The newest mails of the outbox, for admins.
-pub async fn newest(db: &DatabaseConnection) -> DbResult<Vec<OutboxMail>> {
-    outbox::newest(db, 200).await
+/// The newest mails of the outbox, for admins, a page of [`domain::application::QUEUE_PAGE`]
+/// older than `before` when given.
+pub async fn newest(db: &DatabaseConnection, before: Option<i32>) -> DbResult<Vec<OutboxMail>> {
+    outbox::newest(db, before, domain::application::QUEUE_PAGE as u64).await
 }
 
 async fn deliver(

@@ -30,8 +30,12 @@ use crate::config::Settings;
 /// What every use case can reach: the database, settings, rules, keys, stores and mailer.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database pool.
+    /// The database pool: every write, and every read that decides a write.
     pub db: DatabaseConnection,
+    /// For requests that only read (My Page, history, queues, searches, who is signed in): on
+    /// SQLite connections beside the one writer, on PostgreSQL the same pool
+    /// ([`crate::startup::connect_reader`]).
+    pub read: DatabaseConnection,
     /// The settings.
     pub settings: Arc<Settings>,
     /// The rule set in force.

@@ -103,13 +103,13 @@ pub async fn history(
     page: u32,
     per_page: u32,
 ) -> Result<CreditPage, MyPageError> {
-    let entries = ledger(&app.db, actor.id).await?;
+    let entries = ledger(&app.read, actor.id).await?;
     Ok(CreditPage::build(entries, filter, page, per_page))
 }
 
 /// The history as CSV in `lang`, UTF-8 with a byte-order mark so that Excel reads Japanese.
 pub async fn history_csv(app: &AppState, actor: &Actor, lang: Lang) -> Result<String, MyPageError> {
-    let entries = ledger(&app.db, actor.id).await?;
+    let entries = ledger(&app.read, actor.id).await?;
     Ok(csv(&entries, lang))
 }
 

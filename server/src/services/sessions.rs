@@ -4,7 +4,7 @@ use domain::api::PublicSession;
 use domain::policy::{Actor, may_run_session};
 use domain::records::Session;
 use domain::sessions::SessionForm;
-use domain::{Category, FieldError, Message, Prefecture};
+use domain::{FieldError, Message};
 use sea_orm::ConnectionTrait;
 
 use crate::db::requests::{self, Earlier};
@@ -173,27 +173,14 @@ pub async fn list_own(app: &AppState, actor: &Actor) -> Result<Vec<PublicSession
 }
 
 /// Filters of the public list.
-#[derive(Clone, Debug, Default)]
-pub struct Search {
-    /// From this day on.
-    pub from: Option<chrono::NaiveDate>,
-    /// In this prefecture.
-    pub prefecture: Option<Prefecture>,
-    /// Of this category.
-    pub category: Option<Category>,
-}
+pub use crate::db::sessions::Published as Search;
 
-/// Published sessions, soonest first.
+/// Published sessions, soonest first, a page at a time.
 pub async fn published(
     app: &AppState,
     search: &Search,
 ) -> Result<Vec<PublicSession>, SessionError> {
-    let filter = sessions::Published {
-        from: search.from,
-        prefecture: search.prefecture,
-        category: search.category,
-    };
-    Ok(sessions::published(&app.db, &filter)
+    Ok(sessions::published(&app.read, search)
         .await?
         .iter()
         .map(Session::public)

@@ -448,7 +448,7 @@ async fn with_smtp(seconds: u64) -> (TestApp, std::sync::Arc<tokio::sync::Mutex<
 
 async fn mail_sent(app: &TestApp) -> bool {
     for _ in 0..60 {
-        let rows = server::services::mail::newest(&app.db).await.unwrap();
+        let rows = server::services::mail::newest(&app.db, None).await.unwrap();
         if !rows.is_empty() && rows.iter().all(|m| m.sent_at.is_some()) {
             return true;
         }

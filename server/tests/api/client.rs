@@ -752,6 +752,12 @@ impl Api {
     pub async fn outbox(&self) -> Answer<Vec<OutboxMail>> {
         self.get("/api/admin/outbox").await
     }
+
+    /// `GET /api/admin/outbox?before=`
+    pub async fn outbox_before(&self, before: i32) -> Answer<Vec<OutboxMail>> {
+        self.get(&format!("/api/admin/outbox?before={before}"))
+            .await
+    }
 }
 
 /// Percent-encodes a query value.

@@ -180,7 +180,7 @@ impl TestApp {
 
     /// The token of the newest link to `page` (`/reset-password#`, …) mailed to `email`.
     pub async fn mailed_link(&self, email: &str, page: &str) -> String {
-        let mails = server::services::mail::newest(&self.db)
+        let mails = server::services::mail::newest(&self.db, None)
             .await
             .expect("the outbox");
         let body = &mails
@@ -194,7 +194,7 @@ impl TestApp {
 
     /// The mails sent to `email`, newest first (subjects).
     pub async fn subjects_to(&self, email: &str) -> Vec<String> {
-        server::services::mail::newest(&self.db)
+        server::services::mail::newest(&self.db, None)
             .await
             .expect("the outbox")
             .into_iter()

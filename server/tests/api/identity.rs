@@ -301,7 +301,7 @@ async fn partial_and_non_matches_wait_for_the_staff_of_their_prefecture_only() {
         "the registry's certificate of the number"
     );
     physician.qr().await.unwrap();
-    let mails = server::services::mail::newest(&app.db).await.unwrap();
+    let mails = server::services::mail::newest(&app.db, None).await.unwrap();
     let to_physician: Vec<&str> = mails
         .iter()
         .filter(|m| m.to == "partial@example.jp")
@@ -408,7 +408,7 @@ async fn a_claim_moves_the_number_its_ledger_and_certificates_and_locks_the_othe
         .refused();
     assert_eq!(locked.status, StatusCode::FORBIDDEN);
     assert_eq!(locked.error.code, "locked");
-    let mails = server::services::mail::newest(&app.db).await.unwrap();
+    let mails = server::services::mail::newest(&app.db, None).await.unwrap();
     assert!(
         mails
             .iter()

@@ -12,6 +12,7 @@ mod helpers;
 mod identity;
 mod ledger;
 mod mypage;
+mod paging;
 mod platform;
 mod query_plans;
 mod registry;

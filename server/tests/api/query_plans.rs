@@ -36,6 +36,47 @@ fn a_full_scan_is_told_from_a_search() {
     assert_eq!(full_scan("USE TEMP B-TREE FOR ORDER BY"), None);
 }
 
+/// Gives the physician with `registry` a certificate and its period, as the registry import
+/// does (a physician without one reads no certificate period at all).
+async fn certified(app: &TestApp, registry: &str) {
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    use server::entities::{Code, certificate, certificate_period, physician};
+    let id = physician::Entity::find()
+        .filter(physician::Column::RegistryNumber.eq(registry))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the physician")
+        .user_id;
+    let today = domain::dates::today_jst(chrono::Utc::now());
+    let (from, until) = (
+        today - chrono::Days::new(365),
+        today + chrono::Days::new(1460),
+    );
+    let cert = certificate::ActiveModel {
+        physician_id: Set(id),
+        certification: Set(Code(domain::Certification::Occupational)),
+        number: Set("S300001".into()),
+        first_certified: Set(from),
+        valid_from: Set(from),
+        valid_until: Set(until),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    certificate_period::ActiveModel {
+        certificate_id: Set(cert.id),
+        valid_from: Set(from),
+        valid_until: Set(until),
+        granted_by: Set("registry".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn the_hot_requests_read_no_table_whole() {
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
@@ -52,6 +93,7 @@ async fn the_hot_requests_read_no_table_whole() {
     // What a day brings: an organizer's session, the physicians at its door, reviewers' queues.
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
     let physician = app.physician_api("123456", "taro@example.jp").await;
+    certified(&app, "123456").await;
     let kyoto = app
         .staff_api(Role::PrefecturalStaff, "kyoto@example.jp")
         .await;
@@ -78,6 +120,10 @@ async fn the_hot_requests_read_no_table_whole() {
     physician.my_applications().await.unwrap();
     app.api().sessions("").await.unwrap();
     app.api().sessions("prefecture=26").await.unwrap();
+    app.api()
+        .sessions(&format!("prefecture=26&after={session}"))
+        .await
+        .unwrap();
     organizer.my_sessions().await.unwrap();
     for (id, kind, time) in [
         ("in", ScanKind::In, "13:00:00"),
@@ -109,7 +155,9 @@ async fn the_hot_requests_read_no_table_whole() {
     kyoto.review_queue("status=submitted").await.unwrap();
     jma.review_queue("status=forwarded").await.unwrap();
     kyoto.identity_queue("pending").await.unwrap();
+    kyoto.identity_queue("pending&after=1").await.unwrap();
     admin.outbox().await.unwrap();
+    admin.outbox_before(1_000).await.unwrap();
     admin.admin_audit("").await.unwrap();
     admin.admin_accounts("taro").await.unwrap();
 

@@ -19,6 +19,8 @@ use crate::db::accounts::NewUser;
 use crate::db::{DbError, accounts, credits, identity, sessions};
 use crate::security;
 
+pub mod scale;
+
 /// Seeding failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
@@ -53,7 +55,7 @@ pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("admin / 管理者", "admin@example.jp"),
 ];
 
-const FAMILY: &[(&str, &str)] = &[
+pub(crate) const FAMILY: &[(&str, &str)] = &[
     ("山田", "ヤマダ"),
     ("佐藤", "サトウ"),
     ("鈴木", "スズキ"),
@@ -70,7 +72,7 @@ const FAMILY: &[(&str, &str)] = &[
     ("井上", "イノウエ"),
     ("木村", "キムラ"),
 ];
-const GIVEN: &[(&str, &str)] = &[
+pub(crate) const GIVEN: &[(&str, &str)] = &[
     ("太郎", "タロウ"),
     ("花子", "ハナコ"),
     ("健一", "ケンイチ"),
