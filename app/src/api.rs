@@ -641,9 +641,12 @@ pub async fn bulk_approve(round: chrono::NaiveDate) -> Result<BulkApproveResult,
     post("/api/review/bulk-approve", &BulkApproveRequest { round }).await
 }
 
-/// `GET /api/admin/outbox`
-pub async fn outbox() -> Result<Vec<OutboxMail>, ApiFailure> {
-    get("/api/admin/outbox").await
+/// `GET /api/admin/outbox?before=`: the newest mails, or those older than `before`.
+pub async fn outbox(before: Option<i32>) -> Result<Vec<OutboxMail>, ApiFailure> {
+    match before {
+        Some(id) => get(&format!("/api/admin/outbox?before={id}")).await,
+        None => get("/api/admin/outbox").await,
+    }
 }
 
 /// `POST /api/documents?kind=&name=`: uploads `bytes` with progress (0–100) reported to
@@ -758,9 +761,20 @@ pub async fn send_licence(document_id: i32) -> Result<RequestView, ApiFailure> {
     .await
 }
 
-/// `GET /api/review/identities?status=`
-pub async fn identity_queue(status: &str) -> Result<Vec<QueueItem>, ApiFailure> {
-    get(&format!("/api/review/identities?status={status}")).await
+/// `GET /api/review/identities?status=&after=`: the oldest requests, or those after `after`.
+pub async fn identity_queue(
+    status: &str,
+    after: Option<i32>,
+) -> Result<Vec<QueueItem>, ApiFailure> {
+    match after {
+        Some(id) => {
+            get(&format!(
+                "/api/review/identities?status={status}&after={id}"
+            ))
+            .await
+        }
+        None => get(&format!("/api/review/identities?status={status}")).await,
+    }
 }
 
 /// `GET /api/review/identities/{id}`

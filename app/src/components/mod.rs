@@ -6,5 +6,6 @@ pub mod desk;
 pub mod form;
 pub mod identity;
 pub mod loaded;
+pub mod paged;
 pub mod shell;
 pub mod upload;

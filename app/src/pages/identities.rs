@@ -2,6 +2,7 @@
 //! claims physicians sent, then one request beside the registry's row for the number, the
 //! licence to open, and the decision (a refusal needs a reason, which the physician reads).
 
+use domain::application::QUEUE_PAGE;
 use domain::identity::{Decision, QueueItem, RequestKind, RequestStatus};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,6 +11,7 @@ use leptos_router::hooks::use_navigate;
 use crate::api;
 use crate::components::decision::day;
 use crate::components::loaded::loaded;
+use crate::components::paged::Paged;
 use crate::components::shell::StaffTabs;
 use crate::i18n::use_i18n;
 use crate::routes::{Page, use_path_id};
@@ -21,8 +23,18 @@ pub fn IdentityQueue() -> impl IntoView {
     let status = RwSignal::new(RequestStatus::Pending);
     let list = LocalResource::new(move || {
         let s = status.get();
-        async move { api::identity_queue(s.code()).await }
+        async move { api::identity_queue(s.code(), None).await }
     });
+    let pages = Paged::new(
+        QUEUE_PAGE,
+        move || {
+            status.get();
+        },
+        move |after| {
+            let s = status.get_untracked();
+            async move { api::identity_queue(s.code(), Some(after)).await }
+        },
+    );
     view! {
         <StaffTabs current=Page::Identities />
         <h1>{move || i18n.t("identities.title")}</h1>
@@ -37,10 +49,12 @@ pub fn IdentityQueue() -> impl IntoView {
                 </select>
             </div>
         </section>
-        {loaded(list, move |items| {
-            if items.is_empty() {
+        {loaded(list, move |first| {
+            if first.is_empty() {
                 return view! { <p class="muted" data-testid="identities-empty">{i18n.t("identities.empty")}</p> }.into_any();
             }
+            let (items, full) = pages.rows(first);
+            let last = items.last().map(|r| r.id);
             view! {
                 <ul class="list" data-testid="identity-queue">
                     {items.into_iter().map(|item| view! {
@@ -56,6 +70,7 @@ pub fn IdentityQueue() -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
+                {pages.more_button(full, last, "identities.more")}
             }.into_any()
         })}
     }

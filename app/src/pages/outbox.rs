@@ -2,21 +2,27 @@
 
 use crate::api;
 use crate::components::loaded::loaded;
+use crate::components::paged::Paged;
 use crate::i18n::use_i18n;
+use domain::application::QUEUE_PAGE;
 use leptos::prelude::*;
 
 /// `/admin/outbox`: every notification mail (kept here when no SMTP server is configured).
 #[component]
 pub fn Outbox() -> impl IntoView {
     let i18n = use_i18n();
-    let mails = LocalResource::new(api::outbox);
+    let mails = LocalResource::new(|| api::outbox(None));
+    let pages = Paged::new(QUEUE_PAGE, || (), |before| api::outbox(Some(before)));
     view! {
         <p><leptos_router::components::A href=crate::routes::Page::Admin.path()>{move || i18n.t("nav.admin")}</leptos_router::components::A></p>
         <h1>{move || i18n.t("outbox.title")}</h1>
         <p class="lead">{move || i18n.t("outbox.lead")}</p>
         {loaded(mails, move |r| match r {
                 list if list.is_empty() => view! { <p class="muted">{i18n.t("outbox.none")}</p> }.into_any(),
-                list => view! {
+                first => {
+                    let (list, full) = pages.rows(first);
+                    let last = list.last().map(|m| m.id);
+                    view! {
                     <ul class="list" data-testid="outbox">
                         {list.into_iter().map(|m| view! {
                             <li class="card">
@@ -26,7 +32,9 @@ pub fn Outbox() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                }.into_any(),
+                    {pages.more_button(full, last, "outbox.more")}
+                    }.into_any()
+                }
             })}
     }
 }

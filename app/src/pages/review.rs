@@ -11,6 +11,7 @@ use crate::auth::use_auth;
 use crate::components::application::ApplicationList;
 use crate::components::decision::day;
 use crate::components::loaded::loaded;
+use crate::components::paged::Paged;
 use crate::components::shell::StaffTabs;
 use crate::i18n::use_i18n;
 use crate::routes::Page;
@@ -41,22 +42,17 @@ pub fn ReviewQueue() -> impl IntoView {
         let q = query();
         async move { api::review_queue(&q).await }
     });
-    // Pages after the first, fetched on request; a change of filter starts again.
-    let older = RwSignal::new(Vec::<ApplicationSummary>::new());
-    let more = Action::new_local(move |before: &i32| {
-        let q = format!("{}&before={before}", query());
-        async move { api::review_queue(&q).await }
-    });
-    Effect::new(move |_| {
-        query();
-        older.set(Vec::new());
-        more.value().set(None);
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = more.value().get() {
-            older.update(|o| o.extend(page));
-        }
-    });
+    // Older pages, fetched on request; a change of filter starts again.
+    let pages = Paged::new(
+        QUEUE_PAGE,
+        move || {
+            query();
+        },
+        move |before| {
+            let q = format!("{}&before={before}", query());
+            async move { api::review_queue(&q).await }
+        },
+    );
     // Rounds offered: those of the applications in view, soonest first.
     let all = LocalResource::new(|| api::review_queue(""));
     let rounds = move || {
@@ -131,23 +127,11 @@ pub fn ReviewQueue() -> impl IntoView {
             })}
         </section>
         {loaded(list, move |first: Vec<ApplicationSummary>| {
-            // Another page may follow while the last one fetched was full.
-            let full = match more.value().get() {
-                Some(Ok(page)) => page.len() == QUEUE_PAGE,
-                _ => first.len() == QUEUE_PAGE,
-            };
-            let mut items = first;
-            items.extend(older.get());
+            let (items, full) = pages.rows(first);
             let last = items.last().map(|s| s.id);
             view! {
                 <ApplicationList items=items href=Page::ReviewApplication applicant=true />
-                {(full && last.is_some()).then(|| view! {
-                    <button class="button secondary wide" data-testid="queue-more" disabled=move || more.pending().get()
-                        on:click=move |_| { if let Some(id) = last { more.dispatch(id); } }>
-                        {i18n.t("review.more")}
-                    </button>
-                })}
-                {move || more.value().get().and_then(Result::err).map(|e| view! { <p class="banner error" role="alert">{i18n.msg(&e.message())}</p> })}
+                {pages.more_button(full, last, "review.more")}
             }
         })}
     }

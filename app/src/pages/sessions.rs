@@ -2,12 +2,14 @@
 //! and category (anyone may look; physicians plan with it, the My Page what-if uses the same
 //! list).
 
+use domain::sessions::SEARCH_PAGE;
 use domain::{Category, Prefecture};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::clock::today_jst;
 use crate::components::decision::day;
+use crate::components::paged::Paged;
 use crate::i18n::use_i18n;
 
 /// The public session list with its filters.
@@ -31,6 +33,16 @@ pub fn Sessions() -> impl IntoView {
         let q = query();
         async move { api::find_sessions(&q).await }
     });
+    let pages = Paged::new(
+        SEARCH_PAGE,
+        move || {
+            query();
+        },
+        move |after| {
+            let q = format!("{}&after={after}", query());
+            async move { api::find_sessions(&q).await }
+        },
+    );
     view! {
         <h1>{move || i18n.t("sessions.title")}</h1>
         <section class="card filters">
@@ -56,8 +68,12 @@ pub fn Sessions() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{i18n.t("common.loading")}</p> }>
             {move || found.get().map(|r| match r {
                 Ok(list) if list.is_empty() => view! { <p class="muted" data-testid="sessions-none">{i18n.t("sessions.none")}</p> }.into_any(),
-                Ok(list) => view! {
-                    <p class="muted">{i18n.f("sessions.count", &[("n", list.len().to_string())])}</p>
+                Ok(first) => {
+                    let (list, full) = pages.rows(first);
+                    let last = list.last().map(|s| s.id);
+                    let count = if full { "sessions.count_more" } else { "sessions.count" };
+                    view! {
+                    <p class="muted">{i18n.f(count, &[("n", list.len().to_string())])}</p>
                     <ul class="list" data-testid="sessions">
                         {list.into_iter().map(|s| view! {
                             <li>
@@ -72,7 +88,9 @@ pub fn Sessions() -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                }.into_any(),
+                    {pages.more_button(full, last, "sessions.more")}
+                    }.into_any()
+                }
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
         </Suspense>
