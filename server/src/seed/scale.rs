@@ -152,6 +152,12 @@ pub async fn seed(
     db.execute_unprepared("ANALYZE")
         .await
         .map_err(crate::db::DbError::from)?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        // Into the database file now, not during the first minutes of the server that opens it.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .map_err(crate::db::DbError::from)?;
+    }
     Ok(written)
 }
 
