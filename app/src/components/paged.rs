@@ -62,7 +62,7 @@ impl<T: Clone + Send + Sync + 'static> Paged<T> {
 
     /// The button that fetches the page after row `last` (shown when `full`), and what went
     /// wrong with the last fetch. `label` is the catalogue key of the button.
-    pub fn more_button(&self, full: bool, last: Option<i32>, label: &'static str) -> impl IntoView {
+    pub fn more_button(self, full: bool, last: Option<i32>, label: &'static str) -> impl IntoView {
         let i18n = use_i18n();
         let more = self.more;
         view! {
