@@ -18,6 +18,31 @@ macro_rules! migration {
     };
 }
 
+/// Indexes to make: (name, table, columns).
+type Indexes = [(&'static str, &'static str, &'static [&'static str])];
+
+/// Makes each of `indexes`.
+async fn create_indexes(m: &SchemaManager<'_>, indexes: &Indexes) -> Result<(), DbErr> {
+    for (name, table, columns) in indexes {
+        let mut index = Index::create();
+        index.name(*name).table(*table);
+        for column in *columns {
+            index.col(*column);
+        }
+        m.create_index(index.to_owned()).await?;
+    }
+    Ok(())
+}
+
+/// Drops each of `indexes`.
+async fn drop_indexes(m: &SchemaManager<'_>, indexes: &Indexes) -> Result<(), DbErr> {
+    for (name, table, _) in indexes {
+        m.drop_index(Index::drop().name(*name).table(*table).to_owned())
+            .await?;
+    }
+    Ok(())
+}
+
 mod m20261124_000001_accounts;
 mod m20261124_000002_ledger;
 mod m20261124_000003_ledger_entries;

@@ -11,7 +11,7 @@
 use sea_orm_migration::prelude::*;
 
 /// (index, table, columns)
-const INDEXES: &[(&str, &str, &[&str])] = &[
+const INDEXES: &crate::Indexes = &[
     (
         "certificate_periods_certificate",
         "certificate_periods",
@@ -36,21 +36,9 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
 
 migration! {
     up(m) {
-        for (name, table, columns) in INDEXES {
-            let mut index = Index::create();
-            index.name(*name).table(*table);
-            for column in *columns {
-                index.col(*column);
-            }
-            m.create_index(index.to_owned()).await?;
-        }
-        Ok(())
+        crate::create_indexes(m, INDEXES).await
     }
     down(m) {
-        for (name, table, _) in INDEXES {
-            m.drop_index(Index::drop().name(*name).table(*table).to_owned())
-                .await?;
-        }
-        Ok(())
+        crate::drop_indexes(m, INDEXES).await
     }
 }

@@ -165,7 +165,12 @@ pub async fn queue(
         .filter(Column::Status.eq(Code(status)))
         .filter(Column::SubmittedAt.is_not_null());
     if let Some(after) = after {
-        let Some(last) = identity_request::Entity::find_by_id(after).one(db).await? else {
+        // Only a request of this queue is a cursor: another prefecture's tells nothing.
+        let Some(last) = identity_request::Entity::find_by_id(after)
+            .filter(Column::Prefecture.eq(i32::from(prefecture.code())))
+            .one(db)
+            .await?
+        else {
             return Ok(Vec::new());
         };
         let Some(sent) = last.submitted_at else {

@@ -181,7 +181,14 @@ pub async fn published(db: &impl ConnectionTrait, filter: &Published) -> DbResul
         q = q.filter(Column::Category.eq(Code(c)));
     }
     if let Some(after) = filter.after {
-        let Some(last) = training_session::Entity::find_by_id(after).one(db).await? else {
+        // Only a session of the list is a cursor: an unpublished or cancelled one's day
+        // stays unknown.
+        let Some(last) = training_session::Entity::find_by_id(after)
+            .filter(Column::Published.eq(true))
+            .filter(Column::CancelledAt.is_null())
+            .one(db)
+            .await?
+        else {
             return Ok(Vec::new());
         };
         q = q.filter(

@@ -13,10 +13,10 @@ use domain::ledger::{EntryKind, HandbookForm};
 use domain::{Category, Certification, Delivery, Lang, Prefecture, Source};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use server::entities::{Code, certificate, certificate_period, credit, document, physician};
+use server::entities::{Code, credit, document, physician};
 
 use crate::client::{Api, Refusal};
-use crate::helpers::{TestApp, uid};
+use crate::helpers::{TestApp, occupational_certificate, uid};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
 
@@ -38,28 +38,8 @@ async fn user_id(app: &TestApp, registry: &str) -> i32 {
 async fn certificate_expiring(app: &TestApp, physician_id: i32) -> (NaiveDate, NaiveDate) {
     let until = today() + Days::new(60);
     let from = until - Days::new(5 * 365) + Days::new(1);
-    let cert = certificate::ActiveModel {
-        physician_id: Set(physician_id),
-        certification: Set(Code(domain::Certification::Occupational)),
-        number: Set(format!("S{:06}", 200_000 + physician_id)),
-        first_certified: Set(from),
-        valid_from: Set(from),
-        valid_until: Set(until),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    certificate_period::ActiveModel {
-        certificate_id: Set(cert.id),
-        valid_from: Set(from),
-        valid_until: Set(until),
-        granted_by: Set("new".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    let number = format!("S{:06}", 200_000 + physician_id);
+    occupational_certificate(app, physician_id, &number, (from, until), "new").await;
     (from, until)
 }
 

@@ -407,3 +407,38 @@ pub async fn smtp_sink() -> (u16, std::sync::Arc<tokio::sync::Mutex<String>>) {
     });
     (port, received)
 }
+
+/// Gives physician `physician_id` an occupational certificate valid `from`–`until`, and its one
+/// period, written straight into the database as an approval or the registry would.
+pub async fn occupational_certificate(
+    app: &TestApp,
+    physician_id: i32,
+    number: &str,
+    (from, until): (chrono::NaiveDate, chrono::NaiveDate),
+    granted_by: &str,
+) {
+    use sea_orm::{ActiveModelTrait, Set};
+    use server::entities::{Code, certificate, certificate_period};
+    let cert = certificate::ActiveModel {
+        physician_id: Set(physician_id),
+        certification: Set(Code(domain::Certification::Occupational)),
+        number: Set(number.into()),
+        first_certified: Set(from),
+        valid_from: Set(from),
+        valid_until: Set(until),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    certificate_period::ActiveModel {
+        certificate_id: Set(cert.id),
+        valid_from: Set(from),
+        valid_until: Set(until),
+        granted_by: Set(granted_by.into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}

@@ -117,3 +117,74 @@ async fn the_outbox_pages_newest_first() {
         .collect();
     assert_eq!(older, all[1..]);
 }
+
+#[tokio::test]
+async fn a_cursor_from_elsewhere_pages_nothing() {
+    let app = TestApp::spawn().await;
+    // A request in Kyoto, then one in Tokyo.
+    let mut sent = Vec::new();
+    for (n, prefecture) in [(1, "26"), (2, "13")] {
+        let email = format!("queue.elsewhere{n}@example.jp");
+        let mut form = registration(&format!("62000{n}"), &email);
+        form.prefecture = prefecture.into();
+        let physician = app.registered_api(&form).await;
+        app.confirm_email(&email).await;
+        let licence = physician
+            .upload(DocumentKind::MedicalLicence, "免許証.pdf", LICENCE_PDF)
+            .await
+            .unwrap();
+        sent.push(physician.send_licence(licence.id).await.unwrap().id);
+    }
+    let tokyo = app
+        .staff_api_in(
+            Role::PrefecturalStaff,
+            "tokyo.queue@example.jp",
+            domain::Prefecture::TOKYO,
+        )
+        .await;
+    let own: Vec<i32> = tokyo
+        .identity_queue("pending")
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(own, [sent[1]]);
+    // Kyoto's request is no cursor for Tokyo's staff: paging from it tells nothing of when it
+    // was sent.
+    let paged = tokyo
+        .identity_queue(&format!("pending&after={}", sent[0]))
+        .await
+        .unwrap();
+    assert!(paged.is_empty(), "{paged:?}");
+    // Nor is a session that left the public list a cursor of the public search.
+    let organizer = app.staff_api(Role::Organizer, "cursor@example.jp").await;
+    let today = domain::dates::today_jst(chrono::Utc::now());
+    let published = organizer
+        .create_session(&SessionForm {
+            date: (today + Days::new(2)).to_string(),
+            ..session_form("")
+        })
+        .await
+        .unwrap();
+    let cancelled = organizer
+        .create_session(&SessionForm {
+            date: (today + Days::new(1)).to_string(),
+            ..session_form("")
+        })
+        .await
+        .unwrap();
+    organizer.cancel_session(cancelled.id).await.unwrap();
+    let from_cancelled = app
+        .api()
+        .sessions(&format!("from={today}&after={}", cancelled.id))
+        .await
+        .unwrap();
+    assert!(from_cancelled.is_empty(), "{from_cancelled:?}");
+    let from_published = app
+        .api()
+        .sessions(&format!("from={today}&after={}", published.id))
+        .await
+        .unwrap();
+    assert!(from_published.is_empty());
+}

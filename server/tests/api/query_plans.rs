@@ -10,7 +10,7 @@ use domain::api::PostRequest;
 use domain::sessions::ScanKind;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::helpers::{TestApp, session_form, uid};
+use crate::helpers::{TestApp, occupational_certificate, session_form, uid};
 
 /// A plan step that reads a whole table (`SCAN t`, with or without walking an index in order),
 /// as opposed to a search of an index (`SEARCH t USING INDEX …`).
@@ -39,8 +39,8 @@ fn a_full_scan_is_told_from_a_search() {
 /// Gives the physician with `registry` a certificate and its period, as the registry import
 /// does (a physician without one reads no certificate period at all).
 async fn certified(app: &TestApp, registry: &str) {
-    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-    use server::entities::{Code, certificate, certificate_period, physician};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use server::entities::physician;
     let id = physician::Entity::find()
         .filter(physician::Column::RegistryNumber.eq(registry))
         .one(&app.db)
@@ -49,32 +49,11 @@ async fn certified(app: &TestApp, registry: &str) {
         .expect("the physician")
         .user_id;
     let today = domain::dates::today_jst(chrono::Utc::now());
-    let (from, until) = (
+    let period = (
         today - chrono::Days::new(365),
         today + chrono::Days::new(1460),
     );
-    let cert = certificate::ActiveModel {
-        physician_id: Set(id),
-        certification: Set(Code(domain::Certification::Occupational)),
-        number: Set("S300001".into()),
-        first_certified: Set(from),
-        valid_from: Set(from),
-        valid_until: Set(until),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
-    certificate_period::ActiveModel {
-        certificate_id: Set(cert.id),
-        valid_from: Set(from),
-        valid_until: Set(until),
-        granted_by: Set("registry".into()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    occupational_certificate(app, id, "S300001", period, "registry").await;
 }
 
 #[tokio::test]
