@@ -46,6 +46,7 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
     let logged_in = |w: Who| w != Anonymous;
     let reviewers = |w: Who| w == As(Role::PrefecturalStaff) || w == As(Role::JmaStaff);
     let jma_only = |w: Who| w == As(Role::JmaStaff);
+    let prefectural_only = |w: Who| w == As(Role::PrefecturalStaff);
     type Rule = fn(Who) -> bool;
     let endpoints: Vec<(Method, &str, Option<serde_json::Value>, Rule)> = vec![
         (Method::GET, "/api/health", None, anyone),
@@ -84,6 +85,19 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
         ),
         (Method::GET, "/api/admin/users", None, admin_only),
         (Method::GET, "/api/admin/outbox", None, admin_only),
+        (
+            Method::GET,
+            "/api/admin/outbox?before=1000",
+            None,
+            admin_only,
+        ),
+        (
+            Method::GET,
+            "/api/review/identities?status=pending&after=1",
+            None,
+            prefectural_only,
+        ),
+        (Method::GET, "/api/sessions?after=1", None, anyone),
         (Method::GET, "/api/applications", None, physician_only),
         (
             Method::POST,
