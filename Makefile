@@ -6,6 +6,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 TRUNK_VERSION := 0.21.14
+MOTO_VERSION := 5.2.5
 BINARYEN_VERSION := 132
 # wasm-bindgen-cli must be exactly the library version that Cargo.lock pins.
 WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/"/, "", $$3); print $$3 }' Cargo.lock)
@@ -13,7 +14,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres api-fuzz e2e-deps e2e size lighthouse bench bench-scale bench-import bench-logins load clean
+.PHONY: run test tools client server lint unit api-postgres api-fuzz s3-deps e2e-deps e2e size restore-drill lighthouse bench bench-scale bench-import bench-logins load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -59,17 +60,24 @@ lint:
 
 ## unit: every unit, property and integration test on SQLite (app's native tests included).
 unit:
-	env -u TEST_DATABASE_URL cargo test --workspace
+	env -u TEST_DATABASE_URL -u TEST_DOCUMENTS_URL cargo test --workspace
 
-## api-postgres: the API tests again, on PostgreSQL (TEST_DATABASE_URL, or the local server).
-api-postgres:
+## s3-deps: moto's S3-compatible server (PyPI), which the tests of documents in a bucket use.
+s3-deps:
+	@python3 -c 'import importlib.metadata as m, sys; sys.exit(m.version("moto") != "$(MOTO_VERSION)")' 2>/dev/null && command -v moto_server >/dev/null || \
+		python3 -m pip install --quiet --break-system-packages 'moto[server]==$(MOTO_VERSION)' || python3 -m pip install --quiet 'moto[server]==$(MOTO_VERSION)'
+
+## api-postgres: the API tests again, on PostgreSQL (TEST_DATABASE_URL, or the local server)
+## with documents in an S3 bucket (moto's server, started for the run by scripts/with_s3.sh),
+## and the tests of two `nintei serve` processes sharing both (server/tests/api/instances.rs).
+api-postgres: s3-deps
 	@url="$${TEST_DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_DEFAULT_URL)"; fi; \
 	if [ -z "$$url" ]; then \
 		echo "SKIPPED: PostgreSQL API tests (no TEST_DATABASE_URL and no server at 127.0.0.1:5432)"; \
 	else \
 		echo "API tests on PostgreSQL: $${url%%@*}@…"; \
-		TEST_DATABASE_URL="$$url" cargo test -p server --test api; \
+		TEST_DATABASE_URL="$$url" scripts/with_s3.sh cargo test -p server --test api; \
 	fi
 
 e2e-deps:

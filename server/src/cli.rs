@@ -193,7 +193,7 @@ async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
 async fn seed_scale(scale: Scale) -> Result<String, String> {
     let settings = Settings::from_env().map_err(|e| e.to_string())?;
     let db = startup::connect(&settings).await?;
-    let documents = crate::storage::Documents::local(&settings.documents_dir)?;
+    let documents = crate::storage::Documents::open(&settings.documents)?;
     let started = std::time::Instant::now();
     let w = crate::seed::scale::seed(&db, &documents, scale)
         .await

@@ -43,8 +43,13 @@ pub struct Settings {
     pub demo_data: bool,
     /// Login session lifetime in hours (`NINTEI_SESSION_HOURS`, default 12).
     pub session_hours: i64,
-    /// Folder of uploaded documents (`NINTEI_DOCUMENTS_DIR`, default `documents` in the data folder).
-    pub documents_dir: PathBuf,
+    /// Where uploaded documents live (`NINTEI_DOCUMENTS_URL`: `file:///path`, or
+    /// `s3://bucket/prefix` with the standard `AWS_*` variables; default the data folder's
+    /// `documents`). Several instances share a bucket; a folder serves one machine.
+    pub documents: crate::storage::Location,
+    /// Where Prometheus reads the metrics (`NINTEI_METRICS_LISTEN`, e.g. `127.0.0.1:9464`; none
+    /// by default). A separate address, so that the public port never shows them.
+    pub metrics_listen: Option<SocketAddr>,
     /// Largest accepted upload in bytes (`NINTEI_UPLOAD_MAX_MB`, default 10 MB).
     pub upload_max_bytes: u64,
     /// SMTP server for notifications (`NINTEI_SMTP_URL`, e.g. `smtps://user:pass@smtp.example.jp`);
@@ -171,8 +176,23 @@ impl Settings {
             trust_forwarded: flag("NINTEI_TRUST_FORWARDED", false)?,
             public_url: var("NINTEI_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}")),
             listen,
-            documents_dir: var("NINTEI_DOCUMENTS_DIR")
-                .map_or_else(|| data_dir.join("documents"), PathBuf::from),
+            documents: match var("NINTEI_DOCUMENTS_URL") {
+                Some(url) => {
+                    crate::storage::Location::parse(&url).map_err(|problem| SettingsError {
+                        name: "NINTEI_DOCUMENTS_URL",
+                        problem,
+                    })?
+                }
+                None => crate::storage::Location::Folder(data_dir.join("documents")),
+            },
+            metrics_listen: var("NINTEI_METRICS_LISTEN")
+                .map(|a| {
+                    a.parse().map_err(|e| SettingsError {
+                        name: "NINTEI_METRICS_LISTEN",
+                        problem: format!("{e} (expected host:port)"),
+                    })
+                })
+                .transpose()?,
             upload_max_bytes: upload_mb * 1024 * 1024,
             smtp_url: var("NINTEI_SMTP_URL").map(Secret::new),
             mail_from: var("NINTEI_MAIL_FROM")

@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod entities;
 pub mod error;
+pub mod metrics;
 pub mod routes;
 pub mod security;
 pub mod seed;

@@ -14,16 +14,34 @@ async fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Evaluate { case } => report(cli::evaluate_file(&case)),
         Command::Admin { action } => report(cli::admin(action).await),
-        Command::Serve => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    tracing_subscriber::EnvFilter::try_from_default_env()
-                        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
-                )
-                .init();
-            report(serve().await.map(|()| String::new()))
+        Command::Serve => match init_logging() {
+            Ok(()) => report(serve().await.map(|()| String::new())),
+            Err(message) => report(Err(message)),
+        },
+    }
+}
+
+/// Logs to standard output, as text or, with `NINTEI_LOG_FORMAT=json`, one JSON object per line
+/// (for a log collector); `RUST_LOG` chooses what is logged.
+fn init_logging() -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let format = std::env::var("NINTEI_LOG_FORMAT").unwrap_or_default();
+    match format.trim().to_ascii_lowercase().as_str() {
+        "json" => tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_env_filter(filter)
+            .init(),
+        "" | "text" => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        other => {
+            return Err(format!(
+                "setting NINTEI_LOG_FORMAT: `{other}` is neither text nor json"
+            ));
         }
     }
+    Ok(())
 }
 
 fn report(result: Result<String, String>) -> ExitCode {
@@ -46,7 +64,22 @@ async fn serve() -> Result<(), String> {
     let demo = settings.demo_data;
     let app = Application::build(settings.clone()).await?;
     let url = format!("http://{}:{}/", settings.listen.ip(), app.port());
+    let metrics = app.metrics_port().map(|port| {
+        let ip = settings.metrics_listen.map(|a| a.ip().to_string());
+        format!("http://{}:{port}/metrics", ip.unwrap_or_default())
+    });
+    // A log collector reads the addresses from the log; a person from the console.
+    tracing::info!(%url, metrics = metrics.as_deref().unwrap_or("off"), "serving");
+    if std::env::var("NINTEI_LOG_FORMAT").is_ok_and(|f| f.trim().eq_ignore_ascii_case("json")) {
+        return app
+            .run_until_stopped()
+            .await
+            .map_err(|e| format!("server stopped: {e}"));
+    }
     println!("Nintei is serving at {url}");
+    if let Some(metrics) = &metrics {
+        println!("Metrics at {metrics}");
+    }
     if demo {
         println!("Demo logins (password: {}):", seed::DEMO_PASSWORD);
         for (role, email) in seed::DEMO_LOGINS {

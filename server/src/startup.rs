@@ -27,6 +27,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     header_timeout: Duration,
+    /// The metrics' own listener and router, when `NINTEI_METRICS_LISTEN` is set.
+    metrics: Option<(TcpListener, Router)>,
     /// The database, for tests and the command line.
     pub db: DatabaseConnection,
 }
@@ -135,7 +137,11 @@ impl Application {
                 read = db.clone();
             }
         }
-        let documents = crate::storage::Documents::local(&settings.documents_dir)?;
+        let documents = crate::storage::Documents::open(&settings.documents)?;
+        if let Err(e) = documents.check().await {
+            // Not fatal: the store may come back; readiness says 503 until it does.
+            tracing::warn!(error = %e, "the document store does not answer");
+        }
         if settings.demo_data {
             seed::demo_if_empty(&db, &documents)
                 .await
@@ -150,8 +156,22 @@ impl Application {
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
         let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
-        mailer.start(&db, Duration::from_secs(settings.outbox_seconds));
-        crate::services::maintenance::start(db.clone(), documents.clone());
+        let metrics = crate::metrics::Metrics::new();
+        mailer.start(
+            &db,
+            Duration::from_secs(settings.outbox_seconds),
+            metrics.clone(),
+        );
+        crate::services::maintenance::start(db.clone(), documents.clone(), metrics.clone());
+        let metrics_listener = match settings.metrics_listen {
+            Some(address) => Some((
+                TcpListener::bind(address)
+                    .await
+                    .map_err(|e| format!("cannot listen for metrics on {address}: {e}"))?,
+                crate::metrics::router(metrics.clone(), db.clone()),
+            )),
+            None => None,
+        };
         let state = AppState {
             documents,
             mailer,
@@ -172,6 +192,10 @@ impl Application {
         });
         let api = routes::api()
             .with_state(state)
+            .route_layer(axum::middleware::from_fn_with_state(
+                metrics,
+                crate::metrics::track,
+            ))
             .layer(axum::middleware::from_fn(
                 routes::guard::no_cross_site_writes,
             ))
@@ -215,6 +239,7 @@ impl Application {
             listener,
             router,
             header_timeout,
+            metrics: metrics_listener,
             db,
         })
     }
@@ -232,6 +257,14 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
+    /// The metrics' port, when they have a listener.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics
+            .as_ref()
+            .and_then(|(l, _)| l.local_addr().ok())
+            .map(|a| a.port())
+    }
+
     /// Serves until SIGINT or SIGTERM, then finishes the requests in flight (for at most
     /// [`SHUTDOWN_GRACE`]). A client gets [`HEADER_TIMEOUT`] to send a request's headers (a slow
     /// one cannot hold a connection open), and each request's extensions carry the connection's
@@ -246,6 +279,13 @@ impl Application {
             .timer(TokioTimer::new())
             .header_read_timeout(self.header_timeout);
         builder.http2().timer(TokioTimer::new());
+        if let Some((listener, router)) = self.metrics {
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, router).await {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let mut stop = std::pin::pin!(shutdown_signal());
         loop {

@@ -1,4 +1,5 @@
-//! Uploaded documents go through `object_store`: a local folder by default. Keys are made here;
+//! Uploaded documents go through `object_store`: a local folder by default, or an S3-compatible
+//! bucket (`NINTEI_DOCUMENTS_URL=s3://bucket/prefix`) that every instance shares. Keys are made here;
 //! the physician's file name is data in the database, never part of a path. An upload is
 //! streamed into the store part by part while it is hashed and measured, so a server holds at
 //! most one part of it in memory whatever the upload limit.
@@ -59,6 +60,8 @@ pub struct StorageError(#[from] object_store::Error);
 #[derive(Clone)]
 pub struct Documents {
     store: Arc<dyn ObjectStore>,
+    /// The folder, for a local store (readiness checks it is one).
+    folder: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Documents {
@@ -67,7 +70,98 @@ impl std::fmt::Debug for Documents {
     }
 }
 
+/// Where the settings say documents live.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A local folder (`file:///path`, or the data folder's `documents`).
+    Folder(std::path::PathBuf),
+    /// A bucket and a key prefix (`s3://bucket/prefix`), reached with the standard `AWS_*`
+    /// variables (`AWS_ENDPOINT`, `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+    /// `AWS_ALLOW_HTTP` for a local test endpoint).
+    Bucket {
+        /// The bucket.
+        bucket: String,
+        /// The prefix of every key (may be empty).
+        prefix: String,
+    },
+}
+
+impl Location {
+    /// Reads `file:///path` or `s3://bucket/prefix`.
+    pub fn parse(url: &str) -> Result<Location, String> {
+        if let Some(path) = url.strip_prefix("file://") {
+            if !path.starts_with('/') {
+                return Err(format!(
+                    "`{url}`: a file URL needs an absolute path, as in file:///var/lib/nintei/documents"
+                ));
+            }
+            return Ok(Location::Folder(path.into()));
+        }
+        if let Some(rest) = url.strip_prefix("s3://") {
+            let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+            let valid = (3..=63).contains(&bucket.len())
+                && bucket.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                });
+            if !valid {
+                return Err(format!(
+                    "`{url}`: the bucket name must be 3 to 63 lower-case letters, digits, dots or hyphens"
+                ));
+            }
+            return Ok(Location::Bucket {
+                bucket: bucket.into(),
+                prefix: prefix.trim_matches('/').into(),
+            });
+        }
+        Err(format!(
+            "`{url}`: expected file:///path or s3://bucket/prefix"
+        ))
+    }
+}
+
 impl Documents {
+    /// The store at `location`. A bucket is reached with the `AWS_*` variables of the process.
+    pub fn open(location: &Location) -> Result<Documents, String> {
+        match location {
+            Location::Folder(dir) => Documents::local(dir),
+            Location::Bucket { bucket, prefix } => {
+                // reqwest's TLS takes the process's rustls provider: ring, as lettre's and sqlx's.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let s3 = object_store::aws::AmazonS3Builder::from_env()
+                    .with_bucket_name(bucket)
+                    .build()
+                    .map_err(|e| format!("document bucket {bucket}: {e}"))?;
+                let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+                    Arc::new(s3)
+                } else {
+                    Arc::new(object_store::prefix::PrefixStore::new(s3, prefix.as_str()))
+                };
+                Ok(Documents {
+                    store,
+                    folder: None,
+                })
+            }
+        }
+    }
+
+    /// Whether the store answers (readiness): one listing of its top level, which an absent
+    /// bucket, wrong keys or an unreachable endpoint refuse (and, for a folder, that it is one).
+    pub async fn check(&self) -> Result<(), StorageError> {
+        if let Some(dir) = &self.folder
+            && !dir.is_dir()
+        {
+            return Err(StorageError(object_store::Error::NotFound {
+                path: dir.display().to_string(),
+                source: "the documents folder is missing or not a folder".into(),
+            }));
+        }
+        self.store
+            .list_with_delimiter(None)
+            .await
+            .map(|_| ())
+            .map_err(StorageError)
+    }
+
     /// A store in a local folder, created if missing.
     pub fn local(dir: &Path) -> Result<Documents, String> {
         std::fs::create_dir_all(dir)
@@ -76,6 +170,7 @@ impl Documents {
             .map_err(|e| format!("documents folder {}: {e}", dir.display()))?;
         Ok(Documents {
             store: Arc::new(store),
+            folder: Some(dir.to_owned()),
         })
     }
 
@@ -164,10 +259,57 @@ impl Documents {
             .map_err(StorageError)
     }
 
+    /// Every key in the store, in no particular order (the restore drill and tests compare them).
+    pub async fn keys(&self) -> Result<Vec<String>, StorageError> {
+        use futures_util::TryStreamExt;
+        self.store
+            .list(None)
+            .map_ok(|meta| meta.location.to_string())
+            .try_collect()
+            .await
+            .map_err(StorageError)
+    }
+
     /// Removes `key` (used when the database refused the document's row).
     pub async fn delete(&self, key: &str) {
         if let Err(e) = self.store.delete(&Key::from(key)).await {
             tracing::warn!(%key, error = %e, "could not remove an orphaned document");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Location;
+
+    #[test]
+    fn document_urls_are_a_folder_or_a_bucket_and_prefix() {
+        assert_eq!(
+            Location::parse("file:///var/lib/nintei/documents"),
+            Ok(Location::Folder("/var/lib/nintei/documents".into()))
+        );
+        assert_eq!(
+            Location::parse("s3://nintei-docs/prod/"),
+            Ok(Location::Bucket {
+                bucket: "nintei-docs".into(),
+                prefix: "prod".into()
+            })
+        );
+        assert_eq!(
+            Location::parse("s3://nintei-docs"),
+            Ok(Location::Bucket {
+                bucket: "nintei-docs".into(),
+                prefix: String::new()
+            })
+        );
+        for bad in [
+            "file://relative/dir",
+            "s3://",
+            "s3://Upper_Case",
+            "gs://b/p",
+            "/var/x",
+        ] {
+            assert!(Location::parse(bad).is_err(), "{bad}");
         }
     }
 }

@@ -85,6 +85,16 @@ pub async fn pending(db: &impl ConnectionTrait, max_attempts: i32) -> DbResult<V
         .collect())
 }
 
+/// How many mails wait to be sent with attempts left (the metrics' outbox backlog).
+pub async fn backlog(db: &impl ConnectionTrait, max_attempts: i32) -> DbResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::SentAt.is_null())
+        .filter(outbox::Column::Attempts.lt(max_attempts))
+        .count(db)
+        .await?)
+}
+
 /// Claims mail `id` for one delivery until `until`; false when it is sent, or claimed by
 /// another delivery whose claim has not expired (one conditional update decides).
 pub async fn claim(

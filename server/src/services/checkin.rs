@@ -202,7 +202,7 @@ pub async fn record(
         && scans::earliest_live(&txn, session.id, &registry, ScanKind::In)
             .await?
             .is_none();
-    let row = scans::insert(
+    let inserted = scans::insert(
         &txn,
         NewScan {
             session_id: session.id,
@@ -217,7 +217,22 @@ pub async fn record(
             door_link_id: desk.door_link,
         },
     )
-    .await?;
+    .await;
+    let row = match inserted {
+        Ok(row) => row,
+        // The same scan sent at the same moment through another desk or instance (a retry on
+        // a flaky network) was recorded first: answer what it recorded.
+        Err(DbError::Unique(e)) => {
+            drop(txn);
+            let Some(first) = scans::by_client_id(db, session.id, client_id).await? else {
+                return Err(DbError::Unique(e).into());
+            };
+            let who =
+                accounts::registered(db, std::slice::from_ref(&first.registry_number)).await?;
+            return Ok(result(&first, who.get(&first.registry_number), None, true));
+        }
+        Err(e) => return Err(e.into()),
+    };
     crate::db::commit(txn).await?;
     let who = accounts::registered(db, std::slice::from_ref(&registry)).await?;
     let mut answer = result(&row, who.get(&registry), earlier, false);

@@ -22,7 +22,7 @@ use crate::db::{DbResult, outbox};
 pub const MAIL_LANG: Lang = Lang::Ja;
 
 /// Attempts before a mail is left for an operator to look at.
-const MAX_ATTEMPTS: i32 = 5;
+pub const MAX_ATTEMPTS: i32 = 5;
 
 /// How long a delivery holds its claim on a mail (a crashed delivery's claim expires).
 const CLAIM_SECONDS: i64 = 120;
@@ -172,7 +172,12 @@ impl Mailer {
 
     /// Starts the delivery loop of this server (nothing without SMTP): a round when woken and
     /// every `every`, so nothing waits for the next state change.
-    pub fn start(&self, db: &DatabaseConnection, every: std::time::Duration) {
+    pub fn start(
+        &self,
+        db: &DatabaseConnection,
+        every: std::time::Duration,
+        metrics: std::sync::Arc<crate::metrics::Metrics>,
+    ) {
         if self.smtp.is_none() {
             return;
         }
@@ -180,7 +185,9 @@ impl Mailer {
         let db = db.clone();
         tokio::spawn(async move {
             loop {
-                if let Err(e) = mailer.deliver_now(&db).await {
+                let round = mailer.deliver_now(&db).await;
+                metrics.job_ran(crate::metrics::Job::Outbox, round.is_ok());
+                if let Err(e) = round {
                     tracing::warn!(error = %e, "outbox delivery round failed; retrying later");
                 }
                 tokio::select! {

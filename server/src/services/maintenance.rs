@@ -2,12 +2,14 @@
 //! documents uploaded for a form that was never sent. One round an hour on every server (each
 //! statement is idempotent, so several instances may run it at once).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::db::{DbError, accounts, documents, throttles, tokens};
+use crate::metrics::{Job, Metrics};
 use crate::storage::Documents;
 
 /// How long an unattached upload is kept (a form left open over a weekend still finds it).
@@ -55,10 +57,12 @@ pub async fn purge(
 }
 
 /// Runs the purge now and every hour.
-pub fn start(db: DatabaseConnection, store: Documents) {
+pub fn start(db: DatabaseConnection, store: Documents, metrics: Arc<Metrics>) {
     tokio::spawn(async move {
         loop {
-            match purge(&db, &store, Utc::now()).await {
+            let round = purge(&db, &store, Utc::now()).await;
+            metrics.job_ran(Job::Maintenance, round.is_ok());
+            match round {
                 Ok(p) if p != Purged::default() => tracing::info!(?p, "purged"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "purge failed; retrying in an hour"),

@@ -380,7 +380,7 @@ async fn bad_uploads_answer_a_clear_4xx_and_store_nothing() {
     let client = app.physician_api("300006", "f@example.jp").await;
     // The licence sent to verify the physician is the only document so far.
     let documents_before = document::Entity::find().count(&app.db).await.unwrap();
-    let stored_before = walk(&app.data_dir.join("documents"));
+    let stored_before = app.stored_keys().await;
     let mut exe = b"MZ\x90\x00\x03\x00\x00\x00".to_vec();
     exe.extend_from_slice(&[0u8; 512]);
     let mut oversize = PDF.to_vec();
@@ -424,46 +424,30 @@ async fn bad_uploads_answer_a_clear_4xx_and_store_nothing() {
         document::Entity::find().count(&app.db).await.unwrap(),
         documents_before
     );
-    let stored = walk(&app.data_dir.join("documents"));
-    assert_eq!(stored, stored_before, "nothing new on disk");
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
+    let stored = app.stored_keys().await;
+    assert_eq!(stored, stored_before, "nothing new in the store");
 }
 
 #[tokio::test]
-async fn a_document_is_stored_on_disk_with_its_hash_and_only_its_owner_and_reviewers_download_it() {
+async fn a_document_is_stored_with_its_hash_and_only_its_owner_and_reviewers_download_it() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300007", "g@example.jp").await;
-    let before = walk(&app.data_dir.join("documents"));
+    let before = app.stored_keys().await;
     let doc = client
         .upload(DocumentKind::Other, "../../etc/passwd 診断書.pdf", PDF)
         .await
         .unwrap();
     assert_eq!(doc.file_type, FileType::Pdf);
     assert_eq!(doc.sha256.len(), 64);
-    let files: Vec<_> = walk(&app.data_dir.join("documents"))
+    let files: Vec<_> = app
+        .stored_keys()
+        .await
         .into_iter()
         .filter(|f| !before.contains(f))
         .collect();
     assert_eq!(files.len(), 1);
-    assert!(
-        !files[0].to_string_lossy().contains("passwd"),
-        "the server makes the key"
-    );
-    assert_eq!(std::fs::read(&files[0]).unwrap(), PDF);
+    assert!(!files[0].contains("passwd"), "the server makes the key");
+    assert_eq!(&app.store().get(&files[0]).await.unwrap()[..], PDF);
     let detail = client.submit(&renewal("r7", &[doc.id])).await.unwrap();
     assert_eq!(detail.documents[0].id, doc.id);
 

@@ -558,7 +558,7 @@ async fn expired_sessions_idle_throttles_old_tokens_and_abandoned_uploads_are_pu
         .await
         .unwrap();
     let _ = app.api().login("taro@example.jp", "wrong password").await;
-    let store = server::storage::Documents::local(&app.data_dir.join("documents")).unwrap();
+    let store = app.store();
     let later = Utc::now() + chrono::Duration::days(8);
     let purged = server::services::maintenance::purge(&app.db, &store, later)
         .await

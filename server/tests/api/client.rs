@@ -122,6 +122,15 @@ impl Api {
         }
     }
 
+    /// The same client, cookies included, talking to another instance at `base` (cookies are
+    /// kept per host, whatever the port, as a browser behind one load balancer would send them).
+    pub fn at(&self, base: &str) -> Api {
+        Api {
+            base: base.to_owned(),
+            ..self.clone()
+        }
+    }
+
     /// The same client with a fresh cookie jar (a helper's phone: nobody is logged in).
     pub fn logged_out(&self) -> Api {
         Api {

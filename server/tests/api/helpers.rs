@@ -1,7 +1,5 @@
 //! `TestApp::spawn()`: a real server on a free port with a fresh database.
 
-use std::path::PathBuf;
-
 use domain::Prefecture;
 use domain::account::{RegistrationForm, Role};
 use domain::api::CreateUser;
@@ -14,6 +12,9 @@ use server::startup::Application;
 
 use crate::client::Api;
 
+/// The password of every physician a test registers.
+pub const PHYSICIAN_PASSWORD: &str = "correct horse battery";
+
 /// The password of every staff account a test makes.
 pub const STAFF_PASSWORD: &str = "staff password 2026";
 
@@ -23,8 +24,11 @@ pub struct TestApp {
     pub address: String,
     /// The app's database.
     pub db: DatabaseConnection,
-    /// The data folder.
-    pub data_dir: PathBuf,
+    /// Its URL (another process can open it).
+    pub database_url: String,
+    /// Where the app stores documents: the data folder, or a prefix of its own in the bucket of
+    /// `TEST_DOCUMENTS_URL` (`make api-s3`).
+    pub documents: server::storage::Location,
     /// Removes the data folder when the test ends.
     _data: tempfile::TempDir,
     /// The PostgreSQL database made for this test, dropped when it ends.
@@ -74,7 +78,37 @@ fn drop_postgres(base: String, name: String) {
     }
 }
 
+/// The data folder's `documents`, or with `TEST_DOCUMENTS_URL=s3://bucket[/prefix]` a fresh
+/// prefix in that bucket (one per test, so that tests never see each other's documents).
+fn test_documents(data_dir: &std::path::Path) -> server::storage::Location {
+    use server::storage::Location;
+    match std::env::var("TEST_DOCUMENTS_URL") {
+        Ok(url) if !url.is_empty() => match Location::parse(&url).expect("TEST_DOCUMENTS_URL") {
+            Location::Bucket { bucket, prefix } => Location::Bucket {
+                bucket,
+                prefix: format!("{prefix}/{}", uuid::Uuid::new_v4().simple())
+                    .trim_start_matches('/')
+                    .into(),
+            },
+            folder => folder,
+        },
+        _ => Location::Folder(data_dir.join("documents")),
+    }
+}
+
 impl TestApp {
+    /// The app's document store, opened again.
+    pub fn store(&self) -> server::storage::Documents {
+        server::storage::Documents::open(&self.documents).expect("the document store")
+    }
+
+    /// Every key of the app's document store, sorted.
+    pub async fn stored_keys(&self) -> Vec<String> {
+        let mut keys = self.store().keys().await.expect("the store lists its keys");
+        keys.sort();
+        keys
+    }
+
     /// Starts a server without demo data.
     pub async fn spawn() -> TestApp {
         Self::spawn_with(false).await
@@ -111,15 +145,17 @@ impl TestApp {
             }
             _ => (sqlite_url(&data_dir), None),
         };
+        let documents = test_documents(&data_dir);
         let settings = Settings {
             listen: "127.0.0.1:0".parse().expect("address"),
             data_dir: data_dir.clone(),
-            database_url: Secret::new(database_url),
+            database_url: Secret::new(database_url.clone()),
             dist_dir: data_dir.join("no-dist"),
             secure_cookies: false,
             demo_data,
             session_hours: 12,
-            documents_dir: data_dir.join("documents"),
+            documents: documents.clone(),
+            metrics_listen: None,
             upload_max_bytes: 10 * 1024 * 1024,
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
@@ -145,7 +181,8 @@ impl TestApp {
         TestApp {
             address,
             db,
-            data_dir,
+            database_url,
+            documents,
             _data: data,
             postgres,
             identity_staff: tokio::sync::OnceCell::new(),
@@ -326,7 +363,7 @@ pub fn registration(registry: &str, email: &str) -> RegistrationForm {
         name_kana: "ヤマダ タロウ".into(),
         birth_date: "1980-04-01".into(),
         email: email.into(),
-        password: "correct horse battery".into(),
+        password: PHYSICIAN_PASSWORD.into(),
         prefecture: "26".into(),
         membership: "member".into(),
         workplace_name: "京都産業保健センター".into(),

@@ -10,6 +10,7 @@ mod cli;
 mod client;
 mod helpers;
 mod identity;
+mod instances;
 mod ledger;
 mod mypage;
 mod paging;

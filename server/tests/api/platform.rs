@@ -20,6 +20,38 @@ async fn health_reports_the_database_is_reachable() {
 }
 
 #[tokio::test]
+async fn liveness_and_readiness_answer_for_load_balancers() {
+    let app = TestApp::spawn().await;
+    let get = async |path: &str| json(app.client().get(app.url(path)).send().await.unwrap()).await;
+    let (status, body) = get("/api/health/live").await;
+    assert_eq!((status, &body["status"]), (StatusCode::OK, &"live".into()));
+    let (status, body) = get("/api/health/ready").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["documents"], "ok");
+}
+
+#[tokio::test]
+async fn readiness_is_503_while_the_document_folder_cannot_be_read() {
+    let app = TestApp::spawn().await;
+    let server::storage::Location::Folder(dir) = &app.documents else {
+        return; // The bucket's case is in instances.rs.
+    };
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::write(dir, b"not a folder").unwrap();
+    let (status, body) = json(
+        app.client()
+            .get(app.url("/api/health/ready"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["documents"], "unavailable");
+}
+
+#[tokio::test]
 async fn an_unknown_api_path_answers_json_404_never_the_html_page() {
     let app = TestApp::spawn().await;
     let r = app
