@@ -49,9 +49,10 @@ client: tools
 server:
 	cargo build --release -p server
 
-## test: formatting, clippy (native and wasm), unit and API tests on SQLite and PostgreSQL,
-## schemathesis against the OpenAPI description, and the browser end-to-end suite.
-test: tools lint unit api-postgres api-fuzz e2e
+## test: formatting, clippy (native and wasm), unit and API tests on SQLite and on PostgreSQL
+## with S3 (two instances included), the restore drill, schemathesis against the OpenAPI
+## description, and the browser end-to-end suite.
+test: tools lint unit api-postgres restore-drill api-fuzz e2e
 
 lint:
 	cargo fmt --all -- --check
@@ -83,6 +84,13 @@ api-postgres: s3-deps
 e2e-deps:
 	@test -x /usr/bin/chromium || { echo "installing Chromium (Debian)"; apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk; }
 	@test -d end2end/node_modules/@playwright/test -a -d end2end/node_modules/qrcode -a -d end2end/node_modules/@axe-core/playwright || (cd end2end && npm ci --no-audit --no-fund --silent)
+
+## restore-drill: back up and restore scratch databases and data folders (SQLite with its
+## online copy; PostgreSQL with pg_dump and documents in moto's S3), and check that every row
+## and every document's bytes survive the round trip (scripts/restore_drill.sh).
+restore-drill: s3-deps
+	cargo build -p server
+	scripts/with_s3.sh scripts/restore_drill.sh $(TARGET_DIR)/debug/nintei
 
 ## api-fuzz: schemathesis (PyPI) against a running server with `/api/openapi.json`, as an
 ## anonymous user and as each role: no 5xx, no answer that breaks its schema.

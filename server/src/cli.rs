@@ -78,6 +78,24 @@ pub enum AdminAction {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Back up into a new folder: on SQLite the database as `nintei.sqlite` (an online,
+    /// consistent copy: the server may keep serving), and every document under `documents/`.
+    /// On PostgreSQL back the database up with `pg_dump` (docs/operations.md).
+    Backup {
+        /// The new (or empty) backup folder.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put the documents of a backup (its `documents/` folder) into the configured store.
+    RestoreDocuments {
+        /// The backup's `documents/` folder.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Print, as JSON, what a restore must reproduce: each table's rows and digest, and whether
+    /// each document's bytes are in the store with the SHA-256 recorded at upload. Exits
+    /// with an error when a document is missing or changed.
+    Fingerprint,
     /// Add national-scale data for benchmarks (`make bench-scale`): physicians with registry
     /// entries, certificates, about `--ledger-rows` ledger rows each, applications and sessions.
     /// Every account's password is the demo one. Only into a database without scale data.
@@ -115,6 +133,35 @@ pub async fn admin(action: AdminAction) -> Result<String, String> {
             create_user(role, email, name, password, prefecture, body).await
         }
         AdminAction::ImportRegistry { file, dry_run } => import_registry(&file, dry_run).await,
+        AdminAction::Backup { to } => {
+            let (db, store) = open_all().await?;
+            let report = crate::services::backup::backup(&db, &store, &to).await?;
+            Ok(format!(
+                "backed up to {}: database {}, {} documents ({} bytes)",
+                to.display(),
+                report
+                    .database
+                    .as_deref()
+                    .unwrap_or("not copied (PostgreSQL: use pg_dump)"),
+                report.documents,
+                report.document_bytes
+            ))
+        }
+        AdminAction::RestoreDocuments { from } => {
+            let (_, store) = open_all().await?;
+            let n = crate::services::backup::restore_documents(&store, &from).await?;
+            Ok(format!("{n} documents put into the store"))
+        }
+        AdminAction::Fingerprint => {
+            let (db, store) = open_all().await?;
+            let print = crate::services::backup::fingerprint(&db, &store).await?;
+            let json = serde_json::to_string_pretty(&print).map_err(|e| e.to_string())?;
+            if print.documents_intact() {
+                Ok(json)
+            } else {
+                Err(format!("documents are missing or changed:\n{json}"))
+            }
+        }
         AdminAction::SeedScale {
             physicians,
             ledger_rows,
@@ -187,6 +234,14 @@ async fn import_registry(file: &Path, dry_run: bool) -> Result<String, String> {
         started.elapsed().as_secs_f64()
     ));
     Ok(out.join("\n"))
+}
+
+/// The database (migrated) and the document store the settings name.
+async fn open_all() -> Result<(sea_orm::DatabaseConnection, crate::storage::Documents), String> {
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    let db = startup::connect(&settings).await?;
+    let store = crate::storage::Documents::open(&settings.documents)?;
+    Ok((db, store))
 }
 
 /// Runs `nintei admin seed-scale`: what was written and how long it took.

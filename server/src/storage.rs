@@ -184,6 +184,15 @@ impl Documents {
         Ok(key)
     }
 
+    /// Stores `bytes` under `key` as it is (a restore puts documents back under their keys).
+    pub async fn put_at(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
+        self.store
+            .put(&Key::from(key), PutPayload::from(bytes))
+            .await
+            .map(|_| ())
+            .map_err(StorageError)
+    }
+
     /// Streams `body` under a new random key, at most `limit` bytes: its key, size, SHA-256
     /// and the bytes a type check reads (the first kilobyte and the last). Nothing is kept when
     /// it is too large or the client goes away.

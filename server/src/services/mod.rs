@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod backup;
 pub mod checkin;
 pub mod credentials;
 pub mod documents;
