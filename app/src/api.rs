@@ -57,9 +57,25 @@ fn network(_: gloo_net::Error) -> ApiFailure {
     }
 }
 
+/// A successful answer this client could not read (a newer server, or a bug): never reported
+/// as a network problem, which would send a physician looking for reception.
+fn unreadable(status: u16) -> ApiFailure {
+    ApiFailure {
+        status,
+        info: Some(ErrorInfo {
+            code: "unreadable_answer".into(),
+            message: Message::key("common.unreadable_answer"),
+            fields: Vec::new(),
+            retry_after_seconds: None,
+        }),
+    }
+}
+
 async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiFailure> {
     if resp.ok() {
-        resp.json::<T>().await.map_err(network)
+        let status = resp.status();
+        let text = resp.text().await.map_err(network)?;
+        serde_json::from_str::<T>(&text).map_err(|_| unreadable(status))
     } else {
         let info = resp.json::<ErrorBody>().await.ok().map(|b| b.error);
         Err(ApiFailure {

@@ -57,7 +57,12 @@ impl I18n {
 
     /// The text of `key` with `{name}` placeholders filled in.
     pub fn f(&self, key: &str, args: &[(&str, String)]) -> String {
-        let mut text = self.t(key).to_owned();
+        let n = args
+            .iter()
+            .find(|(k, _)| *k == "n")
+            .map(|(_, v)| v.as_str());
+        let key = domain::i18n::counted_key(self.lang.get(), key, n);
+        let mut text = self.t(&key).to_owned();
         for (name, value) in args {
             text = text.replace(&format!("{{{name}}}"), value);
         }

@@ -107,7 +107,14 @@ impl PersonName {
     /// Reads a name: not blank, at most 50 characters, no control characters.
     pub fn parse(text: &str) -> Result<PersonName, FieldError> {
         let name = text.trim();
-        if name.is_empty() || name.chars().count() > 50 || name.chars().any(char::is_control) {
+        if name.is_empty() {
+            return Err(FieldError::new(
+                "name_kanji",
+                "required",
+                Message::key("account.name_kanji.required"),
+            ));
+        }
+        if name.chars().count() > 50 || name.chars().any(char::is_control) {
             return Err(FieldError::new(
                 "name_kanji",
                 "invalid_name",
@@ -160,6 +167,12 @@ impl KanaName {
     }
 }
 
+/// An address as it is stored and looked up: full-width letters and ＠ as ASCII (typed with a
+/// Japanese input method left on; mail can only reach the ASCII form), trimmed, lower-cased.
+pub fn normalize_email(text: &str) -> String {
+    crate::text::ascii_width(text).trim().to_lowercase()
+}
+
 /// An e-mail address, lower-cased.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -168,7 +181,7 @@ pub struct Email(String);
 impl Email {
     /// Reads an address: one `@`, a dot in the domain, no spaces, at most 254 characters.
     pub fn parse(text: &str) -> Result<Email, FieldError> {
-        let email = text.trim().to_lowercase();
+        let email = normalize_email(text);
         let ok = email.len() <= 254
             && !email.chars().any(char::is_whitespace)
             && email.split_once('@').is_some_and(|(local, domain)| {
@@ -411,7 +424,14 @@ pub fn parse_birth_date(text: &str, today: NaiveDate) -> Result<NaiveDate, Field
         .parse()
         .map_err(|_| bad())?;
     let age = today.years_since(date).unwrap_or(0);
-    if !(24..=110).contains(&age) {
+    if age > 110 {
+        return Err(FieldError::new(
+            "birth_date",
+            "implausible_date",
+            Message::key("account.birth_date.too_old"),
+        ));
+    }
+    if age < 24 {
         return Err(FieldError::new(
             "birth_date",
             "implausible_date",
@@ -572,6 +592,27 @@ mod tests {
                 "{f} missing from {fields:?}"
             );
         }
+    }
+
+    #[test]
+    fn what_phones_type_is_normalised_and_each_refusal_says_what_is_wrong() {
+        // Full-width address: stored half-width, so that login and mail work.
+        let email = Email::parse("　Ｔａｒｏ．Ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ　").unwrap();
+        assert_eq!(email.as_str(), "taro.yamada@example.jp");
+        // Half-width katakana, with voiced marks, as hiragana is.
+        assert_eq!(
+            KanaName::parse("ﾔﾏﾀﾞ ﾀﾛｳ").unwrap().as_str(),
+            "ヤマダ\u{3000}タロウ"
+        );
+        // An empty name is asked for, not measured.
+        let empty = PersonName::parse("  ").unwrap_err();
+        assert_eq!(empty.code, "required");
+        assert_eq!(empty.message.key, "account.name_kanji.required");
+        // 1890 is too long ago, not too recent.
+        let old = parse_birth_date("1890-01-01", today()).unwrap_err();
+        assert_eq!(old.message.key, "account.birth_date.too_old");
+        let young = parse_birth_date("2010-01-01", today()).unwrap_err();
+        assert_eq!(young.message.key, "account.birth_date.implausible_date");
     }
 
     #[test]

@@ -403,11 +403,15 @@ impl ContactForm {
                 Message::key("account.workplace_name.too_long"),
             ));
         }
-        let phone: String = self
-            .phone
+        // Full-width digits and the dashes Japanese keyboards type become ASCII.
+        let phone: String = crate::text::ascii_width(&self.phone)
             .trim()
             .chars()
             .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                'ー' | '−' | '‐' | '–' | '—' => '-',
+                other => other,
+            })
             .collect();
         let phone_ok = phone.is_empty()
             || (phone
@@ -808,4 +812,23 @@ pub struct ImportReport {
     pub problems: Vec<ImportProblem>,
     /// Scans written (0 on a dry run).
     pub scans_written: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ContactForm;
+
+    #[test]
+    fn a_phone_number_typed_full_width_is_accepted_half_width() {
+        let form = ContactForm {
+            workplace_name: "京都総合病院".into(),
+            phone: "０７５－１２３－４５６７".into(),
+        };
+        assert_eq!(form.parse().unwrap().phone, "075-123-4567");
+        let bad = ContactForm {
+            phone: "電話".into(),
+            ..ContactForm::default()
+        };
+        assert_eq!(bad.parse().unwrap_err()[0].code, "invalid_phone");
+    }
 }

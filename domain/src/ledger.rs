@@ -153,11 +153,11 @@ pub struct HistoryFilter {
     /// Only this category.
     #[serde(default)]
     pub category: Option<Category>,
-    /// From this day.
-    #[serde(default)]
+    /// From this day (empty: no limit).
+    #[serde(default, deserialize_with = "crate::text::empty_as_none")]
     pub from: Option<NaiveDate>,
-    /// Up to this day.
-    #[serde(default)]
+    /// Up to this day (empty: no limit).
+    #[serde(default, deserialize_with = "crate::text::empty_as_none")]
     pub to: Option<NaiveDate>,
 }
 

@@ -45,6 +45,36 @@ pub fn normalize_digits(text: &str) -> String {
         .collect()
 }
 
+/// A query parameter left empty (`?from=`, a filter field the person cleared) is no filter,
+/// not a malformed one: `#[serde(default, deserialize_with = "crate::text::empty_as_none")]`.
+pub fn empty_as_none<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    match Option::<String>::deserialize(deserializer)? {
+        Some(text) if !text.trim().is_empty() => text
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        _ => Ok(None),
+    }
+}
+
+/// Full-width Latin letters, digits and signs (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ, typed with a Japanese
+/// input method left on) as ASCII, and the ideographic space as a space. Everything else is kept.
+pub fn ascii_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
 /// Half-width katakana (ｶﾞｸ, typed on some phones and older systems) as full-width (ガク); the
 /// voiced marks join the letter before them. Everything else is kept.
 pub fn full_width_kana(text: &str) -> String {

@@ -80,6 +80,26 @@ impl Units {
         Ok(Units(doubled as u32))
     }
 
+    /// Reads an amount from JSON: any total (a 40-year career holds hundreds of units), a
+    /// multiple of 0.5, not negative. The limit of one entry belongs to forms
+    /// ([`Units::parse`], [`Units::from_f64`]), never to decoding an answer.
+    pub fn from_json_number(value: f64) -> Result<Units, UnitsError> {
+        if !value.is_finite() {
+            return Err(UnitsError::NotANumber);
+        }
+        if value < 0.0 {
+            return Err(UnitsError::Negative);
+        }
+        let doubled = value * 2.0;
+        if doubled.fract() != 0.0 {
+            return Err(UnitsError::NotHalfStep);
+        }
+        if doubled > f64::from(u32::MAX) {
+            return Err(UnitsError::NotANumber);
+        }
+        Ok(Units(doubled as u32))
+    }
+
     /// Reads text typed by a person: "2", "1.5", "０．５" (full-width digits are accepted).
     pub fn parse(text: &str) -> Result<Units, UnitsError> {
         let normalized: String = text
@@ -201,7 +221,7 @@ impl<'de> Deserialize<'de> for Units {
             Text(String),
         }
         match Raw::deserialize(deserializer)? {
-            Raw::Number(n) => Units::from_f64(n),
+            Raw::Number(n) => Units::from_json_number(n),
             Raw::Text(t) => Units::parse(&t),
         }
         .map_err(serde::de::Error::custom)
@@ -211,6 +231,22 @@ impl<'de> Deserialize<'de> for Units {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn totals_of_a_long_career_decode_from_json() {
+        // A category or grand total far above one entry's limit (the history page decoded
+        // totals with the entry limit and failed once a category passed 100 units).
+        for (json, halves) in [("150", 300), ("612.5", 1225), ("100.5", 201), ("0", 0)] {
+            let units: Units = serde_json::from_str(json).unwrap();
+            assert_eq!(units, Units::from_halves(halves), "{json}");
+            assert_eq!(serde_json::to_string(&units).unwrap(), json);
+        }
+        for bad in ["-1", "1.25", "1e300"] {
+            assert!(serde_json::from_str::<Units>(bad).is_err(), "{bad}");
+        }
+        // A form still refuses an entry above the limit.
+        assert_eq!(Units::parse("150"), Err(UnitsError::TooLarge));
+    }
 
     #[test]
     fn half_units_are_summed_exactly() {

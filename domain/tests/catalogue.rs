@@ -171,6 +171,8 @@ fn every_key_in_the_catalogue_is_used() {
     let unused: Vec<&str> = entries()
         .iter()
         .map(|(k, _, _)| *k)
+        // A `.one` variant is used wherever its key is (English "1 unit", domain::i18n::counted_key).
+        .map(|k| k.strip_suffix(".one").unwrap_or(k))
         .filter(|k| !written.contains(*k) && !families.iter().any(|f| k.starts_with(f.as_str())))
         .collect();
     assert!(

@@ -1,6 +1,6 @@
 import { test } from '@playwright/test';
 import * as fs from 'node:fs';
-import { expect, registerPhysician, screen, uniqueRegistry, verifyPhysician } from './helpers';
+import { DEMO_PASSWORD, expect, login, registerPhysician, screen, uniqueRegistry, verifyPhysician } from './helpers';
 
 test('declare handbook units, see totals and readiness change, export CSV, show the QR code', async ({ page }) => {
   const registry = uniqueRegistry();
@@ -65,4 +65,28 @@ test('declare handbook units, see totals and readiness change, export CSV, show 
   const box = await qr.locator('svg').boundingBox();
   expect(box!.width).toBeGreaterThanOrEqual(280);
   await screen(page, 'qr-390');
+});
+
+test('a 40-year ledger: My Page, history, CSV and transcript show hundreds of units', async ({ page }) => {
+  // The demo veteran: certified since 1986, 39 years of handbook units and recent ones (332).
+  await login(page, 'veteran.physician@example.jp', DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/mypage$/);
+  await expect(page.getByTestId('decision-occupational.renewal')).toBeVisible();
+
+  await page.goto('/mypage/history');
+  await expect(page.getByTestId('grand-total')).toContainText('332');
+  // 生涯研修（専門） alone holds 172 units; nothing is reported as a network error.
+  await expect(page.getByTestId('totals')).toContainText('172');
+  await expect(page.getByText('通信できませんでした')).toHaveCount(0);
+  await screen(page, 'history-veteran-390');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
+  const csv = fs.readFileSync((await download.path())!).subarray(3).toString('utf8');
+  const lines = csv.split('\r\n').filter((l) => l.length > 0);
+  expect(lines.length).toBe(1 + 39 * 3 + 5);
+  expect(csv).toContain('1986-05-15,生涯研修（更新）');
+
+  await page.goto('/mypage/transcript');
+  await expect(page.getByTestId('transcript')).toContainText('1986');
+  await expect(page.getByTestId('transcript')).toContainText('332');
 });

@@ -15,10 +15,12 @@ pub fn day(d: NaiveDate) -> String {
 
 fn label_of(i18n: &I18n, code: RequirementCode) -> String {
     match code {
-        RequirementCode::BasicEarlySubject(s) => format!(
-            "{}（{}）",
-            i18n.t("req.basic.early.total"),
-            i18n.t(&format!("subject.{s}"))
+        RequirementCode::BasicEarlySubject(s) => i18n.f(
+            "common.aside",
+            &[
+                ("text", i18n.t("req.basic.early.total").to_owned()),
+                ("aside", i18n.t(&format!("subject.{s}")).to_owned()),
+            ],
         ),
         RequirementCode::Course(s) => i18n.t(&format!("subject.{s}")).to_owned(),
         other => i18n.t(&format!("req.{other}")).to_owned(),

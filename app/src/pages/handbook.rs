@@ -167,7 +167,7 @@ pub fn Handbook() -> impl IntoView {
                                 };
                                 view! {
                                     <li>
-                                        <div class="line"><span class="date">{day(e.date)}</span><span class="units">{e.units.to_string()}" "{i18n.t("common.units")}</span></div>
+                                        <div class="line"><span class="date">{day(e.date)}</span><span class="units">{i18n.f("units.count", &[("n", e.units.to_string())])}</span></div>
                                         <div>{i18n.t(&format!("category.{}", e.category))}{e.subject.map(|s| format!("・{}", i18n.t(&format!("subject.{s}"))))}</div>
                                         <div class="badges">
                                             <span class=format!("badge verify-{status}")>{i18n.t(&format!("mypage.verification.{status}"))}</span>

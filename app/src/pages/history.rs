@@ -93,9 +93,9 @@ pub fn History() -> impl IntoView {
                             <h2>{i18n.t("history.totals")}</h2>
                             <dl class="deadlines" data-testid="totals">
                                 {p.totals.into_iter().map(|t| view! {
-                                    <div data-category=t.category.code()><dt>{i18n.t(&format!("category.{}", t.category))}</dt><dd>{t.units.to_string()}" "{i18n.t("common.units")}</dd></div>
+                                    <div data-category=t.category.code()><dt>{i18n.t(&format!("category.{}", t.category))}</dt><dd>{i18n.f("units.count", &[("n", t.units.to_string())])}</dd></div>
                                 }).collect_view()}
-                                <div><dt><strong>{i18n.t("common.total")}</strong></dt><dd data-testid="grand-total"><strong>{p.grand_total.to_string()}" "{i18n.t("common.units")}</strong></dd></div>
+                                <div><dt><strong>{i18n.t("common.total")}</strong></dt><dd data-testid="grand-total"><strong>{i18n.f("units.count", &[("n", p.grand_total.to_string())])}</strong></dd></div>
                             </dl>
                             <p class="muted">{i18n.f("history.count", &[("n", p.total_count.to_string())])}</p>
                         </section>

@@ -238,7 +238,7 @@ fn WhatIf(
                                             <span>
                                                 <strong>{s.title.clone()}</strong>
                                                 <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
-                                                <span class="badge">{i18n.t(&format!("category.{}", s.category))}" "{s.units.to_string()}{i18n.t("common.units")}</span>
+                                                <span class="badge">{i18n.t(&format!("category.{}", s.category))}" "{i18n.f("units.count", &[("n", s.units.to_string())])}</span>
                                             </span>
                                         </label>
                                     </li>
@@ -310,7 +310,7 @@ pub fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
                     <li>
                         <div class="line">
                             <span class="date">{day(e.date)}</span>
-                            <span class="units">{e.units.to_string()}" "{move || i18n.t("common.units")}</span>
+                            <span class="units">{move || i18n.f("units.count", &[("n", e.units.to_string())])}</span>
                         </div>
                         <div>{move || entry_line(&i18n, &e2)}</div>
                         <div class="badges">

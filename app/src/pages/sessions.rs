@@ -20,7 +20,10 @@ pub fn Sessions() -> impl IntoView {
     let prefecture = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let query = move || {
-        let mut q = vec![format!("from={}", from.get())];
+        let mut q = Vec::new();
+        if !from.get().trim().is_empty() {
+            q.push(format!("from={}", from.get()));
+        }
         if !prefecture.get().is_empty() {
             q.push(format!("prefecture={}", prefecture.get()));
         }

@@ -35,7 +35,7 @@ fn transcript(i18n: crate::i18n::I18n, p: MyPage) -> impl IntoView {
     view! {
         <article class="transcript" data-testid="transcript">
             <h1>{i18n.t("transcript.title")}</h1>
-            <p>{p.profile.name_kanji.clone()}"（"{p.profile.name_kana.clone()}"）"</p>
+            <p>{i18n.f("common.aside", &[("text", p.profile.name_kanji.clone()), ("aside", p.profile.name_kana.clone())])}</p>
             <p>{i18n.t("mypage.registry")}": "{p.profile.registry_number.clone()}" · "{i18n.t("transcript.issued")}": "{day(p.today)}</p>
             <table>
                 <thead><tr><th>{i18n.t("whatif.date")}</th><th>{i18n.t("whatif.category")}</th><th>{i18n.t("common.units")}</th><th>{i18n.t("handbook.organizer")}</th></tr></thead>
@@ -44,7 +44,7 @@ fn transcript(i18n: crate::i18n::I18n, p: MyPage) -> impl IntoView {
                         <tr>
                             <td>{day(e.date)}</td>
                             <td>{i18n.t(&format!("category.{}", e.category))}{e.subject.map(|s| format!("・{}", i18n.t(&format!("subject.{s}"))))}
-                                {(e.verification == Some(domain::api::Verification::Pending)).then(|| format!("（{}）", i18n.t("mypage.verification.pending")))}</td>
+                                {(e.verification == Some(domain::api::Verification::Pending)).then(|| i18n.f("common.aside", &[("text", String::new()), ("aside", i18n.t("mypage.verification.pending").to_owned())]))}</td>
                             <td class="num">{e.units.to_string()}</td>
                             <td>{e.session_title.clone().or(e.organizer_name.clone()).unwrap_or_default()}</td>
                         </tr>

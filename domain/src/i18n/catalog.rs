@@ -19,6 +19,9 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("common.loading", "読み込み中…", "Loading…"),
     ("common.cancel", "やめる", "Cancel"),
     ("common.units", "単位", "units"),
+    ("units.count", "{n} 単位", "{n} units"),
+    ("common.aside", "{text}（{aside}）", "{text} ({aside})"),
+    ("units.count.one", "{n} 単位", "{n} unit"),
     (
         "home.lead",
         "研修の単位、認定証の有効期限、申請までをスマートフォンひとつで。",
@@ -195,6 +198,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "decision.missing_units",
         "{label}があと{n}単位必要です",
         "{n} more units of {label} needed",
+    ),
+    (
+        "decision.missing_units.one",
+        "{label}があと{n}単位必要です",
+        "{n} more unit of {label} needed",
     ),
     (
         "decision.met_units",
@@ -617,6 +625,7 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Show more (later dates)",
     ),
     ("sessions.units", "{n}単位", "{n} units"),
+    ("sessions.units.one", "{n}単位", "{n} unit"),
     (
         "checkin.unregistered",
         "マイページ未登録（登録時に単位が反映されます）",
@@ -1174,8 +1183,13 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     (
         "account.name_kanji.invalid_name",
-        "氏名を50文字以内で入力してください",
-        "Enter your name (up to 50 characters)",
+        "氏名は50文字以内で入力してください",
+        "Your name can have up to 50 characters",
+    ),
+    (
+        "account.name_kanji.required",
+        "氏名を医師免許証のとおりに入力してください",
+        "Enter your name as on your medical licence",
     ),
     (
         "account.name_kana.not_katakana",
@@ -1196,6 +1210,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "account.birth_date.invalid_date",
         "生年月日を「1980-04-01」の形で入力してください",
         "Enter your date of birth as 1980-04-01",
+    ),
+    (
+        "account.birth_date.too_old",
+        "生年月日をご確認ください（110歳を超える日付になっています）",
+        "Check your date of birth: it gives an age over 110",
     ),
     (
         "account.birth_date.implausible_date",
@@ -1876,6 +1895,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "mail.application.rejected.body",
         "{what}（受付番号 {id}）\n理由をご確認のうえ、ご不明な点は都道府県医師会へお問い合わせください。",
         "{what} (reference {id})\nSee the reason; your prefectural association can answer questions.",
+    ),
+    (
+        "common.unreadable_answer",
+        "サーバーの応答を表示できませんでした。ページを再読み込みしてください。続く場合は事務局にお知らせください",
+        "The server's answer could not be shown. Reload the page; if it happens again, tell the secretariat",
     ),
     (
         "common.network",

@@ -105,7 +105,12 @@ impl Message {
 
     /// The text in `lang`. A key missing from the catalogue shows itself, so it is noticed.
     pub fn render(&self, lang: Lang) -> String {
-        let mut text = text(lang, &self.key).unwrap_or(&self.key).to_owned();
+        let n = match self.args.get("n") {
+            Some(Arg::Text(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        let key = counted_key(lang, &self.key, n);
+        let mut text = text(lang, &key).unwrap_or(&self.key).to_owned();
         for (name, value) in &self.args {
             let value = match value {
                 Arg::Text(t) => t.clone(),
@@ -115,6 +120,18 @@ impl Message {
         }
         text
     }
+}
+
+/// The key whose text fits the count `n`: English says "1 unit" but "2 units", so a key may
+/// have a `.one` variant, used when `n` is exactly 1 (Japanese has no plural, and no variant).
+pub fn counted_key<'a>(lang: Lang, key: &'a str, n: Option<&str>) -> std::borrow::Cow<'a, str> {
+    if lang == Lang::En && n == Some("1") {
+        let one = format!("{key}.one");
+        if text(lang, &one).is_some() {
+            return std::borrow::Cow::Owned(one);
+        }
+    }
+    std::borrow::Cow::Borrowed(key)
 }
 
 fn index() -> &'static HashMap<&'static str, (&'static str, &'static str)> {
@@ -184,6 +201,27 @@ mod tests {
         );
         assert!(m.render(Lang::En).contains("10 MB"));
         assert_ne!(m.render(Lang::Ja), m.render(Lang::En));
+    }
+
+    #[test]
+    fn english_counts_one_unit_and_several_units() {
+        let missing = |n: &str| {
+            Message::key("decision.missing_units")
+                .arg("n", n)
+                .arg_key("label", "category.occupational.lifelong.update")
+                .render(Lang::En)
+        };
+        assert!(missing("1").starts_with("1 more unit "), "{}", missing("1"));
+        assert!(
+            missing("2").starts_with("2 more units "),
+            "{}",
+            missing("2")
+        );
+        assert!(missing("0.5").starts_with("0.5 more units "));
+        let count = |n: &str| Message::key("units.count").arg("n", n);
+        assert_eq!(count("1").render(Lang::En), "1 unit");
+        assert_eq!(count("3").render(Lang::En), "3 units");
+        assert_eq!(count("1").render(Lang::Ja), "1 単位");
     }
 
     #[test]

@@ -22,10 +22,19 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct SessionQuery {
+    /// From this day (empty: no filter, as every filter here).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<chrono::NaiveDate>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<u8>)]
     prefecture: Option<u8>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<String>)]
     category: Option<String>,
     /// The next page: sessions after this one (the last id of the page before).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<i32>)]
     after: Option<i32>,
 }
 

@@ -45,6 +45,10 @@ pub const DEMO_PASSWORD: &str = "nintei-demo-2026";
 pub const DEMO_LOGINS: &[(&str, &str)] = &[
     ("physician / 医師", "demo.physician@example.jp"),
     (
+        "physician, 40 years of units / 40年分の単位の医師",
+        "veteran.physician@example.jp",
+    ),
+    (
         "physician, identity pending / 本人確認待ちの医師",
         "pending.physician@example.jp",
     ),
@@ -95,6 +99,9 @@ type DemoCredit = (
     Option<Verification>,
     Option<i32>,
 );
+
+/// The demo physician with a ledger of a 40-year career (`veteran.physician@example.jp`).
+const VETERAN: usize = 30;
 
 /// The certificate situation a demo physician is in.
 #[derive(Clone, Copy, Debug)]
@@ -345,13 +352,14 @@ pub async fn demo_if_empty(
         Prefecture::from_code(1).unwrap_or(Prefecture::TOKYO),
         Prefecture::from_code(40).unwrap_or(Prefecture::TOKYO),
     ];
-    for n in 0..30usize {
+    // Physician 30 is a veteran: certified since 1986, a ledger of about 40 years.
+    for n in 0..=VETERAN {
         let (family, family_kana) = FAMILY[n % FAMILY.len()];
         let (given, given_kana) = GIVEN[(n * 7 + 3) % GIVEN.len()];
-        let email = if n == 0 {
-            "demo.physician@example.jp".to_owned()
-        } else {
-            format!("physician{n:02}@example.jp")
+        let email = match n {
+            0 => "demo.physician@example.jp".to_owned(),
+            VETERAN => "veteran.physician@example.jp".to_owned(),
+            n => format!("physician{n:02}@example.jp"),
         };
         let prefecture = if n == 0 {
             Prefecture::KYOTO
@@ -428,7 +436,11 @@ pub async fn demo_if_empty(
                 100_000 + n * 31
             );
             // Certificates come through JMA's registry, as they do for real physicians.
-            let first_certified = months_before(from, if n % 2 == 0 { 60 } else { 0 });
+            let first_certified = if n == VETERAN {
+                NaiveDate::from_ymd_opt(1986, 4, 1).unwrap_or(from)
+            } else {
+                months_before(from, if n % 2 == 0 { 60 } else { 0 })
+            };
             let mut periods = vec![(from, until)];
             if n % 2 == 0 {
                 periods.push((months_before(from, 60), from.pred_opt().unwrap_or(from)));
@@ -568,6 +580,27 @@ pub async fn demo_if_empty(
                 None,
                 None,
             ));
+        }
+        if n == VETERAN {
+            // Handbook years 1986–2024 (verified against the paper handbook): 8 units a year.
+            for year in 1986..=2024 {
+                let on = |month: u32| NaiveDate::from_ymd_opt(year, month, 15).unwrap_or(today);
+                for (month, category, units) in [
+                    (5, Category::OccupationalLifelongUpdate, 2),
+                    (9, Category::OccupationalLifelongPractical, 2),
+                    (11, Category::OccupationalLifelongSpecialized, 4),
+                ] {
+                    credit_rows.push((
+                        on(month),
+                        category,
+                        None,
+                        units,
+                        Source::Handbook,
+                        Some(Verification::Verified),
+                        None,
+                    ));
+                }
+            }
         }
         // Attendance at the demo sessions already held.
         for &(sid, date, category, units) in &session_ids {

@@ -257,7 +257,7 @@ pub async fn login(
     user_agent: Option<&str>,
 ) -> Result<Signin, AccountError> {
     let db = &app.db;
-    let email = req.email.trim().to_lowercase();
+    let email = domain::account::normalize_email(&req.email);
     let now = Utc::now();
     let now_ms = now.timestamp_millis();
     let address = format!("login-from:{from}");

@@ -19,6 +19,26 @@ async fn a_physician_registers_and_is_logged_in_at_once() {
 }
 
 #[tokio::test]
+async fn an_address_typed_full_width_is_stored_half_width_and_logs_in_as_typed_either_way() {
+    let app = TestApp::spawn().await;
+    let mut form = registration("123457", "ｆｕｌｌ．ｗｉｄｔｈ＠ｅｘａｍｐｌｅ．ｊｐ");
+    form.name_kana = "ﾌﾙ ﾜｲﾄﾞ".into();
+    let client = app.registered_api(&form).await;
+    let me = client.me().await.unwrap();
+    assert_eq!(me.email, "full.width@example.jp");
+    assert_eq!(me.physician.unwrap().name_kana, "フル\u{3000}ワイド");
+    for typed in [
+        "full.width@example.jp",
+        "ＦＵＬＬ．ＷＩＤＴＨ＠ｅｘａｍｐｌｅ．ｊｐ",
+    ] {
+        app.api()
+            .login(typed, crate::helpers::PHYSICIAN_PASSWORD)
+            .await
+            .unwrap_or_else(|e| panic!("{typed}: {e:?}"));
+    }
+}
+
+#[tokio::test]
 async fn registration_reports_every_bad_field_in_japanese_and_english() {
     let app = TestApp::spawn().await;
     let mut form = registration("12x", "not-an-email");

@@ -174,6 +174,12 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
         .unwrap();
     let public = |list: Vec<domain::api::PublicSession>| list.iter().any(|s| s.id == future.id);
     assert!(public(app.api().sessions("").await.unwrap()));
+    // Filters the person cleared are sent empty: no filter, never a malformed request.
+    let cleared = app
+        .api()
+        .sessions("from=&prefecture=&category=&after=")
+        .await;
+    assert!(public(cleared.expect("empty filters are no filters")));
     let cancelled = organizer.cancel_session(future.id).await.unwrap();
     assert!(cancelled.cancelled);
     assert!(!public(app.api().sessions("").await.unwrap()));
