@@ -260,16 +260,48 @@ impl MyPage {
     pub fn procedures(&self) -> Vec<Procedure> {
         [Certification::Occupational, Certification::Sports]
             .into_iter()
-            .map(|c| {
-                let held = self.certificates.iter().any(|x| x.certification == c);
-                match (c, held) {
-                    (Certification::Occupational, true) => Procedure::OccupationalRenewal,
-                    (Certification::Occupational, false) => Procedure::OccupationalNew,
-                    (Certification::Sports, true) => Procedure::SportsRenewal,
-                    (Certification::Sports, false) => Procedure::SportsNew,
-                }
-            })
+            .map(|c| self.procedure_for(c))
             .collect()
+    }
+
+    /// What the physician can apply for in `certification` today: a renewal of a certificate
+    /// they hold, or a new certificate when they hold none or theirs has lapsed (past the grace
+    /// period and any special measure, a renewal is no longer possible).
+    pub fn procedure_for(&self, certification: Certification) -> Procedure {
+        let renewable = self
+            .certificates
+            .iter()
+            .any(|x| x.certification == certification)
+            && !self.lapsed(certification);
+        match (certification, renewable) {
+            (Certification::Occupational, true) => Procedure::OccupationalRenewal,
+            (Certification::Occupational, false) => Procedure::OccupationalNew,
+            (Certification::Sports, true) => Procedure::SportsRenewal,
+            (Certification::Sports, false) => Procedure::SportsNew,
+        }
+    }
+
+    /// Whether the certificate of `certification` has lapsed as of today: the engine's renewal
+    /// window says so (false when none is held).
+    pub fn lapsed(&self, certification: Certification) -> bool {
+        let renewal = match certification {
+            Certification::Occupational => Procedure::OccupationalRenewal,
+            Certification::Sports => Procedure::SportsRenewal,
+        };
+        if !self
+            .certificates
+            .iter()
+            .any(|x| x.certification == certification)
+        {
+            return false;
+        }
+        let decision = crate::evaluate(
+            &crate::RuleSet::current(),
+            &self.evaluation_input(renewal, self.today, &[]),
+        );
+        decision
+            .window
+            .is_some_and(|w| w.basis == crate::WindowBasis::Lapsed)
     }
 
     /// The engine input for `procedure` on `as_of`, plus any planned credits. The browser

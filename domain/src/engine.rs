@@ -490,6 +490,14 @@ fn occupational_new(
     } else {
         None
     };
+    if decision.route == Some(Route::Uoeh) {
+        // The certificate rests on the UOEH course alone: basic units are neither listed as
+        // shortfalls nor relied on (so none is consumed, and no handbook is asked for).
+        requirements.retain(|q| q.code == RequirementCode::UoehWindow);
+        for outcome in outcomes.iter_mut() {
+            outcome.counted = Units::ZERO;
+        }
+    }
     decision.unmet = unmet_of(&requirements);
     decision.requirements = requirements;
     decision.deadlines.application_window_end = window_end;
@@ -780,11 +788,12 @@ fn sports_renewal(
             refresher += credit.units;
         }
     }
+    // An activity counts with its description: a blank line is not a record of anything.
     let activities = input
         .facts
         .activities
         .iter()
-        .filter(|a| inside(a.date))
+        .filter(|a| inside(a.date) && !a.description.trim().is_empty())
         .count() as u32;
     let requirements = vec![
         Requirement::window(RequirementCode::Period, frame.period_met, None),

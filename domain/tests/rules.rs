@@ -211,6 +211,40 @@ fn a_new_application_must_be_made_within_five_years_of_the_last_basic_day() {
 }
 
 #[test]
+fn a_uoeh_graduate_with_some_basic_units_is_shown_no_basic_shortfall_and_relies_on_none() {
+    let facts = Facts {
+        uoeh_completion_date: Some(d("2023-03-20")),
+        ..Facts::default()
+    };
+    let mut handbook = credit("2024-05-01", Category::OccupationalBasicEarly, 2);
+    handbook.subject = Some(Subject::Occupational(OccupationalSubject::General));
+    handbook.source = Source::Handbook;
+    let decision = decide(
+        Procedure::OccupationalNew,
+        "2026-03-20",
+        None,
+        vec![handbook],
+        facts,
+    );
+    assert!(decision.eligible);
+    assert_eq!(decision.route, Some(Route::Uoeh));
+    let codes: Vec<String> = decision
+        .requirements
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect();
+    assert_eq!(codes, ["uoeh.window"], "no basic line is shown as missing");
+    assert!(
+        decision.credits.iter().all(|c| c.counted.is_zero()),
+        "nothing consumed"
+    );
+    assert!(
+        !decision.relies_on_unverified_handbook,
+        "no handbook original needed"
+    );
+}
+
+#[test]
 fn a_uoeh_graduate_qualifies_without_units_within_five_years_of_completion() {
     let facts = Facts {
         uoeh_completion_date: Some(d("2021-03-20")),
@@ -496,6 +530,30 @@ fn sports_renewal_needs_five_refresher_units_and_an_activity_inside_the_period()
     let facts = one_activity("2021-05-01", "before the period");
     let decision = decide(Procedure::SportsRenewal, "2026-04-01", cert, credits, facts);
     assert_eq!(unmet(&decision), ["activity"]);
+}
+
+#[test]
+fn a_sports_activity_without_a_description_is_not_counted() {
+    let cert = Some(("2021-06-01", "2026-05-31"));
+    let credits = vec![credit("2022-01-01", Category::SportsRefresher, 5)];
+    let blank = one_activity("2023-05-01", "  ");
+    let decision = decide(
+        Procedure::SportsRenewal,
+        "2026-04-01",
+        cert,
+        credits.clone(),
+        blank,
+    );
+    assert_eq!(unmet(&decision), ["activity"]);
+    let described = one_activity("2023-05-01", "学校医として運動器検診");
+    let decision = decide(
+        Procedure::SportsRenewal,
+        "2026-04-01",
+        cert,
+        credits,
+        described,
+    );
+    assert!(decision.eligible, "{:?}", unmet(&decision));
 }
 
 #[test]

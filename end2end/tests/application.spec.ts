@@ -110,3 +110,35 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   dayAfter.setUTCDate(dayAfter.getUTCDate() + 1);
   expect(from).toBe(dayAfter.toISOString().slice(0, 10));
 });
+
+test('a lapsed sports physician applies anew (no renewal dead end), then withdraws, and nothing more is asked', async ({ page }) => {
+  // physician16 (demo): Tokyo member, sports certificate expired two years ago.
+  await login(page, 'physician16@example.jp', DEMO_PASSWORD);
+  await expect(page).toHaveURL(/\/mypage$/);
+  const card = page.getByTestId('certificate-sports');
+  await expect(card).toContainText('失効');
+  await expect(card.getByTestId('apply-sports')).toHaveText('新規に申請する');
+  await expect(page.getByTestId('decision-sports.new')).toBeVisible();
+  await card.getByTestId('apply-sports').click();
+  await expect(page).toHaveURL(/\/applications\/new\?kind=new&certification=sports/);
+  await expect(page.getByLabel('期限後の申請の特別な理由（猶予期間）')).toHaveCount(0);
+
+  // By the JOA exemption, with its certificate.
+  await page.getByLabel('他団体の認定による免除').selectOption('joa');
+  const uploaded = page.waitForResponse((r) => r.url().includes('/api/documents?') && r.status() === 201);
+  await page.getByTestId('file-exemption_certificate').setInputFiles({ name: '整形外科学会認定証.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await uploaded;
+  await expect(page.getByTestId('decision-sports.new')).toHaveAttribute('data-eligible', 'true');
+  await page.getByTestId('submit-application').click();
+  await expect(page).toHaveURL(/\/applications\/\d+$/);
+  await expect(page.getByTestId('application-status')).toHaveText('申請中');
+  await expect(page.getByTestId('fee')).toContainText('10,000円');
+  await screen(page, 'application-sports-new-390');
+
+  // Withdrawn: the fee is no longer asked for.
+  page.once('dialog', (d) => d.accept());
+  await page.getByTestId('withdraw').click();
+  await expect(page.getByTestId('application-status')).toHaveText('取下げ');
+  await expect(page.getByTestId('fee')).toHaveCount(0);
+  await expect(page.getByTestId('handbook-note')).toHaveCount(0);
+});

@@ -79,6 +79,11 @@ test('a 40-year ledger: My Page, history, CSV and transcript show hundreds of un
   await expect(page.getByTestId('totals')).toContainText('172');
   await expect(page.getByText('通信できませんでした')).toHaveCount(0);
   await screen(page, 'history-veteran-390');
+  // 122 rows, a page at a time: the next page opens.
+  await expect(page.getByText('1 / 5')).toBeVisible();
+  await page.getByRole('button', { name: '次へ' }).click();
+  await expect(page.getByText('2 / 5')).toBeVisible();
+  await expect(page.getByRole('button', { name: '前へ' })).toBeEnabled();
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-link').click()]);
   const csv = fs.readFileSync((await download.path())!).subarray(3).toString('utf8');
@@ -88,5 +93,5 @@ test('a 40-year ledger: My Page, history, CSV and transcript show hundreds of un
 
   await page.goto('/mypage/transcript');
   await expect(page.getByTestId('transcript')).toContainText('1986');
-  await expect(page.getByTestId('transcript')).toContainText('332');
+  await expect(page.getByTestId('transcript-total')).toContainText('332');
 });

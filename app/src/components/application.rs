@@ -160,7 +160,10 @@ pub fn Blockers(blockers: Vec<Blocker>) -> impl IntoView {
 #[component]
 pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
     let i18n = use_i18n();
-    let fee = detail.fee_yen.map(|yen| {
+    // A withdrawn, rejected or approved application asks for nothing more: only what was
+    // recorded is shown.
+    let open = !detail.summary.status.is_final();
+    let fee = detail.fee_yen.filter(|_| open || detail.fee.is_some()).map(|yen| {
         let recorded = detail.fee;
         view! {
             <div class="info-block" data-testid="fee">
@@ -173,7 +176,9 @@ pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
             </div>
         }
     });
-    let handbook = detail.checklist.handbook_needed.then(|| {
+    let asks_handbook =
+        detail.checklist.handbook_needed && (open || detail.handbook_arrived_on.is_some());
+    let handbook = asks_handbook.then(|| {
         let arrived = detail.handbook_arrived_on;
         view! {
             <div class="info-block" data-testid="handbook-note">

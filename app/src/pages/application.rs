@@ -70,9 +70,11 @@ fn Detail(
                 })}
             </dl>
         </section>
-        <section class="card">
-            <FeeAndHandbook detail=detail.clone() />
-        </section>
+        {(!status.is_final() || detail.fee.is_some() || detail.handbook_arrived_on.is_some()).then(|| view! {
+            <section class="card">
+                <FeeAndHandbook detail=detail.clone() />
+            </section>
+        })}
         <h2>{move || i18n.t("application.timeline")}</h2>
         <section class="card"><Timeline events=detail.timeline.clone() /></section>
         <h2>{move || i18n.t("application.documents")}</h2>

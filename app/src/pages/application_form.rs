@@ -288,7 +288,7 @@ fn FormBody(
                     {move || activities.get().into_iter().enumerate().map(|(i, (d, text))| view! {
                         <div class="row2">
                             <input type="date" aria-label=i18n.t("application.form.activity_date") prop:value=d on:input=move |ev| activities.update(|a| a[i].0 = event_target_value(&ev)) />
-                            <input type="text" aria-label=i18n.t("application.form.activity_text") prop:value=text on:change=move |ev| activities.update(|a| a[i].1 = event_target_value(&ev)) />
+                            <input type="text" aria-label=i18n.t("application.form.activity_text") prop:value=text on:input=move |ev| activities.update(|a| a[i].1 = event_target_value(&ev)) />
                         </div>
                     }).collect_view()}
                     <button type="button" class="button secondary" on:click=move |_| activities.update(|a| a.push((today.to_string(), String::new())))>{move || i18n.t("application.form.add_activity")}</button>

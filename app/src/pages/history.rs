@@ -102,9 +102,9 @@ pub fn History() -> impl IntoView {
                         <Entries ledger=p.entries />
                         {(pages > 1).then(|| view! {
                             <div class="actions pager">
-                                <button class="button secondary" disabled=current <= 1 on:click=move |_| page_no.update(|n| *n = n.saturating_sub(1).max(1))>{i18n.t("history.prev")}</button>
+                                <button class="button secondary" disabled={current <= 1} on:click=move |_| page_no.update(|n| *n = n.saturating_sub(1).max(1))>{i18n.t("history.prev")}</button>
                                 <span class="muted">{format!("{current} / {pages}")}</span>
-                                <button class="button secondary" disabled=current >= pages on:click=move |_| page_no.update(|n| *n += 1)>{i18n.t("history.next")}</button>
+                                <button class="button secondary" disabled={current >= pages} on:click=move |_| page_no.update(|n| *n += 1)>{i18n.t("history.next")}</button>
                             </div>
                         })}
                     }.into_any()

@@ -66,6 +66,12 @@ fn Loaded(page: MyPage) -> impl IntoView {
             let key = status_key(&page, c, &rules);
             let days = (c.current.valid_until - page.today).num_days();
             let cert = c.clone();
+            // A lapsed certificate is applied for anew (a renewal could never be sent).
+            let (apply_path, apply_label) = if page.lapsed(c.certification) {
+                (new_application_path(ApplicationKind::New, c.certification), "mypage.apply_new")
+            } else {
+                (new_application_path(ApplicationKind::Renewal, c.certification), "mypage.apply")
+            };
             view! {
                 <article class="card cert" data-testid=format!("certificate-{}", cert.certification)>
                     <header>
@@ -81,7 +87,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                     } else {
                         i18n.f("mypage.days_over", &[("n", (-days).to_string())])
                     }}</p>
-                    <A href=new_application_path(ApplicationKind::Renewal, cert.certification) attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t("mypage.apply")}</A>
+                    <A href=apply_path attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t(apply_label)}</A>
                 </article>
             }
             .into_any()

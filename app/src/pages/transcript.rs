@@ -32,6 +32,7 @@ pub fn Transcript() -> impl IntoView {
 
 fn transcript(i18n: crate::i18n::I18n, p: MyPage) -> impl IntoView {
     let sums = crate::pages::history::totals(&p.ledger);
+    let grand: domain::Units = sums.iter().map(|(_, u)| *u).sum();
     view! {
         <article class="transcript" data-testid="transcript">
             <h1>{i18n.t("transcript.title")}</h1>
@@ -51,7 +52,8 @@ fn transcript(i18n: crate::i18n::I18n, p: MyPage) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    {sums.into_iter().map(|(c, u)| view! { <tr><td></td><td>{i18n.t(&format!("category.{c}"))}</td><td class="num">{u.to_string()}</td><td></td></tr> }).collect_view()}
+                    {sums.into_iter().map(|(c, u)| view! { <tr><th scope="row">{i18n.t("transcript.subtotal")}</th><td>{i18n.t(&format!("category.{c}"))}</td><td class="num">{u.to_string()}</td><td></td></tr> }).collect_view()}
+                    <tr data-testid="transcript-total"><th scope="row">{i18n.t("common.total")}</th><td></td><td class="num"><strong>{grand.to_string()}</strong></td><td></td></tr>
                 </tfoot>
             </table>
             <p class="muted">{i18n.t("transcript.note")}</p>

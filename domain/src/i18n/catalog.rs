@@ -387,6 +387,7 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("history.count", "{n}件", "{n} entries"),
     ("history.prev", "前へ", "Previous"),
     ("history.next", "次へ", "Next"),
+    ("transcript.subtotal", "小計", "Subtotal"),
     (
         "transcript.title",
         "受講履歴（写し）",
@@ -1159,6 +1160,7 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("fee.bank_transfer", "銀行振込", "Bank transfer"),
     ("fee.registered_mail", "現金書留", "Registered cash mail"),
     ("mypage.apply", "申請する", "Apply"),
+    ("mypage.apply_new", "新規に申請する", "Apply anew"),
     (
         "checkin.lookup",
         "氏名と生年月日で探す",
@@ -1790,6 +1792,16 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "application.nothing_to_renew",
         "更新する認定証がありません。新規申請を選んでください",
         "You hold no certificate to renew. Choose a new application",
+    ),
+    (
+        "application.lapsed_apply_new",
+        "認定証の有効期限が過ぎ、更新できる期間も終わっています。新規申請をしてください",
+        "Your certificate has expired and the time to renew it has ended. Make a new application",
+    ),
+    (
+        "application.already_certified",
+        "この認定証はすでにお持ちです。有効期限が近づいたら更新申請をしてください",
+        "You already hold this certificate. Apply for its renewal as it nears its expiry",
     ),
     (
         "application.change_needs_certificate",

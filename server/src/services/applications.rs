@@ -147,8 +147,13 @@ fn check_kind(page: &MyPage, req: &ApplicationRequest) -> Result<(), Application
         .certificates
         .iter()
         .any(|c| c.certification == req.certification);
+    let lapsed = page.lapsed(req.certification);
     match req.kind {
         ApplicationKind::Renewal if !held => Err(refused("application.nothing_to_renew")),
+        // Past the grace period a certificate can only be applied for anew.
+        ApplicationKind::Renewal if lapsed => Err(refused("application.lapsed_apply_new")),
+        // A certificate still valid (or renewable) is renewed, not applied for twice.
+        ApplicationKind::New if held && !lapsed => Err(refused("application.already_certified")),
         ApplicationKind::WorkplaceChange if !held => {
             Err(refused("application.change_needs_certificate"))
         }

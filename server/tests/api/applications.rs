@@ -165,6 +165,74 @@ async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
 }
 
 #[tokio::test]
+async fn a_lapsed_sports_physician_is_offered_a_new_application_and_can_send_it() {
+    let app = TestApp::spawn().await;
+    let client = app.physician_api("300020", "lapsed@example.jp").await;
+    let id = user_id(&app, "300020").await;
+    // Expired two years ago: past grace and the special measure.
+    let until = today() - Days::new(730);
+    let from = until - Days::new(5 * 365) + Days::new(1);
+    let sports = Certification::Sports;
+    crate::helpers::certificate(&app, id, sports, "K300020", (from, until), "new").await;
+    // The 25 subjects of the course, taken again since.
+    for category in [Category::SportsCourseEarly, Category::SportsCourseLate] {
+        for subject in category.subjects() {
+            credit::ActiveModel {
+                physician_id: Set(Some(id)),
+                registry_number: Set("300020".into()),
+                date: Set(today() - Days::new(100)),
+                category: Set(Code(category)),
+                subject: Set(Some(Code(subject))),
+                units_halves: Set(2),
+                delivery: Set(Code(Delivery::InPerson)),
+                source: Set(Code(Source::System)),
+                created_at: Set(Utc::now()),
+                kind: Set(Code(EntryKind::Entry)),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+    }
+    let page = client.my_page().await.unwrap();
+    assert!(page.lapsed(sports));
+    assert!(page.procedures().contains(&domain::Procedure::SportsNew));
+    // A renewal can never be sent; the refusal says what to do instead.
+    let renewal = ApplicationForm {
+        kind: Some(ApplicationKind::Renewal),
+        certification: Some(sports),
+        ..ApplicationForm::default()
+    };
+    let refused = client.submit(&renewal).await.refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text(Lang::Ja).contains("新規申請"), "{refused:?}");
+    // The new application goes through.
+    let new = ApplicationForm {
+        kind: Some(ApplicationKind::New),
+        certification: Some(sports),
+        client_ref: Some(uid("lapsed-new")),
+        ..ApplicationForm::default()
+    };
+    let detail = client
+        .submit(&new)
+        .await
+        .expect("a new application is accepted");
+    assert!(detail.decision.as_ref().unwrap().eligible);
+    assert_eq!(detail.summary.status, Status::Submitted);
+    // A physician whose certificate is valid is told to renew, not to apply twice.
+    let (valid, _) = ready_to_renew(&app, "300021", "valid@example.jp").await;
+    let twice = ApplicationForm {
+        kind: Some(ApplicationKind::New),
+        certification: Some(Certification::Occupational),
+        ..ApplicationForm::default()
+    };
+    let refused = valid.submit(&twice).await.refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text(Lang::Ja).contains("更新申請"), "{refused:?}");
+}
+
+#[tokio::test]
 async fn two_submissions_at_once_with_one_reference_make_one_application() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300012", "twice@example.jp").await;

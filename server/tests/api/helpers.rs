@@ -451,6 +451,19 @@ pub async fn occupational_certificate(
     app: &TestApp,
     physician_id: i32,
     number: &str,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+    granted_by: &str,
+) {
+    let occupational = domain::Certification::Occupational;
+    certificate(app, physician_id, occupational, number, period, granted_by).await;
+}
+
+/// Gives physician `physician_id` a certificate of `certification` valid `from`–`until`.
+pub async fn certificate(
+    app: &TestApp,
+    physician_id: i32,
+    certification: domain::Certification,
+    number: &str,
     (from, until): (chrono::NaiveDate, chrono::NaiveDate),
     granted_by: &str,
 ) {
@@ -458,7 +471,7 @@ pub async fn occupational_certificate(
     use server::entities::{Code, certificate, certificate_period};
     let cert = certificate::ActiveModel {
         physician_id: Set(physician_id),
-        certification: Set(Code(domain::Certification::Occupational)),
+        certification: Set(Code(certification)),
         number: Set(number.into()),
         first_certified: Set(from),
         valid_from: Set(from),

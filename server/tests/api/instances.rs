@@ -19,7 +19,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::client::Api;
-use crate::helpers::{LICENCE_PDF, TestApp, session_form, uid};
+use crate::helpers::{LICENCE_PDF, TestApp, session_form, smtp_sink, uid};
 
 /// Whether this run has a shared database and a shared bucket.
 fn shared_backends() -> bool {
@@ -34,74 +34,16 @@ fn shared_backends() -> bool {
     pg && s3
 }
 
-/// A mail server that accepts everything and keeps each message's recipients.
-struct SmtpSink {
-    port: u16,
-    recipients: Arc<Mutex<Vec<String>>>,
-}
-
-impl SmtpSink {
-    async fn start() -> SmtpSink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let recipients = Arc::new(Mutex::new(Vec::new()));
-        let kept = recipients.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(smtp_session(stream, kept.clone()));
-            }
-        });
-        SmtpSink { port, recipients }
-    }
-
-    fn received(&self) -> Vec<String> {
-        self.recipients.lock().unwrap().clone()
-    }
-}
-
-/// Just enough SMTP for lettre: greeting, EHLO, MAIL, RCPT, DATA, RSET, NOOP, QUIT.
-async fn smtp_session(stream: tokio::net::TcpStream, kept: Arc<Mutex<Vec<String>>>) {
-    let (read, mut write) = stream.into_split();
-    let mut lines = BufReader::new(read).lines();
-    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-    let mut to = Vec::new();
-    while let Ok(Some(line)) = lines.next_line().await {
-        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-        let reply: &[u8] = match verb.as_str() {
-            "EHLO" | "HELO" => b"250 sink\r\n",
-            "MAIL" => {
-                to.clear();
-                b"250 OK\r\n"
-            }
-            "RCPT" => {
-                let address = line
-                    .split_once('<')
-                    .and_then(|(_, rest)| rest.split_once('>'))
-                    .map(|(a, _)| a.to_owned())
-                    .unwrap_or_default();
-                to.push(address);
-                b"250 OK\r\n"
-            }
-            "DATA" => {
-                let _ = write.write_all(b"354 go on\r\n").await;
-                while let Ok(Some(body)) = lines.next_line().await {
-                    if body == "." {
-                        break;
-                    }
-                }
-                kept.lock().unwrap().append(&mut to);
-                b"250 queued\r\n"
-            }
-            "QUIT" => {
-                let _ = write.write_all(b"221 bye\r\n").await;
-                return;
-            }
-            _ => b"250 OK\r\n",
-        };
-        if write.write_all(reply).await.is_err() {
-            return;
-        }
-    }
+/// The recipients the mail server received, one per message delivered (lettre sends one
+/// `RCPT TO` per message here: each outbox row has one address).
+async fn recipients(transcript: &tokio::sync::Mutex<String>) -> Vec<String> {
+    transcript
+        .lock()
+        .await
+        .lines()
+        .filter_map(|l| l.strip_prefix("RCPT TO:<"))
+        .filter_map(|l| l.split_once('>').map(|(a, _)| a.to_owned()))
+        .collect()
 }
 
 /// One `nintei serve` process.
@@ -223,10 +165,10 @@ async fn two_instances_share_documents_logins_scans_and_mail_exactly_once() {
             .await
             .unwrap();
     }
-    let sink = SmtpSink::start().await;
+    let (smtp, transcript) = smtp_sink().await;
     let (a, b) = tokio::join!(
-        Instance::start(&app, sink.port, true),
-        Instance::start(&app, sink.port, false)
+        Instance::start(&app, smtp, true),
+        Instance::start(&app, smtp, false)
     );
 
     // Both are ready: database and bucket answer.
@@ -337,7 +279,7 @@ async fn two_instances_share_documents_logins_scans_and_mail_exactly_once() {
                 .count(&app.db)
                 .await
                 .unwrap();
-            if pending == 0 && sink.received().len() >= rows {
+            if pending == 0 && recipients(&transcript).await.len() >= rows {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
@@ -347,7 +289,7 @@ async fn two_instances_share_documents_logins_scans_and_mail_exactly_once() {
     assert!(delivered.is_ok(), "the outbox was not emptied");
     // Another round each, to give a second sending every chance to happen.
     tokio::time::sleep(Duration::from_millis(2_500)).await;
-    let mut received = sink.received();
+    let mut received = recipients(&transcript).await;
     assert_eq!(received.len(), rows, "one delivery per outbox row");
     received.sort();
     received.dedup();
@@ -424,8 +366,8 @@ async fn sigterm_finishes_the_requests_in_flight() {
     }
     let app = TestApp::spawn().await;
     app.physician_api("310010", "slow@example.jp").await;
-    let sink = SmtpSink::start().await;
-    let mut instance = Instance::start(&app, sink.port, false).await;
+    let (smtp, _) = smtp_sink().await;
+    let mut instance = Instance::start(&app, smtp, false).await;
     let host = instance.address.trim_start_matches("http://").to_owned();
     let body = serde_json::json!({
         "email": "slow@example.jp",

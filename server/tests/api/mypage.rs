@@ -114,17 +114,17 @@ async fn demo_data_has_certificates_in_every_state() {
         .all(&app.db)
         .await
         .unwrap();
-    // 30 verified physicians whose certificates came through the registry import, and one whose
-    // licence waits for the Kyoto staff.
-    assert_eq!(physicians.len(), 31);
+    // 31 verified physicians whose certificates came through the registry import (the veteran
+    // among them), and one whose licence waits for the Kyoto staff.
+    assert_eq!(physicians.len(), 32);
     let with_certificates = server::entities::certificate::Entity::find()
         .all(&app.db)
         .await
         .unwrap();
     assert_eq!(
         with_certificates.len(),
-        25,
-        "every situation but the new applicant"
+        26,
+        "every situation but the new applicant, and the veteran"
     );
     for p in physicians {
         let certs = server::db::certificates::of_physician(&app.db, p.user_id)
