@@ -356,20 +356,29 @@ pub async fn credits(
     filter: &domain::ledger::HistoryFilter,
     page: u32,
 ) -> Result<CreditPage, ApiFailure> {
-    let mut query = format!("page={page}&per_page={HISTORY_PAGE}");
+    let query = history_query(filter);
+    get(&format!(
+        "/api/mypage/credits?page={page}&per_page={HISTORY_PAGE}&{query}"
+    ))
+    .await
+}
+
+/// The history's filters as a query string (for the page and its CSV).
+pub fn history_query(filter: &domain::ledger::HistoryFilter) -> String {
+    let mut parts = Vec::new();
     if let Some(c) = filter.certification {
-        query.push_str(&format!("&certification={c}"));
+        parts.push(format!("certification={c}"));
     }
     if let Some(c) = filter.category {
-        query.push_str(&format!("&category={c}"));
+        parts.push(format!("category={c}"));
     }
     if let Some(d) = filter.from {
-        query.push_str(&format!("&from={d}"));
+        parts.push(format!("from={d}"));
     }
     if let Some(d) = filter.to {
-        query.push_str(&format!("&to={d}"));
+        parts.push(format!("to={d}"));
     }
-    get(&format!("/api/mypage/credits?{query}")).await
+    parts.join("&")
 }
 
 /// Entries per page of the history.

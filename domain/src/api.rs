@@ -252,9 +252,35 @@ pub struct MyPage {
     pub facts: Facts,
     /// Who the physician is to the system: until verified, nothing attaches to the account.
     pub identity: crate::identity::IdentityView,
+    /// Applications under way (submitted, returned for correction, forwarded): My Page says
+    /// 申請中 for them instead of offering to apply again.
+    #[serde(default)]
+    pub open_applications: Vec<OpenApplication>,
+}
+
+/// An application under way, as My Page names it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenApplication {
+    /// Application id.
+    pub id: i32,
+    /// New, renewal or change.
+    pub kind: crate::application::ApplicationKind,
+    /// Which certification.
+    pub certification: Certification,
+    /// Where it stands.
+    pub status: crate::application::Status,
 }
 
 impl MyPage {
+    /// The application under way for `procedure`, if any.
+    pub fn open_for(&self, procedure: Procedure) -> Option<OpenApplication> {
+        self.open_applications
+            .iter()
+            .copied()
+            .find(|a| a.kind.procedure(a.certification) == Some(procedure))
+    }
+
     /// The procedures this physician can apply for: renewal of each certificate held, new for
     /// each not held.
     pub fn procedures(&self) -> Vec<Procedure> {

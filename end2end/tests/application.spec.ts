@@ -135,6 +135,15 @@ test('a lapsed sports physician applies anew (no renewal dead end), then withdra
   await expect(page.getByTestId('fee')).toContainText('10,000円');
   await screen(page, 'application-sports-new-390');
 
+  // My Page says it is under way, with its status, instead of offering to apply again.
+  await page.goto('/mypage');
+  await expect(page.getByTestId('under-way-sports')).toContainText('申請の状況：申請中');
+  await expect(page.getByTestId('apply-sports')).toHaveCount(0);
+  await expect(page.getByTestId('decision-sports.new').getByTestId('decision-under-way')).toBeVisible();
+  await screen(page, 'mypage-under-way-390');
+  await page.getByTestId('under-way-sports').click();
+  await expect(page).toHaveURL(/\/applications\/\d+$/);
+
   // Withdrawn: the fee is no longer asked for.
   page.once('dialog', (d) => d.accept());
   await page.getByTestId('withdraw').click();

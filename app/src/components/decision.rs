@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use domain::engine::{Deadlines, Route, WindowBasis};
 use domain::{Decision, Requirement, RequirementCode, Subject};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::i18n::{I18n, use_i18n};
 
@@ -198,7 +199,13 @@ fn deadline_rows(
 
 /// The decision for one procedure.
 #[component]
-pub fn DecisionCard(decision: Decision) -> impl IntoView {
+pub fn DecisionCard(
+    decision: Decision,
+    /// The physician's application for this procedure already under way (My Page): the card
+    /// says so and links to it instead of saying 申請できます.
+    #[prop(default = None)]
+    under_way: Option<domain::api::OpenApplication>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let d = decision;
     let procedure = d.procedure.to_string();
@@ -234,9 +241,20 @@ pub fn DecisionCard(decision: Decision) -> impl IntoView {
             data-as-of=day(d.as_of)
         >
             <h3>{i18n.t(&format!("procedure.{procedure}"))}</h3>
-            <p class="headline">
-                <span class="badge" class:ok=d.eligible>{headline}</span>
-            </p>
+            {match under_way {
+                Some(a) => view! {
+                    <p class="headline" data-testid="decision-under-way">
+                        <A href=crate::routes::Page::Application.with_id(a.id) attr:class="badge info">
+                            {i18n.f("mypage.under_way", &[("status", i18n.t(&format!("application.status.{}", a.status)).to_owned())])}
+                        </A>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <p class="headline">
+                        <span class="badge" class:ok=d.eligible>{headline}</span>
+                    </p>
+                }.into_any(),
+            }}
             {route.map(|r| view! { <p class="note">{r}</p> })}
             {d.relies_on_unverified_handbook.then(|| view! { <p class="note warn">{i18n.t("decision.unverified")}</p> })}
             <ul class="reqs">{lines}{course}</ul>

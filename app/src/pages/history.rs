@@ -43,7 +43,8 @@ pub fn History() -> impl IntoView {
         <p><A href=Page::MyPage.path()>{move || i18n.t("common.back_mypage")}</A></p>
         <h1>{move || i18n.t("history.title")}</h1>
         <div class="actions">
-            <a class="button secondary" href=api::CREDITS_CSV download="nintei-credits.csv" data-testid="csv-link">{move || i18n.t("history.csv")}</a>
+            // The file holds what the screen shows: the same filters.
+            <a class="button secondary" href=move || format!("{}?lang={}&{}", api::CREDITS_CSV, i18n.lang.get().code(), api::history_query(&filter.get())) download="nintei-credits.csv" data-testid="csv-link">{move || i18n.t("history.csv")}</a>
             <A href=Page::Transcript.path() attr:class="button secondary">{move || i18n.t("history.print")}</A>
         </div>
         <section class="card">
@@ -99,7 +100,7 @@ pub fn History() -> impl IntoView {
                             </dl>
                             <p class="muted">{i18n.f("history.count", &[("n", p.total_count.to_string())])}</p>
                         </section>
-                        <Entries ledger=p.entries />
+                        <Entries ledger=p.entries filtered=filter.get_untracked() != HistoryFilter::default() />
                         {(pages > 1).then(|| view! {
                             <div class="actions pager">
                                 <button class="button secondary" disabled={current <= 1} on:click=move |_| page_no.update(|n| *n = n.saturating_sub(1).max(1))>{i18n.t("history.prev")}</button>

@@ -72,6 +72,18 @@ fn Loaded(page: MyPage) -> impl IntoView {
             } else {
                 (new_application_path(ApplicationKind::Renewal, c.certification), "mypage.apply")
             };
+            // An application under way is shown with its status, never offered again.
+            let under_way = page.open_for(page.procedure_for(c.certification));
+            let apply = match under_way {
+                Some(a) => view! {
+                    <A href=Page::Application.with_id(a.id) attr:class="button wide secondary" attr:data-testid=format!("under-way-{}", cert.certification)>
+                        {move || i18n.f("mypage.under_way", &[("status", i18n.t(&format!("application.status.{}", a.status)).to_owned())])}
+                    </A>
+                }.into_any(),
+                None => view! {
+                    <A href=apply_path attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t(apply_label)}</A>
+                }.into_any(),
+            };
             view! {
                 <article class="card cert" data-testid=format!("certificate-{}", cert.certification)>
                     <header>
@@ -87,7 +99,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                     } else {
                         i18n.f("mypage.days_over", &[("n", (-days).to_string())])
                     }}</p>
-                    <A href=apply_path attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t(apply_label)}</A>
+                    {apply}
                 </article>
             }
             .into_any()
@@ -113,7 +125,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                     &RuleSet::current(),
                     &page_for_decisions.evaluation_input(*p, as_of, &credits),
                 );
-                view! { <DecisionCard decision=decision /> }
+                view! { <DecisionCard decision=decision under_way=page_for_decisions.open_for(*p) /> }
             })
             .collect_view()
     };
@@ -303,10 +315,21 @@ fn entry_line(i18n: &I18n, e: &LedgerEntry) -> String {
 
 /// The list of ledger entries (newest first), shared with the history page.
 #[component]
-pub fn History(ledger: Vec<LedgerEntry>) -> impl IntoView {
+pub fn History(
+    ledger: Vec<LedgerEntry>,
+    /// The list is filtered: an empty one means nothing matches, not that nothing exists.
+    #[prop(optional)]
+    filtered: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     if ledger.is_empty() {
-        return view! { <p class="muted">{move || i18n.t("mypage.no_credits")}</p> }.into_any();
+        let key = if filtered {
+            "history.no_match"
+        } else {
+            "mypage.no_credits"
+        };
+        return view! { <p class="muted" data-testid="history-empty">{move || i18n.t(key)}</p> }
+            .into_any();
     }
     view! {
         <ul class="list history" data-testid="history">

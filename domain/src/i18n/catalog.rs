@@ -126,6 +126,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("mypage.history", "受講履歴", "Attendance history"),
     (
+        "history.no_match",
+        "この条件に合う単位はありません。絞り込みを変えてください",
+        "No units match these filters. Change the filters",
+    ),
+    (
         "mypage.no_credits",
         "まだ単位の記録はありません。",
         "No units recorded yet.",
@@ -1161,6 +1166,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("fee.registered_mail", "現金書留", "Registered cash mail"),
     ("mypage.apply", "申請する", "Apply"),
     ("mypage.apply_new", "新規に申請する", "Apply anew"),
+    (
+        "mypage.under_way",
+        "申請の状況：{status}",
+        "Your application: {status}",
+    ),
     (
         "checkin.lookup",
         "氏名と生年月日で探す",

@@ -113,6 +113,31 @@ pub async fn has_open(
         .is_some())
 }
 
+/// The physician's applications under way, newest first.
+pub async fn open_of(
+    db: &impl ConnectionTrait,
+    physician_id: i32,
+) -> DbResult<Vec<domain::api::OpenApplication>> {
+    Ok(application::Entity::find()
+        .filter(application::Column::PhysicianId.eq(physician_id))
+        .filter(application::Column::Status.is_in([
+            Code(Status::Submitted),
+            Code(Status::CorrectionRequested),
+            Code(Status::Forwarded),
+        ]))
+        .order_by_desc(application::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| domain::api::OpenApplication {
+            id: a.id,
+            kind: a.kind.0,
+            certification: a.certification.0,
+            status: a.status.0,
+        })
+        .collect())
+}
+
 /// Moves an application from `from` to `to`; false when its status was no longer `from`
 /// (someone acted first).
 pub async fn set_status(

@@ -76,12 +76,32 @@ async fn withdraw(
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct HistoryQuery {
+    /// An empty filter field is no filter (as in every query here).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<domain::Certification>)]
     certification: Option<domain::Certification>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<domain::Category>)]
     category: Option<domain::Category>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<NaiveDate>)]
     from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<NaiveDate>)]
     to: Option<NaiveDate>,
     page: Option<u32>,
     per_page: Option<u32>,
+}
+
+impl HistoryQuery {
+    fn filter(&self) -> HistoryFilter {
+        HistoryFilter {
+            certification: self.certification,
+            category: self.category,
+            from: self.from,
+            to: self.to,
+        }
+    }
 }
 
 #[utoipa::path(get, path = "/mypage/credits", tag = "mypage", params(HistoryQuery), responses((status = 200, body = CreditPage)))]
@@ -90,12 +110,7 @@ async fn history(
     PhysicianUser(actor): PhysicianUser,
     Query(q): Query<HistoryQuery>,
 ) -> ApiResult<Json<CreditPage>> {
-    let filter = HistoryFilter {
-        certification: q.certification,
-        category: q.category,
-        from: q.from,
-        to: q.to,
-    };
+    let filter = q.filter();
     let page = mypage::history(
         &state,
         &actor,
@@ -107,12 +122,25 @@ async fn history(
     Ok(Json(page))
 }
 
-/// Language of the CSV's headers and names (`?lang=en`; Japanese by default).
+/// Language of the CSV's headers and names (`?lang=en`; Japanese by default), and the filters
+/// of the history page, so that the file holds what the screen shows.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct CsvQuery {
     #[serde(default)]
     lang: Lang,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<domain::Certification>)]
+    certification: Option<domain::Certification>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<domain::Category>)]
+    category: Option<domain::Category>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<NaiveDate>)]
+    from: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<NaiveDate>)]
+    to: Option<NaiveDate>,
 }
 
 #[utoipa::path(get, path = "/mypage/credits.csv", tag = "mypage", params(CsvQuery), responses((status = 200, body = String, content_type = "text/csv", description = "The history as CSV (UTF-8 with BOM)")))]
@@ -121,7 +149,13 @@ async fn export_csv(
     PhysicianUser(actor): PhysicianUser,
     Query(q): Query<CsvQuery>,
 ) -> ApiResult<Response> {
-    let csv = mypage::history_csv(&state, &actor, q.lang).await?;
+    let filter = HistoryFilter {
+        certification: q.certification,
+        category: q.category,
+        from: q.from,
+        to: q.to,
+    };
+    let csv = mypage::history_csv(&state, &actor, &filter, q.lang).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

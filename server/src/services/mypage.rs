@@ -74,6 +74,7 @@ pub async fn my_page(db: &impl ConnectionTrait, physician_id: i32) -> Result<MyP
             ledger: Vec::new(),
             facts: Facts::default(),
             identity,
+            open_applications: Vec::new(),
         });
     };
     Ok(MyPage {
@@ -83,6 +84,7 @@ pub async fn my_page(db: &impl ConnectionTrait, physician_id: i32) -> Result<MyP
         ledger: ledger(db, physician_id).await?,
         facts: Facts::default(),
         identity,
+        open_applications: crate::db::applications::open_of(db, physician_id).await?,
     })
 }
 
@@ -108,8 +110,14 @@ pub async fn history(
 }
 
 /// The history as CSV in `lang`, UTF-8 with a byte-order mark so that Excel reads Japanese.
-pub async fn history_csv(app: &AppState, actor: &Actor, lang: Lang) -> Result<String, MyPageError> {
-    let entries = ledger(&app.read, actor.id).await?;
+pub async fn history_csv(
+    app: &AppState,
+    actor: &Actor,
+    filter: &HistoryFilter,
+    lang: Lang,
+) -> Result<String, MyPageError> {
+    let mut entries = ledger(&app.read, actor.id).await?;
+    entries.retain(|e| filter.accepts(e.date, e.category));
     Ok(csv(&entries, lang))
 }
 

@@ -168,6 +168,30 @@ async fn the_csv_export_opens_in_excel_with_japanese_headers() {
         english.starts_with("Date,Category,Subject,Units"),
         "{english}"
     );
+    // The file holds what the screen shows: the history's filters apply, empty ones do not.
+    physician
+        .declare(&declaration("2023-06-01", "2"))
+        .await
+        .unwrap();
+    let lines = async |query: &str| {
+        let (status, _, bytes) = physician
+            .get_raw(&format!("/api/mypage/credits.csv?{query}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{query}");
+        String::from_utf8(bytes[3..].to_vec())
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!(lines("").await, 2);
+    assert_eq!(lines("from=2024-01-01").await, 1);
+    assert_eq!(
+        lines("to=2023-12-31&category=occupational.lifelong.specialized").await,
+        1
+    );
+    assert_eq!(lines("certification=sports").await, 0);
+    assert_eq!(lines("from=&to=&certification=&category=&lang=ja").await, 2);
 }
 
 #[tokio::test]
