@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { chromium, test, type Page } from '@playwright/test';
 import { qrVideo } from './camera';
-import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, screen } from './helpers';
 
 /** Today in Japan, as the server sees it. */
 function todayJst(): string {
@@ -38,6 +38,7 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(page.getByTestId('feedback')).toContainText('山田 美咲');
   await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
   await screen(page, 'checkin-390');
+  await checkPage(page);
 
   // A mistyped number is refused with what to do, not a general error.
   await page.getByTestId('checkin-number').fill('40000O');
@@ -122,6 +123,7 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('post').click();
   await expect(page.getByTestId('posted')).toContainText('2件の単位を登録しました');
   await screen(page, 'review-390');
+  await checkPage(page);
 
   // After posting, corrections need a reason and add ledger entries. 401237's check-in was
   // undone at the door, but the desk's paper log shows they attended: added as not listed.
@@ -189,6 +191,7 @@ test('a helper checks people in through a link with the phone camera, offline to
     await expect(feedback).toContainText(name);
     await expect(feedback).toContainText('入室を記録しました');
     await screen(helper, 'door-camera-390');
+    await checkPage(helper);
     // The code stays in front of the camera: read again, it is a duplicate, not a new record.
     await expect(feedback).toContainText('すでに', { timeout: 20_000 });
     await expect(feedback).toContainText('入室済み');

@@ -70,7 +70,40 @@ export async function accessible(page: Page) {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(
+    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    `axe on ${page.url()}`,
+  ).toEqual([]);
+}
+
+/**
+ * Fails with every visible tap target smaller than 44 × 44 px (links, buttons, fields; a
+ * checkbox or radio is measured by its label, which is what a thumb hits).
+ */
+export async function tapTargets(page: Page) {
+  const small = await page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('a[href], button, select, input, textarea, [role=button]'))) {
+      const input = el as HTMLInputElement;
+      if (input.type === 'hidden') continue;
+      const target = (input.type === 'checkbox' || input.type === 'radio') ? (el.closest('label') ?? el) : el;
+      const r = target.getBoundingClientRect();
+      const style = getComputedStyle(target);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue;
+      if (r.height < 43.5 || r.width < 43.5) {
+        const name = (target.getAttribute('aria-label') ?? target.textContent ?? '').trim().slice(0, 24);
+        out.push(`${target.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      }
+    }
+    return out;
+  });
+  expect(small, `tap targets under 44 px on ${page.url()}`).toEqual([]);
+}
+
+/** Axe and tap targets on the page as it is now. */
+export async function checkPage(page: Page) {
+  await accessible(page);
+  await tapTargets(page);
 }
 
 /** A licence as a phone photographs it (a small valid PDF). */

@@ -72,7 +72,7 @@ pub fn Upload(
     };
     view! {
         <div class="upload" data-testid=format!("upload-{kind}")>
-            <label class="label">
+            <label class="label" for=format!("upload-input-{kind}")>
                 {move || match label {
                     Some(key) => i18n.t(key),
                     None => i18n.t(&format!("document.{kind}")),
@@ -88,7 +88,7 @@ pub fn Upload(
                     </div>
                 }
             }).collect_view()}
-            <input type="file" accept="application/pdf,image/jpeg,image/png" on:change=on_change data-testid=format!("file-{kind}") />
+            <input type="file" id=format!("upload-input-{kind}") accept="application/pdf,image/jpeg,image/png" on:change=on_change data-testid=format!("file-{kind}") />
             {move || progress.get().map(|p| view! {
                 <div class="bar" role="progressbar" aria-label=i18n.t("application.documents.upload_progress") aria-valuenow=p aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style=format!("width:{p}%")></div></div>
                 <p class="hint">{i18n.f("application.documents.uploading", &[("p", p.to_string())])}</p>
