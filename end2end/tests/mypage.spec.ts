@@ -64,7 +64,20 @@ test('declare handbook units, see totals and readiness change, export CSV, show 
   expect(await qr.getAttribute('data-token')).toMatch(/^N1\./);
   const box = await qr.locator('svg').boundingBox();
   expect(box!.width).toBeGreaterThanOrEqual(280);
+  // A live countdown, not a fixed 「約5分」.
+  await expect(page.getByTestId('qr-expires')).toContainText(/[45]分\d\d秒/);
   await screen(page, 'qr-390');
+
+  // In a hall without network the code stays, with the time it still works.
+  const token = await qr.getAttribute('data-token');
+  await page.context().setOffline(true);
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(page.getByTestId('qr-offline')).toContainText('あと');
+  expect(await qr.getAttribute('data-token')).toBe(token);
+  await screen(page, 'qr-offline-390');
+  await page.context().setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await expect(page.getByTestId('qr-offline')).toHaveCount(0);
 });
 
 test('a 40-year ledger: My Page, history, CSV and transcript show hundreds of units', async ({ page }) => {

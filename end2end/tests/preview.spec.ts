@@ -6,6 +6,9 @@ const procedures = ['occupational.renewal', 'sports.new'];
 test('the preview computed in the browser equals the server decision', async ({ page }) => {
   await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
   await expect(page).toHaveURL(/\/mypage$/);
+  // The sports course card is shown on request to a physician without sports units.
+  await expect(page.getByTestId('decision-sports.new')).toHaveCount(0);
+  await page.getByTestId('show-sports-new').click();
   for (const procedure of procedures) {
     const card = page.getByTestId(`decision-${procedure}`);
     await expect(card).toBeVisible();
@@ -44,5 +47,11 @@ test('a planned session changes the preview at once, in the browser', async ({ p
   await expect(page.getByTestId('whatif-active')).toBeVisible();
   await expect(card).toHaveAttribute('data-eligible', 'true');
   expect(requests).toBe(0);
+  // What is planned is listed, and each can be taken out again.
+  await expect(page.getByTestId('whatif-planned')).toContainText('生涯研修（専門）');
+  await expect(page.getByTestId('whatif-planned')).toContainText('10 単位');
   await screen(page, 'mypage-whatif-390');
+  await page.getByTestId('whatif-planned').getByRole('button', { name: '外す' }).click();
+  await expect(page.getByTestId('whatif-active')).toHaveCount(0);
+  await expect(card).toHaveAttribute('data-eligible', 'false');
 });

@@ -106,6 +106,18 @@ fn Loaded(page: MyPage) -> impl IntoView {
         })
         .collect();
     let has_certs = !cards.is_empty();
+    // The 25-subject sports course card is long: shown to those it concerns (sports units, a
+    // sports certificate or application) and to whoever asks for it.
+    let sports_concerns = page
+        .ledger
+        .iter()
+        .any(|e| e.category.certification() == domain::Certification::Sports)
+        || page
+            .certificates
+            .iter()
+            .any(|c| c.certification == domain::Certification::Sports)
+        || page.open_for(Procedure::SportsNew).is_some();
+    let show_sports_new = RwSignal::new(sports_concerns);
     let profile = page.profile.clone();
     let page_for_decisions = page.clone();
     let decisions = move || {
@@ -120,6 +132,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
             .max(today);
         procedures
             .iter()
+            .filter(|p| **p != Procedure::SportsNew || show_sports_new.get())
             .map(|p| {
                 let decision = evaluate(
                     &RuleSet::current(),
@@ -161,11 +174,28 @@ fn Loaded(page: MyPage) -> impl IntoView {
         {if has_certs { view! { <div class="grid">{cards}</div> }.into_any() } else { view! { <p class="muted">{move || i18n.t("mypage.no_certificates")}</p> }.into_any() }}
         <h2>{move || i18n.t("mypage.readiness")}</h2>
         {move || (!planned.get().is_empty()).then(|| view! {
-            <p class="banner info" data-testid="whatif-active">{i18n.f("whatif.planned", &[("n", planned.get().len().to_string())])}
-                " "<button class="link" on:click=move |_| planned.set(Vec::new())>{i18n.t("whatif.clear")}</button>
-            </p>
+            <div class="banner info" data-testid="whatif-active">
+                <p>{i18n.f("whatif.planned", &[("n", planned.get().len().to_string())])}</p>
+                // What is planned stays visible, each removable on its own.
+                <ul class="list planned" data-testid="whatif-planned">
+                    {planned.get().into_iter().map(|p| {
+                        let key = p.key.clone();
+                        let c = p.credit;
+                        view! {
+                            <li class="line">
+                                <span>{day(c.date)}" "{i18n.t(&format!("category.{}", c.category))}" "{i18n.f("units.count", &[("n", c.units.to_string())])}</span>
+                                <button type="button" class="button secondary" on:click=move |_| planned.update(|l| l.retain(|x| x.key != key))>{i18n.t("whatif.remove")}</button>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+                <button type="button" class="button secondary" on:click=move |_| planned.set(Vec::new())>{i18n.t("whatif.clear")}</button>
+            </div>
         })}
         <div class="grid">{decisions}</div>
+        {move || (!show_sports_new.get()).then(|| view! {
+            <button type="button" class="button secondary wide" data-testid="show-sports-new" on:click=move |_| show_sports_new.set(true)>{i18n.t("mypage.show_sports_new")}</button>
+        })}
         <WhatIf planned=planned sessions=sessions certifications=certifications today=today />
         <h2>{move || i18n.t("mypage.history")}</h2>
         <History ledger=ledger.into_iter().take(10).collect() />

@@ -413,8 +413,19 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     (
         "qr.expires",
-        "有効期限まで約{n}分",
-        "Valid for about {n} more minutes",
+        "有効期限まで {time}（自動で新しいコードに替わります）",
+        "Valid for {time} more (a new code replaces it by itself)",
+    ),
+    ("qr.time_left", "{m}分{s}秒", "{m}:{s}"),
+    (
+        "qr.offline_kept",
+        "電波が届かないため更新できませんでした。このコードはあと {time} 受付で使えます",
+        "No network to renew it. This code still works at the reception for {time}",
+    ),
+    (
+        "qr.offline_expired",
+        "電波が届かないため新しいコードを表示できません。電波の届く場所でもう一度開いてください",
+        "No network to show a new code. Open this page again where there is reception",
     ),
     ("profile.title", "登録情報", "My details"),
     (
@@ -1166,6 +1177,12 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("fee.registered_mail", "現金書留", "Registered cash mail"),
     ("mypage.apply", "申請する", "Apply"),
     ("mypage.apply_new", "新規に申請する", "Apply anew"),
+    (
+        "mypage.show_sports_new",
+        "認定健康スポーツ医の新規申請に必要なものを見る",
+        "See what a new health sports physician certificate needs",
+    ),
+    ("whatif.remove", "外す", "Remove"),
     (
         "mypage.under_way",
         "申請の状況：{status}",
