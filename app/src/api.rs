@@ -605,6 +605,11 @@ pub async fn find_sessions(query: &str) -> Result<Vec<PublicSession>, ApiFailure
     get(&format!("/api/sessions?{query}")).await
 }
 
+/// `GET /api/sessions/{id}`: one published session.
+pub async fn session(id: i32) -> Result<PublicSession, ApiFailure> {
+    get(&format!("/api/sessions/{id}")).await
+}
+
 /// `GET /api/organizer/sessions/{id}/attendance`
 pub async fn attendance(session: i32) -> Result<Vec<AttendanceRow>, ApiFailure> {
     get(&format!("/api/organizer/sessions/{session}/attendance")).await

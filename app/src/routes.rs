@@ -99,6 +99,8 @@ route_table! {
     Profile => "/mypage/profile" => pages::profile::Profile => Physician;
     /// The public session search.
     Sessions => "/sessions" => pages::sessions::Sessions => Physician;
+    /// One published session.
+    SessionDetail => "/sessions/:id" => pages::sessions::SessionDetail => Physician;
     /// The physician's applications.
     Applications => "/applications" => pages::applications::Applications => Physician;
     /// A new application, or a correction (`?kind=&certification=` or `?edit=`).

@@ -642,6 +642,18 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Show more (later dates)",
     ),
     ("sessions.units", "{n}単位", "{n} units"),
+    ("sessions.back", "検索結果へ戻る", "Back to the results"),
+    ("sessions.when", "日時", "When"),
+    ("sessions.delivery", "受講形式", "Attendance"),
+    ("sessions.online", "オンライン（Web）", "Online (web)"),
+    ("sessions.in_person", "会場で対面", "In person at the venue"),
+    ("sessions.venue", "会場", "Venue"),
+    ("sessions.organizer", "主催", "Organizer"),
+    (
+        "sessions.contact_note",
+        "申し込み方法・問い合わせは主催者へ。受講した単位は主催者が登録し、マイページに表示されます",
+        "Ask the organizer how to register. The organizer records your units; they appear on My Page",
+    ),
     ("sessions.units.one", "{n}単位", "{n} unit"),
     (
         "checkin.unregistered",

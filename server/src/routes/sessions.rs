@@ -6,7 +6,7 @@ use domain::{Category, Prefecture};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
-use crate::routes::extract::{Json, Query};
+use crate::routes::extract::{Json, Path, Query};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -15,7 +15,9 @@ use crate::services::sessions::{self, Search};
 
 /// Routes under `/api/sessions`.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list))
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(detail))
 }
 
 /// Filters of `GET /api/sessions`.
@@ -56,4 +58,13 @@ async fn list(
         after: q.after,
     };
     Ok(Json(sessions::published(&state, &search).await?))
+}
+
+/// One published session (the detail page: day, times, venue, units, category, organizer).
+#[utoipa::path(get, path = "/sessions/{id}", tag = "sessions", params(("id" = i32, Path, description = "Session id")), responses((status = 200, body = PublicSession), (status = 404, description = "No published session with this id")))]
+async fn detail(
+    State(state): State<AppState>,
+    Path(id): Path<i32>,
+) -> ApiResult<Json<PublicSession>> {
+    Ok(Json(sessions::published_one(&state, id).await?))
 }

@@ -176,6 +176,15 @@ pub async fn list_own(app: &AppState, actor: &Actor) -> Result<Vec<PublicSession
 pub use crate::db::sessions::Published as Search;
 
 /// Published sessions, soonest first, a page at a time.
+/// One session of the public list (published, not cancelled); any other is not found, so the
+/// detail page tells nothing the list does not.
+pub async fn published_one(app: &AppState, id: i32) -> Result<PublicSession, SessionError> {
+    match sessions::by_id(&app.read, id).await? {
+        Some(s) if s.published && s.cancelled_at.is_none() => Ok(s.public()),
+        _ => Err(SessionError::NotFound),
+    }
+}
+
 pub async fn published(
     app: &AppState,
     search: &Search,

@@ -174,6 +174,14 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
         .unwrap();
     let public = |list: Vec<domain::api::PublicSession>| list.iter().any(|s| s.id == future.id);
     assert!(public(app.api().sessions("").await.unwrap()));
+    // Its detail page is public while it is published.
+    let (status, _, body) = app
+        .api()
+        .get_raw(&format!("/api/sessions/{}", future.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let shown: domain::api::PublicSession = serde_json::from_slice(&body).unwrap();
+    assert_eq!(shown.venue, future.venue);
     // Filters the person cleared are sent empty: no filter, never a malformed request.
     let cleared = app
         .api()
@@ -182,6 +190,16 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
     assert!(public(cleared.expect("empty filters are no filters")));
     let cancelled = organizer.cancel_session(future.id).await.unwrap();
     assert!(cancelled.cancelled);
+    let gone = app
+        .api()
+        .get_raw(&format!("/api/sessions/{}", future.id))
+        .await
+        .0;
+    assert_eq!(
+        gone,
+        StatusCode::NOT_FOUND,
+        "a cancelled session has no public page"
+    );
     assert!(!public(app.api().sessions("").await.unwrap()));
     let refused = organizer.edit_session(future.id, &form).await.refused();
     assert_eq!(refused.status, StatusCode::CONFLICT);
