@@ -18,8 +18,11 @@ pub struct Auth {
 impl Auth {
     /// Asks the server who is logged in, and waits for the answer.
     pub async fn reload(self) {
-        let me = api::me().await.ok().flatten();
-        self.me.set(me);
+        // Offline (a basement hall), or the server briefly away: who is logged in has not
+        // changed, so the header keeps its links. Only the server's 401 logs out.
+        if let Ok(me) = api::me().await {
+            self.me.set(me);
+        }
         self.checked.set(true);
     }
 

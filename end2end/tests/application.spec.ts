@@ -26,8 +26,18 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await uploaded;
   await expect(page.getByTestId('upload-other')).toContainText('活動報告.pdf');
   await screen(page, 'application-form-390');
+  // A first tap shows what will be sent and what follows; nothing is sent yet.
+  let sent = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/applications')) sent += 1; });
+  await page.getByTestId('submit-application').click();
+  await expect(page.getByTestId('confirm-application')).toContainText('10,000円');
+  await expect(page.getByTestId('confirm-application')).toContainText('手帳の原本');
+  await expect(page.getByTestId('confirm-application')).toContainText('添付書類 1件');
+  await screen(page, 'application-confirm-390');
+  expect(sent).toBe(0);
   await page.getByTestId('submit-application').click();
   await expect(page).toHaveURL(/\/applications\/\d+$/);
+  expect(sent).toBe(1);
   const id = page.url().split('/').pop();
   await expect(page.getByTestId('application-status')).toHaveText('申請中');
   await expect(page.getByTestId('fee')).toContainText('10,000円');
@@ -54,6 +64,8 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await expect(page.getByTestId('correction-message')).toContainText('勤務先の電話番号');
   await page.getByTestId('resubmit').click();
   await expect(page).toHaveURL(new RegExp(`/applications/new\\?edit=${id}$`));
+  await page.getByTestId('submit-application').click();
+  await expect(page.getByTestId('confirm-application')).toBeVisible();
   await page.getByTestId('submit-application').click();
   await expect(page).toHaveURL(new RegExp(`/applications/${id}$`));
   await expect(page.getByTestId('application-status')).toHaveText('申請中');
@@ -129,6 +141,8 @@ test('a lapsed sports physician applies anew (no renewal dead end), then withdra
   await page.getByTestId('file-exemption_certificate').setInputFiles({ name: '整形外科学会認定証.pdf', mimeType: 'application/pdf', buffer: PDF });
   await uploaded;
   await expect(page.getByTestId('decision-sports.new')).toHaveAttribute('data-eligible', 'true');
+  await page.getByTestId('submit-application').click();
+  await expect(page.getByTestId('confirm-application')).toBeVisible();
   await page.getByTestId('submit-application').click();
   await expect(page).toHaveURL(/\/applications\/\d+$/);
   await expect(page.getByTestId('application-status')).toHaveText('申請中');

@@ -21,20 +21,32 @@ test('declare handbook units, see totals and readiness change, export CSV, show 
   await page.getByTestId('handbook-submit').click();
   await expect(page.getByTestId('error-date')).toContainText('2025年3月31日');
 
-  // Within the handbook period it is accepted and listed as not yet verified.
+  // Within the handbook period it is accepted and listed as not yet verified; 99 units in one
+  // entry is asked about first, and nothing is sent until answered.
   await page.getByLabel('受講日').fill('2024-10-05');
+  await page.getByLabel('単位', { exact: true }).fill('99');
+  let sent = 0;
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/mypage/handbook')) sent += 1; });
+  await page.getByTestId('handbook-submit').click();
+  await expect(page.getByTestId('handbook-large')).toContainText('99');
+  expect(sent).toBe(0);
+  await page.getByLabel('単位', { exact: true }).fill('2');
+  await expect(page.getByTestId('handbook-large')).toHaveCount(0);
   await page.getByTestId('handbook-submit').click();
   await expect(page.getByTestId('handbook-saved')).toBeVisible();
   await expect(page.getByTestId('handbook-list')).toContainText('未確認');
   await expect(page.getByTestId('handbook-list')).toContainText('総論');
   await screen(page, 'handbook-390');
 
-  // Correct it: 2 → 2.5 units; the list shows the corrected entry only.
+  // Correct it: 2 → 2.5 units; the form comes into view, the list shows the corrected entry
+  // only, and the total follows.
   await page.getByRole('button', { name: '修正' }).click();
+  await expect(page.locator('#handbook-form')).toBeInViewport();
   await page.getByLabel('単位', { exact: true }).fill('2.5');
   await page.getByTestId('handbook-submit').click();
   await expect(page.getByTestId('handbook-list')).toContainText('2.5 単位');
   await expect(page.getByTestId('handbook-list').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('handbook-total')).toContainText('合計 2.5 単位');
 
   // The readiness on My Page now counts the handbook unit.
   await page.goto('/mypage');
@@ -74,6 +86,8 @@ test('declare handbook units, see totals and readiness change, export CSV, show 
   await page.evaluate(() => window.dispatchEvent(new Event('focus')));
   await expect(page.getByTestId('qr-offline')).toContainText('あと');
   expect(await qr.getAttribute('data-token')).toBe(token);
+  // Offline is not logged out: the header keeps the physician's links.
+  await expect(page.getByTestId('logout')).toBeVisible();
   await screen(page, 'qr-offline-390');
   await page.context().setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event('online')));

@@ -194,6 +194,7 @@ fn FormBody(
         Some(Err(e)) => show_failure(&e, errors, banner),
         None => {}
     });
+    let confirming = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = ApplicationForm {
@@ -208,9 +209,13 @@ fn FormBody(
             client_ref: Some(reference.get_value()),
         };
         match form.parse(today) {
-            Ok(_) => {
+            // The first tap shows what will be sent and what follows; the second sends it.
+            Ok(_) if !confirming.get_untracked() => {
                 errors.set(Vec::new());
                 banner.set(None);
+                confirming.set(true);
+            }
+            Ok(_) => {
                 submit.dispatch(form);
             }
             Err(found) => errors.set(found),
@@ -219,13 +224,21 @@ fn FormBody(
     let fee_note = kind.has_fee().then(|| {
         view! { <p class="note" data-testid="fee-note">{move || i18n.f("application.fee.text", &[("yen", format_yen(RuleSet::current().fee_yen))])}</p> }
     });
+    // The handbook original is asked for when the decision counts a handbook unit, as the
+    // server's checklist does (a UOEH-route application counts none).
+    let from_handbook = StoredValue::new(
+        page.ledger
+            .iter()
+            .filter_map(domain::api::LedgerEntry::to_credit)
+            .map(|c| c.source == domain::Source::Handbook)
+            .collect::<Vec<bool>>(),
+    );
     let uses_handbook = move || {
         decision.get().is_some_and(|d| {
-            d.relies_on_unverified_handbook
-                || page
-                    .ledger
-                    .iter()
-                    .any(|e| e.source == domain::Source::Handbook)
+            d.credits.iter().any(|o| {
+                !o.counted.is_zero()
+                    && from_handbook.with_value(|h| h.get(o.index).copied().unwrap_or(false))
+            })
         })
     };
     let optional_docs: Vec<DocumentKind> = match (kind, certification) {
@@ -343,9 +356,31 @@ fn FormBody(
                 {move || uses_handbook().then(|| view! { <p class="note warn" data-testid="handbook-send">{i18n.t("application.handbook.text")}</p> })}
                 {move || (!ready()).then(|| view! { <p class="banner info" data-testid="not-ready">{i18n.t("application.form.not_ready")}</p> })}
                 <FieldErrors name="decision" errors=errors />
+                {move || confirming.get().then(|| {
+                    let count = docs.get().len();
+                    view! {
+                        <div class="banner info" role="status" data-testid="confirm-application">
+                            <h3>{i18n.t("application.confirm.title")}</h3>
+                            <ul class="list">
+                                <li>{format!("{} {}", i18n.t(&format!("certification.{certification}")), i18n.t(&format!("application.kind.{kind}")))}</li>
+                                <li>{i18n.f("application.confirm.documents", &[("n", count.to_string())])}</li>
+                                {kind.has_fee().then(|| view! { <li>{i18n.f("application.confirm.fee", &[("yen", format_yen(RuleSet::current().fee_yen))])}</li> })}
+                                {uses_handbook().then(|| view! { <li>{i18n.t("application.confirm.handbook")}</li> })}
+                            </ul>
+                            <p>{i18n.t("application.confirm.next")}</p>
+                        </div>
+                    }
+                })}
                 <button class="button wide" type="submit" data-testid="submit-application" disabled=move || !ready() || submit.pending().get()>
-                    {move || if editing.is_some() { i18n.t("application.form.resubmit") } else { i18n.t("application.form.submit") }}
+                    {move || match (confirming.get(), editing.is_some()) {
+                        (false, _) => i18n.t("application.form.review"),
+                        (true, true) => i18n.t("application.form.resubmit"),
+                        (true, false) => i18n.t("application.form.submit"),
+                    }}
                 </button>
+                {move || confirming.get().then(|| view! {
+                    <button type="button" class="button secondary wide" data-testid="confirm-back" on:click=move |_| confirming.set(false)>{i18n.t("application.confirm.back")}</button>
+                })}
             </section>
         </form>
         {existing.map(|d| view! { <section class="card"><FeeAndHandbook detail=d /></section> })}

@@ -3,7 +3,7 @@
 
 use domain::api::{HandbookRequest, LedgerEntry};
 use domain::ledger::HandbookForm;
-use domain::{Category, FieldError, RuleSet, Source};
+use domain::{Category, FieldError, RuleSet, Source, Units};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,6 +16,9 @@ use crate::i18n::use_i18n;
 use crate::routes::Page;
 
 use crate::ids::new_id as client_ref;
+
+/// Units above which one entry is asked about before it is saved (a session rarely gives more).
+const LARGE_ENTRY: u32 = 20;
 
 /// `/mypage/handbook`
 #[component]
@@ -73,6 +76,14 @@ pub fn Handbook() -> impl IntoView {
         Some(Err(e)) => banner.set(Some(e.message())),
         None => {}
     });
+    let ask_large = RwSignal::new(None::<String>);
+    let large_confirmed = RwSignal::new(false);
+    Effect::new(move |_| {
+        // A changed number is asked about again.
+        units.track();
+        large_confirmed.set(false);
+        ask_large.set(None);
+    });
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
@@ -85,7 +96,14 @@ pub fn Handbook() -> impl IntoView {
             note: note.get(),
         };
         match form.parse(RuleSet::current().handbook_cutoff, today_jst()) {
+            // One entry of many units is usually a slip of the keyboard: ask once.
+            Ok(d) if d.units > Units::whole(LARGE_ENTRY) && !large_confirmed.get_untracked() => {
+                errors.set(Vec::new());
+                ask_large.set(Some(d.units.to_string()));
+            }
             Ok(_) => {
+                ask_large.set(None);
+                large_confirmed.set(false);
                 save.dispatch((
                     editing.get(),
                     HandbookRequest {
@@ -107,12 +125,19 @@ pub fn Handbook() -> impl IntoView {
         note.set(e.note.clone().unwrap_or_default());
         pending_ref.set_value(client_ref());
         errors.set(Vec::new());
+        // The form is at the top of the page; the entry was tapped further down.
+        if let Some(form) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("handbook-form"))
+        {
+            form.scroll_into_view();
+        }
     };
     view! {
         <p><A href=Page::MyPage.path()>{move || i18n.t("common.back_mypage")}</A></p>
         <h1>{move || i18n.t("handbook.title")}</h1>
         <p class="lead">{move || i18n.t("handbook.lead")}</p>
-        <section class="card">
+        <section class="card" id="handbook-form">
             <h2>{move || if editing.get().is_some() { i18n.t("handbook.form.edit") } else { i18n.t("handbook.form.new") }}</h2>
             <ErrorBanner message=banner />
             {move || saved.get().then(|| view! { <p class="banner ok" data-testid="handbook-saved">{i18n.t("handbook.saved")}</p> })}
@@ -141,6 +166,12 @@ pub fn Handbook() -> impl IntoView {
                 <Field name="units" label="common.units" value=units errors=errors inputmode="decimal" />
                 <Field name="organizer_name" label="handbook.organizer" value=organizer errors=errors />
                 <Field name="note" label="handbook.note" value=note errors=errors />
+                {move || ask_large.get().map(|n| view! {
+                    <div class="banner info" role="alert" data-testid="handbook-large">
+                        <p>{i18n.f("handbook.large", &[("n", n)])}</p>
+                        <button type="submit" class="button" data-testid="handbook-large-ok" on:click=move |_| large_confirmed.set(true)>{i18n.t("handbook.large_ok")}</button>
+                    </div>
+                })}
                 <div class="actions">
                     <button class="button" type="submit" data-testid="handbook-submit" disabled=move || save.pending().get()>
                         {move || if editing.get().is_some() { i18n.t("handbook.update") } else { i18n.t("handbook.save") }}
@@ -155,7 +186,14 @@ pub fn Handbook() -> impl IntoView {
                     if entries.is_empty() {
                         return view! { <p class="muted">{i18n.t("handbook.none")}</p> }.into_any();
                     }
+                    let total: Units = entries.iter().map(|e| e.units).sum();
+                    let verified: Units = entries
+                        .iter()
+                        .filter(|e| e.verification == Some(domain::api::Verification::Verified))
+                        .map(|e| e.units)
+                        .sum();
                     view! {
+                        <p class="lead" data-testid="handbook-total">{i18n.f("handbook.total", &[("total", total.to_string()), ("verified", verified.to_string())])}</p>
                         <ul class="list history" data-testid="handbook-list">
                             {entries.into_iter().map(|e| {
                                 let editable = e.is_editable();

@@ -342,6 +342,21 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Handbook units",
     ),
     ("mypage.links.profile", "登録情報", "My details"),
+    (
+        "handbook.large",
+        "1件で{n}単位は大きな値です。手帳の記載どおりですか？",
+        "{n} units in one entry is a lot. Is that what the handbook says?",
+    ),
+    (
+        "handbook.large_ok",
+        "はい、記載どおり登録する",
+        "Yes, record it as written",
+    ),
+    (
+        "handbook.total",
+        "手帳の単位 合計 {total} 単位（うち確認済み {verified} 単位）",
+        "Handbook units: {total} in all ({verified} verified)",
+    ),
     ("handbook.title", "手帳の単位（手帳管理）", "Handbook units"),
     (
         "handbook.lead",
@@ -959,6 +974,46 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "application.form.submit",
         "申請する",
         "Submit the application",
+    ),
+    (
+        "application.form.review",
+        "申請内容を確認する",
+        "Review before sending",
+    ),
+    (
+        "application.confirm.title",
+        "この内容で申請します",
+        "You are about to apply for",
+    ),
+    (
+        "application.confirm.documents",
+        "添付書類 {n}件",
+        "{n} documents attached",
+    ),
+    (
+        "application.confirm.documents.one",
+        "添付書類 {n}件",
+        "{n} document attached",
+    ),
+    (
+        "application.confirm.fee",
+        "審査・登録手数料 {yen}円を都道府県医師会へお支払いください（窓口・振込・現金書留）",
+        "Pay the fee of {yen} yen to your prefectural medical association (counter, transfer or registered cash mail)",
+    ),
+    (
+        "application.confirm.handbook",
+        "手帳の原本を都道府県医師会へお送りください",
+        "Send the original handbook to your prefectural medical association",
+    ),
+    (
+        "application.confirm.next",
+        "送信すると都道府県医師会が書類を確認し、日本医師会へ送ります。進み具合は申請の画面とマイページでご確認いただけます",
+        "Once sent, your prefectural association checks it and forwards it to JMA. Follow it on the application's page and on My Page",
+    ),
+    (
+        "application.confirm.back",
+        "戻って直す",
+        "Go back and change it",
     ),
     (
         "application.form.resubmit",
