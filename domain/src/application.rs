@@ -696,6 +696,28 @@ pub struct ApplicationSummary {
 /// Applications a review queue answers at a time (`?before=` asks for the next page).
 pub const QUEUE_PAGE: usize = 200;
 
+/// Where and how a prefectural medical association takes the fee and the handbook: configured
+/// per prefecture by the operators (`NINTEI_PREFECTURE_OFFICES`), shown on the application.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrefectureOffice {
+    /// 都道府県医師会の名称.
+    pub name: String,
+    /// The account the fee is transferred to (bank, branch, type, number, holder).
+    #[serde(default)]
+    pub bank_account: Option<String>,
+    /// The counter where the fee is paid and the handbook handed over (place, days, hours).
+    #[serde(default)]
+    pub counter: Option<String>,
+    /// Where the handbook and registered cash mail are sent.
+    #[serde(default)]
+    pub postal_address: Option<String>,
+    /// A telephone number for questions.
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
 /// `GET /api/applications/{id}`: everything the physician or a reviewer sees.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -732,6 +754,9 @@ pub struct ApplicationDetail {
     pub timeline: Vec<TimelineEvent>,
     /// What approval granted.
     pub granted: Option<Granted>,
+    /// The prefectural association's fee and handbook details, where configured.
+    #[serde(default)]
+    pub office: Option<PrefectureOffice>,
 }
 
 /// `POST /api/review/applications/{id}/actions`: one reviewer action.

@@ -1,5 +1,5 @@
 import { test } from '@playwright/test';
-import { DEMO_PASSWORD, expect, login, logout, screen } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, logout, screen } from './helpers';
 
 // physician06 (demo): Tokyo, occupational certificate valid, renewal units complete but 8 of
 // them handbook-declared and not yet verified.
@@ -42,6 +42,9 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await expect(page.getByTestId('application-status')).toHaveText('申請中');
   await expect(page.getByTestId('fee')).toContainText('10,000円');
   await expect(page.getByTestId('handbook-note')).toContainText('原本');
+  // How to pay and where to send, from Tokyo's association.
+  await expect(page.getByTestId('fee').getByTestId('office')).toContainText('みずほ銀行');
+  await expect(page.getByTestId('handbook-note').getByTestId('office')).toContainText('東京都医師会 認定医係');
   await expect(page.getByTestId('documents')).toContainText('活動報告.pdf');
   await screen(page, 'application-submitted-390');
   await logout(page);
@@ -141,13 +144,16 @@ test('a lapsed sports physician applies anew (no renewal dead end), then withdra
   await page.getByTestId('file-exemption_certificate').setInputFiles({ name: '整形外科学会認定証.pdf', mimeType: 'application/pdf', buffer: PDF });
   await uploaded;
   await expect(page.getByTestId('decision-sports.new')).toHaveAttribute('data-eligible', 'true');
+  await checkPage(page);
   await page.getByTestId('submit-application').click();
+  await checkPage(page);
   await expect(page.getByTestId('confirm-application')).toBeVisible();
   await page.getByTestId('submit-application').click();
   await expect(page).toHaveURL(/\/applications\/\d+$/);
   await expect(page.getByTestId('application-status')).toHaveText('申請中');
   await expect(page.getByTestId('fee')).toContainText('10,000円');
   await screen(page, 'application-sports-new-390');
+  await checkPage(page);
 
   // My Page says it is under way, with its status, instead of offering to apply again.
   await page.goto('/mypage');
@@ -155,10 +161,16 @@ test('a lapsed sports physician applies anew (no renewal dead end), then withdra
   await expect(page.getByTestId('apply-sports')).toHaveCount(0);
   await expect(page.getByTestId('decision-sports.new').getByTestId('decision-under-way')).toBeVisible();
   await screen(page, 'mypage-under-way-390');
-  await page.getByTestId('under-way-sports').click();
-  await expect(page).toHaveURL(/\/applications\/\d+$/);
+  await checkPage(page);
+  // (Opened by its address: a full-page screenshot in Chromium's phone emulation can leave the
+  // next page's layout wider than the screen, which made the next tap miss.)
+  const link = await page.getByTestId('under-way-sports').getAttribute('href');
+  expect(link).toMatch(/^\/applications\/\d+$/);
+  await page.goto(link!);
+  await expect(page.getByTestId('application-status')).toHaveText('申請中');
 
   // Withdrawn: the fee is no longer asked for.
+  await checkPage(page);
   page.once('dialog', (d) => d.accept());
   await page.getByTestId('withdraw').click();
   await expect(page.getByTestId('application-status')).toHaveText('取下げ');

@@ -100,10 +100,18 @@ export async function tapTargets(page: Page) {
   expect(small, `tap targets under 44 px on ${page.url()}`).toEqual([]);
 }
 
-/** Axe and tap targets on the page as it is now. */
+/** Axe, tap targets, and nothing wider than the screen (no sideways scrolling at 390 px). */
 export async function checkPage(page: Page) {
   await accessible(page);
   await tapTargets(page);
+  // A phone widens its layout to fit what overflows (innerWidth grows), so the screen's own
+  // width is the measure, and the widest elements are named.
+  const width = page.viewportSize()!.width;
+  const wide = await page.evaluate((w) => Array.from(document.querySelectorAll<HTMLElement>('body *'))
+    .filter((e) => e.getBoundingClientRect().right > w + 0.5 && e.getBoundingClientRect().width > 0)
+    .slice(-3)
+    .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px`), width);
+  expect(wide, `wider than the ${width}-px screen on ${page.url()}`).toEqual([]);
 }
 
 /** A licence as a phone photographs it (a small valid PDF). */

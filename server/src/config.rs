@@ -47,6 +47,10 @@ pub struct Settings {
     /// `s3://bucket/prefix` with the standard `AWS_*` variables; default the data folder's
     /// `documents`). Several instances share a bucket; a folder serves one machine.
     pub documents: crate::storage::Location,
+    /// A JSON file of each prefectural association's fee and handbook details
+    /// (`NINTEI_PREFECTURE_OFFICES`: `{"26": {"name": …, "bank_account": …, "counter": …,
+    /// "postal_address": …, "phone": …}}`); none by default (the demo brings its own).
+    pub prefecture_offices: Option<PathBuf>,
     /// Where Prometheus reads the metrics (`NINTEI_METRICS_LISTEN`, e.g. `127.0.0.1:9464`; none
     /// by default). A separate address, so that the public port never shows them.
     pub metrics_listen: Option<SocketAddr>,
@@ -185,6 +189,7 @@ impl Settings {
                 }
                 None => crate::storage::Location::Folder(data_dir.join("documents")),
             },
+            prefecture_offices: var("NINTEI_PREFECTURE_OFFICES").map(PathBuf::from),
             metrics_listen: var("NINTEI_METRICS_LISTEN")
                 .map(|a| {
                     a.parse().map_err(|e| SettingsError {

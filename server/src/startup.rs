@@ -172,7 +172,13 @@ impl Application {
             )),
             None => None,
         };
+        let offices = match &settings.prefecture_offices {
+            Some(path) => crate::services::read_offices(path)?,
+            None if settings.demo_data => seed::demo_offices(),
+            None => crate::services::Offices::new(),
+        };
         let state = AppState {
+            offices: Arc::new(offices),
             documents,
             mailer,
             db: db.clone(),

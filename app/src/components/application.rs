@@ -1,7 +1,7 @@
 //! Pieces shared by the physician's and the reviewers' application pages.
 
 use domain::application::{
-    ApplicationDetail, ApplicationSummary, Blocker, DocumentView, TimelineEvent,
+    ApplicationDetail, ApplicationSummary, Blocker, DocumentView, PrefectureOffice, TimelineEvent,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -158,11 +158,18 @@ pub fn Blockers(blockers: Vec<Blocker>) -> impl IntoView {
 
 /// The fee and handbook explanations and what has been recorded.
 #[component]
-pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
+pub fn FeeAndHandbook(
+    detail: ApplicationDetail,
+    /// Say where to pay and send (the physician's pages; staff know their own office).
+    #[prop(optional)]
+    guide: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     // A withdrawn, rejected or approved application asks for nothing more: only what was
     // recorded is shown.
     let open = !detail.summary.status.is_final();
+    let office = detail.office.clone().filter(|_| guide);
+    let office_h = office.clone();
     let fee = detail.fee_yen.filter(|_| open || detail.fee.is_some()).map(|yen| {
         let recorded = detail.fee;
         view! {
@@ -171,7 +178,10 @@ pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
                 <p>{move || i18n.f("application.fee.text", &[("yen", format_yen(yen))])}</p>
                 {match recorded {
                     Some(f) => view! { <p class="badge ok">{move || i18n.f("application.fee.recorded", &[("date", day(f.paid_on)), ("channel", i18n.t(&format!("fee.{}", f.channel)).to_owned())])}</p> }.into_any(),
-                    None => view! { <p class="badge status-expiring">{move || i18n.t("application.fee.pending")}</p> }.into_any(),
+                    None => view! {
+                        <p class="badge status-expiring">{move || i18n.t("application.fee.pending")}</p>
+                        {guide.then(|| how_to(&office, &[("office.bank_account", |o| o.bank_account.clone()), ("office.counter", |o| o.counter.clone()), ("office.postal_cash", |o| o.postal_address.clone())]))}
+                    }.into_any(),
                 }}
             </div>
         }
@@ -186,12 +196,40 @@ pub fn FeeAndHandbook(detail: ApplicationDetail) -> impl IntoView {
                 <p>{move || i18n.t("application.handbook.text")}</p>
                 {match arrived {
                     Some(d) => view! { <p class="badge ok">{move || i18n.f("application.handbook.arrived", &[("date", day(d))])}</p> }.into_any(),
-                    None => view! { <p class="badge status-expiring">{move || i18n.t("application.handbook.pending")}</p> }.into_any(),
+                    None => view! {
+                        <p class="badge status-expiring">{move || i18n.t("application.handbook.pending")}</p>
+                        {guide.then(|| how_to(&office_h, &[("office.postal_handbook", |o| o.postal_address.clone()), ("office.counter", |o| o.counter.clone())]))}
+                    }.into_any(),
                 }}
             </div>
         }
     });
     view! { {fee}{handbook} }
+}
+
+/// One line of an office's details: its label and how to read it.
+type OfficeLine = (&'static str, fn(&PrefectureOffice) -> Option<String>);
+
+/// Where to pay or send, from the prefectural association's details (or where to ask).
+fn how_to(office: &Option<PrefectureOffice>, rows: &[OfficeLine]) -> AnyView {
+    let i18n = use_i18n();
+    let Some(o) = office else {
+        return view! { <p class="hint" data-testid="office-ask">{i18n.t("office.ask")}</p> }
+            .into_any();
+    };
+    let lines: Vec<(&'static str, String)> = rows
+        .iter()
+        .filter_map(|(key, get)| get(o).map(|v| (*key, v)))
+        .collect();
+    let phone = o.phone.clone();
+    let name = o.name.clone();
+    view! {
+        <div class="office" data-testid="office">
+            {lines.into_iter().map(|(key, value)| view! { <p><strong>{i18n.t(key)}</strong><br />{value}</p> }).collect_view()}
+            {phone.map(|p| view! { <p><strong>{i18n.f("office.phone", &[("name", name.clone())])}</strong><br /><a class="tel" href=format!("tel:{p}")>{p.clone()}</a></p> })}
+        </div>
+    }
+    .into_any()
 }
 
 /// 10000 → "10,000"

@@ -72,7 +72,7 @@ fn Detail(
         </section>
         {(!status.is_final() || detail.fee.is_some() || detail.handbook_arrived_on.is_some()).then(|| view! {
             <section class="card">
-                <FeeAndHandbook detail=detail.clone() />
+                <FeeAndHandbook detail=detail.clone() guide=true />
             </section>
         })}
         <h2>{move || i18n.t("application.timeline")}</h2>

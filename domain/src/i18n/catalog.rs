@@ -1015,6 +1015,28 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "戻って直す",
         "Go back and change it",
     ),
+    ("office.bank_account", "振込先", "Bank transfer to"),
+    ("office.counter", "窓口", "Counter"),
+    (
+        "office.postal_cash",
+        "現金書留の送り先",
+        "Registered cash mail to",
+    ),
+    (
+        "office.postal_handbook",
+        "手帳の送り先（簡易書留など記録の残る方法で）",
+        "Send the handbook (by tracked mail) to",
+    ),
+    (
+        "office.phone",
+        "{name}へのお問い合わせ",
+        "Questions to {name}",
+    ),
+    (
+        "office.ask",
+        "お支払い・送り先は都道府県医師会にお問い合わせください",
+        "Ask your prefectural medical association where to pay and send",
+    ),
     (
         "application.form.resubmit",
         "訂正して再提出する",

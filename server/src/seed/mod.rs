@@ -100,6 +100,44 @@ type DemoCredit = (
     Option<i32>,
 );
 
+/// The demo's prefectural associations: where the fee is paid and the handbook sent (fictional
+/// accounts and addresses, shaped as real ones are).
+pub fn demo_offices() -> crate::services::Offices {
+    use domain::application::PrefectureOffice;
+    let office =
+        |name: &str, bank: &str, counter: &str, address: &str, phone: &str| PrefectureOffice {
+            name: name.into(),
+            bank_account: Some(bank.into()),
+            counter: Some(counter.into()),
+            postal_address: Some(address.into()),
+            phone: Some(phone.into()),
+        };
+    [
+        (
+            Prefecture::KYOTO.code(),
+            office(
+                "京都府医師会",
+                "京都銀行 府庁前支店 普通 1234567 一般社団法人京都府医師会（デモ）",
+                "京都府医師会館 2階 事務局（平日 9:00〜17:00）",
+                "〒604-0000 京都市中京区（デモ）1-1 京都府医師会 認定医係",
+                "075-000-0000",
+            ),
+        ),
+        (
+            Prefecture::TOKYO.code(),
+            office(
+                "東京都医師会",
+                "みずほ銀行 神田支店 普通 7654321 公益社団法人東京都医師会（デモ）",
+                "東京都医師会館 1階 受付（平日 9:30〜17:00）",
+                "〒101-0000 東京都千代田区（デモ）2-2 東京都医師会 認定医係",
+                "03-0000-0000",
+            ),
+        ),
+    ]
+    .into_iter()
+    .collect()
+}
+
 /// The demo physician with a ledger of a 40-year career (`veteran.physician@example.jp`).
 const VETERAN: usize = 30;
 

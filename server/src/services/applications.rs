@@ -912,6 +912,7 @@ pub async fn detail(
         checklist: a.checklist,
         timeline,
         granted,
+        office: app.offices.get(&record.prefecture.code()).cloned(),
     })
 }
 

@@ -147,7 +147,7 @@ pub async fn request_reset(app: &AppState, email: &str, from: IpAddr) -> Result<
     {
         return Err(AccountError::Throttled(seconds(ms)));
     }
-    let email = domain::account::normalize_email(&email);
+    let email = domain::account::normalize_email(email);
     let Some((user, _)) = accounts::credentials(&app.db, &email).await? else {
         return Ok(());
     };

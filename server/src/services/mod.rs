@@ -47,6 +47,45 @@ pub struct AppState {
     pub documents: crate::storage::Documents,
     /// Delivers the outbox.
     pub mailer: mail::Mailer,
+    /// Each prefectural association's fee and handbook details, by JIS code.
+    pub offices: Arc<Offices>,
+}
+
+/// Prefectural associations' details, by JIS code.
+pub type Offices = std::collections::BTreeMap<u8, domain::application::PrefectureOffice>;
+
+/// Reads the offices file: every key a JIS code, every office named.
+pub fn read_offices(path: &std::path::Path) -> Result<Offices, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "NINTEI_PREFECTURE_OFFICES {}: cannot read: {e}",
+            path.display()
+        )
+    })?;
+    let raw: std::collections::BTreeMap<String, domain::application::PrefectureOffice> =
+        serde_json::from_str(&text)
+            .map_err(|e| format!("NINTEI_PREFECTURE_OFFICES {}: {e}", path.display()))?;
+    raw.into_iter()
+        .map(|(code, office)| {
+            let jis = code
+                .parse::<u8>()
+                .ok()
+                .filter(|c| domain::Prefecture::from_code(*c).is_some())
+                .ok_or_else(|| {
+                    format!(
+                        "NINTEI_PREFECTURE_OFFICES {}: `{code}` is not a prefecture's JIS code (1–47)",
+                        path.display()
+                    )
+                })?;
+            if office.name.trim().is_empty() {
+                return Err(format!(
+                    "NINTEI_PREFECTURE_OFFICES {}: prefecture {code} has no name",
+                    path.display()
+                ));
+            }
+            Ok((jis, office))
+        })
+        .collect()
 }
 
 /// Today in Japan.

@@ -233,6 +233,44 @@ async fn a_lapsed_sports_physician_is_offered_a_new_application_and_can_send_it(
 }
 
 #[tokio::test]
+async fn the_application_says_where_its_prefecture_takes_the_fee_and_the_handbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("offices.json");
+    std::fs::write(
+        &file,
+        r#"{"26": {"name": "京都府医師会", "bank_account": "京都銀行 普通 1234567", "postal_address": "〒604-0000 京都市"}}"#,
+    )
+    .unwrap();
+    let path = file.clone();
+    let app = TestApp::spawn_configured(false, move |s| s.prefecture_offices = Some(path)).await;
+    let (client, _) = ready_to_renew(&app, "300030", "office@example.jp").await;
+    let detail = client.submit(&renewal("office", &[])).await.unwrap();
+    let office = detail.office.expect("Kyoto's details");
+    assert_eq!(office.name, "京都府医師会");
+    assert_eq!(
+        office.bank_account.as_deref(),
+        Some("京都銀行 普通 1234567")
+    );
+    assert_eq!(office.counter, None);
+    // A file that names no prefecture, or an office without a name, stops the start with why.
+    std::fs::write(&file, r#"{"48": {"name": "どこか"}}"#).unwrap();
+    let err = server::services::read_offices(&file).unwrap_err();
+    assert!(err.contains("JIS code"), "{err}");
+    std::fs::write(&file, r#"{"13": {"name": " "}}"#).unwrap();
+    assert!(
+        server::services::read_offices(&file)
+            .unwrap_err()
+            .contains("no name")
+    );
+    std::fs::write(&file, r#"{"13": {"name": "東京都医師会", "bank": "x"}}"#).unwrap();
+    assert!(
+        server::services::read_offices(&file)
+            .unwrap_err()
+            .contains("bank")
+    );
+}
+
+#[tokio::test]
 async fn two_submissions_at_once_with_one_reference_make_one_application() {
     let app = TestApp::spawn().await;
     let (client, _) = ready_to_renew(&app, "300012", "twice@example.jp").await;

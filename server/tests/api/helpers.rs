@@ -156,6 +156,7 @@ impl TestApp {
             session_hours: 12,
             documents: documents.clone(),
             metrics_listen: None,
+            prefecture_offices: None,
             upload_max_bytes: 10 * 1024 * 1024,
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
