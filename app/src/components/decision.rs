@@ -182,7 +182,13 @@ fn deadline_rows(
     push("deadline.grace_end", d.grace_end);
     push("deadline.covid_end", d.covid_special_end);
     push("deadline.window_end", d.application_window_end);
-    if let Some(r) = d.next_round {
+    // The next review round matters to a renewal only near its expiry: for a certificate valid
+    // for years it would read like a deadline that applies now (the recommended day says when).
+    let relevant = |r: &domain::engine::ReviewRound| {
+        d.expiry
+            .is_none_or(|e| r.jma_deadline + chrono::Days::new(183) >= e)
+    };
+    if let Some(r) = d.next_round.filter(relevant) {
         rows.push((
             i18n.f("deadline.next_round", &[("jma", day(r.jma_deadline))]),
             day(r.prefectural_deadline),
