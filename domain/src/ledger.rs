@@ -39,6 +39,10 @@ pub struct HandbookForm {
     /// A note (session title, sticker number…).
     #[serde(default)]
     pub note: String,
+    /// `in_person` or `online` (empty: in person, as most handbook sessions were); online
+    /// units count within the online cap.
+    #[serde(default)]
+    pub delivery: String,
 }
 
 /// A handbook declaration that passed every check.
@@ -57,6 +61,9 @@ pub struct HandbookDeclaration {
     pub organizer_name: String,
     /// Note.
     pub note: Option<String>,
+    /// In person or online.
+    #[serde(default)]
+    pub delivery: crate::catalog::Delivery,
 }
 
 impl HandbookForm {
@@ -119,6 +126,17 @@ impl HandbookForm {
                 Message::key("handbook.organizer_name.required"),
             ));
         }
+        let delivery = match self.delivery.trim() {
+            "" => Some(crate::catalog::Delivery::InPerson),
+            code => code.parse::<crate::catalog::Delivery>().ok().or_else(|| {
+                errors.push(FieldError::new(
+                    "delivery",
+                    "unknown",
+                    Message::key("handbook.delivery.unknown"),
+                ));
+                None
+            }),
+        };
         let note = self.note.trim();
         if note.chars().count() > 500 {
             errors.push(FieldError::new(
@@ -127,8 +145,8 @@ impl HandbookForm {
                 Message::key("handbook.note.too_long"),
             ));
         }
-        match (date, category, units) {
-            (Some(date), Some(category), Some(units)) if errors.is_empty() => {
+        match (date, category, units, delivery) {
+            (Some(date), Some(category), Some(units), Some(delivery)) if errors.is_empty() => {
                 Ok(HandbookDeclaration {
                     date,
                     category,
@@ -136,6 +154,7 @@ impl HandbookForm {
                     units,
                     organizer_name: organizer.to_owned(),
                     note: (!note.is_empty()).then(|| note.to_owned()),
+                    delivery,
                 })
             }
             _ => Err(errors),
@@ -188,6 +207,7 @@ mod tests {
             units: "1.5".into(),
             organizer_name: "京都府医師会".into(),
             note: String::new(),
+            delivery: String::new(),
         }
     }
 

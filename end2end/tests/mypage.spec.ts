@@ -36,6 +36,7 @@ test('declare handbook units, see totals and readiness change, export CSV, show 
   await expect(page.getByTestId('handbook-saved')).toBeVisible();
   await expect(page.getByTestId('handbook-list')).toContainText('未確認');
   await expect(page.getByTestId('handbook-list')).toContainText('総論');
+  await expect(page.getByTestId('handbook-delivery')).toHaveValue('in_person');
   await screen(page, 'handbook-390');
 
   // Correct it: 2 → 2.5 units; the form comes into view, the list shows the corrected entry

@@ -17,6 +17,9 @@ use crate::routes::Page;
 
 use crate::ids::new_id as client_ref;
 
+/// Most handbook sessions were attended in person.
+const IN_PERSON: &str = "in_person";
+
 /// Units above which one entry is asked about before it is saved (a session rarely gives more).
 const LARGE_ENTRY: u32 = 20;
 
@@ -32,6 +35,7 @@ pub fn Handbook() -> impl IntoView {
     let units = RwSignal::new(String::new());
     let organizer = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let delivery = RwSignal::new(IN_PERSON.to_owned());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None);
     let saved = RwSignal::new(false);
@@ -43,6 +47,7 @@ pub fn Handbook() -> impl IntoView {
         for s in [date, units, organizer, note, subject] {
             s.set(String::new());
         }
+        delivery.set(IN_PERSON.to_owned());
         pending_ref.set_value(client_ref());
     };
     let save = Action::new_local(move |(id, req): &(Option<i32>, HandbookRequest)| {
@@ -94,6 +99,7 @@ pub fn Handbook() -> impl IntoView {
             units: units.get(),
             organizer_name: organizer.get(),
             note: note.get(),
+            delivery: delivery.get(),
         };
         match form.parse(RuleSet::current().handbook_cutoff, today_jst()) {
             // One entry of many units is usually a slip of the keyboard: ask once.
@@ -123,6 +129,7 @@ pub fn Handbook() -> impl IntoView {
         units.set(e.units.to_string());
         organizer.set(e.organizer_name.clone().unwrap_or_default());
         note.set(e.note.clone().unwrap_or_default());
+        delivery.set(e.delivery.code().to_owned());
         pending_ref.set_value(client_ref());
         errors.set(Vec::new());
         // The form is at the top of the page; the entry was tapped further down.
@@ -164,6 +171,14 @@ pub fn Handbook() -> impl IntoView {
                     })
                 }}
                 <Field name="units" label="common.units" value=units errors=errors inputmode="decimal" />
+                <div class="field">
+                    <label for="f-delivery">{move || i18n.t("handbook.delivery")}</label>
+                    <select id="f-delivery" name="delivery" data-testid="handbook-delivery" prop:value=move || delivery.get() on:change=move |ev| delivery.set(event_target_value(&ev))>
+                        <option value=IN_PERSON>{move || i18n.t("csv.in_person")}</option>
+                        <option value="online">{move || i18n.t("org.online")}</option>
+                    </select>
+                    <FieldErrors name="delivery" errors=errors />
+                </div>
                 <Field name="organizer_name" label="handbook.organizer" value=organizer errors=errors />
                 <Field name="note" label="handbook.note" value=note errors=errors />
                 {move || ask_large.get().map(|n| view! {

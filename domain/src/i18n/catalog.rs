@@ -352,6 +352,12 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "はい、記載どおり登録する",
         "Yes, record it as written",
     ),
+    ("handbook.delivery", "受講形式", "Attendance"),
+    (
+        "handbook.delivery.unknown",
+        "受講形式は「対面」か「オンライン」から選んでください",
+        "Choose in person or online",
+    ),
     (
         "handbook.total",
         "手帳の単位 合計 {total} 単位（うち確認済み {verified} 単位）",

@@ -6,7 +6,7 @@ use domain::api::{HandbookRequest, LedgerEntry, Verification};
 use domain::ledger::{EntryKind, HandbookDeclaration};
 use domain::policy::Actor;
 use domain::records::{CreditRow, NewCredit};
-use domain::{Delivery, FieldError, Source};
+use domain::{FieldError, Source};
 use sea_orm::ConnectionTrait;
 
 use crate::db::requests::{self, Earlier};
@@ -56,7 +56,7 @@ fn row(
         category: d.category,
         subject: d.subject,
         units: d.units,
-        delivery: Delivery::InPerson,
+        delivery: d.delivery,
         source: Source::Handbook,
         session_id: None,
         verification: Some(Verification::Pending),

@@ -62,6 +62,7 @@ fn handbook() -> HandbookRequest {
             units: "2".into(),
             organizer_name: "京都府医師会".into(),
             note: String::new(),
+            delivery: String::new(),
         },
         client_ref: None,
     }

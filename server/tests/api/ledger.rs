@@ -19,6 +19,7 @@ fn declaration(date: &str, units: &str) -> HandbookRequest {
             units: units.into(),
             organizer_name: "京都府医師会".into(),
             note: "手帳 p.12".into(),
+            delivery: String::new(),
         },
         client_ref: None,
     }
@@ -289,4 +290,32 @@ async fn the_history_is_filtered_and_paged_on_the_server_with_totals_over_every_
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: domain::api::ErrorBody = r.json().await.unwrap();
     assert_eq!(body.error.code, "bad_request");
+}
+
+#[tokio::test]
+async fn a_handbook_entry_says_whether_it_was_attended_online() {
+    let app = TestApp::spawn().await;
+    let physician = app.physician_api("123457", "online@example.jp").await;
+    let mut online = declaration("2024-06-01", "2");
+    online.form.delivery = "online".into();
+    physician.declare(&online).await.unwrap();
+    let on = |page: &domain::api::MyPage, day: &str| {
+        page.ledger
+            .iter()
+            .find(|e| e.date.to_string() == day)
+            .map(|e| e.delivery)
+    };
+    let page = physician.my_page().await.unwrap();
+    assert_eq!(on(&page, "2024-06-01"), Some(domain::Delivery::Online));
+    // Left empty, as older clients send it: in person.
+    physician
+        .declare(&declaration("2024-06-02", "1"))
+        .await
+        .unwrap();
+    let page = physician.my_page().await.unwrap();
+    assert_eq!(on(&page, "2024-06-02"), Some(domain::Delivery::InPerson));
+    let mut bad = declaration("2024-06-03", "1");
+    bad.form.delivery = "by post".into();
+    let refused = physician.declare(&bad).await.refused();
+    assert_eq!(refused.fields(), ["delivery"]);
 }

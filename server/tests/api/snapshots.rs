@@ -31,6 +31,7 @@ async fn a_handbook_entry_as_my_page_shows_it() {
                 units: "1.5".into(),
                 organizer_name: "京都府医師会".into(),
                 note: "手帳 p.3".into(),
+                delivery: String::new(),
             },
             client_ref: Some(uid("snap-1")),
         })
