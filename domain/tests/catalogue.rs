@@ -225,3 +225,36 @@ fn every_code_shown_by_name_has_a_name() {
         assert!(has(&format!("prefecture.{p}")));
     }
 }
+
+#[test]
+fn english_texts_and_the_client_write_no_japanese_punctuation() {
+    // English reads "(…)" and ", ", never "（…）" or "、"; a client literal that glues words
+    // with full-width brackets shows them in both languages (use `common.aside`).
+    const FULL_WIDTH: [char; 6] = ['（', '）', '「', '」', '、', '。'];
+    let wrong: Vec<String> = entries()
+        .iter()
+        .filter(|(_, _, en)| en.contains(FULL_WIDTH))
+        .map(|(k, _, en)| format!("{k}: {en}"))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "English texts with Japanese punctuation:\n{}",
+        wrong.join("\n")
+    );
+    let mut glued = Vec::new();
+    for (file, text) in sources() {
+        if !file.to_string_lossy().contains("app/src") {
+            continue;
+        }
+        for lit in literals(&text) {
+            if lit.contains(['（', '）']) {
+                glued.push(format!("{}: {lit}", file.display()));
+            }
+        }
+    }
+    assert!(
+        glued.is_empty(),
+        "full-width brackets in client literals:\n{}",
+        glued.join("\n")
+    );
+}

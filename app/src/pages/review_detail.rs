@@ -94,7 +94,7 @@ fn ReviewBody(detail: ApplicationDetail, act: ActAction, role: Option<Role>) -> 
                 <p>{detail.form.other_changes.clone()}</p>
             })}
             {(!detail.form.new_name_kanji.is_empty()).then(|| view! {
-                <p data-testid="new-name"><strong>{move || i18n.t("application.form.new_name")}</strong>" "{format!("{} → {}（{}）", p.name_kanji, detail.form.new_name_kanji, detail.form.new_name_kana)}</p>
+                <p data-testid="new-name"><strong>{move || i18n.t("application.form.new_name")}</strong>" "{format!("{} → {}", p.name_kanji, i18n.f("common.aside", &[("text", detail.form.new_name_kanji.clone()), ("aside", detail.form.new_name_kana.clone())]))}</p>
             })}
             {detail.form.facts.grace_reason.clone().map(|r| view! { <p><strong>{move || i18n.t("application.form.grace_reason")}</strong>" "{r}</p> })}
         </section>
