@@ -61,28 +61,9 @@ impl Units {
         self.0
     }
 
-    /// Reads a JSON or form number; only multiples of 0.5 between 0 and [`Units::MAX_ENTRY`].
-    pub fn from_f64(value: f64) -> Result<Units, UnitsError> {
-        if !value.is_finite() {
-            return Err(UnitsError::NotANumber);
-        }
-        if value < 0.0 {
-            return Err(UnitsError::Negative);
-        }
-        let doubled = value * 2.0;
-        // Halves of small numbers are exact in binary floating point, so this test is exact.
-        if doubled.fract() != 0.0 {
-            return Err(UnitsError::NotHalfStep);
-        }
-        if value > f64::from(Self::MAX_ENTRY) {
-            return Err(UnitsError::TooLarge);
-        }
-        Ok(Units(doubled as u32))
-    }
-
     /// Reads an amount from JSON: any total (a 40-year career holds hundreds of units), a
-    /// multiple of 0.5, not negative. The limit of one entry belongs to forms
-    /// ([`Units::parse`], [`Units::from_f64`]), never to decoding an answer.
+    /// multiple of 0.5, not negative. The limit of one entry belongs to forms ([`Units::parse`]),
+    /// never to decoding an answer.
     pub fn from_json_number(value: f64) -> Result<Units, UnitsError> {
         if !value.is_finite() {
             return Err(UnitsError::NotANumber);

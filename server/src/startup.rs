@@ -196,12 +196,15 @@ impl Application {
                 HeaderValue::from_static("max-age=31536000; includeSubDomains"),
             )
         });
-        let api = routes::api()
-            .with_state(state)
-            .route_layer(axum::middleware::from_fn_with_state(
+        let mut api = routes::api().with_state(state);
+        // Requests are counted and timed only when something reads the figures.
+        if metrics_listener.is_some() {
+            api = api.route_layer(axum::middleware::from_fn_with_state(
                 metrics,
                 crate::metrics::track,
-            ))
+            ));
+        }
+        let api = api
             .layer(axum::middleware::from_fn(
                 routes::guard::no_cross_site_writes,
             ))

@@ -43,6 +43,33 @@ async fn certificate_expiring(app: &TestApp, physician_id: i32) -> (NaiveDate, N
     (from, until)
 }
 
+/// One organizer-registered credit, `days_ago` days ago, written straight into the ledger.
+async fn system_credit(
+    app: &TestApp,
+    (physician_id, registry): (i32, &str),
+    category: Category,
+    subject: Option<domain::Subject>,
+    units_halves: i32,
+    days_ago: u64,
+) {
+    credit::ActiveModel {
+        physician_id: Set(Some(physician_id)),
+        registry_number: Set(registry.into()),
+        date: Set(today() - Days::new(days_ago)),
+        category: Set(Code(category)),
+        subject: Set(subject.map(Code)),
+        units_halves: Set(units_halves),
+        delivery: Set(Code(Delivery::InPerson)),
+        source: Set(Code(Source::System)),
+        created_at: Set(Utc::now()),
+        kind: Set(Code(EntryKind::Entry)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
 /// Organizer-registered lifelong credits: 10 update, 5 practical, 5 specialised.
 async fn system_credits(app: &TestApp, physician_id: i32, registry: &str) {
     for (category, units) in [
@@ -50,22 +77,15 @@ async fn system_credits(app: &TestApp, physician_id: i32, registry: &str) {
         (Category::OccupationalLifelongPractical, 5),
         (Category::OccupationalLifelongSpecialized, 5),
     ] {
-        credit::ActiveModel {
-            physician_id: Set(Some(physician_id)),
-            registry_number: Set(registry.into()),
-            date: Set(today() - Days::new(200)),
-            category: Set(Code(category)),
-            subject: Set(None),
-            units_halves: Set(units * 2),
-            delivery: Set(Code(Delivery::InPerson)),
-            source: Set(Code(Source::System)),
-            created_at: Set(Utc::now()),
-            kind: Set(Code(EntryKind::Entry)),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        system_credit(
+            app,
+            (physician_id, registry),
+            category,
+            None,
+            units * 2,
+            200,
+        )
+        .await;
     }
 }
 
@@ -177,22 +197,7 @@ async fn a_lapsed_sports_physician_is_offered_a_new_application_and_can_send_it(
     // The 25 subjects of the course, taken again since.
     for category in [Category::SportsCourseEarly, Category::SportsCourseLate] {
         for subject in category.subjects() {
-            credit::ActiveModel {
-                physician_id: Set(Some(id)),
-                registry_number: Set("300020".into()),
-                date: Set(today() - Days::new(100)),
-                category: Set(Code(category)),
-                subject: Set(Some(Code(subject))),
-                units_halves: Set(2),
-                delivery: Set(Code(Delivery::InPerson)),
-                source: Set(Code(Source::System)),
-                created_at: Set(Utc::now()),
-                kind: Set(Code(EntryKind::Entry)),
-                ..Default::default()
-            }
-            .insert(&app.db)
-            .await
-            .unwrap();
+            system_credit(&app, (id, "300020"), category, Some(subject), 2, 100).await;
         }
     }
     let page = client.my_page().await.unwrap();

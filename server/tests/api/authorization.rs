@@ -50,6 +50,15 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
     type Rule = fn(Who) -> bool;
     let endpoints: Vec<(Method, &str, Option<serde_json::Value>, Rule)> = vec![
         (Method::GET, "/api/health", None, anyone),
+        (Method::GET, "/api/health/live", None, anyone),
+        (Method::GET, "/api/health/ready", None, anyone),
+        // The CSV's filters change nothing about who may read it.
+        (
+            Method::GET,
+            "/api/mypage/credits.csv?certification=sports&from=",
+            None,
+            physician_only,
+        ),
         (Method::GET, "/api/sessions", None, anyone),
         (Method::GET, "/api/me", None, logged_in),
         (Method::GET, "/api/mypage", None, physician_only),
