@@ -14,7 +14,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools client server lint unit api-postgres api-fuzz s3-deps e2e-deps e2e size restore-drill lighthouse bench bench-scale bench-import bench-logins load clean
+.PHONY: run test tools pdf-tools client server lint unit api-postgres api-fuzz s3-deps e2e-deps e2e size restore-drill lighthouse bench bench-scale bench-import bench-logins bench-pdf load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -30,6 +30,13 @@ tools:
 	@trunk --version 2>/dev/null | grep -q " $(TRUNK_VERSION)$$" || cargo install trunk --version $(TRUNK_VERSION) --locked --debug
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)$$" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)" || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent binaryen@$(BINARYEN_VERSION); }
+	@# The Japanese fonts the certificate and transcript PDFs embed (as subsets).
+	@test -f /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf -a -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf || { echo "installing IPAex fonts (Debian)"; apt-get update -qq && apt-get install -y -qq fonts-ipaexfont; }
+
+## pdf-tools: the real readers the tests read PDFs and printed QR codes back with (poppler's
+## pdftotext, pdffonts, pdfinfo, pdftoppm; zbar's zbarimg).
+pdf-tools:
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && command -v zbarimg >/dev/null || { echo "installing poppler-utils and zbar-tools (Debian)"; apt-get update -qq && apt-get install -y -qq poppler-utils zbar-tools; }
 
 ## client: the wasm client, built by Trunk once per audience (domain::bundle): the physician's
 ## into dist/, the door's into dist/_door/ and the staff's into dist/_staff/ (size profile +
@@ -60,7 +67,7 @@ lint:
 	cargo clippy -p app -p domain --target wasm32-unknown-unknown -- -D warnings
 
 ## unit: every unit, property and integration test on SQLite (app's native tests included).
-unit:
+unit: pdf-tools
 	env -u TEST_DATABASE_URL -u TEST_DOCUMENTS_URL cargo test --workspace
 
 ## s3-deps: moto's S3-compatible server (PyPI), which the tests of documents in a bucket use.
@@ -71,7 +78,7 @@ s3-deps:
 ## api-postgres: the API tests again, on PostgreSQL (TEST_DATABASE_URL, or the local server)
 ## with documents in an S3 bucket (moto's server, started for the run by scripts/with_s3.sh),
 ## and the tests of two `nintei serve` processes sharing both (server/tests/api/instances.rs).
-api-postgres: s3-deps
+api-postgres: s3-deps pdf-tools
 	@url="$${TEST_DATABASE_URL:-}"; \
 	if [ -z "$$url" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then url="$(PG_DEFAULT_URL)"; fi; \
 	if [ -z "$$url" ]; then \
@@ -100,7 +107,7 @@ api-fuzz:
 	scripts/schemathesis.sh $(abspath $(TARGET_DIR))/debug/nintei $${FUZZ_EXAMPLES:-10}
 
 ## e2e: Playwright in Debian's Chromium against the real server and the real client build.
-e2e: client e2e-deps
+e2e: client e2e-deps pdf-tools
 	cargo build -p server
 	cd end2end && NINTEI_BIN=$(abspath $(TARGET_DIR))/debug/nintei NINTEI_DIST_DIR=$(CURDIR)/dist E2E_PORT=$(E2E_PORT) npx playwright test
 
@@ -145,6 +152,16 @@ bench-logins: server
 		$(TARGET_DIR)/release/nintei serve > $$dir/server.log 2>&1 & pid=$$!; \
 	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:3300/api/health >/dev/null && break; sleep 1; done; \
 	python3 scripts/login_burst.py --base http://127.0.0.1:3300; status=$$?; \
+	kill $$pid; rm -rf $$dir; exit $$status
+
+## bench-pdf: certificate and transcript PDF times against a release server on a fresh demo
+## database (scripts/bench_pdf.py); fails when the certificate's p95 is over 300 ms.
+bench-pdf: server tools
+	@dir=$$(mktemp -d); \
+	NINTEI_DEMO=true NINTEI_JOBS=false NINTEI_DATA_DIR=$$dir NINTEI_LISTEN=127.0.0.1:3300 NINTEI_DIST_DIR=$(CURDIR)/dist RUST_LOG=warn \
+		$(TARGET_DIR)/release/nintei serve > $$dir/server.log 2>&1 & pid=$$!; \
+	for i in $$(seq 1 60); do curl -sf http://127.0.0.1:3300/api/health >/dev/null && break; sleep 1; done; \
+	python3 scripts/bench_pdf.py --base http://127.0.0.1:3300; status=$$?; \
 	kill $$pid; rm -rf $$dir; exit $$status
 
 ## load: the check-in load script against a release server on a fresh demo database

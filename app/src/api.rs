@@ -351,6 +351,40 @@ pub async fn update_profile(form: &ContactForm) -> Result<PhysicianProfile, ApiF
 /// The CSV export's address (a plain download link).
 pub const CREDITS_CSV: &str = "/api/mypage/credits.csv";
 
+/// The transcript PDF's address (a plain download link; the history's filters follow it).
+pub const TRANSCRIPT_PDF: &str = "/api/mypage/transcript.pdf";
+
+/// The address of a certificate's PDF (a plain download link).
+pub fn certificate_pdf(number: &str) -> String {
+    format!(
+        "/api/mypage/certificates/{}/pdf",
+        String::from(js_sys::encode_uri_component(number))
+    )
+}
+
+/// `GET /api/mypage/notices`
+pub async fn notices() -> Result<domain::notices::Notices, ApiFailure> {
+    get("/api/mypage/notices").await
+}
+
+/// `PUT /api/mypage/notices/settings`
+pub async fn set_notice_settings(
+    s: &domain::notices::NoticeSettings,
+) -> Result<domain::notices::NoticeSettings, ApiFailure> {
+    put("/api/mypage/notices/settings", s).await
+}
+
+/// `GET /api/verify/{code}`: what anyone may know of a printed certificate.
+pub async fn verify_certificate(
+    code: &str,
+) -> Result<domain::notices::VerifiedCertificate, ApiFailure> {
+    get(&format!(
+        "/api/verify/{}",
+        String::from(js_sys::encode_uri_component(code))
+    ))
+    .await
+}
+
 /// `GET /api/mypage/credits`: one page of the filtered history with its totals.
 pub async fn credits(
     filter: &domain::ledger::HistoryFilter,

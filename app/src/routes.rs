@@ -125,6 +125,10 @@ route_table! {
     Identity => "/identities/:id" => pages::identities::IdentityDetail => Staff;
     /// JMA's registry: import (JMA staff, admins) and search (staff).
     Registry => "/registry" => pages::registry::Registry => Staff;
+    /// Anyone checks a printed certificate's code (no login).
+    VerifyCertificate => "/verify" => pages::verify::VerifyForm => Physician;
+    /// What a printed certificate's code says today.
+    VerifyCode => "/verify/:code" => pages::verify::VerifyCode => Physician;
     /// The link of the confirmation mail (`#TOKEN`).
     VerifyEmail => "/verify-email" => pages::verify_email::VerifyEmail => Physician;
     /// Ask for a password reset link.
@@ -150,6 +154,13 @@ impl Page {
     pub fn with_id(self, id: i32) -> String {
         self.path().replace(":id", &id.to_string())
     }
+}
+
+/// `/verify/:code`: what a printed certificate's code says (the code as typed, encoded).
+pub fn verify_path(code: &str) -> String {
+    Page::VerifyCode
+        .path()
+        .replace(":code", &String::from(js_sys::encode_uri_component(code)))
 }
 
 /// `/applications/new?kind=&certification=`: the form for a new application.

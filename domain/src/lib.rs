@@ -33,6 +33,7 @@ pub use i18n::{Lang, Message};
 pub use prefecture::Prefecture;
 pub use text::FieldError;
 pub mod ledger;
+pub mod notices;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 pub mod policy;
@@ -41,3 +42,5 @@ pub mod records;
 pub mod registry;
 pub mod sessions;
 pub mod signin;
+pub mod standing;
+pub mod words;

@@ -179,6 +179,11 @@ pub fn may_search_registry(actor: &Actor) -> bool {
     )
 }
 
+/// Whether `actor` may revoke a certificate: JMA issues them, so JMA's staff.
+pub fn may_revoke_certificate(actor: &Actor) -> bool {
+    actor.role == Role::JmaStaff
+}
+
 /// Who may manage accounts and read the outbox.
 pub fn is_admin(actor: &Actor) -> bool {
     actor.role == Role::Admin
@@ -197,6 +202,24 @@ mod tests {
             id,
             role,
             prefecture,
+        }
+    }
+
+    #[test]
+    fn only_jma_staff_revoke_certificates() {
+        let table = [
+            (Role::Physician, false),
+            (Role::Organizer, false),
+            (Role::PrefecturalStaff, false),
+            (Role::JmaStaff, true),
+            (Role::Admin, false),
+        ];
+        for (role, may) in table {
+            assert_eq!(
+                may_revoke_certificate(&actor(1, role, None)),
+                may,
+                "{role:?}"
+            );
         }
     }
 

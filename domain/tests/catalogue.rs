@@ -73,7 +73,7 @@ fn is_other_code(s: &str) -> bool {
         || s.starts_with("nintei.")
         || s.starts_with("facts.")
         || s.starts_with("certificate.")
-        || [".png", ".csv", ".js", ".wasm", ".css", ".html"]
+        || [".png", ".csv", ".js", ".wasm", ".css", ".html", ".typ"]
             .iter()
             .any(|ext| s.ends_with(ext))
         || [

@@ -57,6 +57,7 @@ mod m20261126_000011_outbox_claims;
 mod m20261126_000012_account_security;
 mod m20261203_000013_hot_query_indexes;
 mod m20261203_000014_scale_indexes;
+mod m20261205_000015_certificates_held;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000012_account_security::Migration),
             Box::new(m20261203_000013_hot_query_indexes::Migration),
             Box::new(m20261203_000014_scale_indexes::Migration),
+            Box::new(m20261205_000015_certificates_held::Migration),
         ]
     }
 }

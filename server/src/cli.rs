@@ -36,12 +36,56 @@ pub enum Command {
         /// The case file.
         case: PathBuf,
     },
+    /// Jobs that no request starts (reminders, purge, outbox).
+    Jobs {
+        /// What to do.
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Account administration.
     Admin {
         /// What to do.
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+/// `nintei jobs ...`
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Run every due job now (the reminder round as of today in Japan, the purge, outbox
+    /// delivery when SMTP is set), with the same settings as `serve`, and exit.
+    RunOnce,
+}
+
+/// Runs `nintei jobs ...`.
+pub async fn jobs(action: JobsAction) -> Result<String, String> {
+    match action {
+        JobsAction::RunOnce => {
+            let settings = Settings::from_env().map_err(|e| e.to_string())?;
+            let db = startup::connect(&settings).await?;
+            let store = crate::storage::Documents::open(&settings.documents)?;
+            let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
+            let report = crate::services::jobs::run_once(
+                &db,
+                &store,
+                &mailer,
+                &RuleSet::current(),
+                &settings.public_url,
+                crate::services::today(),
+            )
+            .await?;
+            Ok(format!(
+                "reminders: {} written, {} mailed; purged: {} sessions, {} throttles, {} tokens, {} documents",
+                report.reminders.written,
+                report.reminders.mailed,
+                report.purged.sessions,
+                report.purged.throttles,
+                report.purged.tokens,
+                report.purged.documents
+            ))
+        }
+    }
 }
 
 /// `nintei admin ...`

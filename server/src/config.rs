@@ -51,6 +51,9 @@ pub struct Settings {
     /// (`NINTEI_PREFECTURE_OFFICES`: `{"26": {"name": …, "bank_account": …, "counter": …,
     /// "postal_address": …, "phone": …}}`); none by default (the demo brings its own).
     pub prefecture_offices: Option<PathBuf>,
+    /// Folders of the Japanese fonts the PDFs embed (`NINTEI_PDF_FONTS`, `:`-separated; by
+    /// default Debian's `fonts-ipaexfont` folders).
+    pub pdf_fonts: Vec<PathBuf>,
     /// Where Prometheus reads the metrics (`NINTEI_METRICS_LISTEN`, e.g. `127.0.0.1:9464`; none
     /// by default). A separate address, so that the public port never shows them.
     pub metrics_listen: Option<SocketAddr>,
@@ -77,6 +80,10 @@ pub struct Settings {
     /// Seconds between rounds of the outbox delivery, besides the round after each change
     /// (`NINTEI_OUTBOX_SECONDS`, default 30).
     pub outbox_seconds: u64,
+    /// Run the reminder round on this server every hour (`NINTEI_JOBS`, default on; several
+    /// instances may all run it). Off for a server whose jobs run elsewhere, such as a cron
+    /// entry calling `nintei jobs run-once`.
+    pub run_jobs: bool,
     /// Registrations accepted from one address in an hour (`NINTEI_REGISTRATIONS_PER_HOUR`,
     /// default 50: a lecture hall shares one address).
     pub registrations_per_hour: u32,
@@ -172,6 +179,7 @@ impl Settings {
             })?;
         Ok(Settings {
             staff_two_factor: flag("NINTEI_STAFF_TWO_FACTOR", true)?,
+            run_jobs: flag("NINTEI_JOBS", true)?,
             idle_minutes,
             header_timeout_seconds: seconds("NINTEI_HEADER_TIMEOUT_SECONDS", 10)?,
             request_timeout_seconds: seconds("NINTEI_REQUEST_TIMEOUT_SECONDS", 120)?,
@@ -190,6 +198,7 @@ impl Settings {
                 None => crate::storage::Location::Folder(data_dir.join("documents")),
             },
             prefecture_offices: var("NINTEI_PREFECTURE_OFFICES").map(PathBuf::from),
+            pdf_fonts: crate::pdf::font_dirs(var("NINTEI_PDF_FONTS").as_deref()),
             metrics_listen: var("NINTEI_METRICS_LISTEN")
                 .map(|a| {
                     a.parse().map_err(|e| SettingsError {

@@ -17,6 +17,7 @@ use crate::services::doors::DoorError;
 use crate::services::handbook::HandbookError;
 use crate::services::identity::IdentityError;
 use crate::services::mypage::MyPageError;
+use crate::services::proofs::ProofError;
 use crate::services::registry::RegistryError;
 use crate::services::sessions::SessionError;
 
@@ -229,6 +230,20 @@ impl From<MyPageError> for ApiError {
             MyPageError::Qr(q) => ApiError::Internal(q),
             MyPageError::NotVerified(m) => ApiError::IdentityRequired(m),
             MyPageError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<ProofError> for ApiError {
+    fn from(e: ProofError) -> ApiError {
+        match e {
+            ProofError::NotFound => ApiError::NotFound,
+            ProofError::Invalid(f) => ApiError::Validation(f),
+            ProofError::NotVerified(m) => ApiError::IdentityRequired(m),
+            ProofError::Forbidden => ApiError::Forbidden,
+            ProofError::Throttled(s) => ApiError::Throttled(s),
+            ProofError::Pdf(p) => ApiError::Internal(p.to_string()),
+            ProofError::Db(d) => d.into(),
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod db;
 pub mod entities;
 pub mod error;
 pub mod metrics;
+pub mod pdf;
 pub mod routes;
 pub mod security;
 pub mod seed;

@@ -14,6 +14,7 @@ async fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Evaluate { case } => report(cli::evaluate_file(&case)),
         Command::Admin { action } => report(cli::admin(action).await),
+        Command::Jobs { action } => report(cli::jobs(action).await),
         Command::Serve => match init_logging() {
             Ok(()) => report(serve().await.map(|()| String::new())),
             Err(message) => report(Err(message)),

@@ -46,6 +46,8 @@ pub enum Job {
     Outbox,
     /// The hourly purge.
     Maintenance,
+    /// The reminder round.
+    Reminders,
 }
 
 /// This instance's metrics.
@@ -112,6 +114,7 @@ impl Metrics {
         let job = match job {
             Job::Outbox => "outbox",
             Job::Maintenance => "maintenance",
+            Job::Reminders => "reminders",
         };
         let outcome = if ok { "ok" } else { "failed" };
         self.jobs.get_or_create(&JobLabels { job, outcome }).inc();

@@ -155,6 +155,13 @@ impl Application {
         let qr_key = qr_signing_key(&db)
             .await
             .map_err(|e| format!("QR signing key: {e}"))?;
+        let proof_key = proof_key(&db)
+            .await
+            .map_err(|e| format!("verification code key: {e}"))?;
+        if let Err(e) = crate::pdf::prepare(&settings.pdf_fonts) {
+            // Not fatal: everything but the PDFs works; the log says what to install.
+            tracing::warn!(error = %e, "PDFs cannot be made");
+        }
         let mailer = crate::services::mail::Mailer::from_settings(&settings)?;
         let metrics = crate::metrics::Metrics::new();
         mailer.start(
@@ -163,6 +170,15 @@ impl Application {
             metrics.clone(),
         );
         crate::services::maintenance::start(db.clone(), documents.clone(), metrics.clone());
+        if settings.run_jobs {
+            crate::services::jobs::start_reminders(
+                db.clone(),
+                Arc::new(RuleSet::current()),
+                settings.public_url.clone(),
+                mailer.clone(),
+                metrics.clone(),
+            );
+        }
         let metrics_listener = match settings.metrics_listen {
             Some(address) => Some((
                 TcpListener::bind(address)
@@ -186,6 +202,7 @@ impl Application {
             settings: Arc::new(settings),
             rules: Arc::new(RuleSet::current()),
             qr_key: Arc::new(qr_key),
+            proof_key: Arc::new(proof_key),
         };
         let header_timeout = Duration::from_secs(state.settings.header_timeout_seconds);
         let request_timeout = Duration::from_secs(state.settings.request_timeout_seconds);
@@ -343,10 +360,24 @@ impl Application {
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 const QR_KEY: &str = "qr_signing_key";
+const PROOF_KEY: &str = "proof_mac_key";
 
 /// The Ed25519 key that signs personal QR codes: made on first start and kept in the database,
 /// so that every instance signs with the same key.
 pub async fn qr_signing_key(db: &DatabaseConnection) -> Result<domain::qr::SigningKey, DbError> {
+    Ok(domain::qr::SigningKey::from_bytes(
+        &server_key(db, QR_KEY).await?,
+    ))
+}
+
+/// The key that signs the verification codes printed on certificates (HMAC-SHA-256).
+pub async fn proof_key(db: &DatabaseConnection) -> Result<[u8; 32], DbError> {
+    server_key(db, PROOF_KEY).await
+}
+
+/// A 32-byte secret named `name`: made at random on first start and kept in the database, so
+/// that every instance uses the same one.
+async fn server_key(db: &DatabaseConnection, name: &str) -> Result<[u8; 32], DbError> {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use rand::RngCore;
@@ -355,20 +386,19 @@ pub async fn qr_signing_key(db: &DatabaseConnection) -> Result<domain::qr::Signi
             .decode(text)
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
-            .map(|b| domain::qr::SigningKey::from_bytes(&b))
-            .ok_or_else(|| DbError::Corrupt("stored QR signing key is not 32 bytes".into()))
+            .ok_or_else(|| DbError::Corrupt(format!("stored {name} is not 32 bytes")))
     };
-    if let Some(text) = secrets::get(db, QR_KEY).await? {
+    if let Some(text) = secrets::get(db, name).await? {
         return decode(&text);
     }
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    match secrets::insert(db, QR_KEY, URL_SAFE_NO_PAD.encode(bytes)).await {
-        Ok(()) => Ok(domain::qr::SigningKey::from_bytes(&bytes)),
+    match secrets::insert(db, name, URL_SAFE_NO_PAD.encode(bytes)).await {
+        Ok(()) => Ok(bytes),
         // Another instance made it first: use theirs.
-        Err(DbError::Unique(_)) => match secrets::get(db, QR_KEY).await? {
+        Err(DbError::Unique(_)) => match secrets::get(db, name).await? {
             Some(text) => decode(&text),
-            None => Err(DbError::Corrupt("QR signing key vanished".into())),
+            None => Err(DbError::Corrupt(format!("{name} vanished"))),
         },
         Err(e) => Err(e),
     }

@@ -2,99 +2,30 @@
 //! requirement and the days that matter.
 
 use chrono::NaiveDate;
-use domain::engine::{Deadlines, Route, WindowBasis};
+use domain::engine::{Deadlines, Route};
 use domain::{Decision, Requirement, RequirementCode, Subject};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::{I18n, use_i18n};
 
-/// `YYYY-MM-DD` in both languages (unambiguous, and what staff use on forms).
-pub fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
+pub use domain::words::day;
 
-fn label_of(i18n: &I18n, code: RequirementCode) -> String {
-    match code {
-        RequirementCode::BasicEarlySubject(s) => i18n.f(
-            "common.aside",
-            &[
-                ("text", i18n.t("req.basic.early.total").to_owned()),
-                ("aside", i18n.t(&format!("subject.{s}")).to_owned()),
-            ],
-        ),
-        RequirementCode::Course(s) => i18n.t(&format!("subject.{s}")).to_owned(),
-        other => i18n.t(&format!("req.{other}")).to_owned(),
-    }
-}
-
-/// One line of the card: text, and a progress bar for unit requirements.
+/// One line of the card: the requirement in words (`domain::words`, the same lines as the
+/// reminder mails), and a progress bar for unit requirements.
 fn requirement_line(i18n: &I18n, r: &Requirement, d: &Decision) -> Option<AnyView> {
     let code = r.code.to_string();
-    let (text, progress): (String, Option<u32>) = match r.code {
-        RequirementCode::Course(_) => return None,
-        RequirementCode::Period => {
-            let w = d.window?;
-            let key = match w.basis {
-                WindowBasis::InPeriod => "decision.period.in_period",
-                WindowBasis::CovidSpecial => "decision.period.covid_special",
-                WindowBasis::Grace => "decision.period.grace",
-                WindowBasis::GraceNeedsReason => "decision.period.grace_needs_reason",
-                WindowBasis::Lapsed => "decision.period.lapsed",
-            };
-            let until = match w.basis {
-                WindowBasis::CovidSpecial => d.deadlines.covid_special_end,
-                _ => d.deadlines.grace_end,
-            };
-            (
-                i18n.f(key, &[("d", until.map(day).unwrap_or_default())]),
-                None,
-            )
+    let text = i18n.msg(&domain::words::requirement(r, d)?);
+    let progress: Option<u32> = match r.code {
+        RequirementCode::Period | RequirementCode::BasicWindow | RequirementCode::UoehWindow => {
+            None
         }
-        RequirementCode::BasicWindow => {
-            let text = match (r.until, r.met) {
-                (None, _) => i18n.t("decision.window.basic.none").to_owned(),
-                (Some(u), true) => i18n.f("decision.window.basic", &[("d", day(u))]),
-                (Some(u), false) => i18n.f("decision.window.basic.over", &[("d", day(u))]),
-            };
-            (text, None)
-        }
-        RequirementCode::UoehWindow => (
-            i18n.f(
-                "decision.window.uoeh",
-                &[("d", r.until.map(day).unwrap_or_default())],
-            ),
-            None,
+        RequirementCode::Activity => Some(if r.count.unwrap_or(0) == 0 { 0 } else { 1000 }),
+        _ => Some(
+            r.counted
+                .unwrap_or_default()
+                .per_mille_of(r.needed.unwrap_or_default()),
         ),
-        RequirementCode::Activity => {
-            let n = r.count.unwrap_or(0);
-            let text = if n == 0 {
-                i18n.t("decision.activity.missing").to_owned()
-            } else {
-                i18n.f("decision.activity.met", &[("n", n.to_string())])
-            };
-            (text, Some(if n == 0 { 0 } else { 1000 }))
-        }
-        _ => {
-            let (needed, counted) = (r.needed.unwrap_or_default(), r.counted.unwrap_or_default());
-            let label = label_of(i18n, r.code);
-            let text = if r.met {
-                i18n.f(
-                    "decision.met_units",
-                    &[
-                        ("label", label),
-                        ("c", counted.to_string()),
-                        ("n", needed.to_string()),
-                    ],
-                )
-            } else {
-                i18n.f(
-                    "decision.missing_units",
-                    &[("label", label), ("n", r.missing().to_string())],
-                )
-            };
-            (text, Some(counted.per_mille_of(needed)))
-        }
     };
     let met = r.met;
     // The bar is named by the requirement it measures.

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod form;
 pub mod identity;
 pub mod loaded;
+pub mod notices;
 pub mod paged;
 pub mod shell;
 pub mod upload;

@@ -45,6 +45,7 @@ pub fn History() -> impl IntoView {
         <div class="actions">
             // The file holds what the screen shows: the same filters.
             <a class="button secondary" href=move || format!("{}?lang={}&{}", api::CREDITS_CSV, i18n.lang.get().code(), api::history_query(&filter.get())) download="nintei-credits.csv" data-testid="csv-link">{move || i18n.t("history.csv")}</a>
+            <a class="button secondary" href=move || format!("{}?{}", api::TRANSCRIPT_PDF, api::history_query(&filter.get())) download="nintei-transcript.pdf" data-testid="transcript-pdf-link">{move || i18n.t("proof.transcript_download")}</a>
             <A href=Page::Transcript.path() attr:class="button secondary">{move || i18n.t("history.print")}</A>
         </div>
         <section class="card">

@@ -41,6 +41,7 @@ pub fn Home() -> impl IntoView {
                         <A href=Page::Register.path() attr:class="button secondary">{move || i18n.t("nav.register")}</A>
                     </div>
                     <p><A href=Page::Sessions.path() attr:data-testid="link-sessions">{move || i18n.t("nav.sessions")}</A></p>
+                    <p><A href=Page::VerifyCertificate.path() attr:data-testid="link-verify">{move || i18n.t("certcheck.title")}</A></p>
                 </section>
             }.into_any(),
         }}

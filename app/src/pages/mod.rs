@@ -27,4 +27,5 @@ pub mod review_detail;
 pub mod session_review;
 pub mod sessions;
 pub mod transcript;
+pub mod verify;
 pub mod verify_email;

@@ -100,6 +100,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                         i18n.f("mypage.days_over", &[("n", (-days).to_string())])
                     }}</p>
                     {apply}
+                    <a class="button wide secondary" href=api::certificate_pdf(&cert.number) download="nintei-certificate.pdf" data-testid=format!("certificate-pdf-{}", cert.certification)>{move || i18n.t("proof.download")}</a>
                 </article>
             }
             .into_any()
@@ -170,6 +171,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                 <A href=Page::Sessions.path() attr:class="button secondary">{move || i18n.t("nav.sessions")}</A>
             </nav>
         </section>
+        {verified.then(|| view! { <crate::components::notices::NoticeList /> })}
         <h2>{move || i18n.t("mypage.certificates")}</h2>
         {if has_certs { view! { <div class="grid">{cards}</div> }.into_any() } else { view! { <p class="muted">{move || i18n.t("mypage.no_certificates")}</p> }.into_any() }}
         <h2>{move || i18n.t("mypage.readiness")}</h2>

@@ -126,6 +126,8 @@ pub async fn insert_physician(
         identity: Set(Code(IdentityStatus::Pending)),
         registry_match: Set(Code(RegistryMatch::None)),
         identity_at: Set(None),
+        mail_reminders: Set(true),
+        mail_applications: Set(true),
     }
     .insert(db)
     .await?;

@@ -220,3 +220,74 @@ pub async fn sync_from_registry(
     }
     Ok(true)
 }
+
+/// A certificate and whether it was revoked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standing {
+    /// The certificate.
+    pub record: CertificateRecord,
+    /// Revoked by JMA.
+    pub revoked: bool,
+}
+
+fn to_standing(c: certificate::Model) -> Standing {
+    let revoked = c.revoked_at.is_some();
+    Standing {
+        record: to_record(c),
+        revoked,
+    }
+}
+
+/// The certificate with id `id`.
+pub async fn by_id(db: &impl ConnectionTrait, id: i32) -> DbResult<Option<Standing>> {
+    Ok(certificate::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(to_standing))
+}
+
+/// The certificate numbered `number`.
+pub async fn by_number(db: &impl ConnectionTrait, number: &str) -> DbResult<Option<Standing>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .map(to_standing))
+}
+
+/// Marks a certificate revoked (once: a revoked one keeps its first day and reason).
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    id: i32,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> DbResult<bool> {
+    use sea_orm::sea_query::Expr;
+    let done = certificate::Entity::update_many()
+        .col_expr(certificate::Column::RevokedAt, Expr::value(now))
+        .col_expr(certificate::Column::RevokedReason, Expr::value(reason))
+        .filter(certificate::Column::Id.eq(id))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Certificates not revoked whose current period ends between `from` and `to` (the reminder
+/// round), by expiry.
+pub async fn expiring(
+    db: &impl ConnectionTrait,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> DbResult<Vec<CertificateRecord>> {
+    Ok(certificate::Entity::find()
+        .filter(certificate::Column::ValidUntil.between(from, to))
+        .filter(certificate::Column::RevokedAt.is_null())
+        .order_by_asc(certificate::Column::ValidUntil)
+        .order_by_asc(certificate::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_record)
+        .collect())
+}

@@ -18,6 +18,8 @@ pub struct Model {
     pub first_certified: Date,
     pub valid_from: Date,
     pub valid_until: Date,
+    pub revoked_at: Option<DateTimeUtc>,
+    pub revoked_reason: Option<String>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

@@ -25,6 +25,8 @@ pub struct Model {
     pub identity: Code<IdentityStatus>,
     pub registry_match: Code<RegistryMatch>,
     pub identity_at: Option<DateTimeUtc>,
+    pub mail_reminders: bool,
+    pub mail_applications: bool,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

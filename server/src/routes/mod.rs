@@ -12,6 +12,7 @@ mod health;
 mod identity;
 mod mypage;
 mod organizer;
+mod proofs;
 mod registry;
 mod sessions;
 
@@ -86,6 +87,7 @@ fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(auth::router())
         .merge(account::router())
         .merge(mypage::router())
+        .merge(proofs::router())
         .merge(sessions::router())
         .merge(organizer::router())
         .merge(door::router())

@@ -235,7 +235,7 @@ async fn record_step(
     Ok(())
 }
 
-/// Writes the physician's notification for `step` into the outbox.
+/// Tells the physician of `step`: a notice on My Page, and a mail unless they chose none.
 async fn notify(
     db: &impl ConnectionTrait,
     app: &ApplicationRecord,
@@ -254,17 +254,33 @@ async fn notify(
             format!("certification.{}", app.certification),
         )
         .arg_key("kind", format!("application.kind.{}", app.kind));
+    let subject = Message::key(format!("mail.application.{kind}.subject"));
+    let by_mail = crate::db::notices::settings(db, app.physician_id)
+        .await?
+        .applications_by_mail;
+    let link = format!("/applications/{}", app.id);
+    crate::db::notices::insert(
+        db,
+        &crate::db::notices::NewNotice {
+            user_id: app.physician_id,
+            kind: domain::notices::NoticeKind::Application,
+            once_key: None,
+            message: &Message::key("notice.application")
+                .arg_msg("step", subject.clone())
+                .arg_msg("what", what.clone()),
+            link: Some(&link),
+            mailed: by_mail,
+        },
+        chrono::Utc::now(),
+    )
+    .await?;
+    if !by_mail {
+        return Ok(());
+    }
     let body = Message::key(format!("mail.application.{kind}.body"))
         .arg_msg("what", what)
         .arg("id", app.id);
-    mail::queue(
-        db,
-        &to,
-        &Message::key(format!("mail.application.{kind}.subject")),
-        &body,
-        note,
-    )
-    .await?;
+    mail::queue(db, &to, &subject, &body, note).await?;
     Ok(())
 }
 

@@ -15,10 +15,14 @@ pub mod documents;
 pub mod doors;
 pub mod handbook;
 pub mod identity;
+pub mod jobs;
 pub mod mail;
 pub mod maintenance;
 pub mod mypage;
+pub mod notices;
+pub mod proofs;
 pub mod registry;
+pub mod reminders;
 pub mod sessions;
 
 use std::sync::Arc;
@@ -43,6 +47,8 @@ pub struct AppState {
     pub rules: Arc<RuleSet>,
     /// Signs personal check-in QR codes.
     pub qr_key: Arc<domain::qr::SigningKey>,
+    /// Signs the verification codes printed on certificates.
+    pub proof_key: Arc<[u8; 32]>,
     /// Uploaded documents.
     pub documents: crate::storage::Documents,
     /// Delivers the outbox.

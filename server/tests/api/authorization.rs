@@ -70,6 +70,26 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
         ),
         (Method::GET, "/api/mypage/credits.csv", None, physician_only),
         (Method::GET, "/api/mypage/qr", None, physician_only),
+        (Method::GET, "/api/mypage/notices", None, physician_only),
+        (
+            Method::PUT,
+            "/api/mypage/notices/settings",
+            Some(json!({"reminders_by_mail": true, "applications_by_mail": false})),
+            physician_only,
+        ),
+        (
+            Method::GET,
+            "/api/mypage/transcript.pdf?category=sports.refresher&to=",
+            None,
+            physician_only,
+        ),
+        // JMA's staff reach the handler, which asks for the reason first.
+        (
+            Method::POST,
+            "/api/admin/certificates/OC-1/revoke",
+            Some(json!({"reason": ""})),
+            jma_only,
+        ),
         (Method::GET, "/api/qr/public-key", None, anyone),
         (
             Method::POST,

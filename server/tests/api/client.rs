@@ -212,6 +212,65 @@ impl Api {
         (status, headers, r.bytes().await.expect("a body").to_vec())
     }
 
+    // What a physician holds.
+
+    /// `GET /api/mypage/certificates/{number}/pdf`: the PDF's bytes.
+    pub async fn certificate_pdf(&self, number: &str) -> Answer<Vec<u8>> {
+        self.pdf(&format!("/api/mypage/certificates/{number}/pdf"))
+            .await
+    }
+
+    /// `GET /api/mypage/transcript.pdf?{query}`: the PDF's bytes.
+    pub async fn transcript_pdf(&self, query: &str) -> Answer<Vec<u8>> {
+        self.pdf(&format!("/api/mypage/transcript.pdf?{query}"))
+            .await
+    }
+
+    async fn pdf(&self, path: &str) -> Answer<Vec<u8>> {
+        let (status, headers, body) = self.get_raw(path).await;
+        if status.is_success() {
+            assert_eq!(headers["content-type"], "application/pdf");
+            Ok(body)
+        } else {
+            let body: ErrorBody = serde_json::from_slice(&body).expect("the error shape");
+            Err(Refused {
+                status,
+                error: body.error,
+            })
+        }
+    }
+
+    /// `GET /api/verify/{code}`
+    pub async fn verify(&self, code: &str) -> Answer<domain::notices::VerifiedCertificate> {
+        self.get(&format!("/api/verify/{code}")).await
+    }
+
+    /// `POST /api/admin/certificates/{number}/revoke`
+    pub async fn revoke_certificate(
+        &self,
+        number: &str,
+        reason: &str,
+    ) -> Answer<domain::standing::CertificateStatus> {
+        self.post(
+            &format!("/api/admin/certificates/{number}/revoke"),
+            &json!({ "reason": reason }),
+        )
+        .await
+    }
+
+    /// `GET /api/mypage/notices`
+    pub async fn notices(&self) -> Answer<domain::notices::Notices> {
+        self.get("/api/mypage/notices").await
+    }
+
+    /// `PUT /api/mypage/notices/settings`
+    pub async fn set_notice_settings(
+        &self,
+        s: &domain::notices::NoticeSettings,
+    ) -> Answer<domain::notices::NoticeSettings> {
+        self.put("/api/mypage/notices/settings", s).await
+    }
+
     // Accounts.
 
     /// `POST /api/auth/register`

@@ -157,6 +157,7 @@ impl TestApp {
             documents: documents.clone(),
             metrics_listen: None,
             prefecture_offices: None,
+            pdf_fonts: server::pdf::font_dirs(None),
             upload_max_bytes: 10 * 1024 * 1024,
             smtp_url: None,
             mail_from: "Nintei <no-reply@nintei.invalid>".into(),
@@ -164,6 +165,8 @@ impl TestApp {
             // Low, so that the limit's test stays short; no other test registers as many.
             registrations_per_hour: 10,
             outbox_seconds: 30,
+            // Reminder rounds run only when a test runs one, as of the day it gives.
+            run_jobs: false,
             header_timeout_seconds: 10,
             // Staff sign in with their password alone, except in the tests of the second factor.
             staff_two_factor: false,

@@ -421,3 +421,98 @@ async fn readiness_is_503_while_the_bucket_is_missing() {
     let (live, _, _) = api.get_raw("/api/health/live").await;
     assert_eq!(live, StatusCode::OK);
 }
+
+/// `nintei jobs run-once` on two machines at once (and the reminder round of a third): each
+/// reminder is written once and its mail delivered once, whatever runs it.
+#[tokio::test]
+async fn reminder_rounds_on_two_instances_send_each_reminder_once() {
+    if !shared_backends() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let Location::Bucket { bucket, prefix } = &app.documents else {
+        panic!("two instances share a bucket");
+    };
+    let (smtp, received) = smtp_sink().await;
+    let today = domain::dates::today_jst(chrono::Utc::now());
+    // Due today: the six-month reminder (expiry in about 100 days).
+    let period = (
+        today - chrono::Days::new(1700),
+        today + chrono::Days::new(100),
+    );
+    let mut emails = Vec::new();
+    for i in 0..8 {
+        let email = format!("remind{i}@example.jp");
+        let api = app.physician_api(&format!("7300{i:02}"), &email).await;
+        let id = api.me().await.unwrap().id;
+        crate::helpers::certificate(
+            &app,
+            id,
+            domain::Certification::Sports,
+            &format!("SP-73{i:02}"),
+            period,
+            "registry",
+        )
+        .await;
+        emails.push(email);
+    }
+    // The sign-up mails are not what this test counts: mark them sent.
+    use server::entities::outbox;
+    outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::SentAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+        )
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let run = || {
+        let data = tempfile::tempdir().unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_nintei"))
+            .args(["jobs", "run-once"])
+            .env("DATABASE_URL", &app.database_url)
+            .env("NINTEI_DATA_DIR", data.path())
+            .env("NINTEI_DOCUMENTS_URL", format!("s3://{bucket}/{prefix}"))
+            .env("NINTEI_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
+            .env("NINTEI_PUBLIC_URL", "https://nintei.example.jp")
+            .output();
+        async move {
+            let out = child.await.expect("nintei jobs run-once runs");
+            drop(data);
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        }
+    };
+    let rules = domain::RuleSet::current();
+    let here =
+        server::services::reminders::run(&app.db, &rules, "https://nintei.example.jp", today);
+    let (a, b, c) = tokio::join!(run(), run(), here);
+    let c = c.unwrap();
+    let written = |out: &str| -> u64 {
+        out.split("reminders: ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count in {out}"))
+    };
+    assert_eq!(
+        written(&a) + written(&b) + c.written,
+        8,
+        "{a} / {b} / {c:?}"
+    );
+    // Once more: nothing.
+    assert!(run().await.contains("reminders: 0 written"));
+    // Whatever a round wrote is delivered once (the in-process round's mail by a later run).
+    let _ = run().await;
+    let mut got: Vec<String> = recipients(&received)
+        .await
+        .into_iter()
+        .filter(|r| r.starts_with("remind"))
+        .collect();
+    got.sort();
+    assert_eq!(got, emails, "each physician got one reminder");
+}

@@ -15,6 +15,7 @@ mod ledger;
 mod mypage;
 mod paging;
 mod platform;
+mod proofs;
 mod query_plans;
 mod registry;
 mod signin;

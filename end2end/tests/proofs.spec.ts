@@ -1,0 +1,38 @@
+import { test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkPage, DEMO_PASSWORD, expect, login, logout, screen } from './helpers';
+
+// What a physician holds (#13): the certificate PDF from My Page, its printed QR code read back
+// by real tools (poppler's pdftoppm, zbar's zbarimg), and the public verification page it
+// leads to, opened by someone who is not logged in.
+test('a certificate downloaded from My Page is verified through its printed QR code', async ({ page }) => {
+  await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
+  await expect(page.getByTestId('notices')).toBeVisible();
+  await checkPage(page);
+  const link = page.locator('[data-testid^="certificate-pdf-"]').first();
+  await expect(link).toHaveText('認定証明書（PDF）');
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const pdf = (await download.path())!;
+  expect(fs.readFileSync(pdf).subarray(0, 4).toString()).toBe('%PDF');
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nintei-proof-'));
+  execFileSync('pdftoppm', ['-r', '150', '-png', '-singlefile', '-f', '1', '-l', '1', pdf, path.join(dir, 'page')]);
+  const url = execFileSync('zbarimg', ['-q', '--raw', path.join(dir, 'page.png')]).toString().trim();
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/verify\/[0-9A-Z]{20}$/);
+
+  // Anyone with the link: no login.
+  await logout(page);
+  await page.goto(url);
+  await expect(page.getByTestId('verify-status')).toHaveText('有効');
+  await expect(page.getByTestId('verify-name')).not.toBeEmpty();
+  await checkPage(page);
+  await screen(page, 'verify-390');
+
+  // A mistyped code says what to do, and the form checks another.
+  await page.goto('/verify/ABCD-EFGH-JKMN-PQRS-TVWX');
+  await expect(page.getByTestId('verify-not-found')).toBeVisible();
+  await checkPage(page);
+});
