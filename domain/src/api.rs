@@ -204,6 +204,9 @@ pub struct PublicSession {
     pub ends_at: String,
     /// Venue.
     pub venue: String,
+    /// Where attendees ask about it (phone or e-mail), if the organizer gave it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     /// Prefecture of the venue.
     pub prefecture: Prefecture,
     /// A web seminar.

@@ -171,6 +171,8 @@ pub struct Session {
     pub ends_at: NaiveTime,
     /// Venue.
     pub venue: String,
+    /// Where attendees ask about it.
+    pub contact: Option<String>,
     /// Prefecture of the venue.
     pub prefecture: Prefecture,
     /// A web seminar.
@@ -205,6 +207,7 @@ impl Session {
             starts_at: self.starts_at.format("%H:%M").to_string(),
             ends_at: self.ends_at.format("%H:%M").to_string(),
             venue: self.venue.clone(),
+            contact: self.contact.clone(),
             prefecture: self.prefecture,
             online: self.online,
             posted: self.posted_at.is_some(),

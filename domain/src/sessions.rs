@@ -22,6 +22,9 @@ pub const POSTING_WINDOW_DAYS: u64 = 60;
 /// How far ahead a session may be announced.
 pub const MAX_DAYS_AHEAD: u64 = 730;
 
+/// The longest contact a session may give.
+pub const CONTACT_MAX: usize = 100;
+
 /// The session form as typed by the organizer.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +59,10 @@ pub struct SessionForm {
     /// Registry numbers of lecturers who receive the units, separated by commas or spaces.
     #[serde(default)]
     pub lecturers: String,
+    /// Where attendees ask about the session: a phone number, an e-mail address or both
+    /// (optional, at most [`CONTACT_MAX`] characters).
+    #[serde(default)]
+    pub contact: String,
     /// Minutes after the start that a check-in still counts as on time (default 5).
     #[serde(default)]
     pub tolerance_in_minutes: Option<u32>,
@@ -87,6 +94,9 @@ pub struct SessionSpec {
     pub ends_at: NaiveTime,
     /// Venue.
     pub venue: String,
+    /// Where attendees ask about it.
+    #[serde(default)]
+    pub contact: Option<String>,
     /// Prefecture.
     pub prefecture: Prefecture,
     /// Online.
@@ -240,6 +250,19 @@ impl SessionForm {
                 }
             }
         }
+        let contact = Some(self.contact.trim())
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        if contact
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > CONTACT_MAX)
+        {
+            errors.push(FieldError::new(
+                "contact",
+                "too_long",
+                Message::key("session.contact.too_long").arg("max", CONTACT_MAX),
+            ));
+        }
         let tolerance = |v: Option<u32>| match v {
             None => Some(DEFAULT_TOLERANCE_MINUTES),
             Some(m) if m <= 60 => Some(m),
@@ -281,6 +304,7 @@ impl SessionForm {
                 starts_at,
                 ends_at,
                 venue: venue.to_owned(),
+                contact,
                 prefecture,
                 online: self.online,
                 capacity,
@@ -578,6 +602,33 @@ mod tests {
                 "{f} missing from {fields:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_contact_is_optional_trimmed_and_at_most_a_hundred_characters() {
+        let form = |contact: &str| SessionForm {
+            title: "産業医研修会".into(),
+            category: "occupational.lifelong.update".into(),
+            units: "2".into(),
+            date: "2026-12-05".into(),
+            starts_at: "13:00".into(),
+            ends_at: "15:00".into(),
+            venue: "京都府医師会館".into(),
+            prefecture: "26".into(),
+            capacity: "200".into(),
+            designation_number: "26-0101".into(),
+            contact: contact.into(),
+            ..SessionForm::default()
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(form("  ").parse(day).unwrap().contact, None);
+        assert_eq!(
+            form(" 075-354-6102 ").parse(day).unwrap().contact.as_deref(),
+            Some("075-354-6102")
+        );
+        let long = "問".repeat(CONTACT_MAX + 1);
+        let errors = form(&long).parse(day).unwrap_err();
+        assert_eq!(errors[0].field, "contact");
     }
 
     #[test]

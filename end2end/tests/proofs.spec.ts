@@ -12,6 +12,7 @@ test('a certificate downloaded from My Page is verified through its printed QR c
   await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
   await expect(page.getByTestId('notices')).toBeVisible();
   await checkPage(page);
+  await screen(page, 'mypage-notices-390');
   const link = page.locator('[data-testid^="certificate-pdf-"]').first();
   await expect(link).toHaveText('認定証明書（PDF）');
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);

@@ -42,6 +42,8 @@ test('a physician finds sessions of their prefecture, opens one, and comes back 
   await expect(detail).toContainText('2単位');
   await expect(detail).toContainText('会場で対面');
   await expect(detail).toContainText('京都府医師会');
+  // Where to ask: the organizer's contact.
+  await expect(page.getByTestId('session-contact')).toContainText('@example.jp');
   await screen(page, 'session-detail-390');
   await checkPage(page);
   await page.getByTestId('back').click();

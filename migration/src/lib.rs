@@ -58,6 +58,7 @@ mod m20261126_000012_account_security;
 mod m20261203_000013_hot_query_indexes;
 mod m20261203_000014_scale_indexes;
 mod m20261205_000015_certificates_held;
+mod m20261205_000016_session_contact;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_hot_query_indexes::Migration),
             Box::new(m20261203_000014_scale_indexes::Migration),
             Box::new(m20261205_000015_certificates_held::Migration),
+            Box::new(m20261205_000016_session_contact::Migration),
         ]
     }
 }

@@ -171,9 +171,9 @@ fn Loaded(page: MyPage) -> impl IntoView {
                 <A href=Page::Sessions.path() attr:class="button secondary">{move || i18n.t("nav.sessions")}</A>
             </nav>
         </section>
-        {verified.then(|| view! { <crate::components::notices::NoticeList /> })}
         <h2>{move || i18n.t("mypage.certificates")}</h2>
         {if has_certs { view! { <div class="grid">{cards}</div> }.into_any() } else { view! { <p class="muted">{move || i18n.t("mypage.no_certificates")}</p> }.into_any() }}
+        {verified.then(|| view! { <crate::components::notices::NoticeList /> })}
         <h2>{move || i18n.t("mypage.readiness")}</h2>
         {move || (!planned.get().is_empty()).then(|| view! {
             <div class="banner info" data-testid="whatif-active">

@@ -27,7 +27,7 @@ pub fn OrganizerHome() -> impl IntoView {
     );
     let (starts, ends, venue, prefecture, capacity) =
         (f("13:00"), f("15:00"), f(""), f(""), f("100"));
-    let (designation, lecturers) = (f(""), f(""));
+    let (designation, lecturers, contact) = (f(""), f(""), f(""));
     let (tol_in, tol_out) = (f("5"), f("5"));
     let online = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -59,6 +59,7 @@ pub fn OrganizerHome() -> impl IntoView {
         capacity.set(form.capacity);
         designation.set(form.designation_number);
         lecturers.set(form.lecturers);
+        contact.set(form.contact);
         tol_in.set(
             form.tolerance_in_minutes
                 .map(|m| m.to_string())
@@ -132,6 +133,7 @@ pub fn OrganizerHome() -> impl IntoView {
             capacity: capacity.get(),
             designation_number: designation.get(),
             lecturers: lecturers.get(),
+            contact: contact.get(),
             tolerance_in_minutes: tol_in.get().trim().parse().ok(),
             tolerance_out_minutes: tol_out.get().trim().parse().ok(),
             client_ref: Some(reference.get_value()),
@@ -233,6 +235,7 @@ pub fn OrganizerHome() -> impl IntoView {
                 <Field name="capacity" label="org.capacity" value=capacity errors=errors inputmode="numeric" />
                 <Field name="designation_number" label="org.designation" value=designation errors=errors />
                 <Field name="lecturers" label="org.lecturers" value=lecturers errors=errors inputmode="numeric" />
+                <Field name="contact" label="org.contact" value=contact errors=errors />
                 <div class="row">
                     <Field name="tolerance_in_minutes" label="org.tolerance_in" value=tol_in errors=errors inputmode="numeric" />
                     <Field name="tolerance_out_minutes" label="org.tolerance_out" value=tol_out errors=errors inputmode="numeric" />

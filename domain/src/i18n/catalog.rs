@@ -473,6 +473,17 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("org.ends_at", "終了時刻", "End"),
     ("org.venue", "会場", "Venue"),
     (
+        "org.contact",
+        "問い合わせ先（電話・メール、任意）",
+        "Contact for attendees (phone, e-mail; optional)",
+    ),
+    ("sessions.contact", "問い合わせ先", "Contact"),
+    (
+        "session.contact.too_long",
+        "問い合わせ先は{max}文字以内で入力してください",
+        "Keep the contact to {max} characters",
+    ),
+    (
         "org.online",
         "Web開催（個人視聴）",
         "Online (watched individually)",

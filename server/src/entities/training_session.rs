@@ -21,6 +21,7 @@ pub struct Model {
     pub starts_at: String,
     pub ends_at: String,
     pub venue: String,
+    pub contact: Option<String>,
     pub prefecture: i32,
     pub online: bool,
     pub capacity: i32,

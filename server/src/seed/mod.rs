@@ -367,6 +367,11 @@ pub async fn demo_if_empty(
             starts_at: NaiveTime::from_hms_opt(13, 0, 0).unwrap_or_default(),
             ends_at: NaiveTime::from_hms_opt(13 + units, 0, 0).unwrap_or_default(),
             venue: venue.into(),
+            contact: Some(format!(
+                "075-{:03}-{:04} / kenshu{i}@example.jp",
+                300 + i,
+                1000 + i
+            )),
             prefecture: pref,
             online: false,
             capacity: 200,

@@ -165,9 +165,20 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
         StatusCode::NOT_FOUND
     );
     // A cancelled session leaves the public list and takes no scans.
+    // Where attendees ask: at most 100 characters, shown on the public page.
+    let too_long = organizer
+        .create_session(&SessionForm {
+            date: (yesterday() + Days::new(30)).to_string(),
+            contact: "0".repeat(101),
+            ..session_form("")
+        })
+        .await
+        .refused();
+    assert_eq!(too_long.fields(), ["contact"]);
     let future = organizer
         .create_session(&SessionForm {
             date: (yesterday() + Days::new(30)).to_string(),
+            contact: " 075-354-6102 / kenshu@kyoto.example.jp ".into(),
             ..session_form("")
         })
         .await
@@ -182,6 +193,14 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
     assert_eq!(status, StatusCode::OK);
     let shown: domain::api::PublicSession = serde_json::from_slice(&body).unwrap();
     assert_eq!(shown.venue, future.venue);
+    assert_eq!(
+        shown.contact.as_deref(),
+        Some("075-354-6102 / kenshu@kyoto.example.jp")
+    );
+    assert_eq!(
+        organizer.session_form(future.id).await.unwrap().contact,
+        "075-354-6102 / kenshu@kyoto.example.jp"
+    );
     // Filters the person cleared are sent empty: no filter, never a malformed request.
     let cleared = app
         .api()

@@ -515,6 +515,12 @@ impl Api {
             .await
     }
 
+    /// `GET /api/organizer/sessions/{id}/form`: the form as stored (to edit it).
+    pub async fn session_form(&self, id: i32) -> Answer<SessionForm> {
+        self.get(&format!("/api/organizer/sessions/{id}/form"))
+            .await
+    }
+
     /// `POST /api/organizer/sessions/{id}/cancel`
     pub async fn cancel_session(&self, session: i32) -> Answer<PublicSession> {
         self.post(

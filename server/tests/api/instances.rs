@@ -1,7 +1,8 @@
 //! Two `nintei serve` processes on one PostgreSQL database and one S3 bucket, as behind a load
 //! balancer: a document uploaded through one is downloaded through the other, scans sent
 //! alternately to both post one credit per attendee, a login made on one works on the other,
-//! and the outbox is delivered exactly once by the two delivery loops (claimed rows). Runs when
+//! and the outbox is delivered exactly once by the two delivery loops (claimed rows), and
+//! reminder rounds run on two machines at once write and send each reminder once. Runs when
 //! `TEST_DATABASE_URL` is PostgreSQL and `TEST_DOCUMENTS_URL` an `s3://` bucket (`make
 //! api-postgres` starts moto's S3 server for it); skipped otherwise.
 
