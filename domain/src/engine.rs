@@ -272,6 +272,9 @@ pub struct Deadlines {
     /// Last day of the COVID special measure, when it covers this certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub covid_special_end: Option<NaiveDate>,
+    /// Renewals: the first day a renewal can be applied for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal_opens: Option<NaiveDate>,
     /// Last day to apply for a new certificate on the basis of basic training or UOEH.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_window_end: Option<NaiveDate>,
@@ -507,6 +510,7 @@ fn occupational_new(
 /// What a renewal's window and deadlines depend on: the same rules for both certifications.
 #[derive(Clone, Copy)]
 struct RenewalTiming {
+    opens_months: u32,
     grace_months: u32,
     recommended_months_before: u32,
     covid: Option<CovidSpecial>,
@@ -528,7 +532,11 @@ fn renewal_frame(input: &EvaluationInput, timing: RenewalTiming) -> Option<Renew
         .covid
         .is_some_and(|c| cert.valid_until >= c.expiry_from && as_of <= c.ends);
     let grace_reason = input.facts.stated_grace_reason();
-    let (to, basis, period_met) = if as_of <= cert.valid_until {
+    let opens = sub_months(cert.valid_until, timing.opens_months);
+    let (to, basis, period_met) = if as_of < opens {
+        // Inside the period, but too early to apply: `period` is unmet until it opens.
+        (cert.valid_until, WindowBasis::InPeriod, false)
+    } else if as_of <= cert.valid_until {
         (cert.valid_until, WindowBasis::InPeriod, true)
     } else if covid_applies {
         (as_of, WindowBasis::CovidSpecial, true)
@@ -574,6 +582,7 @@ fn renewal_decision(
             timing.recommended_months_before,
         )),
         grace_end: Some(add_months(cert.valid_until, timing.grace_months)),
+        renewal_opens: Some(sub_months(cert.valid_until, timing.opens_months)),
         // Only a certificate that expires while the measure still runs can ever use it.
         covid_special_end: timing
             .covid
@@ -612,6 +621,7 @@ fn occupational_renewal(
 ) -> Decision {
     let r = &rules.occupational_renewal;
     let timing = RenewalTiming {
+        opens_months: rules.renewal_opens_months_before,
         grace_months: r.grace_months,
         recommended_months_before: r.recommended_months_before,
         covid: r.covid_special,
@@ -764,6 +774,7 @@ fn sports_renewal(
 ) -> Decision {
     let r = &rules.sports_renewal;
     let timing = RenewalTiming {
+        opens_months: rules.renewal_opens_months_before,
         grace_months: r.grace_months,
         recommended_months_before: r.recommended_months_before,
         covid: r.covid_special,

@@ -30,6 +30,10 @@ pub struct RuleSet {
     /// Last day of sessions recorded in the paper handbook (手帳管理); later ones are registered
     /// by organizers.
     pub handbook_cutoff: NaiveDate,
+    /// A renewal can be applied for from this many months before expiry (rules.md: associations
+    /// send the forms 3–4 months ahead; earlier, units of the rest of the period would be lost).
+    #[serde(default = "default_renewal_opens_months")]
+    pub renewal_opens_months_before: u32,
     /// Review and registration fee (審査・登録料) of a new or renewal application, in yen,
     /// paid to the prefectural association.
     #[serde(default = "default_fee_yen")]
@@ -205,6 +209,7 @@ impl RuleSet {
                 }),
             },
             validity_years: 5,
+            renewal_opens_months_before: default_renewal_opens_months(),
             occupational_rounds: ReviewRounds {
                 months: vec![5, 7, 9, 11, 1, 3],
                 day: 1,
@@ -252,4 +257,9 @@ mod tests {
         let json = serde_json::to_string(&rules).unwrap();
         assert_eq!(serde_json::from_str::<RuleSet>(&json).unwrap(), rules);
     }
+}
+
+/// Renewals open 6 months before expiry (rules.md's decision).
+fn default_renewal_opens_months() -> u32 {
+    6
 }

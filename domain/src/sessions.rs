@@ -623,7 +623,11 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert_eq!(form("  ").parse(day).unwrap().contact, None);
         assert_eq!(
-            form(" 075-354-6102 ").parse(day).unwrap().contact.as_deref(),
+            form(" 075-354-6102 ")
+                .parse(day)
+                .unwrap()
+                .contact
+                .as_deref(),
             Some("075-354-6102")
         );
         let long = "問".repeat(CONTACT_MAX + 1);

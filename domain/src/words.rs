@@ -28,6 +28,12 @@ pub fn requirement(r: &Requirement, d: &Decision) -> Option<Message> {
         RequirementCode::Course(_) => return None,
         RequirementCode::Period => {
             let w = d.window?;
+            if w.basis == WindowBasis::InPeriod && !r.met {
+                return Some(
+                    Message::key("decision.period.not_open")
+                        .arg("d", d.deadlines.renewal_opens.map(day).unwrap_or_default()),
+                );
+            }
             let key = match w.basis {
                 WindowBasis::InPeriod => "decision.period.in_period",
                 WindowBasis::CovidSpecial => "decision.period.covid_special",

@@ -272,6 +272,20 @@ fn a_uoeh_graduate_qualifies_without_units_within_five_years_of_completion() {
 }
 
 #[test]
+fn a_renewal_opens_six_months_before_expiry_and_says_when() {
+    // Valid until 2026-05-31: every unit is there, but three years early nothing can be sent
+    // (a renewal approved then would leave the rest of the period's units counting for nothing).
+    let early = renewal("2023-06-01", full_lifelong("2023-01-01"));
+    assert!(!early.eligible);
+    assert_eq!(unmet(&early), ["period"]);
+    assert_eq!(early.deadlines.renewal_opens, Some(d("2025-11-30")));
+    let line = domain::words::missing(&early)[0].render(domain::Lang::Ja);
+    assert!(line.contains("2025-11-30"), "{line}");
+    assert!(!renewal("2025-11-29", full_lifelong("2023-01-01")).eligible);
+    assert!(renewal("2025-11-30", full_lifelong("2023-01-01")).eligible);
+}
+
+#[test]
 fn renewal_counts_only_units_inside_the_validity_period() {
     let mut credits = full_lifelong("2023-01-01");
     credits[2].date = d("2021-05-31");

@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, checkPage, expect, login } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, test } from './helpers';
 
 // Every page a physician, an organizer and staff open, at 390 px, in Japanese and in English:
 // axe finds nothing (WCAG 2.2 AA) and every tap target is at least 44 px.

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Browser, Page } from '@playwright/test';
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, accessible, expect, login, logout, mailedLink, registerPhysician, screen, uniqueRegistry } from './helpers';
+import { DEMO_PASSWORD, accessible, expect, login, logout, mailedLink, registerPhysician, screen, uniqueRegistry, test } from './helpers';
 
 const FIRST = 'a sturdy passphrase';
 const SECOND = 'another sturdy passphrase';

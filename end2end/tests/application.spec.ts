@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, checkPage, expect, login, logout, screen } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, logout, screen, test } from './helpers';
 
 // physician06 (demo): Tokyo, occupational certificate valid, renewal units complete but 8 of
 // them handbook-declared and not yet verified.
@@ -77,10 +76,26 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await login(page, 'tokyo.staff@example.jp', DEMO_PASSWORD);
   await page.goto(`/review/${id}`);
   await expect(page.getByTestId('blockers')).toContainText('審査・登録料');
+  // With the checklist unmet the decision card never says 申請できます.
+  await expect(page.getByTestId('decision-headline')).toHaveText('単位の要件は満たしています（チェックリストに未了の項目があります）');
   await page.getByTestId('forward').click();
   await expect(page.getByTestId('review-error')).toContainText('研修手帳');
   await page.getByTestId('record-fee').click();
   await expect(page.getByTestId('fee')).toContainText('受領');
+  // Recorded once: the fee is not offered again.
+  await expect(page.getByTestId('record-fee')).toHaveCount(0);
+  // 「確認できない」 asks for its reason on the page (no browser dialog); nothing is sent
+  // without one, and cancelling leaves the credit as it was.
+  let dialogs = 0;
+  const counted = (d: import('@playwright/test').Dialog) => { dialogs += 1; void d.dismiss(); };
+  page.on('dialog', counted);
+  await page.locator('[data-testid^="reject-"]').first().click();
+  await expect(page.getByTestId('reject-reason')).toBeVisible();
+  await expect(page.getByTestId('reject-send')).toBeDisabled();
+  await page.getByRole('button', { name: 'やめる' }).click();
+  await expect(page.getByTestId('reject-reason')).toHaveCount(0);
+  page.off('dialog', counted);
+  expect(dialogs).toBe(0);
   await page.getByTestId('record-handbook').click();
   await expect(page.getByTestId('handbook-note')).toContainText('原本到着');
   const verify = page.locator('[data-testid^="verify-"]');
@@ -90,6 +105,7 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
     await expect(verify).toHaveCount(before - 1);
   }
   await expect(page.getByTestId('checklist-complete')).toBeVisible();
+  await expect(page.getByTestId('decision-headline')).toHaveText('要件とチェックリストがそろっています');
   await screen(page, 'review-prefecture-390');
   await page.getByTestId('forward').click();
   await expect(page.getByTestId('application-status')).toHaveText('日医審査中');
@@ -176,4 +192,16 @@ test('a lapsed sports physician applies anew (no renewal dead end), then withdra
   await expect(page.getByTestId('application-status')).toHaveText('取下げ');
   await expect(page.getByTestId('fee')).toHaveCount(0);
   await expect(page.getByTestId('handbook-note')).toHaveCount(0);
+});
+
+test('a renewal years before expiry is not offered: My Page says the day it opens', async ({ page }) => {
+  // physician12 (demo): occupational certificate valid for about 900 more days.
+  await login(page, 'physician12@example.jp', DEMO_PASSWORD);
+  const card = page.getByTestId('certificate-occupational');
+  await expect(card.getByTestId('renewal-opens-occupational')).toContainText('更新の申請は');
+  await expect(card.getByTestId('apply-occupational')).toHaveCount(0);
+  const decision = page.getByTestId('decision-occupational.renewal');
+  await expect(decision).toHaveAttribute('data-eligible', 'false');
+  await expect(decision).toContainText('から受け付けます');
+  await screen(page, 'mypage-renewal-not-open-390');
 });

@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { expect, login, logout, screen, uniqueRegistry } from './helpers';
+import { expect, login, logout, screen, uniqueRegistry, test } from './helpers';
 
 test('a physician registers through the real page, logs out and logs in again', async ({ page }) => {
   const registry = uniqueRegistry();

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { chromium, test, type Page } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { qrVideo } from './camera';
-import { DEMO_PASSWORD, checkPage, expect, login, screen } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, screen, test } from './helpers';
 
 /** Today in Japan, as the server sees it. */
 function todayJst(): string {

@@ -1,5 +1,5 @@
-import { test, type APIRequestContext, type Browser } from '@playwright/test';
-import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+import { type APIRequestContext, type Browser } from '@playwright/test';
+import { DEMO_PASSWORD, expect, login, screen, test } from './helpers';
 import { OwnServer } from './server';
 
 /** Today in Japan, as the server sees it. */

@@ -1,4 +1,4 @@
-import { expect, Page, request } from '@playwright/test';
+import { test as base, expect, Page, request } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'nintei-demo-2026';
 
@@ -28,10 +28,36 @@ export async function logout(page: Page) {
 
 /** Saves a screenshot under test-results/screens for a person to look at. */
 export async function screen(page: Page, name: string) {
+  await accessible(page);
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
 
 export { expect };
+
+/** Waits (up to 15 s) until the app has mounted and nothing on the page is still loading. */
+export async function settled(page: Page) {
+  await page
+    .waitForFunction(() => !document.getElementById('boot') && !document.querySelector('.loading'), null, { timeout: 15_000 })
+    .catch(() => undefined);
+}
+
+/**
+ * The tests' `test`: its page runs axe (WCAG 2.2 AA, `accessible`) on every page it opens by
+ * address, once the page has settled, and on every page a test photographs (`screen`), so no
+ * page a test visits escapes the check. a11y.spec.ts checks each page in both languages.
+ */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    page.goto = (async (url: string, options?: Parameters<Page['goto']>[1]) => {
+      const response = await goto(url, options);
+      await settled(page);
+      await accessible(page);
+      return response;
+    }) as Page['goto'];
+    await use(page);
+  },
+});
 
 /** Registers a physician through the real registration page; ends on My Page. */
 export async function registerPhysician(page: Page, registry: string, email: string, password = 'a sturdy passphrase') {

@@ -1,5 +1,5 @@
-import { test, Page } from '@playwright/test';
-import { DEMO_PASSWORD, LICENCE, expect, login, logout, mailedToken, screen, uniqueRegistry } from './helpers';
+import { Page } from '@playwright/test';
+import { DEMO_PASSWORD, LICENCE, expect, login, logout, mailedToken, screen, uniqueRegistry, test } from './helpers';
 
 function iso(d: Date): string {
   return d.toISOString().slice(0, 10);

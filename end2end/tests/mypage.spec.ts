@@ -1,6 +1,5 @@
-import { test } from '@playwright/test';
 import * as fs from 'node:fs';
-import { DEMO_PASSWORD, expect, login, registerPhysician, screen, uniqueRegistry, verifyPhysician } from './helpers';
+import { DEMO_PASSWORD, expect, login, registerPhysician, screen, uniqueRegistry, verifyPhysician, test } from './helpers';
 
 test('declare handbook units, see totals and readiness change, export CSV, show the QR code', async ({ page }) => {
   const registry = uniqueRegistry();

@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, expect, screen } from './helpers';
+import { DEMO_PASSWORD, expect, screen, test } from './helpers';
 import { OwnServer } from './server';
 
 /** Today in Japan, as the server sees it. */

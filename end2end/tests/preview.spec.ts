@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, expect, login, screen } from './helpers';
+import { DEMO_PASSWORD, expect, login, screen, test } from './helpers';
 
 const procedures = ['occupational.renewal', 'sports.new'];
 

@@ -1,9 +1,8 @@
-import { test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPage, DEMO_PASSWORD, expect, login, logout, screen } from './helpers';
+import { checkPage, DEMO_PASSWORD, expect, login, logout, screen, test } from './helpers';
 
 // What a physician holds (#13): the certificate PDF from My Page, its printed QR code read back
 // by real tools (poppler's pdftoppm, zbar's zbarimg), and the public verification page it

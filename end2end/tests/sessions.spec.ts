@@ -1,5 +1,4 @@
-import { test } from '@playwright/test';
-import { DEMO_PASSWORD, checkPage, expect, login, screen } from './helpers';
+import { DEMO_PASSWORD, checkPage, expect, login, screen, test } from './helpers';
 
 test('anyone finds upcoming sessions by prefecture and category', async ({ page }) => {
   await page.goto('/');

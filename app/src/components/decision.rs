@@ -142,6 +142,11 @@ pub fn DecisionCard(
     /// says so and links to it instead of saying 申請できます.
     #[prop(default = None)]
     under_way: Option<domain::api::OpenApplication>,
+    /// On a reviewer's page: whether the application's checklist (fee, documents, handbook) is
+    /// complete. The card then says what the reviewer may do, never 申請できます while the
+    /// checklist is unmet.
+    #[prop(default = None)]
+    checklist_complete: Option<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let d = decision;
@@ -151,11 +156,14 @@ pub fn DecisionCard(
         v.sort();
         v
     };
-    let headline = if d.eligible {
-        i18n.t("decision.eligible")
-    } else {
-        i18n.t("decision.not_eligible")
+    let headline = match (checklist_complete, d.eligible) {
+        (None, true) => i18n.t("decision.eligible"),
+        (None, false) => i18n.t("decision.not_eligible"),
+        (Some(true), true) => i18n.t("decision.review.ready"),
+        (Some(false), true) => i18n.t("decision.review.checklist"),
+        (Some(_), false) => i18n.t("decision.review.unmet"),
     };
+    let headline_ok = d.eligible && checklist_complete != Some(false);
     let route = match d.route {
         Some(Route::Uoeh) => Some(i18n.t("decision.route.uoeh")),
         Some(Route::Exemption) => Some(i18n.t("decision.route.exemption")),
@@ -188,7 +196,7 @@ pub fn DecisionCard(
                 }.into_any(),
                 None => view! {
                     <p class="headline">
-                        <span class="badge" class:ok=d.eligible>{headline}</span>
+                        <span class="badge" class:ok=headline_ok data-testid="decision-headline">{headline}</span>
                     </p>
                 }.into_any(),
             }}

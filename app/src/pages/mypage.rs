@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use domain::api::{CertificateView, LedgerEntry, MyPage, PublicSession};
+use domain::dates;
 use domain::engine::WindowBasis;
 use domain::{Category, Credit, Procedure, RuleSet, Source, Subject, Units, evaluate};
 use leptos::prelude::*;
@@ -72,9 +73,16 @@ fn Loaded(page: MyPage) -> impl IntoView {
             } else {
                 (new_application_path(ApplicationKind::Renewal, c.certification), "mypage.apply")
             };
-            // An application under way is shown with its status, never offered again.
+            // An application under way is shown with its status, never offered again; a renewal
+            // that does not open yet says when it does (no form that cannot be sent).
             let under_way = page.open_for(page.procedure_for(c.certification));
-            let apply = match under_way {
+            let renewal_opens = Some(dates::sub_months(c.current.valid_until, rules.renewal_opens_months_before))
+                .filter(|opens| !page.lapsed(c.certification) && page.today < *opens);
+            let apply = match (under_way, renewal_opens) {
+                (None, Some(opens)) => view! {
+                    <p class="muted" data-testid=format!("renewal-opens-{}", cert.certification)>{move || i18n.f("mypage.renewal_opens", &[("d", day(opens))])}</p>
+                }.into_any(),
+                (under_way, _) => match under_way {
                 Some(a) => view! {
                     <A href=Page::Application.with_id(a.id) attr:class="button wide secondary" attr:data-testid=format!("under-way-{}", cert.certification)>
                         {move || i18n.f("mypage.under_way", &[("status", i18n.t(&format!("application.status.{}", a.status)).to_owned())])}
@@ -83,6 +91,7 @@ fn Loaded(page: MyPage) -> impl IntoView {
                 None => view! {
                     <A href=apply_path attr:class="button wide apply" attr:data-testid=format!("apply-{}", cert.certification)>{move || i18n.t(apply_label)}</A>
                 }.into_any(),
+                },
             };
             view! {
                 <article class="card cert" data-testid=format!("certificate-{}", cert.certification)>

@@ -65,11 +65,16 @@ fn ReviewBody(detail: ApplicationDetail, act: ActAction, role: Option<Role>) -> 
     let prefecture = role == Some(Role::PrefecturalStaff);
     let jma = role == Some(Role::JmaStaff);
     let open = matches!(status, Status::Submitted | Status::CorrectionRequested);
+    let complete = detail.blockers.is_empty();
     let send = move |a: ReviewAction| {
         act.dispatch((id, a));
     };
     let today = today_jst().to_string();
     let fee_date = RwSignal::new(today.clone());
+    // The credit being marked "not in the original", and why (asked on the page, not in a
+    // browser dialog that a phone hides and a screen reader announces badly).
+    let rejecting = RwSignal::new(None::<i32>);
+    let reject_reason = RwSignal::new(String::new());
     let fee_channel = RwSignal::new(FeeChannel::Counter.code().to_owned());
     let handbook_date = RwSignal::new(today);
     let message = RwSignal::new(String::new());
@@ -123,11 +128,22 @@ fn ReviewBody(detail: ApplicationDetail, act: ActAction, role: Option<Role>) -> 
                                         {(prefecture && open && pending).then(|| view! {
                                             <div class="actions">
                                                 <button class="button secondary" data-testid=format!("verify-{credit_id}") on:click=move |_| send(ReviewAction::VerifyCredit { credit_id, verified: true, reason: None })>{move || i18n.t("review.verify")}</button>
-                                                <button class="button secondary" on:click=move |_| {
-                                                    let why = web_sys::window().and_then(|w| w.prompt_with_message(i18n.t("review.reject_credit_reason")).ok().flatten());
-                                                    if let Some(why) = why { send(ReviewAction::VerifyCredit { credit_id, verified: false, reason: Some(why) }); }
-                                                }>{move || i18n.t("review.reject_credit")}</button>
+                                                <button class="button secondary" data-testid=format!("reject-{credit_id}") on:click=move |_| { reject_reason.set(String::new()); rejecting.set(Some(credit_id)); }>{move || i18n.t("review.reject_credit")}</button>
                                             </div>
+                                            {move || (rejecting.get() == Some(credit_id)).then(|| view! {
+                                                <div class="field">
+                                                    <label for=format!("reject-why-{credit_id}")>{i18n.t("review.reject_credit_reason")}</label>
+                                                    <textarea id=format!("reject-why-{credit_id}") data-testid="reject-reason" prop:value=move || reject_reason.get() on:input=move |ev| reject_reason.set(event_target_value(&ev))></textarea>
+                                                </div>
+                                                <div class="actions">
+                                                    <button class="button" data-testid="reject-send" disabled=move || reject_reason.get().trim().is_empty() on:click=move |_| {
+                                                        let why = reject_reason.get().trim().to_owned();
+                                                        rejecting.set(None);
+                                                        send(ReviewAction::VerifyCredit { credit_id, verified: false, reason: Some(why) });
+                                                    }>{i18n.t("review.reject_credit_send")}</button>
+                                                    <button class="button secondary" on:click=move |_| rejecting.set(None)>{i18n.t("common.cancel")}</button>
+                                                </div>
+                                            })}
                                         })}
                                     </li>
                                 }
@@ -139,13 +155,14 @@ fn ReviewBody(detail: ApplicationDetail, act: ActAction, role: Option<Role>) -> 
                 <section class="card"><Documents documents=detail.documents.clone() /></section>
             </div>
             <div>
-                {detail.decision.clone().map(|d| view! { <h2>{move || i18n.t("application.decision")}</h2><DecisionCard decision=d /> })}
+                {detail.decision.clone().map(|d| view! { <h2>{move || i18n.t("application.decision")}</h2><DecisionCard decision=d checklist_complete=Some(complete) /> })}
             </div>
         </div>
         {(prefecture && open).then(|| view! {
             <h2>{move || i18n.t("review.actions")}</h2>
             <section class="card" data-testid="prefecture-actions">
-                {detail.fee_yen.is_some().then(|| view! {
+                // Once recorded, the fee is not offered again (the server refuses a second record).
+                {(detail.fee_yen.is_some() && detail.checklist.fee_missing).then(|| view! {
                     <h3>{move || i18n.t("review.fee")}</h3>
                     <div class="row2">
                         <input type="date" aria-label=move || i18n.t("review.fee_date") prop:value=move || fee_date.get() on:input=move |ev| fee_date.set(event_target_value(&ev)) />

@@ -180,6 +180,31 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("decision.eligible", "申請できます", "Ready to apply"),
     (
+        "mypage.renewal_opens",
+        "更新の申請は{d}からできます",
+        "You can apply to renew from {d}",
+    ),
+    (
+        "decision.period.not_open",
+        "更新の申請は{d}から受け付けます（有効期限の6か月前から）",
+        "Renewals open on {d} (6 months before expiry)",
+    ),
+    (
+        "decision.review.ready",
+        "要件とチェックリストがそろっています",
+        "Requirements and checklist complete",
+    ),
+    (
+        "decision.review.checklist",
+        "単位の要件は満たしています（チェックリストに未了の項目があります）",
+        "Unit requirements met; the checklist is not complete",
+    ),
+    (
+        "decision.review.unmet",
+        "要件を満たしていません",
+        "Requirements not met",
+    ),
+    (
         "decision.not_eligible",
         "まだ申請できません",
         "Not ready yet",
@@ -1159,6 +1184,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "確認できない理由を入力してください",
         "Why can this credit not be confirmed?",
     ),
+    (
+        "review.reject_credit_send",
+        "確認できないとして記録する",
+        "Record as not confirmed",
+    ),
     ("review.actions", "操作", "Actions"),
     ("review.fee", "審査・登録料の受領", "Fee received"),
     ("review.fee_date", "受領日", "Day received"),
@@ -1970,6 +2000,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "application.no_fee",
         "この申請に審査・登録料はかかりません",
         "No fee is due for this application",
+    ),
+    (
+        "application.fee_recorded",
+        "審査・登録料は{d}の入金として記録済みです。二重に記録することはできません",
+        "The fee is already recorded as paid on {d}; it cannot be recorded twice",
     ),
     (
         "review.not_handbook_credit",

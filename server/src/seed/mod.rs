@@ -144,7 +144,7 @@ const VETERAN: usize = 30;
 /// The certificate situation a demo physician is in.
 #[derive(Clone, Copy, Debug)]
 enum Situation {
-    /// Occupational, valid for years, renewal ready.
+    /// Occupational, valid, renewal ready (physician12: valid for years, renewal not open).
     Valid,
     /// Occupational, expiring within 60 days.
     Expiring,
@@ -456,9 +456,13 @@ pub async fn demo_if_empty(
 
         let situation = SITUATIONS[n % SITUATIONS.len()];
         let (certification, until) = match situation {
+            // Renewals open 6 months before expiry: most valid demo certificates are inside
+            // that window (renewal ready, the what-if has something to change); physician12's
+            // runs for years, so My Page says when its renewal opens.
+            Situation::Valid if n == 12 => (Some(Certification::Occupational), shift(today, 900)),
             Situation::Valid => (
                 Some(Certification::Occupational),
-                shift(today, 900 + 30 * n as i64),
+                shift(today, 120 + 2 * n as i64),
             ),
             Situation::Expiring => (Some(Certification::Occupational), shift(today, 45)),
             Situation::SportsGrace => (Some(Certification::Sports), months_before(today, 2)),

@@ -549,6 +549,11 @@ async fn act_once(
             if !record.kind.has_fee() {
                 return Err(refused("application.no_fee"));
             }
+            if let Some(day) = record.fee_paid_on {
+                return Err(ApplicationError::Refused(
+                    Message::key("application.fee_recorded").arg("d", day),
+                ));
+            }
             record.fee_paid_on = Some(*paid_on);
             record.fee_channel = Some(*channel);
         }

@@ -185,6 +185,28 @@ async fn a_renewal_is_refused_while_the_engine_says_not_eligible() {
 }
 
 #[tokio::test]
+async fn a_renewal_three_years_before_expiry_is_refused_with_the_day_renewals_open() {
+    let app = TestApp::spawn().await;
+    let client = app.physician_api("300002", "early@example.jp").await;
+    let id = user_id(&app, "300002").await;
+    // Every unit is there, but the certificate runs for three more years.
+    let until = today() + Days::new(3 * 365);
+    let from = until - Days::new(5 * 365) + Days::new(1);
+    occupational_certificate(&app, id, "S300002", (from, until), "new").await;
+    system_credits(&app, id, "300002").await;
+    let refusal = client.submit(&renewal("early", &[])).await.refused();
+    assert_eq!(refusal.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refusal.field_codes(), ["period"], "{refusal:?}");
+    let opens = domain::dates::sub_months(until, 6);
+    let page = client.my_page().await.unwrap();
+    let decision = domain::evaluate(
+        &domain::RuleSet::current(),
+        &page.evaluation_input(domain::Procedure::OccupationalRenewal, page.today, &[]),
+    );
+    assert_eq!(decision.deadlines.renewal_opens, Some(opens));
+}
+
+#[tokio::test]
 async fn a_lapsed_sports_physician_is_offered_a_new_application_and_can_send_it() {
     let app = TestApp::spawn().await;
     let client = app.physician_api("300020", "lapsed@example.jp").await;
@@ -313,6 +335,15 @@ async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_pe
         channel: FeeChannel::BankTransfer,
     };
     taken(&kyoto, id, &by_transfer).await;
+    // The fee is recorded once: a second record (a double tap, a colleague) is refused with
+    // when it was recorded, and the timeline keeps one.
+    let twice = kyoto.act(id, &by_transfer).await.refused();
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        twice.text(Lang::Ja).contains(&today().to_string()),
+        "{}",
+        twice.text(Lang::Ja)
+    );
     let forwarded = taken(&kyoto, id, &ReviewAction::Forward).await;
     assert_eq!(forwarded.summary.status, Status::Forwarded);
 
