@@ -701,8 +701,15 @@ pub async fn review_action(
 }
 
 /// `POST /api/review/bulk-approve`
-pub async fn bulk_approve(round: chrono::NaiveDate) -> Result<BulkApproveResult, ApiFailure> {
-    post("/api/review/bulk-approve", &BulkApproveRequest { round }).await
+pub async fn bulk_approve(
+    round: chrono::NaiveDate,
+    dry_run: bool,
+) -> Result<BulkApproveResult, ApiFailure> {
+    post(
+        "/api/review/bulk-approve",
+        &BulkApproveRequest { round, dry_run },
+    )
+    .await
 }
 
 /// `GET /api/admin/outbox?before=`: the newest mails, or those older than `before`.

@@ -882,6 +882,10 @@ impl ReviewAction {
 pub struct BulkApproveRequest {
     /// JMA receipt deadline of the round.
     pub round: NaiveDate,
+    /// Only say what would be approved and what left for one-by-one review (the count the
+    /// confirmation names); approve nothing.
+    #[serde(default)]
+    pub dry_run: bool,
 }
 
 /// What a bulk approval did.

@@ -69,8 +69,15 @@ pub fn ReviewQueue() -> impl IntoView {
     };
     let bulk = Action::new_local(|round: &chrono::NaiveDate| {
         let round = *round;
-        async move { api::bulk_approve(round).await }
+        async move { api::bulk_approve(round, false).await }
     });
+    // The confirmation names how many would be approved (asked of the server, which sees every
+    // page of the round) before anything is approved.
+    let preview = Action::new_local(|round: &chrono::NaiveDate| {
+        let round = *round;
+        async move { api::bulk_approve(round, true).await.map(|r| (round, r)) }
+    });
+    let confirming = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = bulk.value().get() {
             list.refetch();
@@ -112,13 +119,25 @@ pub fn ReviewQueue() -> impl IntoView {
             {move || (is_jma() && !round.get().is_empty()).then(|| {
                 let r = round.get().parse::<chrono::NaiveDate>().ok();
                 view! {
-                    <button class="button wide" data-testid="bulk-approve" disabled=move || bulk.pending().get() on:click=move |_| {
+                    <button class="button wide" data-testid="bulk-approve" disabled=move || bulk.pending().get() || preview.pending().get() on:click=move |_| {
                         if let Some(r) = r {
-                            let ok = web_sys::window().and_then(|w| w.confirm_with_message(i18n.t("review.bulk.confirm")).ok()).unwrap_or(false);
-                            if ok { bulk.dispatch(r); }
+                            confirming.set(true);
+                            preview.dispatch(r);
                         }
                     }>{i18n.t("review.bulk")}</button>
                     <p class="hint">{i18n.t("review.bulk.hint")}</p>
+                    {move || (confirming.get()).then(|| preview.value().get().map(|answer| match answer {
+                        Ok((round, would)) => view! {
+                            <div class="banner info" role="alertdialog" aria-labelledby="bulk-confirm" data-testid="bulk-confirm">
+                                <p id="bulk-confirm">{i18n.f("review.bulk.confirm", &[("n", would.approved.len().to_string()), ("skipped", would.skipped.len().to_string()), ("round", day(round))])}</p>
+                                <div class="actions">
+                                    <button class="button" data-testid="bulk-confirm-yes" disabled=would.approved.is_empty() on:click=move |_| { confirming.set(false); bulk.dispatch(round); }>{i18n.f("review.bulk.yes", &[("n", would.approved.len().to_string())])}</button>
+                                    <button class="button secondary" on:click=move |_| confirming.set(false)>{i18n.t("common.cancel")}</button>
+                                </div>
+                            </div>
+                        }.into_any(),
+                        Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
+                    }))}
                 }
             })}
             {move || bulk.value().get().map(|r| match r {

@@ -1149,8 +1149,14 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     (
         "review.bulk.confirm",
-        "この審査回で、全単位が主催者登録の申請を一括承認しますか？",
-        "Approve every application of this round whose units are all organizer-registered?",
+        "審査回 {round} の{n}件（全単位が主催者登録）を承認します。{skipped}件は個別審査に残ります。",
+        "{n} applications of the {round} round (all units organizer-registered) will be approved; {skipped} stay for one-by-one review.",
+    ),
+    ("review.bulk.yes", "{n}件を承認する", "Approve {n}"),
+    (
+        "review.bulk.yes.one",
+        "{n}件を承認する",
+        "Approve {n} application",
     ),
     (
         "review.bulk.result",

@@ -200,6 +200,6 @@ async fn bulk_approve(
     Json(req): Json<BulkApproveRequest>,
 ) -> ApiResult<Json<BulkApproveResult>> {
     Ok(Json(
-        applications::bulk_approve(&state, &actor, req.round).await?,
+        applications::bulk_approve(&state, &actor, req.round, req.dry_run).await?,
     ))
 }

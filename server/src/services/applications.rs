@@ -986,6 +986,7 @@ pub async fn bulk_approve(
     app: &AppState,
     actor: &Actor,
     round: NaiveDate,
+    dry_run: bool,
 ) -> Result<BulkApproveResult, ApplicationError> {
     let filter = QueueFilter {
         status: Some(Status::Forwarded),
@@ -1005,6 +1006,10 @@ pub async fn bulk_approve(
                 result.skipped.push(s.id);
                 continue;
             }
+            if dry_run {
+                result.approved.push(s.id);
+                continue;
+            }
             match act_once(app, actor, s.id, &ReviewAction::Approve).await {
                 Ok(()) => result.approved.push(s.id),
                 Err(ApplicationError::Invalid(_) | ApplicationError::Refused(_)) => {
@@ -1015,6 +1020,8 @@ pub async fn bulk_approve(
         }
         filter.before = Some(last);
     }
-    app.mailer.deliver_pending(&app.db);
+    if !dry_run {
+        app.mailer.deliver_pending(&app.db);
+    }
     Ok(result)
 }

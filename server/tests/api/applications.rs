@@ -713,6 +713,18 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
         .await
         .unwrap();
     assert!(elsewhere.is_empty(), "{elsewhere:?}");
+    // The confirmation names the count first; asking approves nothing.
+    let mut would = jma.bulk_approve_dry_run(round).await.unwrap().approved;
+    would.sort_unstable();
+    assert_eq!(would, [ids[0], ids[1]]);
+    assert_eq!(
+        jma.review_queue(&format!("round={round}&status=forwarded"))
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "a dry run approves nothing"
+    );
     let mut approved = jma.bulk_approve(round).await.unwrap().approved;
     approved.sort_unstable();
     assert_eq!(approved, [ids[0], ids[1]]);

@@ -740,6 +740,18 @@ impl Api {
             .await
     }
 
+    /// `POST /api/review/bulk-approve` with `dry_run`: what it would approve.
+    pub async fn bulk_approve_dry_run(
+        &self,
+        round: chrono::NaiveDate,
+    ) -> Answer<BulkApproveResult> {
+        self.post(
+            "/api/review/bulk-approve",
+            &json!({ "round": round, "dry_run": true }),
+        )
+        .await
+    }
+
     // Identity.
 
     /// `POST /api/auth/verify-email`
