@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Certificate and transcript PDF times (issue #13: a certificate in under 300 ms).
 
-Against a release server with demo data: logs in as the demo veteran (a 40-year ledger), reads My Page for the
-first certificate's number, then downloads the certificate PDF and the transcript PDF one after
-another (a warm-up first). Prints p50, p95 and max per document and its size, and exits 1 when
-the certificate's p95 is over the budget."""
+Against a release server with demo data. An account may have 20 PDFs made a minute, so the
+certificate is timed once for each demo physician who holds one (about 25 different
+certificates), and the transcript of the demo veteran (a 40-year ledger, four pages) 15 times.
+Each login is made before timing starts. Prints p50, p95 and max per document and its size,
+and exits 1 when the certificate's p95 is over the budget."""
 
 import argparse
 import http.cookiejar
@@ -18,53 +19,59 @@ PASSWORD = "nintei-demo-2026"
 BUDGET_MS = 300
 
 
-def opener():
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+def session(base, email):
+    o = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    req = urllib.request.Request(
+        f"{base}/api/auth/login",
+        data=json.dumps({"email": email, "password": PASSWORD}).encode(),
+        headers={"content-type": "application/json"},
+        method="POST",
+    )
+    o.open(req, timeout=60).read()
+    page = json.loads(o.open(f"{base}/api/mypage", timeout=60).read())
+    return o, page
 
 
-def timed(o, url, n):
-    times, size = [], 0
-    for _ in range(n):
-        t = time.perf_counter()
-        with o.open(url, timeout=60) as r:
-            body = r.read()
-            assert r.headers["content-type"] == "application/pdf", r.headers["content-type"]
-        times.append((time.perf_counter() - t) * 1000)
-        size = len(body)
-    times.sort()
-    return {
-        "p50": statistics.median(times),
-        "p95": times[max(0, int(len(times) * 0.95) - 1)],
-        "max": times[-1],
-        "bytes": size,
-    }
+def fetch(o, url):
+    t = time.perf_counter()
+    with o.open(url, timeout=60) as r:
+        body = r.read()
+        assert r.headers["content-type"] == "application/pdf", r.headers["content-type"]
+    return (time.perf_counter() - t) * 1000, len(body)
+
+
+def summary(name, xs, size):
+    xs = sorted(xs)
+    p95 = xs[max(0, int(len(xs) * 0.95) - 1)]
+    print(f"{name}: p50 {statistics.median(xs):.1f} ms, p95 {p95:.1f} ms, max {xs[-1]:.1f} ms, "
+          f"{size} bytes ({len(xs)} runs)")
+    return p95
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--base", default="http://127.0.0.1:3300")
-    p.add_argument("--runs", type=int, default=30)
     a = p.parse_args()
-    o = opener()
-    req = urllib.request.Request(
-        f"{a.base}/api/auth/login",
-        data=json.dumps({"email": "veteran.physician@example.jp", "password": PASSWORD}).encode(),
-        headers={"content-type": "application/json"},
-        method="POST",
-    )
-    o.open(req, timeout=60).read()
-    page = json.loads(o.open(f"{a.base}/api/mypage", timeout=60).read())
-    number = page["certificates"][0]["number"]
-    cert = f"{a.base}/api/mypage/certificates/{number}/pdf"
-    transcript = f"{a.base}/api/mypage/transcript.pdf"
-    timed(o, cert, 3)
-    timed(o, transcript, 3)
-    c = timed(o, cert, a.runs)
-    t = timed(o, transcript, a.runs)
-    for name, r in (("certificate PDF", c), ("transcript PDF", t)):
-        print(f"{name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms, {r['bytes']} bytes ({a.runs} runs)")
-    print(f"ledger rows in the transcript: {len(page['ledger'])}")
-    if c["p95"] > BUDGET_MS:
+    emails = ["demo.physician@example.jp"] + [f"physician{n:02d}@example.jp" for n in range(1, 30)]
+    holders = []
+    for email in emails:
+        o, page = session(a.base, email)
+        if page["certificates"]:
+            holders.append((o, page["certificates"][0]["number"]))
+    veteran, page = session(a.base, "veteran.physician@example.jp")
+    # Warm-up: fonts and the typst library are read on first use.
+    fetch(veteran, f"{a.base}/api/mypage/certificates/{page['certificates'][0]['number']}/pdf")
+    times, size = [], 0
+    for o, number in holders:
+        ms, size = fetch(o, f"{a.base}/api/mypage/certificates/{number}/pdf")
+        times.append(ms)
+    cert_p95 = summary("certificate PDF", times, size)
+    times = []
+    for _ in range(15):
+        ms, size = fetch(veteran, f"{a.base}/api/mypage/transcript.pdf")
+        times.append(ms)
+    summary(f"transcript PDF ({len(page['ledger'])} ledger rows)", times, size)
+    if cert_p95 > BUDGET_MS:
         print(f"certificate p95 over the {BUDGET_MS} ms budget", file=sys.stderr)
         sys.exit(1)
 

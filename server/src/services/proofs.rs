@@ -27,6 +27,9 @@ use crate::services::{AppState, identity, mypage, today};
 pub const PDF_LANG: Lang = Lang::Ja;
 /// Verification lookups allowed per client address and minute.
 pub const LOOKUPS_PER_MINUTE: i64 = 30;
+/// PDFs one account may have made per minute (each takes tens of milliseconds of a core: a
+/// signed-in account must not be able to keep the server busy with them).
+pub const PDFS_PER_MINUTE: i64 = 20;
 const RANDOM_BYTES: usize = 8;
 const MAC_BYTES: usize = 4;
 
@@ -221,6 +224,25 @@ fn qr_runs(text: &str) -> Result<(u32, Vec<QrRun>), PdfError> {
     Ok((width as u32, runs))
 }
 
+/// Counts one PDF for `actor`; refused past [`PDFS_PER_MINUTE`].
+async fn pdf_allowed(app: &AppState, actor: &Actor) -> Result<(), ProofError> {
+    let now_ms = Utc::now().timestamp_millis();
+    match throttles::hit(
+        &app.db,
+        &format!("pdf-by:{}", actor.id),
+        now_ms,
+        60_000,
+        PDFS_PER_MINUTE,
+    )
+    .await?
+    {
+        Ok(()) => Ok(()),
+        Err(ms) => Err(ProofError::Throttled(crate::services::accounts::seconds(
+            ms,
+        ))),
+    }
+}
+
 async fn render_blocking<T: Serialize + Send + 'static>(
     app: &AppState,
     template: Template,
@@ -243,6 +265,7 @@ pub async fn certificate_pdf(
     identity::require_verified(&app.db, actor)
         .await
         .map_err(ProofError::NotVerified)?;
+    pdf_allowed(app, actor).await?;
     let held = certificates::by_number(&app.db, number)
         .await?
         .filter(|c| c.record.physician_id == actor.id && !c.revoked)
@@ -400,6 +423,7 @@ pub async fn transcript_pdf(
     actor: &Actor,
     filter: &HistoryFilter,
 ) -> Result<Vec<u8>, ProofError> {
+    pdf_allowed(app, actor).await?;
     let profile = accounts::physician(&app.read, actor.id)
         .await?
         .ok_or(ProofError::NotFound)?;

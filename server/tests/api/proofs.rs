@@ -368,6 +368,12 @@ async fn the_transcript_pdf_holds_the_filtered_ledger_over_pages_with_totals() {
     assert!(text.contains("24単位"), "{text}");
     assert!(!text.contains("72単位"), "{text}");
     assert_eq!(app.api().transcript_pdf("").await.refused().status, 401);
+    // A signed-in account cannot keep the server busy making PDFs.
+    let mut last = None;
+    for _ in 0..server::services::proofs::PDFS_PER_MINUTE {
+        last = Some(api.transcript_pdf("category=sports.refresher").await);
+    }
+    assert_eq!(last.unwrap().refused().status, 429);
 }
 
 async fn sent_to(app: &TestApp, email: &str) -> Vec<(String, String)> {
