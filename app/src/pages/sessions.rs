@@ -194,7 +194,7 @@ fn Detail(s: PublicSession) -> impl IntoView {
                 <div><dt>{i18n.t("sessions.venue")}</dt><dd>{s.venue.clone()}</dd></div>
                 <div><dt>{i18n.t("register.prefecture")}</dt><dd>{i18n.prefecture(s.prefecture)}</dd></div>
                 <div><dt>{i18n.t("sessions.organizer")}</dt><dd>{s.organizing_body.clone()}</dd></div>
-                {s.contact.clone().map(|c| view! { <div><dt>{i18n.t("sessions.contact")}</dt><dd data-testid="session-contact">{c}</dd></div> })}
+                {s.contact.clone().map(|c| view! { <div><dt>{i18n.t("sessions.contact")}</dt><dd class="wrap" data-testid="session-contact">{c}</dd></div> })}
             </dl>
             <p class="muted">{i18n.t("sessions.contact_note")}</p>
         </article>
