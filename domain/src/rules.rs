@@ -40,6 +40,11 @@ pub struct RuleSet {
     pub fee_yen: u32,
 }
 
+/// Renewals open 6 months before expiry (rules.md's decision).
+fn default_renewal_opens_months() -> u32 {
+    6
+}
+
 fn default_fee_yen() -> u32 {
     10_000
 }
@@ -257,9 +262,4 @@ mod tests {
         let json = serde_json::to_string(&rules).unwrap();
         assert_eq!(serde_json::from_str::<RuleSet>(&json).unwrap(), rules);
     }
-}
-
-/// Renewals open 6 months before expiry (rules.md's decision).
-fn default_renewal_opens_months() -> u32 {
-    6
 }
