@@ -24,6 +24,7 @@ pub fn ReviewQueue() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let round = RwSignal::new(String::new());
     let certification = RwSignal::new(String::new());
+    let prefecture = RwSignal::new(String::new());
     let query = move || {
         let mut q = Vec::new();
         for (name, value) in [
@@ -31,6 +32,7 @@ pub fn ReviewQueue() -> impl IntoView {
             ("kind", kind.get()),
             ("certification", certification.get()),
             ("round", round.get()),
+            ("prefecture", prefecture.get()),
         ] {
             if !value.is_empty() {
                 q.push(format!("{name}={value}"));
@@ -116,6 +118,16 @@ pub fn ReviewQueue() -> impl IntoView {
                     {move || rounds().into_iter().map(|r| view! { <option value=r.to_string()>{day(r)}</option> }).collect_view()}
                 </select>
             </div>
+            // JMA receives every prefecture's applications: one prefecture at a time on request.
+            {move || is_jma().then(|| view! {
+                <div class="field">
+                    <label for="q-pref">{i18n.t("review.filter.prefecture")}</label>
+                    <select id="q-pref" data-testid="prefecture-filter" prop:value=move || prefecture.get() on:change=move |ev| prefecture.set(event_target_value(&ev))>
+                        <option value="">{i18n.t("review.filter.all")}</option>
+                        {domain::Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{i18n.prefecture(p)}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
             {move || (is_jma() && !round.get().is_empty()).then(|| {
                 let r = round.get().parse::<chrono::NaiveDate>().ok();
                 view! {

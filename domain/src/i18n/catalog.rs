@@ -1138,6 +1138,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "Show more (older applications)",
     ),
     (
+        "review.filter.prefecture",
+        "都道府県医師会",
+        "Prefectural association",
+    ),
+    (
         "review.bulk",
         "この審査回の主催者登録のみの申請を一括承認",
         "Approve in bulk: this round, organizer-registered units only",

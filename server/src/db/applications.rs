@@ -189,6 +189,8 @@ pub struct QueueFilter {
     pub certification: Option<Certification>,
     /// Only this review round (JMA receipt deadline).
     pub round: Option<chrono::NaiveDate>,
+    /// Only applications reviewed by this prefecture (JMA's view of every prefecture).
+    pub prefecture: Option<domain::Prefecture>,
     /// The next page: only applications older than this one (ids below it).
     pub before: Option<i32>,
 }
@@ -224,6 +226,9 @@ pub async fn list(
     }
     if let Some(r) = filter.round {
         q = q.filter(application::Column::RoundDeadline.eq(r));
+    }
+    if let Some(p) = filter.prefecture {
+        q = q.filter(application::Column::Prefecture.eq(i32::from(p.code())));
     }
     if let Some(before) = filter.before {
         q = q.filter(application::Column::Id.lt(before));

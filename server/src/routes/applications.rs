@@ -163,6 +163,10 @@ struct QueueQuery {
     kind: Option<ApplicationKind>,
     certification: Option<Certification>,
     round: Option<NaiveDate>,
+    /// Only applications of this prefecture (JIS code; JMA sees every prefecture's).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<u8>)]
+    prefecture: Option<u8>,
     /// The next page: applications older than this id (the last one of the page before).
     before: Option<i32>,
 }
@@ -173,11 +177,17 @@ async fn queue(
     ReviewerUser(actor): ReviewerUser,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Vec<ApplicationSummary>>> {
+    // An unknown prefecture matches no application.
+    let prefecture = q.prefecture.map(domain::Prefecture::from_code);
+    if matches!(prefecture, Some(None)) {
+        return Ok(Json(Vec::new()));
+    }
     let filter = QueueFilter {
         status: q.status,
         kind: q.kind,
         certification: q.certification,
         round: q.round,
+        prefecture: prefecture.flatten(),
         before: q.before,
     };
     Ok(Json(applications::list(&state, &actor, &filter).await?))

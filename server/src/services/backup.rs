@@ -128,6 +128,11 @@ pub async fn fingerprint(
     tables.insert("scans", digest::<scan::Entity>(db).await?);
     tables.insert("audit_log", digest::<audit_log::Entity>(db).await?);
     tables.insert("outbox", digest::<outbox::Entity>(db).await?);
+    tables.insert(
+        "certificate_proofs",
+        digest::<certificate_proof::Entity>(db).await?,
+    );
+    tables.insert("notifications", digest::<notification::Entity>(db).await?);
     let mut check = DocumentCheck::default();
     let mut pages = document::Entity::find()
         .order_by_asc(document::Column::Id)

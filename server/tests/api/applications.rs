@@ -699,6 +699,16 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
         .await
         .unwrap();
     assert_eq!(listed.len(), 2, "the third was not forwarded");
+    // JMA sees every prefecture's forwarded applications, one prefecture at a time on request.
+    for (prefecture, expected) in [("26", 2), ("13", 0), ("99", 0), ("", 2)] {
+        let only = jma
+            .review_queue(&format!(
+                "round={round}&status=forwarded&prefecture={prefecture}"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(only.len(), expected, "prefecture={prefecture}");
+    }
     // The next page after the newest: only the older one.
     let older = jma
         .review_queue(&format!("round={round}&status=forwarded&before={}", ids[1]))
