@@ -156,11 +156,15 @@ pub fn SessionReview() -> impl IntoView {
                                         {(done && credited).then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}
                                         {(done && !credited).then(|| view! { <span class="badge">{i18n.t("review.not_credited")}</span> })}
                                     </div>
-                                    {(partial && !done).then(|| view! {
-                                        <div class="field">
-                                            <label>{i18n.t("review.grant")}</label>
-                                            <input on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
-                                        </div>
+                                    {(partial && !done).then(|| {
+                                        // Labelled: each row's reason field is named by its label (axe found it unnamed).
+                                        let id = format!("grant-{}", row.registry_number);
+                                        view! {
+                                            <div class="field">
+                                                <label for=id.clone()>{i18n.t("review.grant")}</label>
+                                                <input id=id on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
+                                            </div>
+                                        }
                                     })}
                                     {done.then(|| {
                                         let (action, label, button, class, testid) = if credited {
