@@ -77,7 +77,7 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await page.goto(`/review/${id}`);
   await expect(page.getByTestId('blockers')).toContainText('審査・登録料');
   // With the checklist unmet the decision card never says 申請できます.
-  await expect(page.getByTestId('decision-headline')).toHaveText('単位の要件は満たしています（チェックリストに未了の項目があります）');
+  await expect(page.getByTestId('decision-headline')).toHaveText('単位は満たしています（確認事項が未了）');
   await page.getByTestId('forward').click();
   await expect(page.getByTestId('review-error')).toContainText('研修手帳');
   await page.getByTestId('record-fee').click();

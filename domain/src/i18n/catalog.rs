@@ -196,8 +196,8 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     (
         "decision.review.checklist",
-        "単位の要件は満たしています（チェックリストに未了の項目があります）",
-        "Unit requirements met; the checklist is not complete",
+        "単位は満たしています（確認事項が未了）",
+        "Units met; checklist open",
     ),
     (
         "decision.review.unmet",

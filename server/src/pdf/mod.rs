@@ -166,6 +166,17 @@ impl World for Sheet {
     }
 }
 
+/// typst's diagnostics as one error.
+fn layout_error(errors: &[typst::diag::SourceDiagnostic]) -> PdfError {
+    PdfError::Layout(
+        errors
+            .iter()
+            .map(|e| e.message.to_string())
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
 /// Lays out `template` with `data` and writes it as PDF (fonts embedded as subsets). `dirs`
 /// are the font folders, read on the first call.
 pub fn render<T: Serialize>(
@@ -194,24 +205,9 @@ pub fn render<T: Serialize>(
     };
     let document = typst::compile::<PagedDocument>(&sheet)
         .output
-        .map_err(|errors| {
-            PdfError::Layout(
-                errors
-                    .iter()
-                    .map(|e| e.message.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-    let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| {
-        PdfError::Layout(
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    });
+        .map_err(|e| layout_error(&e))?;
+    let pdf =
+        typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|e| layout_error(&e));
     // typst memoises layouts; a server lays out a different sheet each time, so keep the cache
     // small.
     typst::comemo::evict(2);
