@@ -604,9 +604,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_contact_is_optional_trimmed_and_at_most_a_hundred_characters() {
-        let form = |contact: &str| SessionForm {
+    /// A good form for a session in Kyoto on 2026-12-05.
+    fn kyoto_form() -> SessionForm {
+        SessionForm {
             title: "産業医研修会".into(),
             category: "occupational.lifelong.update".into(),
             units: "2".into(),
@@ -617,8 +617,15 @@ mod tests {
             prefecture: "26".into(),
             capacity: "200".into(),
             designation_number: "26-0101".into(),
-            contact: contact.into(),
             ..SessionForm::default()
+        }
+    }
+
+    #[test]
+    fn a_contact_is_optional_trimmed_and_at_most_a_hundred_characters() {
+        let form = |contact: &str| SessionForm {
+            contact: contact.into(),
+            ..kyoto_form()
         };
         let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
         assert_eq!(form("  ").parse(day).unwrap().contact, None);
@@ -638,18 +645,8 @@ mod tests {
     #[test]
     fn a_good_session_form_uses_the_default_tolerances() {
         let form = SessionForm {
-            title: "産業医研修会".into(),
-            category: "occupational.lifelong.update".into(),
-            units: "2".into(),
-            date: "2026-12-05".into(),
-            starts_at: "13:00".into(),
-            ends_at: "15:00".into(),
-            venue: "京都府医師会館".into(),
-            prefecture: "26".into(),
-            capacity: "200".into(),
-            designation_number: "26-0101".into(),
             lecturers: "123456、２３４５６７".into(),
-            ..SessionForm::default()
+            ..kyoto_form()
         };
         let spec = form
             .parse(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap())
