@@ -170,10 +170,11 @@ impl Application {
             metrics.clone(),
         );
         crate::services::maintenance::start(db.clone(), documents.clone(), metrics.clone());
+        let rules = Arc::new(RuleSet::current());
         if settings.run_jobs {
             crate::services::jobs::start_reminders(
                 db.clone(),
-                Arc::new(RuleSet::current()),
+                rules.clone(),
                 settings.public_url.clone(),
                 mailer.clone(),
                 metrics.clone(),
@@ -200,7 +201,7 @@ impl Application {
             db: db.clone(),
             read,
             settings: Arc::new(settings),
-            rules: Arc::new(RuleSet::current()),
+            rules,
             qr_key: Arc::new(qr_key),
             proof_key: Arc::new(proof_key),
         };

@@ -717,12 +717,16 @@ async fn bulk_approval_takes_only_complete_applications_whose_every_unit_is_orga
     let older: Vec<i32> = older.iter().map(|s| s.id).collect();
     assert_eq!(older, [ids[0]]);
     // Paging reaches no further than the reviewer's own queue: Tokyo's staff see none of it.
-    let elsewhere = tokyo(&app)
-        .await
+    let tokyo = tokyo(&app).await;
+    let elsewhere = tokyo
         .review_queue(&format!("before={}", i32::MAX))
         .await
         .unwrap();
     assert!(elsewhere.is_empty(), "{elsewhere:?}");
+    // The prefecture filter narrows a reviewer's own scope, never widens it: Tokyo's staff
+    // asking for Kyoto's applications get none.
+    let asked = tokyo.review_queue("prefecture=26").await.unwrap();
+    assert!(asked.is_empty(), "{asked:?}");
     // The confirmation names the count first; asking approves nothing.
     let mut would = jma.bulk_approve_dry_run(round).await.unwrap().approved;
     would.sort_unstable();
