@@ -73,6 +73,7 @@ def main():
     ap.add_argument("--devices", type=int, default=10)
     ap.add_argument("--retry-share", type=float, default=0.10)
     ap.add_argument("--organizer", default="kyoto.organizer@example.jp")
+    ap.add_argument("--staff", default="kyoto.staff@example.jp")
     ap.add_argument("--password", default="nintei-demo-2026")
     args = ap.parse_args()
 
@@ -101,13 +102,20 @@ def main():
         "prefecture": "26",
         "online": False,
         "capacity": str(args.attendees + 100),
-        "designation_number": f"LOAD-{run_tag}",
         "lecturers": "",
     }
     status, session = login.request("POST", "/api/organizer/sessions", form)
     if status != 201:
         sys.exit(f"creating the session failed ({status}): {session}")
     sid = session["id"]
+    # Kyoto's staff designate it (only a designated session takes scans).
+    staff = Device(args.base)
+    status, _ = staff.request("POST", "/api/auth/login", {"email": args.staff, "password": args.password})
+    if status != 200:
+        sys.exit(f"login as {args.staff} failed ({status})")
+    status, done = staff.request("POST", f"/api/review/sessions/{sid}/designate", {"number": ""})
+    if status != 200:
+        sys.exit(f"designating the session failed ({status}): {done}")
 
     base_number = random.randint(2_000_000, 8_000_000)
     registries = [str(base_number + i) for i in range(args.attendees)]

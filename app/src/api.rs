@@ -351,6 +351,9 @@ pub async fn update_profile(form: &ContactForm) -> Result<PhysicianProfile, ApiF
 /// The CSV export's address (a plain download link).
 pub const CREDITS_CSV: &str = "/api/mypage/credits.csv";
 
+/// The review queue as CSV (its query and `lang` added by the page).
+pub const QUEUE_CSV: &str = "/api/review/applications.csv";
+
 /// The transcript PDF's address (a plain download link; the history's filters follow it).
 pub const TRANSCRIPT_PDF: &str = "/api/mypage/transcript.pdf";
 
@@ -443,6 +446,31 @@ pub async fn edit_session(
     put(&format!("/api/organizer/sessions/{id}"), form).await
 }
 
+/// `GET /api/review/sessions?state=&after=`: the designation queue.
+pub async fn designation_queue(
+    state: &str,
+    after: Option<i32>,
+) -> Result<Vec<domain::sessions::DesignationItem>, ApiFailure> {
+    let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
+    get(&format!("/api/review/sessions?state={state}{after}")).await
+}
+
+/// `POST /api/review/sessions/{id}/designate`
+pub async fn designate_session(
+    id: i32,
+    req: &domain::sessions::DesignateRequest,
+) -> Result<domain::sessions::DesignationItem, ApiFailure> {
+    post(&format!("/api/review/sessions/{id}/designate"), req).await
+}
+
+/// `POST /api/review/sessions/{id}/return`
+pub async fn return_session(
+    id: i32,
+    req: &domain::sessions::ReturnRequest,
+) -> Result<domain::sessions::DesignationItem, ApiFailure> {
+    post(&format!("/api/review/sessions/{id}/return"), req).await
+}
+
 /// `POST /api/organizer/sessions/{id}/cancel`
 pub async fn cancel_session(id: i32) -> Result<PublicSession, ApiFailure> {
     command(&format!("/api/organizer/sessions/{id}/cancel")).await
@@ -458,6 +486,9 @@ pub enum Door {
     Helper(String),
 }
 
+/// How long a door request may go unanswered before the device gives it up (and keeps the scan).
+pub const DOOR_DEADLINE_SECONDS: u64 = 10;
+
 impl Door {
     fn url(&self, rest: &str) -> String {
         match self {
@@ -466,7 +497,22 @@ impl Door {
         }
     }
 
+    /// The request with the helper's token, and a deadline: a door request that has no answer
+    /// after [`DOOR_DEADLINE_SECONDS`] is given up (a hall's Wi-Fi that swallows packets, a server
+    /// going away mid-request) and counts as no network, so the queue keeps the scan and tries
+    /// again instead of waiting on it for ever.
     fn with_token(&self, req: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+        let req = match web_sys::AbortController::new() {
+            Ok(controller) => {
+                let signal = controller.signal();
+                leptos::prelude::set_timeout(
+                    move || controller.abort(),
+                    std::time::Duration::from_secs(DOOR_DEADLINE_SECONDS),
+                );
+                req.abort_signal(Some(&signal))
+            }
+            Err(_) => req,
+        };
         match self {
             Door::Organizer(_) => req,
             Door::Helper(token) => req.header("x-nintei-door", token),

@@ -119,6 +119,8 @@ route_table! {
     Review => "/review" => pages::review::ReviewQueue => Staff;
     /// One application under review.
     ReviewApplication => "/review/:id" => pages::review_detail::ReviewDetail => Staff;
+    /// Staff: sessions submitted for designation.
+    Designation => "/designation" => pages::designation::DesignationQueue => Staff;
     /// Prefectural staff: identity checks of their prefecture.
     Identities => "/identities" => pages::identities::IdentityQueue => Staff;
     /// One identity check.

@@ -217,6 +217,14 @@ pub struct PublicSession {
     /// The organizer cancelled it.
     #[serde(default)]
     pub cancelled: bool,
+    /// Where it stands with its designation (the public list shows designated sessions only).
+    pub designation: crate::sessions::Designation,
+    /// 指定番号, once designated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub designation_number: Option<String>,
+    /// Why staff returned it (the organizer's list, while returned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned_reason: Option<String>,
 }
 
 impl PublicSession {

@@ -35,7 +35,7 @@ impl Bundle {
         match segments.as_slice() {
             ["door", ..] | ["organizer", "sessions", _, "checkin"] => Bundle::Door,
             [
-                "organizer" | "review" | "identities" | "registry" | "admin",
+                "organizer" | "review" | "designation" | "identities" | "registry" | "admin",
                 ..,
             ] => Bundle::Staff,
             _ => Bundle::Physician,
@@ -63,6 +63,7 @@ mod tests {
             ("/organizer/sessions/7/review", Bundle::Staff),
             ("/review/3", Bundle::Staff),
             ("/identities", Bundle::Staff),
+            ("/designation", Bundle::Staff),
             ("/registry", Bundle::Staff),
             ("/admin/audit", Bundle::Staff),
             ("/administration", Bundle::Physician),

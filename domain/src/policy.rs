@@ -160,6 +160,16 @@ pub fn door_link_state(
     }
 }
 
+/// Designating a session, or returning it: the staff of the prefecture where it is held, or JMA
+/// (national sessions, and any prefecture without staff of its own).
+pub fn may_designate(actor: &Actor, prefecture: Prefecture) -> bool {
+    match actor.role {
+        Role::PrefecturalStaff => actor.prefecture == Some(prefecture),
+        Role::JmaStaff => true,
+        _ => false,
+    }
+}
+
 /// Who decides a physician's identity: the staff of the prefecture the physician registered
 /// with (their association knows its members). Anyone else is told it does not exist.
 pub fn may_decide_identity(actor: &Actor, prefecture: Prefecture) -> bool {
@@ -375,6 +385,21 @@ mod tests {
         ];
         for (who, decides) in table {
             assert_eq!(may_decide_identity(&who, KYOTO), decides, "{who:?}");
+        }
+    }
+
+    #[test]
+    fn sessions_are_designated_by_their_prefectures_staff_or_jma() {
+        let table = [
+            (actor(10, Role::PrefecturalStaff, Some(KYOTO)), true),
+            (actor(11, Role::PrefecturalStaff, Some(TOKYO)), false),
+            (actor(20, Role::JmaStaff, None), true),
+            (actor(30, Role::Organizer, Some(KYOTO)), false),
+            (actor(40, Role::Admin, None), false),
+            (actor(1, Role::Physician, Some(KYOTO)), false),
+        ];
+        for (who, designates) in table {
+            assert_eq!(may_designate(&who, KYOTO), designates, "{who:?}");
         }
     }
 

@@ -179,8 +179,12 @@ pub struct Session {
     pub online: bool,
     /// Capacity.
     pub capacity: u32,
-    /// 指定番号.
+    /// 指定番号 (empty until designated).
     pub designation_number: String,
+    /// Where it stands with its designation.
+    pub designation: crate::sessions::Designation,
+    /// Why staff returned it (while returned).
+    pub returned_reason: Option<String>,
     /// Check-in tolerance, minutes.
     pub tolerance_in_minutes: u32,
     /// Check-out tolerance, minutes.
@@ -194,6 +198,12 @@ pub struct Session {
 }
 
 impl Session {
+    /// Whether the prefecture (or JMA) has designated it: only then is it published, does it take
+    /// scans, and can it be posted.
+    pub fn designated(&self) -> bool {
+        self.designation == crate::sessions::Designation::Designated
+    }
+
     /// The session as the public list shows it.
     pub fn public(&self) -> PublicSession {
         PublicSession {
@@ -212,6 +222,9 @@ impl Session {
             online: self.online,
             posted: self.posted_at.is_some(),
             cancelled: self.cancelled_at.is_some(),
+            designation: self.designation,
+            designation_number: Some(self.designation_number.clone()).filter(|n| !n.is_empty()),
+            returned_reason: self.returned_reason.clone(),
         }
     }
 

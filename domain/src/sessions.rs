@@ -15,9 +15,106 @@ use crate::units::Units;
 /// Sessions per page of the public search (the next page starts after the last one shown).
 pub const SEARCH_PAGE: usize = 100;
 
-/// How many days after a session its organizer may post it (and how far back a session may be
-/// entered): units for a session long past go through the prefecture, not the organizer.
-pub const POSTING_WINDOW_DAYS: u64 = 60;
+/// How many days after a session its organizer may post it, by default (`rules.md`: posting
+/// closes 30 days after the session; the server's `NINTEI_POSTING_DAYS` changes it), and how far
+/// back a session may be submitted: units for a session long past go through the prefecture,
+/// not the organizer.
+pub const POSTING_WINDOW_DAYS: u64 = 30;
+
+/// The longest designation number staff may enter.
+pub const DESIGNATION_NUMBER_MAX: usize = 30;
+
+/// The longest reason staff give when returning a session.
+pub const RETURN_REASON_MAX: usize = 500;
+
+crate::catalog::code_enum!(
+    /// Where a session stands with its designation (指定): submitted by the organizer, designated
+    /// by the prefecture (or JMA), or returned to the organizer with a reason. Only a designated
+    /// session is published, takes scans and can be posted.
+    Designation, "designation" {
+        /// 指定待ち: submitted, waiting for staff.
+        Submitted => "submitted",
+        /// 指定済み.
+        Designated => "designated",
+        /// 差し戻し: returned with a reason; the organizer changes it and submits again.
+        Returned => "returned",
+    }
+);
+
+/// The designation number made for the `seq`-th session a prefecture designates in `year`:
+/// `26-2026-0001` (JIS code, year, sequence).
+pub fn designation_number(prefecture: Prefecture, year: i32, seq: u32) -> String {
+    format!("{:02}-{year}-{seq:04}", prefecture.code())
+}
+
+/// Staff's decision on a submitted session: designate it, with the number they enter or (blank)
+/// one made for them.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DesignateRequest {
+    /// The number to give; blank: the next of the prefecture and year.
+    pub number: String,
+}
+
+impl DesignateRequest {
+    /// The number staff entered (trimmed, at most [`DESIGNATION_NUMBER_MAX`] characters, no
+    /// control characters), or `None` for one made by the server.
+    pub fn parse(&self) -> Result<Option<String>, FieldError> {
+        let n = crate::text::ascii_width(self.number.trim());
+        if n.is_empty() {
+            Ok(None)
+        } else if n.chars().count() > DESIGNATION_NUMBER_MAX || n.chars().any(char::is_control) {
+            Err(FieldError::new(
+                "number",
+                "invalid",
+                Message::key("designation.number.invalid").arg("max", DESIGNATION_NUMBER_MAX),
+            ))
+        } else {
+            Ok(Some(n))
+        }
+    }
+}
+
+/// Staff return a submitted session to its organizer, saying why.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReturnRequest {
+    /// What the organizer must change (required, at most [`RETURN_REASON_MAX`] characters).
+    pub reason: String,
+}
+
+impl ReturnRequest {
+    /// The reason, trimmed.
+    pub fn parse(&self) -> Result<String, FieldError> {
+        let r = self.reason.trim();
+        if r.is_empty() || r.chars().count() > RETURN_REASON_MAX {
+            Err(FieldError::new(
+                "reason",
+                "required",
+                Message::key("designation.reason.required").arg("max", RETURN_REASON_MAX),
+            ))
+        } else {
+            Ok(r.to_owned())
+        }
+    }
+}
+
+/// A session waiting in (or passed through) the staff's designation queue.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DesignationItem {
+    /// The session, as its organizer sees it.
+    pub session: crate::api::PublicSession,
+    /// Lecturers named on the programme (registry numbers).
+    pub lecturers: Vec<String>,
+    /// Capacity.
+    pub capacity: u32,
+    /// Questions the submission raised (units against the duration, online practical units),
+    /// for staff to weigh.
+    pub questions: Vec<Message>,
+}
 
 /// How far ahead a session may be announced.
 pub const MAX_DAYS_AHEAD: u64 = 730;
@@ -54,8 +151,6 @@ pub struct SessionForm {
     pub online: bool,
     /// Capacity.
     pub capacity: String,
-    /// 指定番号 given by the association.
-    pub designation_number: String,
     /// Registry numbers of lecturers who receive the units, separated by commas or spaces.
     #[serde(default)]
     pub lecturers: String,
@@ -72,6 +167,9 @@ pub struct SessionForm {
     /// Made by the client once per form (a UUID): a double tap creates one session.
     #[serde(default)]
     pub client_ref: Option<uuid::Uuid>,
+    /// The organizer saw the form's questions ([`SessionSpec::questions`]) and submits anyway.
+    #[serde(default)]
+    pub confirm_questions: bool,
 }
 
 /// A session that passed every check.
@@ -103,8 +201,6 @@ pub struct SessionSpec {
     pub online: bool,
     /// Capacity.
     pub capacity: u32,
-    /// 指定番号.
-    pub designation_number: String,
     /// Lecturers' registry numbers.
     pub lecturers: Vec<RegistryNumber>,
     /// Check-in tolerance, minutes.
@@ -223,14 +319,6 @@ impl SessionForm {
                 Message::key("session.capacity.invalid"),
             ));
         }
-        let designation = self.designation_number.trim();
-        if designation.is_empty() {
-            errors.push(FieldError::new(
-                "designation_number",
-                "required",
-                Message::key("session.designation_number.required"),
-            ));
-        }
         let mut lecturers = Vec::new();
         for part in self
             .lecturers
@@ -308,13 +396,37 @@ impl SessionForm {
                 prefecture,
                 online: self.online,
                 capacity,
-                designation_number: designation.to_owned(),
                 lecturers,
                 tolerance_in_minutes: ti,
                 tolerance_out_minutes: to,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+impl SessionSpec {
+    /// What staff should ask about before designating (`rules.md`: 1 hour = 1 unit; online basic
+    /// and online practical units count 0): units that do not fit the time from start to end, and
+    /// a web seminar of a category whose online units count nothing. The organizer sees the same
+    /// questions before submitting.
+    pub fn questions(&self) -> Vec<Message> {
+        let mut found = Vec::new();
+        let minutes = (self.ends_at - self.starts_at).num_minutes();
+        if i64::from(self.units.halves()) * 30 > minutes {
+            found.push(
+                Message::key("session.question.units_exceed_duration")
+                    .arg("units", self.units)
+                    .arg("minutes", minutes),
+            );
+        }
+        if self.online
+            && (self.category.is_occupational_basic()
+                || self.category == Category::OccupationalLifelongPractical)
+        {
+            found.push(Message::key("session.question.online_counts_zero"));
+        }
+        found
     }
 }
 
@@ -594,7 +706,6 @@ mod tests {
             "venue",
             "prefecture",
             "capacity",
-            "designation_number",
             "lecturers",
         ] {
             assert!(
@@ -616,9 +727,68 @@ mod tests {
             venue: "京都府医師会館".into(),
             prefecture: "26".into(),
             capacity: "200".into(),
-            designation_number: "26-0101".into(),
             ..SessionForm::default()
         }
+    }
+
+    #[test]
+    fn units_longer_than_the_session_and_online_practical_units_are_questioned() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        let keys = |form: SessionForm| -> Vec<String> {
+            form.parse(day)
+                .unwrap()
+                .questions()
+                .into_iter()
+                .map(|m| m.key)
+                .collect()
+        };
+        // 13:00–15:00 holds 2 units, not 2.5.
+        assert!(keys(kyoto_form()).is_empty());
+        let long = SessionForm {
+            units: "2.5".into(),
+            ..kyoto_form()
+        };
+        assert_eq!(keys(long), ["session.question.units_exceed_duration"]);
+        let online_practical = SessionForm {
+            category: "occupational.lifelong.practical".into(),
+            online: true,
+            ..kyoto_form()
+        };
+        assert_eq!(
+            keys(online_practical),
+            ["session.question.online_counts_zero"]
+        );
+        let online_update = SessionForm {
+            online: true,
+            ..kyoto_form()
+        };
+        assert!(keys(online_update).is_empty());
+    }
+
+    #[test]
+    fn designation_numbers_are_made_per_prefecture_and_year_or_entered() {
+        assert_eq!(
+            designation_number(Prefecture::KYOTO, 2026, 7),
+            "26-2026-0007"
+        );
+        let entered = DesignateRequest {
+            number: " 京都第１２号 ".into(),
+        };
+        assert_eq!(entered.parse().unwrap().as_deref(), Some("京都第12号"));
+        assert_eq!(DesignateRequest::default().parse().unwrap(), None);
+        let long = DesignateRequest {
+            number: "1".repeat(DESIGNATION_NUMBER_MAX + 1),
+        };
+        assert_eq!(long.parse().unwrap_err().field, "number");
+        assert_eq!(
+            ReturnRequest {
+                reason: "  ".into()
+            }
+            .parse()
+            .unwrap_err()
+            .code,
+            "required"
+        );
     }
 
     #[test]
@@ -673,12 +843,11 @@ mod csv_tests {
             venue: "会館".into(),
             prefecture: "26".into(),
             capacity: "10".into(),
-            designation_number: "26-1".into(),
             ..SessionForm::default()
         };
         for (date, code) in [
             ("2020-01-01", Some("too_old")),
-            ("2026-09-27", None),
+            ("2026-10-27", None),
             ("2030-01-01", Some("too_far")),
         ] {
             form.date = date.into();

@@ -1,5 +1,5 @@
 import { type APIRequestContext, type Browser } from '@playwright/test';
-import { DEMO_PASSWORD, expect, login, screen, test } from './helpers';
+import { DEMO_PASSWORD, dayHasBegun, designate, expect, jstTimeAgo, login, screen, test } from './helpers';
 import { OwnServer } from './server';
 
 /** Today in Japan, as the server sees it. */
@@ -14,16 +14,18 @@ async function organizerApi(playwright: { request: { newContext: (o: object) => 
   return api;
 }
 
-/** Today's all-day session of the Kyoto organizer. */
-async function todaysSession(api: APIRequestContext, title: string): Promise<number> {
+/** Today's all-day session of the Kyoto organizer, designated by Kyoto's staff. */
+async function todaysSession(api: APIRequestContext, title: string, baseURL: string): Promise<number> {
   const r = await api.post('/api/organizer/sessions', {
     data: {
       title, category: 'occupational.lifelong.specialized', units: '1', date: todayJst(),
-      starts_at: '00:00', ends_at: '23:59', venue: '京都府医師会館', prefecture: '26', capacity: '50', designation_number: '26-0002',
+      starts_at: '00:00', ends_at: '23:59', venue: '京都府医師会館', prefecture: '26', capacity: '50',
     },
   });
   expect(r.ok()).toBe(true);
-  return (await r.json()).id;
+  const id = (await r.json()).id;
+  await designate(baseURL, id);
+  return id;
 }
 
 async function phone(browser: Browser, baseURL: string) {
@@ -36,7 +38,7 @@ test('scans a helper holds survive a revoked link, the network and the server go
   await server.start();
   try {
     const api = await organizerApi(playwright, server.url);
-    const session = await todaysSession(api, '受付リンクの取り消し');
+    const session = await todaysSession(api, '受付リンクの取り消し', server.url);
     const made = await (await api.post(`/api/organizer/sessions/${session}/doors`, { data: { label: '受付4 田中', hours: 4 } })).json();
 
     // The helper opens the link once with the network: the app shell is kept on the phone.
@@ -96,7 +98,7 @@ test('scans a helper holds survive a revoked link, the network and the server go
 
 test("the organizer's own scans wait through an ended login and are sent after logging in again", async ({ page, context, playwright, baseURL }) => {
   const api = await organizerApi(playwright, baseURL!);
-  const session = await todaysSession(api, `ログイン切れ ${Date.now()}`);
+  const session = await todaysSession(api, `ログイン切れ ${Date.now()}`, baseURL!);
   await login(page, 'kyoto.organizer@example.jp', DEMO_PASSWORD);
   await page.goto(`/organizer/sessions/${session}/checkin`);
   await context.setOffline(true);
@@ -125,6 +127,7 @@ test("the organizer's own scans wait through an ended login and are sent after l
 });
 
 test('the desk asks before recording an unknown number, warns of a check-out without check-in, and posting warns of a device still holding scans', async ({ page, playwright, baseURL }) => {
+  test.skip(!dayHasBegun(), 'a session that has ended today needs the first minutes of the day');
   const title = `確認つき受付 ${Date.now()}`;
   await login(page, 'kyoto.organizer@example.jp', DEMO_PASSWORD);
   await page.goto('/organizer');
@@ -133,17 +136,20 @@ test('the desk asks before recording an unknown number, warns of a check-out wit
   await page.getByLabel('単位', { exact: true }).fill('1');
   await page.getByLabel('受講日').fill(todayJst());
   await page.getByLabel('開始時刻').fill('00:00');
-  await page.getByLabel('終了時刻').fill('23:59');
+  await page.getByLabel('終了時刻').fill(jstTimeAgo(2));
   await page.getByLabel('会場').fill('京都府医師会館');
   await page.getByLabel('都道府県').selectOption('26');
-  await page.getByLabel('指定番号').fill('26-9998');
   // A double tap makes one session.
   await page.getByTestId('save-session').dblclick();
   const item = page.getByTestId('org-sessions').locator('li', { hasText: title });
   await expect(item).toHaveCount(1);
+  await expect(item.getByTestId('designation')).toHaveText('指定待ち');
   await page.waitForTimeout(1000);
+  const mine = await (await page.request.get('/api/organizer/sessions')).json();
+  await designate(baseURL!, mine.find((s: { title: string }) => s.title === title).id);
   await page.reload();
   await expect(page.getByTestId('org-sessions').locator('li', { hasText: title })).toHaveCount(1);
+  await expect(item.getByTestId('designation')).toHaveText('指定済み');
   await item.getByRole('link', { name: '受付' }).click();
   await expect(page).toHaveURL(/\/checkin$/);
 
@@ -194,7 +200,6 @@ test('an organizer edits a session and cancels another, which leaves the public 
   await page.getByLabel('受講日').fill(later);
   await page.getByLabel('会場').fill('京都府医師会館');
   await page.getByLabel('都道府県').selectOption('26');
-  await page.getByLabel('指定番号').fill('26-9997');
   await page.getByTestId('save-session').click();
   const item = page.getByTestId('org-sessions').locator('li', { hasText: title });
   await expect(item).toBeVisible();

@@ -166,3 +166,30 @@ export async function verifyPhysician(page: Page, registry: string, email: strin
   await page.reload();
   await expect(page.getByTestId('link-qr')).toBeVisible();
 }
+
+/**
+ * Kyoto's demo staff designate the submitted session `id` (through the API), with the next
+ * number of Kyoto and the year; answers the number.
+ */
+export async function designate(baseURL: string, id: number): Promise<string> {
+  const api = await request.newContext({ baseURL });
+  await api.post('/api/auth/login', { data: { email: 'kyoto.staff@example.jp', password: DEMO_PASSWORD } });
+  const done = await api.post(`/api/review/sessions/${id}/designate`, { data: { number: '' } });
+  if (!done.ok()) throw new Error(`staff could not designate: ${await done.text()}`);
+  const number = (await done.json()).session.designation_number as string;
+  await api.dispose();
+  return number;
+}
+
+/**
+ * The time in Japan `minutes` ago, `HH:MM`: the end of today's session that has just ended
+ * (posting opens at a session's end). Tests that need one skip the first minutes of the day.
+ */
+export function jstTimeAgo(minutes: number): string {
+  return new Date(Date.now() + 9 * 3600_000 - minutes * 60_000).toISOString().slice(11, 16);
+}
+
+/** Whether today (Japan) is old enough for a session that started at 00:00 and has ended. */
+export function dayHasBegun(): boolean {
+  return jstTimeAgo(0) >= '00:10';
+}

@@ -1,4 +1,4 @@
-import { DEMO_PASSWORD, expect, screen, test } from './helpers';
+import { DEMO_PASSWORD, designate, expect, screen, test } from './helpers';
 import { OwnServer } from './server';
 
 /** Today in Japan, as the server sees it. */
@@ -17,10 +17,11 @@ test('a helper page reloaded while the server is unreachable still opens and sen
       await api.post('/api/organizer/sessions', {
         data: {
           title: '電波のない会場', category: 'occupational.lifelong.specialized', units: '1', date: todayJst(),
-          starts_at: '00:00', ends_at: '23:59', venue: '地下ホール', prefecture: '26', capacity: '50', designation_number: '26-0001',
+          starts_at: '00:00', ends_at: '23:59', venue: '地下ホール', prefecture: '26', capacity: '50',
         },
       })
     ).json();
+    await designate(server.url, session.id);
     const made = await (await api.post(`/api/organizer/sessions/${session.id}/doors`, { data: { label: '受付3', hours: 4 } })).json();
 
     // The helper opens the link once with the network: the app shell is kept on the phone.

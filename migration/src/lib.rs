@@ -59,6 +59,7 @@ mod m20261203_000013_hot_query_indexes;
 mod m20261203_000014_scale_indexes;
 mod m20261205_000015_certificates_held;
 mod m20261205_000016_session_contact;
+mod m20261205_000017_designation;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_scale_indexes::Migration),
             Box::new(m20261205_000015_certificates_held::Migration),
             Box::new(m20261205_000016_session_contact::Migration),
+            Box::new(m20261205_000017_designation::Migration),
         ]
     }
 }

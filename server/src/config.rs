@@ -84,6 +84,9 @@ pub struct Settings {
     /// instances may all run it). Off for a server whose jobs run elsewhere, such as a cron
     /// entry calling `nintei jobs run-once`.
     pub run_jobs: bool,
+    /// Days after a session its organizer may still post it (`NINTEI_POSTING_DAYS`, default 30
+    /// as `rules.md` decides); later additions go through the prefecture.
+    pub posting_days: u64,
     /// Registrations accepted from one address in an hour (`NINTEI_REGISTRATIONS_PER_HOUR`,
     /// default 50: a lecture hall shares one address).
     pub registrations_per_hour: u32,
@@ -177,7 +180,15 @@ impl Settings {
                 name: "NINTEI_IDLE_MINUTES",
                 problem: "expected minutes from 5 to 43200".into(),
             })?;
+        let posting_days = var("NINTEI_POSTING_DAYS")
+            .map(|h| h.parse::<u64>().ok().filter(|n| (1..=365).contains(n)))
+            .unwrap_or(Some(domain::sessions::POSTING_WINDOW_DAYS))
+            .ok_or(SettingsError {
+                name: "NINTEI_POSTING_DAYS",
+                problem: "expected days from 1 to 365".into(),
+            })?;
         Ok(Settings {
+            posting_days,
             staff_two_factor: flag("NINTEI_STAFF_TWO_FACTOR", true)?,
             run_jobs: flag("NINTEI_JOBS", true)?,
             idle_minutes,

@@ -301,6 +301,9 @@ impl From<DoorError> for ApiError {
             DoorError::NotFound => ApiError::NotFound,
             DoorError::Invalid(f) => ApiError::Validation(f),
             DoorError::Posted => ApiError::InvalidState(Message::key("door.posted")),
+            DoorError::NotDesignated => {
+                ApiError::InvalidState(Message::key("session.not_designated"))
+            }
             DoorError::Unsent(f) => ApiError::Conflict(f),
             DoorError::Db(d) => d.into(),
         }

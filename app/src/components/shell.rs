@@ -102,6 +102,7 @@ pub fn StaffTabs(current: Page) -> impl IntoView {
                 let role = auth.role();
                 view! {
                     {matches!(role, Some(Role::PrefecturalStaff | Role::JmaStaff)).then(|| tab(Page::Review, "staff.tab.applications"))}
+                    {matches!(role, Some(Role::PrefecturalStaff | Role::JmaStaff)).then(|| tab(Page::Designation, "staff.tab.designation"))}
                     {(role == Some(Role::PrefecturalStaff)).then(|| tab(Page::Identities, "staff.tab.identities"))}
                     {(role == Some(Role::Admin)).then(|| tab(Page::Admin, "staff.tab.accounts"))}
                     {tab(Page::Registry, "staff.tab.registry")}

@@ -7,6 +7,7 @@ pub mod application_form;
 pub mod applications;
 pub mod audit;
 pub mod checkin;
+pub mod designation;
 pub mod door;
 pub mod handbook;
 pub mod history;

@@ -1,6 +1,6 @@
 //! Organizers: their sessions, the check-in page used at the door, and review & posting.
 
-use domain::sessions::SessionForm;
+use domain::sessions::{Designation, SessionForm};
 use domain::{Category, FieldError, Prefecture};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,7 +27,10 @@ pub fn OrganizerHome() -> impl IntoView {
     );
     let (starts, ends, venue, prefecture, capacity) =
         (f("13:00"), f("15:00"), f(""), f(""), f("100"));
-    let (designation, lecturers, contact) = (f(""), f(""), f(""));
+    let (lecturers, contact) = (f(""), f(""));
+    // The form's questions (units against the time, online practical units) the server asked:
+    // shown with a button to submit anyway.
+    let questions = RwSignal::new(Vec::<domain::Message>::new());
     let (tol_in, tol_out) = (f("5"), f("5"));
     let online = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -57,7 +60,6 @@ pub fn OrganizerHome() -> impl IntoView {
         prefecture.set(form.prefecture);
         online.set(form.online);
         capacity.set(form.capacity);
-        designation.set(form.designation_number);
         lecturers.set(form.lecturers);
         contact.set(form.contact);
         tol_in.set(
@@ -74,6 +76,7 @@ pub fn OrganizerHome() -> impl IntoView {
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {
             errors.set(Vec::new());
+            questions.set(Vec::new());
             banner.set(None);
             if editing.get_untracked().is_none() {
                 reference.set_value(crate::ids::new_id());
@@ -82,7 +85,20 @@ pub fn OrganizerHome() -> impl IntoView {
             sessions.refetch();
         }
         Some(Err(e)) => {
-            show_failure(&e, errors, banner);
+            let asked: Vec<domain::Message> = e
+                .fields()
+                .into_iter()
+                .filter(|f| f.code == "question")
+                .map(|f| f.message)
+                .collect();
+            if asked.is_empty() || asked.len() != e.fields().len() {
+                questions.set(Vec::new());
+                show_failure(&e, errors, banner);
+            } else {
+                errors.set(Vec::new());
+                banner.set(None);
+                questions.set(asked);
+            }
         }
         None => {}
     });
@@ -117,8 +133,7 @@ pub fn OrganizerHome() -> impl IntoView {
             });
         }
     };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = move |confirm_questions: bool| {
         let form = SessionForm {
             title: title.get(),
             category: category.get(),
@@ -131,12 +146,12 @@ pub fn OrganizerHome() -> impl IntoView {
             prefecture: prefecture.get(),
             online: online.get(),
             capacity: capacity.get(),
-            designation_number: designation.get(),
             lecturers: lecturers.get(),
             contact: contact.get(),
             tolerance_in_minutes: tol_in.get().trim().parse().ok(),
             tolerance_out_minutes: tol_out.get().trim().parse().ok(),
             client_ref: Some(reference.get_value()),
+            confirm_questions,
         };
         // Blank means the default; anything else must be whole minutes.
         let mut found = form
@@ -162,6 +177,10 @@ pub fn OrganizerHome() -> impl IntoView {
             errors.set(found);
         }
     };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit(false);
+    };
     view! {
         <h1>{move || i18n.t("org.title")}</h1>
         {loaded(sessions, move |r| match r {
@@ -171,16 +190,21 @@ pub fn OrganizerHome() -> impl IntoView {
                         {list.into_iter().map(|s| {
                             let id = s.id;
                             let open = !s.posted && !s.cancelled;
+                            let designated = s.designation == Designation::Designated;
+                            let state = s.designation;
                             view! {
                                 <li data-testid="org-session">
                                     <div class="line"><strong>{s.title.clone()}</strong>
+                                        {(!s.cancelled).then(|| view! { <span class=format!("badge designation-{state}") data-testid="designation">{i18n.t(&format!("designation.{state}"))}</span> })}
                                         {s.posted.then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}
                                         {s.cancelled.then(|| view! { <span class="badge" data-testid="cancelled">{i18n.t("org.cancelled")}</span> })}
                                     </div>
                                     <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span>
+                                    {s.designation_number.clone().map(|n| view! { <span class="muted">{i18n.f("org.designation_number", &[("number", n)])}</span> })}
+                                    {s.returned_reason.clone().map(|r| view! { <p class="banner warn" data-testid="returned-reason">{i18n.f("org.returned_reason", &[("reason", r)])}</p> })}
                                     <div class="actions">
-                                        {open.then(|| view! { <A href=Page::CheckIn.with_id(id) attr:class="button">{i18n.t("org.checkin")}</A> })}
-                                        {(!s.cancelled).then(|| view! { <A href=Page::SessionReview.with_id(id) attr:class="button secondary">{i18n.t("org.review")}</A> })}
+                                        {(open && designated).then(|| view! { <A href=Page::CheckIn.with_id(id) attr:class="button">{i18n.t("org.checkin")}</A> })}
+                                        {(!s.cancelled && designated).then(|| view! { <A href=Page::SessionReview.with_id(id) attr:class="button secondary">{i18n.t("org.review")}</A> })}
                                         {open.then(|| view! {
                                             <button class="button secondary" data-testid="edit-session" on:click=move |_| start_edit(id)>{i18n.t("org.edit")}</button>
                                             <button class="button danger" data-testid="cancel-session" on:click=move |_| cancel(id)>{i18n.t("org.cancel")}</button>
@@ -233,13 +257,20 @@ pub fn OrganizerHome() -> impl IntoView {
                 </div>
                 <label class="choice"><input type="checkbox" prop:checked=move || online.get() on:change=move |ev| online.set(event_target_checked(&ev)) />{move || i18n.t("org.online")}</label>
                 <Field name="capacity" label="org.capacity" value=capacity errors=errors inputmode="numeric" />
-                <Field name="designation_number" label="org.designation" value=designation errors=errors />
                 <Field name="lecturers" label="org.lecturers" value=lecturers errors=errors inputmode="numeric" />
                 <Field name="contact" label="org.contact" value=contact errors=errors />
                 <div class="row">
                     <Field name="tolerance_in_minutes" label="org.tolerance_in" value=tol_in errors=errors inputmode="numeric" />
                     <Field name="tolerance_out_minutes" label="org.tolerance_out" value=tol_out errors=errors inputmode="numeric" />
                 </div>
+                {move || editing.get().is_none().then(|| view! { <p class="hint">{i18n.t("org.submit_note")}</p> })}
+                {move || (!questions.get().is_empty()).then(|| view! {
+                    <div class="banner warn" role="alert" data-testid="session-questions">
+                        <p><strong>{i18n.t("org.questions")}</strong></p>
+                        <ul>{questions.get().iter().map(|q| view! { <li>{i18n.msg(q)}</li> }).collect_view()}</ul>
+                        <button class="button secondary wide" type="button" data-testid="submit-anyway" disabled=move || save.pending().get() on:click=move |_| submit(true)>{i18n.t("org.submit_anyway")}</button>
+                    </div>
+                })}
                 <button class="button wide" type="submit" data-testid="save-session" disabled=move || save.pending().get()>
                     {move || if editing.get().is_some() { i18n.t("org.save") } else { i18n.t("org.create") }}
                 </button>

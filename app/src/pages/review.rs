@@ -25,8 +25,16 @@ pub fn ReviewQueue() -> impl IntoView {
     let round = RwSignal::new(String::new());
     let certification = RwSignal::new(String::new());
     let prefecture = RwSignal::new(String::new());
+    let registry = RwSignal::new(String::new());
     let query = move || {
         let mut q = Vec::new();
+        let number = registry.get();
+        if !number.trim().is_empty() {
+            q.push(format!(
+                "registry_number={}",
+                js_sys::encode_uri_component(number.trim())
+            ));
+        }
         for (name, value) in [
             ("status", status.get()),
             ("kind", kind.get()),
@@ -91,6 +99,11 @@ pub fn ReviewQueue() -> impl IntoView {
         <h1>{move || if is_jma() { i18n.t("review.title.jma") } else { i18n.t("review.title.prefecture") }}</h1>
         <section class="card filters">
             <div class="field">
+                <label for="q-registry">{move || i18n.t("review.filter.registry")}</label>
+                <input id="q-registry" type="search" inputmode="numeric" autocomplete="off" data-testid="registry-filter"
+                    prop:value=move || registry.get() on:change=move |ev| registry.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
                 <label for="q-status">{move || i18n.t("review.filter.status")}</label>
                 <select id="q-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
                     <option value="">{move || i18n.t("review.filter.all")}</option>
@@ -118,6 +131,8 @@ pub fn ReviewQueue() -> impl IntoView {
                     {move || rounds().into_iter().map(|r| view! { <option value=r.to_string()>{day(r)}</option> }).collect_view()}
                 </select>
             </div>
+            <a class="button secondary wide" data-testid="queue-csv" download="nintei-applications.csv"
+                href=move || format!("{}?lang={}&{}", api::QUEUE_CSV, i18n.lang.get().code(), query())>{move || i18n.t("review.export")}</a>
             // JMA receives every prefecture's applications: one prefecture at a time on request.
             {move || is_jma().then(|| view! {
                 <div class="field">

@@ -191,6 +191,8 @@ pub struct QueueFilter {
     pub round: Option<chrono::NaiveDate>,
     /// Only applications reviewed by this prefecture (JMA's view of every prefecture).
     pub prefecture: Option<domain::Prefecture>,
+    /// Only the applications of the physician with this registry number.
+    pub registry_number: Option<String>,
     /// The next page: only applications older than this one (ids below it).
     pub before: Option<i32>,
 }
@@ -229,6 +231,16 @@ pub async fn list(
     }
     if let Some(p) = filter.prefecture {
         q = q.filter(application::Column::Prefecture.eq(i32::from(p.code())));
+    }
+    if let Some(r) = &filter.registry_number {
+        let Some(who) = crate::entities::physician::Entity::find()
+            .filter(crate::entities::physician::Column::RegistryNumber.eq(r.as_str()))
+            .one(db)
+            .await?
+        else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(application::Column::PhysicianId.eq(who.user_id));
     }
     if let Some(before) = filter.before {
         q = q.filter(application::Column::Id.lt(before));

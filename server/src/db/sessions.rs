@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::records::Session;
-use domain::sessions::SessionSpec;
+use domain::sessions::{Designation, SessionSpec};
 use domain::{Category, Prefecture, Units};
 use sea_orm::ExprTrait;
 use sea_orm::sea_query::Expr;
@@ -41,6 +41,8 @@ fn to_session(s: training_session::Model) -> DbResult<Session> {
         designation_number: s.designation_number,
         tolerance_in_minutes: unsigned("tolerance", i64::from(s.tolerance_in_minutes))?,
         tolerance_out_minutes: unsigned("tolerance", i64::from(s.tolerance_out_minutes))?,
+        designation: s.designation.get(),
+        returned_reason: s.returned_reason,
         published: s.published,
         posted_at: s.posted_at,
         cancelled_at: s.cancelled_at,
@@ -62,14 +64,14 @@ fn details(s: &SessionSpec) -> training_session::ActiveModel {
         prefecture: Set(i32::from(s.prefecture.code())),
         online: Set(s.online),
         capacity: Set(int(s.capacity)),
-        designation_number: Set(s.designation_number.clone()),
         tolerance_in_minutes: Set(int(s.tolerance_in_minutes)),
         tolerance_out_minutes: Set(int(s.tolerance_out_minutes)),
         ..Default::default()
     }
 }
 
-/// Writes a published session with its lecturers.
+/// Writes a submitted session with its lecturers: not published, no number until staff
+/// designate it.
 pub async fn insert(
     db: &impl ConnectionTrait,
     organizer: i32,
@@ -79,7 +81,11 @@ pub async fn insert(
     let row = training_session::ActiveModel {
         organizer_id: Set(organizer),
         organizing_body: Set(body.to_owned()),
-        published: Set(true),
+        designation_number: Set(String::new()),
+        designation: Set(Code(Designation::Submitted)),
+        returned_reason: Set(None),
+        designated_at: Set(None),
+        published: Set(false),
         posted_at: Set(None),
         cancelled_at: Set(None),
         ..details(s)
@@ -117,6 +123,159 @@ pub async fn update(db: &impl ConnectionTrait, id: i32, s: &SessionSpec) -> DbRe
     set_lecturers(db, id, s).await?;
     to_session(row)
 }
+
+/// A changed session that was not designated goes back to the staff's queue (a returned one
+/// is submitted again).
+pub async fn resubmit(db: &impl ConnectionTrait, id: i32) -> DbResult<()> {
+    training_session::Entity::update_many()
+        .col_expr(
+            training_session::Column::Designation,
+            Expr::value(Code(Designation::Submitted)),
+        )
+        .col_expr(
+            training_session::Column::ReturnedReason,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(training_session::Column::Id.eq(id))
+        .filter(training_session::Column::Designation.ne(Code(Designation::Designated)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Designates a submitted session with `number`: it is published. Returns whether this call did
+/// it (two staff deciding at once: one wins, the other is told it is no longer waiting).
+pub async fn designate(
+    db: &impl ConnectionTrait,
+    id: i32,
+    number: &str,
+    at: DateTime<Utc>,
+) -> DbResult<bool> {
+    use training_session::Column;
+    let done = training_session::Entity::update_many()
+        .col_expr(
+            Column::Designation,
+            Expr::value(Code(Designation::Designated)),
+        )
+        .col_expr(Column::DesignationNumber, Expr::value(number))
+        .col_expr(Column::DesignatedAt, Expr::value(at))
+        .col_expr(Column::Published, Expr::value(true))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Designation.eq(Code(Designation::Submitted)))
+        .filter(Column::CancelledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Returns a submitted session to its organizer with `reason`. Returns whether this call did it.
+pub async fn return_to_organizer(
+    db: &impl ConnectionTrait,
+    id: i32,
+    reason: &str,
+) -> DbResult<bool> {
+    use training_session::Column;
+    let done = training_session::Entity::update_many()
+        .col_expr(
+            Column::Designation,
+            Expr::value(Code(Designation::Returned)),
+        )
+        .col_expr(Column::ReturnedReason, Expr::value(reason))
+        .filter(Column::Id.eq(id))
+        .filter(Column::Designation.eq(Code(Designation::Submitted)))
+        .filter(Column::CancelledAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// The next designation sequence of `prefecture` in `year`: one upsert that adds one to the
+/// counter row (made at 1), then reads it, inside the caller's transaction.
+pub async fn next_number(
+    db: &impl ConnectionTrait,
+    prefecture: Prefecture,
+    year: i32,
+) -> DbResult<u32> {
+    use crate::entities::designation_counter::{self, Column};
+    use sea_orm::sea_query::OnConflict;
+    let pref = i32::from(prefecture.code());
+    designation_counter::Entity::insert(designation_counter::ActiveModel {
+        prefecture: Set(pref),
+        year: Set(year),
+        last: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([Column::Prefecture, Column::Year])
+            .value(
+                Column::Last,
+                Expr::col((designation_counter::Entity, Column::Last)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let row = designation_counter::Entity::find_by_id((pref, year))
+        .one(db)
+        .await?
+        .ok_or_else(|| DbError::Corrupt("designation counter".into()))?;
+    unsigned("designation counter", i64::from(row.last))
+}
+
+/// Whether a designated session of `prefecture` other than `except` already has `number`.
+pub async fn number_taken(
+    db: &impl ConnectionTrait,
+    prefecture: Prefecture,
+    number: &str,
+    except: i32,
+) -> DbResult<bool> {
+    use training_session::Column;
+    Ok(training_session::Entity::find()
+        .filter(Column::Prefecture.eq(i32::from(prefecture.code())))
+        .filter(Column::DesignationNumber.eq(number))
+        .filter(Column::Designation.eq(Code(Designation::Designated)))
+        .filter(Column::Id.ne(except))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Sessions in the designation queue: `state`, in `prefecture` (or every one), not cancelled,
+/// soonest first (day, id), a page of [`DESIGNATION_PAGE`] after the session `after`.
+pub async fn designation_queue(
+    db: &impl ConnectionTrait,
+    state: Designation,
+    prefecture: Option<Prefecture>,
+    after: Option<i32>,
+) -> DbResult<Vec<Session>> {
+    use training_session::Column;
+    let mut q = training_session::Entity::find()
+        .filter(Column::Designation.eq(Code(state)))
+        .filter(Column::CancelledAt.is_null());
+    if let Some(p) = prefecture {
+        q = q.filter(Column::Prefecture.eq(i32::from(p.code())));
+    }
+    if let Some(after) = after {
+        let Some(last) = training_session::Entity::find_by_id(after).one(db).await? else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(
+            Condition::any()
+                .add(Column::Date.gt(last.date))
+                .add(Column::Date.eq(last.date).and(Column::Id.gt(after))),
+        );
+    }
+    q.order_by_asc(Column::Date)
+        .order_by_asc(Column::Id)
+        .limit(DESIGNATION_PAGE)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_session)
+        .collect()
+}
+
+/// Sessions per page of the designation queue.
+pub const DESIGNATION_PAGE: u64 = 50;
 
 /// Cancels a session that is not posted: it leaves the public list. Returns whether this call
 /// did it.

@@ -11,6 +11,7 @@ pub mod certificate_period;
 pub mod certificate_proof;
 pub mod client_request;
 pub mod credit;
+pub mod designation_counter;
 pub mod document;
 pub mod door_link;
 pub mod email_token;

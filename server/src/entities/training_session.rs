@@ -1,5 +1,6 @@
 //! The `training_sessions` table.
 
+use domain::sessions::Designation;
 use domain::{Category, Subject};
 use sea_orm::entity::prelude::*;
 
@@ -31,6 +32,9 @@ pub struct Model {
     pub published: bool,
     pub posted_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    pub designation: Code<Designation>,
+    pub returned_reason: Option<String>,
+    pub designated_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

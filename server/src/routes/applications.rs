@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unattached, upload).layer(DefaultBodyLimit::disable()))
         .routes(routes!(download))
         .routes(routes!(queue))
+        .routes(routes!(queue_csv))
         .routes(routes!(act))
         .routes(routes!(bulk_approve))
 }
@@ -167,6 +168,9 @@ struct QueueQuery {
     #[serde(default, deserialize_with = "domain::text::empty_as_none")]
     #[param(value_type = Option<u8>)]
     prefecture: Option<u8>,
+    /// Only the applications of this registry number (full-width digits accepted).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    registry_number: Option<String>,
     /// The next page: applications older than this id (the last one of the page before).
     before: Option<i32>,
 }
@@ -177,20 +181,70 @@ async fn queue(
     ReviewerUser(actor): ReviewerUser,
     Query(q): Query<QueueQuery>,
 ) -> ApiResult<Json<Vec<ApplicationSummary>>> {
-    // An unknown prefecture matches no application.
-    let prefecture = q.prefecture.map(domain::Prefecture::from_code);
-    if matches!(prefecture, Some(None)) {
-        return Ok(Json(Vec::new()));
+    match q.filter() {
+        Some(filter) => Ok(Json(applications::list(&state, &actor, &filter).await?)),
+        None => Ok(Json(Vec::new())),
     }
-    let filter = QueueFilter {
-        status: q.status,
-        kind: q.kind,
-        certification: q.certification,
-        round: q.round,
-        prefecture: prefecture.flatten(),
-        before: q.before,
-    };
-    Ok(Json(applications::list(&state, &actor, &filter).await?))
+}
+
+/// The language of an export's headers and names.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct LangQuery {
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    lang: domain::Lang,
+}
+
+/// The queue with the same filters, every page, as CSV: a round to hand on, or to report.
+#[utoipa::path(get, path = "/review/applications.csv", tag = "applications", params(QueueQuery, LangQuery), responses((status = 200, body = String, content_type = "text/csv", description = "The applications as CSV (UTF-8 with BOM)")))]
+async fn queue_csv(
+    State(state): State<AppState>,
+    ReviewerUser(actor): ReviewerUser,
+    Query(q): Query<QueueQuery>,
+    Query(l): Query<LangQuery>,
+) -> ApiResult<Response> {
+    let csv = applications::queue_csv(&state, &actor, q.filter().as_ref(), l.lang).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"nintei-applications.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+impl QueueQuery {
+    /// The filter the query asks for, or `None` when it can match nothing (an unknown
+    /// prefecture, a registry number that cannot be one).
+    fn filter(&self) -> Option<QueueFilter> {
+        let prefecture = match self.prefecture.map(domain::Prefecture::from_code) {
+            Some(None) => return None,
+            p => p.flatten(),
+        };
+        let registry_number = match self
+            .registry_number
+            .as_deref()
+            .map(domain::account::RegistryNumber::parse)
+        {
+            Some(Err(_)) => return None,
+            r => r.and_then(Result::ok).map(|n| n.as_str().to_owned()),
+        };
+        Some(QueueFilter {
+            registry_number,
+            status: self.status,
+            kind: self.kind,
+            certification: self.certification,
+            round: self.round,
+            prefecture,
+            before: self.before,
+        })
+    }
 }
 
 #[utoipa::path(post, path = "/review/applications/{id}/actions", tag = "applications", params(("id" = i32, Path)), request_body = ReviewAction, responses((status = 200, body = ApplicationDetail)))]

@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod applications;
 mod auth;
+mod designation;
 mod door;
 pub mod extract;
 pub mod guard;
@@ -94,6 +95,7 @@ fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::router())
         .merge(applications::router())
         .merge(identity::router())
+        .merge(designation::router())
         .merge(registry::router());
     let (router, mut doc) = router.split_for_parts();
     utoipa::Modify::modify(&Conventions, &mut doc);

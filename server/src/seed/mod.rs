@@ -2,7 +2,7 @@
 //! handbook units, organizers with past and upcoming sessions, staff, JMA staff and an admin.
 //! Dates are relative to today (JST) so every state stays true whenever the demo is started.
 
-use chrono::{Days, Months, NaiveDate, NaiveTime, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
 use domain::account::{Membership, Role};
 use domain::api::{PhysicianProfile, Verification};
 use domain::application::DocumentKind;
@@ -375,16 +375,49 @@ pub async fn demo_if_empty(
             prefecture: pref,
             online: false,
             capacity: 200,
-            designation_number: format!("{}-{:04}", pref.code(), 101 + i),
             lecturers: Vec::new(),
             tolerance_in_minutes: 5,
             tolerance_out_minutes: 5,
         };
         let s = sessions::insert(&txn, org, body, &spec).await?;
+        let number = domain::sessions::designation_number(pref, date.year(), 101 + i as u32);
+        sessions::designate(&txn, s.id, &number, now).await?;
         if offset < 0 {
             sessions::mark_posted(&txn, s.id, now).await?;
         }
         session_ids.push((s.id, date, category, units));
+    }
+    // Two Kyoto sessions staff have not designated: one waiting (2.5 units in two hours, a
+    // question for staff), one returned with a reason for the organizer.
+    for (title, units, returned) in [
+        ("産業医実地研修 職場巡視の実際", Units::from_halves(5), None),
+        (
+            "産業医研修会 化学物質の自律的管理",
+            Units::whole(2),
+            Some("講師の医籍登録番号を追記し、プログラムの時間割を添えてください"),
+        ),
+    ] {
+        let spec = SessionSpec {
+            title: title.into(),
+            category: Category::OccupationalLifelongPractical,
+            subject: None,
+            units,
+            date: shift(today, 40),
+            starts_at: NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default(),
+            ends_at: NaiveTime::from_hms_opt(16, 0, 0).unwrap_or_default(),
+            venue: "京都府医師会館".into(),
+            contact: Some("075-354-6102".into()),
+            prefecture: Prefecture::KYOTO,
+            online: false,
+            capacity: 60,
+            lecturers: Vec::new(),
+            tolerance_in_minutes: 5,
+            tolerance_out_minutes: 5,
+        };
+        let s = sessions::insert(&txn, kyoto_org.id, "京都府医師会", &spec).await?;
+        if let Some(reason) = returned {
+            sessions::return_to_organizer(&txn, s.id, reason).await?;
+        }
     }
 
     let mut registry_csv = String::new();

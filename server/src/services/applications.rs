@@ -948,6 +948,66 @@ pub async fn list(
     summaries(&app.read, records).await
 }
 
+/// Every application of the queue that passes `filter` (all its pages; `None`: a filter that
+/// matches nothing), as CSV in `lang` (UTF-8 with a byte-order mark, as spreadsheets in Japan
+/// expect): a round to send on, or a report.
+pub async fn queue_csv(
+    app: &AppState,
+    actor: &Actor,
+    filter: Option<&QueueFilter>,
+    lang: domain::Lang,
+) -> Result<String, ApplicationError> {
+    let mut rows = Vec::new();
+    let mut filter = filter.cloned();
+    while let Some(f) = filter.as_mut() {
+        let page = list(app, actor, f).await?;
+        let Some(last) = page.last().map(|s| s.id) else {
+            break;
+        };
+        rows.extend(page);
+        f.before = Some(last);
+    }
+    let t = |key: &str| domain::i18n::t(lang, key);
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = [
+        "csv.application.id",
+        "csv.application.kind",
+        "csv.application.certification",
+        "csv.application.status",
+        "csv.application.name",
+        "csv.application.registry",
+        "csv.application.submitted",
+        "csv.application.round",
+        "csv.application.system_units",
+    ]
+    .map(t);
+    // Writing into memory cannot fail; a failure would only drop the row.
+    let _ = out.write_record(&header);
+    for a in rows {
+        let row = [
+            a.id.to_string(),
+            t(&format!("application.kind.{}", a.kind)),
+            t(&format!("certification.{}", a.certification)),
+            t(&format!("application.status.{}", a.status)),
+            a.name,
+            a.registry_number,
+            a.submitted_on.to_string(),
+            a.round.map(|r| r.to_string()).unwrap_or_default(),
+            t(if a.all_system_units {
+                "csv.application.yes"
+            } else {
+                "csv.application.no"
+            }),
+        ]
+        .map(crate::services::mypage::spreadsheet_text);
+        let _ = out.write_record(&row);
+    }
+    let bytes = out.into_inner().unwrap_or_default();
+    Ok(format!("\u{FEFF}{}", String::from_utf8_lossy(&bytes)))
+}
+
 async fn summaries(
     db: &impl ConnectionTrait,
     apps: Vec<ApplicationRecord>,

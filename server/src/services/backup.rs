@@ -133,6 +133,10 @@ pub async fn fingerprint(
         digest::<certificate_proof::Entity>(db).await?,
     );
     tables.insert("notifications", digest::<notification::Entity>(db).await?);
+    tables.insert(
+        "designation_counters",
+        digest::<designation_counter::Entity>(db).await?,
+    );
     let mut check = DocumentCheck::default();
     let mut pages = document::Entity::find()
         .order_by_asc(document::Column::Id)

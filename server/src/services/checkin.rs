@@ -70,6 +70,18 @@ impl From<crate::services::sessions::SessionError> for CheckinError {
     }
 }
 
+/// Refuses a session the prefecture has not designated: it takes no scans, lookups, sheets or
+/// posting.
+fn require_designated(session: &Session) -> Result<(), CheckinError> {
+    if session.designated() {
+        Ok(())
+    } else {
+        Err(CheckinError::Refused(Message::key(
+            "session.not_designated",
+        )))
+    }
+}
+
 fn invalid(field: &str, code: &str, key: &str) -> CheckinError {
     CheckinError::Invalid(vec![FieldError::new(field, code, Message::key(key))])
 }
@@ -174,6 +186,7 @@ pub async fn record(
     if session.cancelled_at.is_some() {
         return Err(CheckinError::Refused(Message::key("session.cancelled")));
     }
+    require_designated(session)?;
     check_day(session, req.at, Utc::now())?;
     let db = &app.db;
     let txn = crate::db::begin(db).await?;
@@ -415,21 +428,23 @@ pub async fn post(
     if session.posted_at.is_some() {
         return Err(CheckinError::AlreadyPosted);
     }
+    require_designated(&session)?;
     if !errors.is_empty() {
         return Err(CheckinError::Invalid(errors));
     }
-    // Units are posted for a session that took place, and soon after: a session long past goes
-    // through the prefecture.
+    // Units are posted for a session that took place (`rules.md`: posting opens at its end), and
+    // soon after: a session long past goes through the prefecture.
     let today = crate::services::today();
-    if session.date > today {
-        return Err(CheckinError::Refused(Message::key(
-            "checkin.post_too_early",
-        )));
-    }
-    if session.date < today - chrono::Days::new(domain::sessions::POSTING_WINDOW_DAYS) {
+    if Utc::now() < jst_instant(session.date, session.ends_at) {
         return Err(CheckinError::Refused(
-            Message::key("checkin.post_too_late")
-                .arg("days", domain::sessions::POSTING_WINDOW_DAYS),
+            Message::key("checkin.post_too_early")
+                .arg_date("date", session.date)
+                .arg("time", session.ends_at.format("%H:%M")),
+        ));
+    }
+    if session.date < today - chrono::Days::new(app.settings.posting_days) {
+        return Err(CheckinError::Refused(
+            Message::key("checkin.post_too_late").arg("days", app.settings.posting_days),
         ));
     }
     let rows = attendance(&txn, &session).await?;
@@ -445,10 +460,20 @@ pub async fn post(
         .filter_map(|s| s.birth_date.map(|d| (s.registry_number, d)))
         .collect();
     let mut written = 0u32;
+    // Units given on the organizer's word rather than the door's record: each is an audit row.
+    let mut on_word: Vec<(&str, String)> = Vec::new();
     for row in rows {
         let grant = granted.get(row.registry_number.as_str()).copied();
         if !(row.lecturer || row.presence == Presence::Full || grant.is_some()) {
             continue;
+        }
+        if row.lecturer {
+            on_word.push(("lecturer_grant", row.registry_number.clone()));
+        } else if let Some(reason) = grant.filter(|_| row.presence != Presence::Full) {
+            on_word.push((
+                "partial_grant",
+                format!("{}: {reason}", row.registry_number),
+            ));
         }
         let note = match (row.lecturer, grant) {
             (true, _) => Some(domain::i18n::t(domain::Lang::Ja, "checkin.note.lecturer")),
@@ -484,6 +509,17 @@ pub async fn post(
         Some(format!("{written} credits")),
     )
     .await?;
+    for (action, note) in on_word {
+        audit::did(
+            &txn,
+            Some(organizer),
+            "session",
+            session.id,
+            action,
+            Some(note),
+        )
+        .await?;
+    }
     crate::db::commit(txn).await?;
     Ok(PostResult {
         credits_written: written,
@@ -525,6 +561,7 @@ pub async fn lookup(
     {
         return Err(CheckinError::Refused(Message::key("checkin.lookup_closed")));
     }
+    require_designated(session)?;
     let (key, actor, note) = match asker {
         Asker::Organizer(id) => (format!("lookup:organizer:{id}"), Some(id), None),
         Asker::Door(id) => (
@@ -711,6 +748,7 @@ pub async fn import(
     if session.posted_at.is_some() {
         return Err(CheckinError::Refused(Message::key("import.posted")));
     }
+    require_designated(session)?;
     let db = &app.db;
     let registry: Vec<String> = rows
         .iter()

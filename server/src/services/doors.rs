@@ -29,6 +29,9 @@ pub enum DoorError {
     /// The session is posted: no more links.
     #[error("session posted")]
     Posted,
+    /// The session is not designated yet: no links.
+    #[error("session not designated")]
+    NotDesignated,
     /// The device said it still holds scans; the organizer must confirm.
     #[error("device holds scans")]
     Unsent(Vec<FieldError>),
@@ -110,6 +113,9 @@ pub async fn create(
     }
     if session.posted_at.is_some() {
         return Err(DoorError::Posted);
+    }
+    if !session.designated() {
+        return Err(DoorError::NotDesignated);
     }
     let (token, token_hash) = security::new_token();
     let now = Utc::now();

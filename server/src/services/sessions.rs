@@ -1,9 +1,11 @@
 //! Training sessions: an organizer's own, and the public list.
 
 use domain::api::PublicSession;
-use domain::policy::{Actor, may_run_session};
+use domain::policy::{Actor, may_designate, may_run_session};
 use domain::records::Session;
-use domain::sessions::SessionForm;
+use domain::sessions::{
+    DesignateRequest, Designation, DesignationItem, ReturnRequest, SessionForm, SessionSpec,
+};
 use domain::{FieldError, Message};
 use sea_orm::ConnectionTrait;
 
@@ -43,14 +45,30 @@ pub async fn own(
         .ok_or(SessionError::NotFound)
 }
 
-/// Creates a published session with its lecturers; the same request again (a double tap, a
-/// retry) answers the session it made.
+/// The form checked, with its questions ([`SessionSpec::questions`]) as field errors until the
+/// organizer confirms them.
+fn checked(form: &SessionForm) -> Result<SessionSpec, SessionError> {
+    let spec = form.parse(today()).map_err(SessionError::Invalid)?;
+    let questions = spec.questions();
+    if !form.confirm_questions && !questions.is_empty() {
+        return Err(SessionError::Invalid(
+            questions
+                .into_iter()
+                .map(|m| domain::FieldError::new("questions", "question", m))
+                .collect(),
+        ));
+    }
+    Ok(spec)
+}
+
+/// Submits a session with its lecturers for designation (not published until staff designate
+/// it); the same request again (a double tap, a retry) answers the session it made.
 pub async fn create(
     app: &AppState,
     actor: &Actor,
     form: &SessionForm,
 ) -> Result<PublicSession, SessionError> {
-    let spec = form.parse(today()).map_err(SessionError::Invalid)?;
+    let spec = checked(form)?;
     let body = accounts::user(&app.db, actor.id)
         .await?
         .and_then(|u| u.organizer_body)
@@ -114,16 +132,18 @@ pub async fn form(app: &AppState, actor: &Actor, id: i32) -> Result<SessionForm,
         prefecture: s.prefecture.code().to_string(),
         online: s.online,
         capacity: s.capacity.to_string(),
-        designation_number: s.designation_number,
         lecturers: lecturers.join(", "),
         contact: s.contact.unwrap_or_default(),
         tolerance_in_minutes: Some(s.tolerance_in_minutes),
         tolerance_out_minutes: Some(s.tolerance_out_minutes),
         client_ref: None,
+        confirm_questions: false,
     })
 }
 
-/// Changes a session that is neither posted nor cancelled.
+/// Changes a session that is neither posted nor cancelled. A session not designated yet goes
+/// (back) to the staff's queue; a designated one keeps its designation as long as what was
+/// designated stays: category, subject, units, delivery and prefecture.
 pub async fn edit(
     app: &AppState,
     actor: &Actor,
@@ -134,7 +154,42 @@ pub async fn edit(
     let txn = crate::db::begin(&app.db).await?;
     let session = own(&txn, actor, id).await?;
     refuse_closed(&session)?;
+    if session.designated() {
+        let locked = [
+            ("category", session.category != spec.category),
+            ("subject", session.subject != spec.subject),
+            ("units", session.units != spec.units),
+            ("online", session.online != spec.online),
+            ("prefecture", session.prefecture != spec.prefecture),
+        ];
+        let errors: Vec<domain::FieldError> = locked
+            .into_iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(field, _)| {
+                domain::FieldError::new(
+                    field,
+                    "designated",
+                    Message::key("session.designated_locked"),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(SessionError::Invalid(errors));
+        }
+    } else {
+        checked(form)?;
+    }
     let changed = sessions::update(&txn, id, &spec).await?;
+    if !session.designated() {
+        sessions::resubmit(&txn, id).await?;
+    }
+    let changed = if session.designated() {
+        changed
+    } else {
+        sessions::by_id(&txn, id)
+            .await?
+            .ok_or(SessionError::NotFound)?
+    };
     crate::db::audit::did(&txn, Some(actor.id), "session", id, "edited", None).await?;
     crate::db::commit(txn).await?;
     Ok(changed.public())
@@ -171,6 +226,204 @@ pub async fn list_own(app: &AppState, actor: &Actor) -> Result<Vec<PublicSession
         .iter()
         .map(Session::public)
         .collect())
+}
+
+/// The designation queue of `actor`: sessions in `state` of their prefecture (JMA: every
+/// prefecture, or the one asked for), soonest first, a page at a time.
+pub async fn designation_queue(
+    app: &AppState,
+    actor: &Actor,
+    state: Designation,
+    prefecture: Option<domain::Prefecture>,
+    after: Option<i32>,
+) -> Result<Vec<DesignationItem>, SessionError> {
+    let scope = match actor.role {
+        domain::account::Role::PrefecturalStaff => {
+            // Another prefecture asked for: nothing (never a wider list).
+            match (actor.prefecture, prefecture) {
+                (Some(own), Some(asked)) if own != asked => return Ok(Vec::new()),
+                (Some(own), _) => Some(own),
+                (None, _) => return Ok(Vec::new()),
+            }
+        }
+        domain::account::Role::JmaStaff => prefecture,
+        _ => return Err(SessionError::NotFound),
+    };
+    let found = sessions::designation_queue(&app.db, state, scope, after).await?;
+    let mut items = Vec::with_capacity(found.len());
+    for s in found {
+        items.push(item(&app.db, s).await?);
+    }
+    Ok(items)
+}
+
+async fn item(db: &impl ConnectionTrait, s: Session) -> Result<DesignationItem, SessionError> {
+    let mut lecturers: Vec<String> = sessions::lecturers(db, s.id).await?.into_iter().collect();
+    lecturers.sort();
+    let spec = SessionSpec {
+        title: s.title.clone(),
+        category: s.category,
+        subject: s.subject,
+        units: s.units,
+        date: s.date,
+        starts_at: s.starts_at,
+        ends_at: s.ends_at,
+        venue: s.venue.clone(),
+        contact: s.contact.clone(),
+        prefecture: s.prefecture,
+        online: s.online,
+        capacity: s.capacity,
+        lecturers: Vec::new(),
+        tolerance_in_minutes: s.tolerance_in_minutes,
+        tolerance_out_minutes: s.tolerance_out_minutes,
+    };
+    Ok(DesignationItem {
+        questions: spec.questions(),
+        capacity: s.capacity,
+        lecturers,
+        session: s.public(),
+    })
+}
+
+/// A session staff may designate: in their prefecture (JMA: any); anyone else is told it does
+/// not exist.
+async fn designatable(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: i32,
+) -> Result<Session, SessionError> {
+    sessions::by_id(db, id)
+        .await?
+        .filter(|s| may_designate(actor, s.prefecture))
+        .ok_or(SessionError::NotFound)
+}
+
+/// Designates a submitted session with the number staff entered or the next of its prefecture
+/// and this year: it is published, takes scans and can be posted. The organizer is mailed.
+pub async fn designate(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    req: &DesignateRequest,
+) -> Result<DesignationItem, SessionError> {
+    let entered = req.parse().map_err(|e| SessionError::Invalid(vec![e]))?;
+    let txn = crate::db::begin(&app.db).await?;
+    let session = designatable(&txn, actor, id).await?;
+    let not_waiting = || SessionError::Closed(Message::key("designation.not_submitted"));
+    if session.designation != Designation::Submitted || session.cancelled_at.is_some() {
+        return Err(not_waiting());
+    }
+    let number = match entered {
+        Some(n) => {
+            if sessions::number_taken(&txn, session.prefecture, &n, id).await? {
+                return Err(SessionError::Invalid(vec![domain::FieldError::new(
+                    "number",
+                    "taken",
+                    Message::key("designation.number_taken"),
+                )]));
+            }
+            n
+        }
+        None => {
+            use chrono::Datelike;
+            let year = today().year();
+            // A number entered by hand earlier may already hold the next in sequence.
+            let mut made = None;
+            for _ in 0..20 {
+                let seq = sessions::next_number(&txn, session.prefecture, year).await?;
+                let n = domain::sessions::designation_number(session.prefecture, year, seq);
+                if !sessions::number_taken(&txn, session.prefecture, &n, id).await? {
+                    made = Some(n);
+                    break;
+                }
+            }
+            made.ok_or_else(|| DbError::Corrupt("designation numbers exhausted".into()))?
+        }
+    };
+    if !sessions::designate(&txn, id, &number, chrono::Utc::now()).await? {
+        return Err(not_waiting());
+    }
+    crate::db::audit::moved(
+        &txn,
+        Some(actor.id),
+        "session",
+        id,
+        "designate",
+        Some("designated"),
+        Some(number.clone()),
+    )
+    .await?;
+    tell_organizer(
+        &txn,
+        &session,
+        Message::key("mail.designation.designated.body")
+            .arg("title", &session.title)
+            .arg("number", &number),
+        "mail.designation.designated.subject",
+    )
+    .await?;
+    let done = sessions::by_id(&txn, id)
+        .await?
+        .ok_or(SessionError::NotFound)?;
+    let answer = item(&txn, done).await?;
+    crate::db::commit(txn).await?;
+    Ok(answer)
+}
+
+/// Returns a submitted session to its organizer with a reason (mailed to them); they change it
+/// and it comes back to the queue.
+pub async fn return_to_organizer(
+    app: &AppState,
+    actor: &Actor,
+    id: i32,
+    req: &ReturnRequest,
+) -> Result<DesignationItem, SessionError> {
+    let reason = req.parse().map_err(|e| SessionError::Invalid(vec![e]))?;
+    let txn = crate::db::begin(&app.db).await?;
+    let session = designatable(&txn, actor, id).await?;
+    if !sessions::return_to_organizer(&txn, id, &reason).await? {
+        return Err(SessionError::Closed(Message::key(
+            "designation.not_submitted",
+        )));
+    }
+    crate::db::audit::moved(
+        &txn,
+        Some(actor.id),
+        "session",
+        id,
+        "return",
+        Some("returned"),
+        Some(reason.clone()),
+    )
+    .await?;
+    tell_organizer(
+        &txn,
+        &session,
+        Message::key("mail.designation.returned.body")
+            .arg("title", &session.title)
+            .arg("reason", &reason),
+        "mail.designation.returned.subject",
+    )
+    .await?;
+    let done = sessions::by_id(&txn, id)
+        .await?
+        .ok_or(SessionError::NotFound)?;
+    let answer = item(&txn, done).await?;
+    crate::db::commit(txn).await?;
+    Ok(answer)
+}
+
+async fn tell_organizer(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    body: Message,
+    subject: &str,
+) -> Result<(), SessionError> {
+    if let Some(organizer) = accounts::user(db, session.organizer_id).await? {
+        crate::services::mail::queue(db, &organizer.email, &Message::key(subject), &body, None)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Filters of the public list.

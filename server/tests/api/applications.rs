@@ -5,8 +5,8 @@ use chrono::{Days, NaiveDate, Utc};
 use domain::account::Role;
 use domain::api::HandbookRequest;
 use domain::application::{
-    ApplicationDetail, ApplicationForm, ApplicationKind, DocumentKind, FeeChannel, FileType,
-    ReviewAction, Status, Step,
+    ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationSummary, DocumentKind,
+    FeeChannel, FileType, ReviewAction, Status, Step,
 };
 use domain::input::Facts;
 use domain::ledger::{EntryKind, HandbookForm};
@@ -304,6 +304,76 @@ async fn two_submissions_at_once_with_one_reference_make_one_application() {
     let form = renewal("twice", &[]);
     let (first, second) = tokio::join!(client.submit(&form), client.submit(&form));
     assert_eq!(first.unwrap().summary.id, second.unwrap().summary.id);
+}
+
+#[tokio::test]
+async fn staff_find_an_application_by_registry_number_within_their_prefecture_only() {
+    let app = TestApp::spawn().await;
+    let (first, _) = ready_to_renew(&app, "300021", "first@example.jp").await;
+    let (second, _) = ready_to_renew(&app, "300022", "second@example.jp").await;
+    let one = first
+        .submit(&renewal("find-1", &[]))
+        .await
+        .unwrap()
+        .summary
+        .id;
+    second.submit(&renewal("find-2", &[])).await.unwrap();
+    let kyoto = kyoto(&app).await;
+    let ids = |list: Vec<ApplicationSummary>| list.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(kyoto.review_queue("registry_number=300021").await.unwrap()),
+        [one]
+    );
+    // Full-width digits, as typed with a Japanese keyboard.
+    assert_eq!(
+        ids(kyoto
+            .review_queue("registry_number=%EF%BC%93%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%92%EF%BC%91")
+            .await
+            .unwrap()),
+        [one]
+    );
+    assert!(
+        kyoto
+            .review_queue("registry_number=999999")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        kyoto
+            .review_queue("registry_number=12x")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        kyoto.review_queue("registry_number=").await.unwrap().len(),
+        2
+    );
+    // The same filters export as CSV, every page of them.
+    let (status, _, body) = kyoto
+        .get_raw("/api/review/applications.csv?registry_number=300021")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    assert!(text.starts_with("\u{feff}受付番号,申請種別"), "{text}");
+    assert!(text.contains(&format!("{one},更新申請")), "{text}");
+    assert!(!text.contains("300022"), "{text}");
+    let (_, _, all) = kyoto.get_raw("/api/review/applications.csv?lang=en").await;
+    let all = String::from_utf8(all.to_vec()).unwrap();
+    assert_eq!(all.lines().count(), 3, "{all}");
+    assert!(all.contains("Registry no."), "{all}");
+    // Tokyo's staff never find Kyoto's physician, by number or otherwise.
+    let tokyo = tokyo(&app).await;
+    assert!(
+        tokyo
+            .review_queue("registry_number=300021")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (_, _, none) = tokyo.get_raw("/api/review/applications.csv").await;
+    assert_eq!(String::from_utf8(none.to_vec()).unwrap().lines().count(), 1);
 }
 
 #[tokio::test]
@@ -826,7 +896,8 @@ async fn the_units_a_new_certificate_rests_on_cannot_be_withdrawn_after_approval
             venue: "京都府医師会館".into(),
             prefecture: "26".into(),
             capacity: "100".into(),
-            designation_number: "26-0001".into(),
+            // 26 units in three hours: the organizer confirms the question.
+            confirm_questions: true,
             ..SessionForm::default()
         })
         .await

@@ -142,6 +142,32 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
             physician_only,
         ),
         (Method::GET, "/api/review/applications", None, reviewers),
+        (Method::GET, "/api/review/sessions", None, reviewers),
+        (
+            Method::GET,
+            "/api/review/applications.csv?registry_number=123&lang=en",
+            None,
+            reviewers,
+        ),
+        (
+            Method::GET,
+            "/api/review/sessions?state=returned&prefecture=26&after=1",
+            None,
+            reviewers,
+        ),
+        // Reviewers reach the handler, which refuses the body (422) before looking the session up.
+        (
+            Method::POST,
+            "/api/review/sessions/1/designate",
+            Some(json!({"number": "1".repeat(31)})),
+            reviewers,
+        ),
+        (
+            Method::POST,
+            "/api/review/sessions/1/return",
+            Some(json!({"reason": ""})),
+            reviewers,
+        ),
         (
             Method::POST,
             "/api/review/bulk-approve",

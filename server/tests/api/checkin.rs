@@ -968,9 +968,16 @@ async fn corrections_after_posting_need_a_reason_add_ledger_rows_and_are_audited
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(
         actions,
-        ["created", "post", "credit_withdraw", "credit_add"]
+        [
+            "created",
+            "designate",
+            "post",
+            "lecturer_grant",
+            "credit_withdraw",
+            "credit_add"
+        ]
     );
-    assert!(audit[2].note.as_deref().unwrap().contains("別人の番号"));
+    assert!(audit[4].note.as_deref().unwrap().contains("別人の番号"));
     // Another organizer cannot correct it.
     let other = app.staff_api(Role::Organizer, "other@example.jp").await;
     assert_eq!(

@@ -98,6 +98,8 @@ pub struct Api {
     base: String,
     http: Client,
     door: Option<String>,
+    /// JMA staff who designate what this organizer submits (see [`Api::create_session`]).
+    designator: Option<Box<Api>>,
 }
 
 impl Api {
@@ -110,6 +112,15 @@ impl Api {
                 .build()
                 .expect("client"),
             door: None,
+            designator: None,
+        }
+    }
+
+    /// The same organizer, whose sessions `staff` designate as soon as they are submitted.
+    pub fn designated_by(self, staff: Api) -> Api {
+        Api {
+            designator: Some(Box::new(staff)),
+            ..self
         }
     }
 
@@ -500,8 +511,71 @@ impl Api {
     // Organizers.
 
     /// `POST /api/organizer/sessions`
-    pub async fn create_session(&self, form: &SessionForm) -> Answer<PublicSession> {
+    pub async fn submit_session(&self, form: &SessionForm) -> Answer<PublicSession> {
         self.post("/api/organizer/sessions", form).await
+    }
+
+    /// A designated session: submitted by this organizer, then designated by the staff it was
+    /// made with (an organizer from [`crate::helpers::TestApp::staff_api`]), numbered by the
+    /// server.
+    pub async fn create_session(&self, form: &SessionForm) -> Answer<PublicSession> {
+        let submitted = self.submit_session(form).await?;
+        let Some(staff) = &self.designator else {
+            return Ok(submitted);
+        };
+        if submitted.designation == domain::sessions::Designation::Designated {
+            return Ok(submitted);
+        }
+        match staff.designate_session(submitted.id, "").await {
+            Ok(done) => Ok(done.session),
+            // The same request twice at once (a double tap): the other designated it.
+            Err(r) if r.error.message.key == "designation.not_submitted" => Ok(self
+                .my_sessions()
+                .await?
+                .into_iter()
+                .find(|s| s.id == submitted.id)
+                .expect("the organizer's session")),
+            Err(r) => panic!("staff could not designate the session: {r:?}"),
+        }
+    }
+
+    /// `GET /api/review/sessions?state=…&prefecture=…`
+    pub async fn designation_queue(
+        &self,
+        state: &str,
+        prefecture: Option<u8>,
+    ) -> Answer<Vec<domain::sessions::DesignationItem>> {
+        let pref = prefecture.map(|p| p.to_string()).unwrap_or_default();
+        self.get(&format!(
+            "/api/review/sessions?state={state}&prefecture={pref}"
+        ))
+        .await
+    }
+
+    /// `POST /api/review/sessions/{id}/designate`
+    pub async fn designate_session(
+        &self,
+        session: i32,
+        number: &str,
+    ) -> Answer<domain::sessions::DesignationItem> {
+        self.post(
+            &format!("/api/review/sessions/{session}/designate"),
+            &json!({ "number": number }),
+        )
+        .await
+    }
+
+    /// `POST /api/review/sessions/{id}/return`
+    pub async fn return_session(
+        &self,
+        session: i32,
+        reason: &str,
+    ) -> Answer<domain::sessions::DesignationItem> {
+        self.post(
+            &format!("/api/review/sessions/{session}/return"),
+            &json!({ "reason": reason }),
+        )
+        .await
     }
 
     /// `GET /api/organizer/sessions`

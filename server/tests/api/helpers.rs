@@ -167,6 +167,7 @@ impl TestApp {
             outbox_seconds: 30,
             // Reminder rounds run only when a test runs one, as of the day it gives.
             run_jobs: false,
+            posting_days: domain::sessions::POSTING_WINDOW_DAYS,
             header_timeout_seconds: 10,
             // Staff sign in with their password alone, except in the tests of the second factor.
             staff_two_factor: false,
@@ -297,7 +298,32 @@ impl TestApp {
             .expect("create staff");
         let api = self.api();
         api.login(email, STAFF_PASSWORD).await.expect("login");
-        api
+        if role != Role::Organizer {
+            return api;
+        }
+        // What this organizer submits, JMA staff designate at once (tests of the door, posting
+        // and credits start from a designated session; the designation's own tests submit).
+        let staff = format!("designator.{email}");
+        server::services::accounts::create_user(
+            &self.db,
+            &CreateUser {
+                role: Role::JmaStaff,
+                email: staff.clone(),
+                display_name: "JMA designation".into(),
+                password: STAFF_PASSWORD.into(),
+                prefecture: None,
+                organizer_body: None,
+            },
+            false,
+        )
+        .await
+        .expect("create the designating staff");
+        let designator = self.api();
+        designator
+            .login(&staff, STAFF_PASSWORD)
+            .await
+            .expect("login");
+        api.designated_by(designator)
     }
 
     /// A client with its own cookie jar (one browser).
@@ -353,7 +379,6 @@ pub fn session_form(lecturer: &str) -> domain::sessions::SessionForm {
         venue: "京都府医師会館".into(),
         prefecture: "26".into(),
         capacity: "200".into(),
-        designation_number: "26-0999".into(),
         lecturers: lecturer.into(),
         ..domain::sessions::SessionForm::default()
     }

@@ -8,6 +8,7 @@ mod authorization;
 mod checkin;
 mod cli;
 mod client;
+mod designation;
 mod helpers;
 mod identity;
 mod instances;

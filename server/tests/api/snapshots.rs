@@ -59,12 +59,11 @@ async fn a_scan_answers_who_was_recorded_and_when() {
             venue: "京都府医師会館".into(),
             prefecture: "26".into(),
             capacity: "10".into(),
-            designation_number: "26-0100".into(),
             ..SessionForm::default()
         })
         .await
         .unwrap();
-    assert_json_snapshot!("session", session, { ".id" => "[id]", ".date" => "[today]" });
+    assert_json_snapshot!("session", session, { ".id" => "[id]", ".date" => "[today]", ".designation_number" => "[26-year-sequence]" });
     let result = organizer
         .scan(
             session.id,

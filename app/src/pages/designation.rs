@@ -1,0 +1,164 @@
+//! Staff designate (指定) the sessions organizers submit: the queue of their prefecture (JMA:
+//! every prefecture), each session with what staff check — programme, units against the time,
+//! delivery, lecturers, the questions the form raised — and two decisions: designate (with the
+//! number entered, or the next one made) or return with a reason the organizer reads.
+
+use domain::sessions::{DesignateRequest, Designation, DesignationItem, ReturnRequest};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::decision::day;
+use crate::components::loaded::loaded;
+use crate::components::paged::Paged;
+use crate::components::shell::StaffTabs;
+use crate::i18n::use_i18n;
+use crate::routes::Page;
+
+/// Sessions per page of the queue (the server's page).
+const PAGE: usize = 50;
+
+/// `/designation`
+#[component]
+pub fn DesignationQueue() -> impl IntoView {
+    let i18n = use_i18n();
+    let state = RwSignal::new(Designation::Submitted);
+    // What the last decision did, said above the list (the item leaves the queue).
+    let done = RwSignal::new(None::<domain::Message>);
+    let list = LocalResource::new(move || {
+        let s = state.get();
+        async move { api::designation_queue(s.code(), None).await }
+    });
+    let pages = Paged::new(
+        PAGE,
+        move || {
+            state.get();
+        },
+        move |after| {
+            let s = state.get_untracked();
+            async move { api::designation_queue(s.code(), Some(after)).await }
+        },
+    );
+    let decided = move |m: domain::Message| {
+        done.set(Some(m));
+        list.refetch();
+    };
+    view! {
+        <StaffTabs current=Page::Designation />
+        <h1>{move || i18n.t("designation.title")}</h1>
+        <p class="muted">{move || i18n.t("designation.lead")}</p>
+        <section class="card filters">
+            <div class="field">
+                <label for="d-state">{move || i18n.t("review.filter.status")}</label>
+                <select id="d-state" data-testid="designation-state" on:change=move |ev| {
+                    if let Ok(s) = event_target_value(&ev).parse() { done.set(None); state.set(s); }
+                }>
+                    {Designation::ALL.iter().map(|s| { let s = *s; view! { <option value=s.code() selected={s == Designation::Submitted}>{move || i18n.t(&format!("designation.{s}"))}</option> } }).collect_view()}
+                </select>
+            </div>
+        </section>
+        {move || done.get().map(|m| view! { <p class="banner ok" role="status" data-testid="designation-done">{i18n.msg(&m)}</p> })}
+        {loaded(list, move |first| {
+            if first.is_empty() {
+                return view! { <p class="muted" data-testid="designation-empty">{i18n.t("designation.none")}</p> }.into_any();
+            }
+            let (items, full) = pages.rows(first);
+            let last = items.last().map(|i| i.session.id);
+            view! {
+                <ul class="list cards" data-testid="designation-queue">
+                    {items.into_iter().map(|item| view! { <Item item=item decided=decided /> }).collect_view()}
+                </ul>
+                {pages.more_button(full, last, "identities.more")}
+            }.into_any()
+        })}
+    }
+}
+
+/// One session of the queue and, while it waits, the two decisions.
+#[component]
+fn Item(
+    item: DesignationItem,
+    decided: impl Fn(domain::Message) + Copy + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = item.session.clone();
+    let id = s.id;
+    let number = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let designate = Action::new_local(move |n: &String| {
+        let req = DesignateRequest { number: n.clone() };
+        async move { api::designate_session(id, &req).await }
+    });
+    let give_back = Action::new_local(move |r: &String| {
+        let req = ReturnRequest { reason: r.clone() };
+        async move { api::return_session(id, &req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = designate.value().get() {
+            let n = done.session.designation_number.unwrap_or_default();
+            decided(domain::Message::key("designation.done").arg("number", n));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = give_back.value().get() {
+            decided(domain::Message::key("designation.returned_done"));
+        }
+    });
+    let failure = move || {
+        designate
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| give_back.value().get().and_then(Result::err))
+    };
+    let busy = move || designate.pending().get() || give_back.pending().get();
+    let waiting = s.designation == Designation::Submitted;
+    let number_id = format!("d-number-{id}");
+    let reason_id = format!("d-reason-{id}");
+    view! {
+        <li class="card" data-testid="designation-item" data-session=id.to_string()>
+            <h2>{s.title.clone()}</h2>
+            <p class="line">
+                <span class="badge">{i18n.t(&format!("category.{}", s.category))}</span>
+                {s.subject.map(|x| view! { <span class="badge">{i18n.t(&format!("subject.{x}"))}</span> })}
+                <span class="badge ok">{i18n.f("sessions.units", &[("n", s.units.to_string())])}</span>
+                {s.online.then(|| view! { <span class="badge">{i18n.t("org.online")}</span> })}
+            </p>
+            <p class="muted">{format!("{} {}–{}", day(s.date), s.starts_at, s.ends_at)}</p>
+            <p class="muted">{format!("{} · {}", i18n.prefecture(s.prefecture), s.venue)}</p>
+            <p class="muted">{i18n.f("designation.organizer", &[("body", s.organizing_body.clone())])}" · "{i18n.f("designation.capacity", &[("n", item.capacity.to_string())])}</p>
+            <p class="muted" data-testid="designation-lecturers">{if item.lecturers.is_empty() {
+                i18n.t("designation.no_lecturers").to_owned()
+            } else {
+                i18n.f("designation.lecturers", &[("numbers", item.lecturers.join(", "))])
+            }}</p>
+            {s.designation_number.clone().map(|n| view! { <p>{i18n.f("org.designation_number", &[("number", n)])}</p> })}
+            {s.returned_reason.clone().map(|r| view! { <p class="banner warn">{i18n.f("org.returned_reason", &[("reason", r)])}</p> })}
+            {(!item.questions.is_empty()).then(|| view! {
+                <div class="banner warn" data-testid="designation-questions">
+                    <p><strong>{i18n.t("designation.questions")}</strong></p>
+                    <ul>{item.questions.iter().map(|q| view! { <li>{i18n.msg(q)}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            {waiting.then(|| view! {
+                <div class="field">
+                    <label for=number_id.clone()>{i18n.t("designation.number")}</label>
+                    <input id=number_id data-testid="designation-number" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                </div>
+                <button class="button wide" data-testid="designate" disabled=busy on:click=move |_| { designate.dispatch(number.get_untracked()); }>
+                    {i18n.t("designation.designate")}
+                </button>
+                <div class="field">
+                    <label for=reason_id.clone()>{i18n.t("designation.reason")}</label>
+                    <textarea id=reason_id data-testid="designation-reason" rows="3" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <button class="button wide danger" data-testid="return-session" disabled=move || busy() || reason.get().trim().is_empty() on:click=move |_| { give_back.dispatch(reason.get_untracked()); }>
+                    {i18n.t("designation.return")}
+                </button>
+            })}
+            {move || failure().map(|e| view! {
+                <div class="banner error" role="alert"><p>{i18n.msg(&e.message())}</p>
+                    <ul>{e.fields().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div>
+            })}
+        </li>
+    }
+}
