@@ -82,6 +82,9 @@ test('scans a helper holds survive a revoked link, the network and the server go
     await helper.getByLabel('パスワード').fill(DEMO_PASSWORD);
     await helper.getByRole('button', { name: 'ログイン' }).click();
     await expect(helper).toHaveURL(/\/door$/);
+    // The login page (the physician's build) hands /door to the door's build by loading it
+    // afresh: the address changes first, then the page. Wait for the page before reading it.
+    await expect(helper.getByTestId('receive-here')).toBeVisible();
     await screen(helper, 'door-handover-390');
     await helper.getByTestId('receive-here').click();
     await expect(helper).toHaveURL(new RegExp(`/organizer/sessions/${session}/checkin$`));

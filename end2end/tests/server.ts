@@ -24,6 +24,7 @@ export class OwnServer {
         NINTEI_DATA_DIR: this.dataDir,
         NINTEI_DIST_DIR: dist,
         NINTEI_DEMO: 'true',
+        NINTEI_STAFF_TWO_FACTOR: 'false',
         RUST_LOG: 'warn',
       },
       stdio: 'ignore',

@@ -117,20 +117,22 @@ fn Item(
     view! {
         <li class="card" data-testid="designation-item" data-session=id.to_string()>
             <h2>{s.title.clone()}</h2>
-            <p class="line">
+            <div class="badges">
                 <span class="badge">{i18n.t(&format!("category.{}", s.category))}</span>
                 {s.subject.map(|x| view! { <span class="badge">{i18n.t(&format!("subject.{x}"))}</span> })}
                 <span class="badge ok">{i18n.f("sessions.units", &[("n", s.units.to_string())])}</span>
                 {s.online.then(|| view! { <span class="badge">{i18n.t("org.online")}</span> })}
+            </div>
+            <p class="muted">
+                {format!("{} {}–{}", day(s.date), s.starts_at, s.ends_at)}<br />
+                {format!("{} · {}", i18n.prefecture(s.prefecture), s.venue)}<br />
+                {i18n.f("designation.organizer", &[("body", s.organizing_body.clone())])}" · "{i18n.f("designation.capacity", &[("n", item.capacity.to_string())])}<br />
+                <span data-testid="designation-lecturers">{if item.lecturers.is_empty() {
+                    i18n.t("designation.no_lecturers").to_owned()
+                } else {
+                    i18n.f("designation.lecturers", &[("numbers", item.lecturers.join(", "))])
+                }}</span>
             </p>
-            <p class="muted">{format!("{} {}–{}", day(s.date), s.starts_at, s.ends_at)}</p>
-            <p class="muted">{format!("{} · {}", i18n.prefecture(s.prefecture), s.venue)}</p>
-            <p class="muted">{i18n.f("designation.organizer", &[("body", s.organizing_body.clone())])}" · "{i18n.f("designation.capacity", &[("n", item.capacity.to_string())])}</p>
-            <p class="muted" data-testid="designation-lecturers">{if item.lecturers.is_empty() {
-                i18n.t("designation.no_lecturers").to_owned()
-            } else {
-                i18n.f("designation.lecturers", &[("numbers", item.lecturers.join(", "))])
-            }}</p>
             {s.designation_number.clone().map(|n| view! { <p>{i18n.f("org.designation_number", &[("number", n)])}</p> })}
             {s.returned_reason.clone().map(|r| view! { <p class="banner warn">{i18n.f("org.returned_reason", &[("reason", r)])}</p> })}
             {(!item.questions.is_empty()).then(|| view! {
