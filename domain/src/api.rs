@@ -686,6 +686,9 @@ pub struct AttendanceRow {
     pub registry_number: String,
     /// Name, when registered.
     pub name: Option<String>,
+    /// フリガナ, when registered (the review lists attendees in kana order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
     /// First check-in.
     pub first_in: Option<chrono::DateTime<chrono::Utc>>,
     /// Last check-out.

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { DEMO_PASSWORD, checkPage, expect, login, logout, screen, test } from './helpers';
 
 // physician06 (demo): Tokyo, occupational certificate valid, renewal units complete but 8 of
@@ -55,6 +56,17 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await page.getByTestId('certification-filter').selectOption('sports');
   await expect(page.locator(`a[href="/review/${id}"]`)).toHaveCount(0);
   await page.getByTestId('certification-filter').selectOption('occupational');
+  // Found by registry number (typed with full-width digits), and exported with the same filters.
+  await page.getByTestId('registry-filter').fill('４０７４２２');
+  await page.getByTestId('registry-filter').press('Tab');
+  await expect(page.locator('a[href^="/review/"]')).toHaveCount(1);
+  await expect(page.locator(`a[href="/review/${id}"]`)).toBeVisible();
+  await screen(page, 'review-by-registry-390');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('queue-csv').click()]);
+  const csv = fs.readFileSync(await download.path()).toString('utf8');
+  expect(csv.split('\r\n')[0]).toContain('医籍登録番号');
+  expect(csv).toContain(`${id},更新申請,認定産業医,申請中`);
+  expect(csv).toContain('407422');
   await page.locator(`a[href="/review/${id}"]`).click();
   // First a correction request: the physician corrects and resubmits from their phone.
   await page.getByRole('textbox', { name: '訂正してほしい内容' }).fill('勤務先の電話番号を記入してください');

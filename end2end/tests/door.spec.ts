@@ -183,7 +183,10 @@ test('the desk asks before recording an unknown number, warns of a check-out wit
   await page.reload();
   await expect(page.getByTestId('door-links')).toContainText('未送信3件');
   await page.goto(page.url().replace(/checkin$/, 'review'));
+  // The number without a My Page is marked on the review.
+  await expect(page.getByTestId('attendance').locator('li[data-registry="987654"]').getByTestId('unregistered')).toBeVisible();
   await page.getByTestId('post').click();
+  await page.getByTestId('post-confirm').click();
   const warning = page.getByTestId('unsent-warning');
   await expect(warning).toContainText('受付5 伊藤');
   await expect(warning).toContainText('3件');

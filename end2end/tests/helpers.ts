@@ -191,5 +191,5 @@ export function jstTimeAgo(minutes: number): string {
 
 /** Whether today (Japan) is old enough for a session that started at 00:00 and has ended. */
 export function dayHasBegun(): boolean {
-  return jstTimeAgo(0) >= '00:10';
+  return jstTimeAgo(0) >= '00:30';
 }

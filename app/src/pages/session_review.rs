@@ -65,7 +65,10 @@ pub fn SessionReview() -> impl IntoView {
             confirm_unsent,
         });
     };
+    // The first tap on 単位を登録する shows what will be posted; the second posts.
+    let confirming = RwSignal::new(false);
     let submit = move |_| {
+        confirming.set(false);
         if here() > 0 {
             unsent.set(vec![domain::FieldError::new(
                 "doors",
@@ -137,9 +140,41 @@ pub fn SessionReview() -> impl IntoView {
         {move || corrected.get().map(|r| view! { <p class="banner ok" data-testid="corrected">{i18n.f("correct.done", &[("r", r)])}</p> })}
         {loaded(rows, move |r| match r {
                 list if list.is_empty() => view! { <p class="muted">{i18n.t("review.none")}</p> }.into_any(),
-                list => {
+                mut list => {
                     let done = is_posted();
+                    // In フリガナ order, as a paper list would be; numbers without a My Page last.
+                    list.sort_by(|a, b| {
+                        (a.kana.is_none(), &a.kana, &a.registry_number)
+                            .cmp(&(b.kana.is_none(), &b.kana, &b.registry_number))
+                    });
+                    let full = list.iter().filter(|r| r.presence == Presence::Full && !r.lecturer).count();
+                    let lecturers = list.iter().filter(|r| r.lecturer).count();
+                    let unregistered = list.iter().filter(|r| r.name.is_none()).count();
+                    let totals = i18n.f("review.totals", &[
+                        ("n", list.len().to_string()),
+                        ("full", full.to_string()),
+                        ("partial", (list.len() - full - lecturers).to_string()),
+                        ("lecturers", lecturers.to_string()),
+                        ("unregistered", unregistered.to_string()),
+                    ]);
+                    // Who the post would credit now: full attendees, lecturers, and partial
+                    // attendees with a reason.
+                    let rows_for_count = list.clone();
+                    let to_credit = move || {
+                        let given = reasons.get();
+                        rows_for_count
+                            .iter()
+                            .filter(|r| {
+                                !r.credited
+                                    && (r.lecturer
+                                        || r.presence == Presence::Full
+                                        || given.get(&r.registry_number).is_some_and(|g| !g.trim().is_empty()))
+                            })
+                            .count()
+                    };
+                    let units = move || info.get().and_then(|r| r.ok()).map(|s| s.units.to_string()).unwrap_or_default();
                     view! {
+                    <p class="muted" data-testid="attendance-totals">{totals}</p>
                     <ul class="list" data-testid="attendance">
                         {list.into_iter().map(|row| {
                             let partial = row.presence != Presence::Full && !row.lecturer;
@@ -153,6 +188,7 @@ pub fn SessionReview() -> impl IntoView {
                                     <div class="badges">
                                         <span class="badge" class:ok=!partial>{describe(&row)}</span>
                                         {row.lecturer.then(|| view! { <span class="badge">{i18n.t("review.lecturer")}</span> })}
+                                        {row.name.is_none().then(|| view! { <span class="badge status-warn" data-testid="unregistered">{i18n.t("review.unregistered")}</span> })}
                                         {(done && credited).then(|| view! { <span class="badge ok">{i18n.t("review.credited")}</span> })}
                                         {(done && !credited).then(|| view! { <span class="badge">{i18n.t("review.not_credited")}</span> })}
                                     </div>
@@ -194,7 +230,17 @@ pub fn SessionReview() -> impl IntoView {
                                 <button class="button danger wide" data-testid="post-anyway" on:click=move |_| send(true)>{i18n.t("review.post_anyway")}</button>
                             </div>
                         })}
-                        <button class="button wide" data-testid="post" on:click=submit disabled=move || post.pending().get()>{i18n.t("review.post")}</button>
+                        {move || confirming.get().then(|| view! {
+                            <div class="banner info" role="alert" data-testid="post-summary">
+                                <p>{i18n.f("review.post_summary", &[("n", to_credit().to_string()), ("units", units())])}</p>
+                                <p class="muted">{i18n.t("review.post_summary_lead")}</p>
+                                <button class="button wide" data-testid="post-confirm" on:click=submit disabled=move || post.pending().get()>{i18n.t("review.post_confirm")}</button>
+                                <button class="button secondary wide" on:click=move |_| confirming.set(false)>{i18n.t("common.cancel")}</button>
+                            </div>
+                        })}
+                        {move || (!confirming.get()).then(|| view! {
+                            <button class="button wide" data-testid="post" on:click=move |_| { unsent.set(Vec::new()); confirming.set(true); } disabled=move || post.pending().get()>{i18n.t("review.post")}</button>
+                        })}
                     })}
                 }.into_any()
                 }

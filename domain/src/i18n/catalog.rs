@@ -743,6 +743,23 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("review.post", "単位を登録する", "Post the credits"),
     (
+        "review.totals",
+        "{n}名（全出席 {full}・一部出席 {partial}・講師 {lecturers}）／うちマイページ未登録 {unregistered}",
+        "{n} people (full {full}, partial {partial}, lecturers {lecturers}); without My Page: {unregistered}",
+    ),
+    ("review.unregistered", "マイページ未登録", "No My Page yet"),
+    (
+        "review.post_summary",
+        "{n}名に{units}単位ずつ登録します。",
+        "{units} units will be posted to each of {n} people.",
+    ),
+    (
+        "review.post_summary_lead",
+        "登録するとすぐ各医師のマイページに反映されます。理由のない一部出席者には登録されません。",
+        "They appear on each physician's My Page at once. Partial attendees without a reason get none.",
+    ),
+    ("review.post_confirm", "登録を確定する", "Confirm and post"),
+    (
         "review.posted",
         "{n}件の単位を登録しました。各医師のマイページに反映されています。",
         "{n} credits posted; they are on each physician's My Page now.",

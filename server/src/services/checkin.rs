@@ -376,6 +376,7 @@ pub async fn attendance(
         .into_iter()
         .map(|(r, (first_in, last_out))| AttendanceRow {
             name: who.get(&r).map(|p| p.name_kanji.clone()),
+            kana: who.get(&r).map(|p| p.name_kana.clone()),
             presence: presence(
                 start,
                 end,
