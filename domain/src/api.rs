@@ -107,6 +107,10 @@ pub struct CertificateView {
     pub current: Period,
     /// Every period, oldest first.
     pub periods: Vec<Period>,
+    /// The day (JST) JMA revoked it, if it did: a revoked certificate is held no more (no
+    /// renewal, no proof); the physician applies anew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_on: Option<NaiveDate>,
 }
 
 crate::catalog::code_enum!(
@@ -292,6 +296,13 @@ impl MyPage {
             .find(|a| a.kind.procedure(a.certification) == Some(procedure))
     }
 
+    /// The certificate of `certification` the physician holds: not one JMA revoked.
+    pub fn held(&self, certification: Certification) -> Option<&CertificateView> {
+        self.certificates
+            .iter()
+            .find(|c| c.certification == certification && c.revoked_on.is_none())
+    }
+
     /// The procedures this physician can apply for: renewal of each certificate held, new for
     /// each not held.
     pub fn procedures(&self) -> Vec<Procedure> {
@@ -305,11 +316,7 @@ impl MyPage {
     /// they hold, or a new certificate when they hold none or theirs has lapsed (past the grace
     /// period and any special measure, a renewal is no longer possible).
     pub fn procedure_for(&self, certification: Certification) -> Procedure {
-        let renewable = self
-            .certificates
-            .iter()
-            .any(|x| x.certification == certification)
-            && !self.lapsed(certification);
+        let renewable = self.held(certification).is_some() && !self.lapsed(certification);
         match (certification, renewable) {
             (Certification::Occupational, true) => Procedure::OccupationalRenewal,
             (Certification::Occupational, false) => Procedure::OccupationalNew,
@@ -325,11 +332,7 @@ impl MyPage {
             Certification::Occupational => Procedure::OccupationalRenewal,
             Certification::Sports => Procedure::SportsRenewal,
         };
-        if !self
-            .certificates
-            .iter()
-            .any(|x| x.certification == certification)
-        {
+        if self.held(certification).is_none() {
             return false;
         }
         let decision = crate::evaluate(
@@ -349,11 +352,7 @@ impl MyPage {
         as_of: NaiveDate,
         planned: &[Credit],
     ) -> EvaluationInput {
-        let certificate = self
-            .certificates
-            .iter()
-            .find(|c| c.certification == procedure.certification())
-            .map(|c| c.current);
+        let certificate = self.held(procedure.certification()).map(|c| c.current);
         let mut credits: Vec<Credit> = self
             .ledger
             .iter()

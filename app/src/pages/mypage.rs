@@ -51,6 +51,26 @@ fn status_key(page: &MyPage, cert: &CertificateView, rules: &RuleSet) -> &'stati
     }
 }
 
+/// A certificate JMA revoked: said so, with the way back (a new application), no proof to print.
+fn revoked_card(cert: &CertificateView, on: chrono::NaiveDate) -> AnyView {
+    let i18n = use_i18n();
+    let certification = cert.certification;
+    view! {
+        <article class="card cert" data-testid=format!("certificate-{certification}")>
+            <header>
+                <h3>{move || i18n.t(&format!("certification.{certification}"))}</h3>
+                <span class="badge status-revoked">{move || i18n.t("status.revoked")}</span>
+            </header>
+            <dl>
+                <div><dt>{move || i18n.t("mypage.number")}</dt><dd>{cert.number.clone()}</dd></div>
+            </dl>
+            <p class="banner warn" data-testid=format!("revoked-{certification}")>{move || i18n.f("mypage.revoked", &[("d", day(on))])}</p>
+            <A href=new_application_path(ApplicationKind::New, certification) attr:class="button wide apply" attr:data-testid=format!("apply-{certification}")>{move || i18n.t("mypage.apply_new")}</A>
+        </article>
+    }
+    .into_any()
+}
+
 #[component]
 fn Loaded(page: MyPage) -> impl IntoView {
     let i18n = use_i18n();
@@ -64,6 +84,9 @@ fn Loaded(page: MyPage) -> impl IntoView {
         .certificates
         .iter()
         .map(|c| {
+            if let Some(on) = c.revoked_on {
+                return revoked_card(c, on);
+            }
             let key = status_key(&page, c, &rules);
             let days = (c.current.valid_until - page.today).num_days();
             let cert = c.clone();

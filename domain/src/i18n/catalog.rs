@@ -148,6 +148,12 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("status.grace", "猶予期間", "Grace period"),
     ("status.covid_special", "コロナ特例", "COVID special"),
     ("status.lapsed", "失効", "Lapsed"),
+    ("status.revoked", "取消", "Revoked"),
+    (
+        "mypage.revoked",
+        "この認定は{d}に日本医師会により取り消されました。認定を受けるには新規に申請してください。",
+        "JMA revoked this certificate on {d}. To be certified again, apply anew.",
+    ),
     (
         "certification.occupational",
         "認定産業医",

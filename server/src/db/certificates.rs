@@ -60,6 +60,7 @@ pub async fn of_physician(
                 valid_until: c.valid_until,
             },
             periods: periods.remove(&c.id).unwrap_or_default(),
+            revoked_on: c.revoked_at.map(domain::dates::today_jst),
         })
         .collect())
 }
@@ -271,6 +272,25 @@ pub async fn revoke(
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)
+}
+
+/// A new certificate granted where a revoked one was: the row holds the new one, revoked no
+/// more (the revocation stays in the audit log).
+pub async fn reinstate(db: &impl ConnectionTrait, id: i32) -> DbResult<()> {
+    use sea_orm::sea_query::Expr;
+    certificate::Entity::update_many()
+        .col_expr(
+            certificate::Column::RevokedAt,
+            Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            certificate::Column::RevokedReason,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(certificate::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Certificates not revoked whose current period ends between `from` and `to` (the reminder

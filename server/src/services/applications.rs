@@ -143,10 +143,7 @@ fn not_eligible(decision: &Decision) -> ApplicationError {
 
 /// Checks that the physician may apply for this kind at all.
 fn check_kind(page: &MyPage, req: &ApplicationRequest) -> Result<(), ApplicationError> {
-    let held = page
-        .certificates
-        .iter()
-        .any(|c| c.certification == req.certification);
+    let held = page.held(req.certification).is_some();
     let lapsed = page.lapsed(req.certification);
     match req.kind {
         ApplicationKind::Renewal if !held => Err(refused("application.nothing_to_renew")),
@@ -682,6 +679,7 @@ async fn grant(
                 Some(c) => {
                     cert.id = c.id;
                     certificates::update(db, &cert).await?;
+                    certificates::reinstate(db, c.id).await?;
                     c.id
                 }
                 None => certificates::insert(db, &cert).await?,

@@ -250,6 +250,14 @@ async fn verification_says_expired_lapsed_and_revoked_as_of_today() {
         jma.revoke_certificate("NONE", "x").await.refused().status,
         404
     );
+    // My Page says so, and the way back is a new application: a renewal of it is refused.
+    let page = a.my_page().await.unwrap();
+    assert_eq!(page.certificates[0].revoked_on, Some(today()));
+    assert_eq!(
+        page.procedure_for(Certification::Sports),
+        domain::Procedure::SportsNew
+    );
+    assert!(page.held(Certification::Sports).is_none());
 }
 
 #[tokio::test]
