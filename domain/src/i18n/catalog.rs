@@ -2191,6 +2191,26 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "{certification}: {kind}",
     ),
     (
+        "mail.staff.application.subject",
+        "新しい申請が届きました",
+        "A new application has arrived",
+    ),
+    (
+        "mail.staff.application.body",
+        "{certification} {kind}（受付番号 {id}）が提出されました。\n審査画面で書類・審査料・研修手帳を確認してください。",
+        "{certification}, {kind} (reference {id}) was submitted.\nCheck its documents, fee and handbook on the review page.",
+    ),
+    (
+        "mail.staff.session.subject",
+        "研修会の指定申請が届きました",
+        "A session awaits designation",
+    ),
+    (
+        "mail.staff.session.body",
+        "{body}から「{title}」（{date}）の指定申請が届きました。\n研修会の指定の画面で内容を確かめ、指定するか理由を添えて差し戻してください。",
+        "{body} submitted \"{title}\" ({date}) for designation.\nCheck it on the designation page, then designate it or return it with a reason.",
+    ),
+    (
         "mail.designation.designated.subject",
         "研修会が指定されました",
         "Your session is designated",

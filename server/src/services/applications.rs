@@ -400,6 +400,19 @@ async fn submit_request(
     )
     .await?;
     notify(&txn, &record, Step::Submit, None).await?;
+    mail::tell_staff(
+        &txn,
+        record.prefecture,
+        &Message::key("mail.staff.application.subject"),
+        &Message::key("mail.staff.application.body")
+            .arg_key("kind", format!("application.kind.{}", record.kind))
+            .arg_key(
+                "certification",
+                format!("certification.{}", record.certification),
+            )
+            .arg("id", record.id),
+    )
+    .await?;
     crate::db::commit(txn).await?;
     Ok(record.id)
 }

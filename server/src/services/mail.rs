@@ -142,6 +142,41 @@ pub async fn queue(
     Ok(())
 }
 
+/// Mails the staff of `prefecture` — or, while it has no staff account yet, JMA's staff — inside
+/// the caller's transaction (a new application, a session submitted for designation). Disabled
+/// accounts get nothing.
+pub async fn tell_staff(
+    db: &impl ConnectionTrait,
+    prefecture: domain::Prefecture,
+    subject: &Message,
+    body: &Message,
+) -> DbResult<()> {
+    use domain::account::Role;
+    let staff: Vec<_> = crate::db::accounts::staff_users(db)
+        .await?
+        .into_iter()
+        .filter(|u| !u.disabled)
+        .collect();
+    let own: Vec<&str> = staff
+        .iter()
+        .filter(|u| u.role == Role::PrefecturalStaff && u.prefecture == Some(prefecture))
+        .map(|u| u.email.as_str())
+        .collect();
+    let to = if own.is_empty() {
+        staff
+            .iter()
+            .filter(|u| u.role == Role::JmaStaff)
+            .map(|u| u.email.as_str())
+            .collect()
+    } else {
+        own
+    };
+    for email in to {
+        queue(db, email, subject, body, None).await?;
+    }
+    Ok(())
+}
+
 impl Mailer {
     /// The mailer the settings describe.
     pub fn from_settings(settings: &Settings) -> Result<Mailer, String> {

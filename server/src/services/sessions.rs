@@ -108,6 +108,16 @@ async fn create_once(
         requests::remember(&txn, actor.id, r, "session", session.id).await?;
     }
     crate::db::audit::did(&txn, Some(actor.id), "session", session.id, "created", None).await?;
+    crate::services::mail::tell_staff(
+        &txn,
+        spec.prefecture,
+        &Message::key("mail.staff.session.subject"),
+        &Message::key("mail.staff.session.body")
+            .arg("title", &spec.title)
+            .arg("body", body)
+            .arg_date("date", spec.date),
+    )
+    .await?;
     crate::db::commit(txn).await?;
     Ok(session.public())
 }
