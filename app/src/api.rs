@@ -471,6 +471,21 @@ pub async fn return_session(
     post(&format!("/api/review/sessions/{id}/return"), req).await
 }
 
+/// `POST /api/admin/certificates/{number}/revoke` (JMA staff).
+pub async fn revoke_certificate(
+    number: &str,
+    reason: &str,
+) -> Result<domain::standing::CertificateStatus, ApiFailure> {
+    post(
+        &format!(
+            "/api/admin/certificates/{}/revoke",
+            js_sys::encode_uri_component(number)
+        ),
+        &serde_json::json!({ "reason": reason }),
+    )
+    .await
+}
+
 /// `POST /api/organizer/sessions/{id}/cancel`
 pub async fn cancel_session(id: i32) -> Result<PublicSession, ApiFailure> {
     command(&format!("/api/organizer/sessions/{id}/cancel")).await

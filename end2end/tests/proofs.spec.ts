@@ -36,3 +36,43 @@ test('a certificate downloaded from My Page is verified through its printed QR c
   await expect(page.getByTestId('verify-not-found')).toBeVisible();
   await checkPage(page);
 });
+
+test('JMA staff revoke a certificate; its holder sees 取消 and is offered a new application', async ({ page, request }) => {
+  // A demo physician no other test uses, who holds a certificate.
+  let email = '';
+  let number = '';
+  let certification = '';
+  for (const n of ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29']) {
+    const candidate = `physician${n}@example.jp`;
+    await request.post('/api/auth/login', { data: { email: candidate, password: DEMO_PASSWORD } });
+    const page = await (await request.get('/api/mypage')).json();
+    await request.post('/api/auth/logout', { data: {} });
+    if (page.certificates?.length) {
+      email = candidate;
+      number = page.certificates[0].number;
+      certification = page.certificates[0].certification;
+      break;
+    }
+  }
+  expect(number).not.toBe('');
+
+  await login(page, 'jma.staff@example.jp', DEMO_PASSWORD);
+  await page.goto('/registry');
+  const card = page.getByTestId('revoke');
+  await card.getByTestId('revoke-number').fill(number);
+  await expect(card.getByTestId('revoke-start')).toBeDisabled();
+  await card.getByTestId('revoke-reason').fill('虚偽の申請が判明したため');
+  await card.getByTestId('revoke-start').click();
+  await expect(card.getByTestId('revoke-ask')).toContainText(number);
+  await screen(page, 'revoke-ask-390');
+  await card.getByTestId('revoke-confirm').click();
+  await expect(card.getByTestId('revoked')).toBeVisible();
+  await logout(page);
+
+  await login(page, email, DEMO_PASSWORD);
+  await expect(page.getByTestId(`revoked-${certification}`)).toContainText('取り消されました');
+  await expect(page.getByTestId(`certificate-${certification}`)).toContainText('取消');
+  await expect(page.getByTestId(`apply-${certification}`)).toHaveText('新規に申請する');
+  await expect(page.getByTestId(`certificate-pdf-${certification}`)).toHaveCount(0);
+  await screen(page, 'mypage-revoked-390');
+});

@@ -27,6 +27,59 @@ pub fn Registry() -> impl IntoView {
         <h1>{move || i18n.t("registry.title")}</h1>
         {move || imports().then(|| view! { <Import /> })}
         <Search />
+        {move || (auth.role() == Some(Role::JmaStaff)).then(|| view! { <Revoke /> })}
+    }
+}
+
+/// JMA staff revoke a certificate by its number, with a reason: the first tap asks, the second
+/// revokes. The holder's My Page and the public verification say so at once.
+#[component]
+fn Revoke() -> impl IntoView {
+    let i18n = use_i18n();
+    let number = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    let asking = RwSignal::new(false);
+    let revoke = Action::new_local(move |(n, r): &(String, String)| {
+        let (n, r) = (n.trim().to_owned(), r.clone());
+        async move { api::revoke_certificate(&n, &r).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = revoke.value().get() {
+            asking.set(false);
+        }
+    });
+    let ready = move || !number.get().trim().is_empty() && !reason.get().trim().is_empty();
+    view! {
+        <section class="card" data-testid="revoke">
+            <h2>{move || i18n.t("revoke.title")}</h2>
+            <p class="muted">{move || i18n.t("revoke.lead")}</p>
+            <div class="field">
+                <label for="r-number">{move || i18n.t("revoke.number")}</label>
+                <input id="r-number" data-testid="revoke-number" autocomplete="off" prop:value=move || number.get() on:input=move |ev| { asking.set(false); number.set(event_target_value(&ev)); } />
+            </div>
+            <div class="field">
+                <label for="r-reason">{move || i18n.t("revoke.reason")}</label>
+                <textarea id="r-reason" data-testid="revoke-reason" rows="3" prop:value=move || reason.get() on:input=move |ev| { asking.set(false); reason.set(event_target_value(&ev)); }></textarea>
+            </div>
+            {move || if asking.get() {
+                view! {
+                    <div class="banner warn" role="alert" data-testid="revoke-ask">
+                        <p>{i18n.f("revoke.ask", &[("number", number.get().trim().to_owned())])}</p>
+                        <button class="button danger wide" data-testid="revoke-confirm" disabled=move || revoke.pending().get() on:click=move |_| { revoke.dispatch((number.get_untracked(), reason.get_untracked())); }>{i18n.t("revoke.confirm")}</button>
+                        <button class="button secondary wide" on:click=move |_| asking.set(false)>{i18n.t("common.cancel")}</button>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <button class="button danger wide" data-testid="revoke-start" disabled=move || !ready() on:click=move |_| asking.set(true)>{i18n.t("revoke.start")}</button>
+                }.into_any()
+            }}
+            {move || revoke.value().get().map(|r| match r {
+                Ok(_) => view! { <p class="banner ok" role="status" data-testid="revoked">{i18n.t("revoke.done")}</p> }.into_any(),
+                Err(e) => view! { <div class="banner error" role="alert"><p>{i18n.msg(&e.message())}</p>
+                    <ul>{e.fields().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div> }.into_any(),
+            })}
+        </section>
     }
 }
 

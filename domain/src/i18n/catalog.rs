@@ -149,6 +149,22 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("status.covid_special", "コロナ特例", "COVID special"),
     ("status.lapsed", "失効", "Lapsed"),
     ("status.revoked", "取消", "Revoked"),
+    ("revoke.title", "認定の取消", "Revoke a certificate"),
+    (
+        "revoke.lead",
+        "認定番号と理由を入力してください。取り消すと、本人のマイページと認定証明書の確認ページにすぐ「取消」と表示されます。",
+        "Enter the certificate number and the reason. Once revoked, the holder's My Page and the certificate's verification page say so at once.",
+    ),
+    ("revoke.number", "認定番号", "Certificate number"),
+    ("revoke.reason", "取消の理由", "Reason"),
+    ("revoke.start", "取り消す", "Revoke"),
+    (
+        "revoke.ask",
+        "認定番号 {number} を取り消します。元に戻せません。よろしいですか。",
+        "Certificate {number} will be revoked. This cannot be undone. Go ahead?",
+    ),
+    ("revoke.confirm", "取消を確定する", "Confirm the revocation"),
+    ("revoke.done", "取り消しました", "Revoked"),
     (
         "mypage.revoked",
         "この認定は{d}に日本医師会により取り消されました。認定を受けるには新規に申請してください。",
