@@ -819,6 +819,10 @@ pub struct DoorLinkCreated {
     pub link: DoorLink,
     /// `/door#TOKEN`: the token rides in the fragment, which browsers never send to servers.
     pub path: String,
+    /// The link's absolute address as a QR code (SVG), for the helper's phone camera: shown once
+    /// on the organizer's screen, like the address.
+    #[serde(default)]
+    pub qr_svg: String,
 }
 
 /// `GET /api/door`: what a helper's device may do.

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { qrVideo } from './camera';
 import { DEMO_PASSWORD, checkPage, dayHasBegun, designate, expect, jstTimeAgo, login, screen, test } from './helpers';
@@ -174,6 +177,10 @@ test('a helper checks people in through a link with the phone camera, offline to
   await doors.getByTestId('door-create').click();
   const link = await doors.getByTestId('door-url').inputValue();
   expect(link).toMatch(/\/door#.{20,}$/);
+  // Pairing: the helper's camera reads the link from the organizer's screen (zbar reads it here).
+  const shot = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nintei-pair-')), 'pair.png');
+  await doors.getByTestId('door-qr').screenshot({ path: shot });
+  expect(execFileSync('zbarimg', ['-q', '--raw', shot]).toString().trim()).toBe(link);
   await expect(doors.getByTestId('door-link')).toContainText('受付2 佐藤');
 
   // The helper's phone: no login, a camera that sees the physician's code.

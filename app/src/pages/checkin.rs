@@ -43,7 +43,8 @@ fn DoorLinks(session: i32) -> impl IntoView {
     let hours = RwSignal::new("12".to_owned());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let banner = RwSignal::new(None);
-    let made = RwSignal::new(None::<String>);
+    // The link just made: its address and its QR code, shown this once.
+    let made = RwSignal::new(None::<(String, String)>);
     let create = Action::new_local(move |req: &NewDoorLink| {
         let req = req.clone();
         async move { api::create_door_link(session, &req).await }
@@ -56,7 +57,7 @@ fn DoorLinks(session: i32) -> impl IntoView {
             let origin = web_sys::window()
                 .and_then(|w| w.location().origin().ok())
                 .unwrap_or_default();
-            made.set(Some(format!("{origin}{}", created.path)));
+            made.set(Some((format!("{origin}{}", created.path), created.qr_svg)));
             links.refetch();
         }
         Some(Err(e)) => show_failure(&e, errors, banner),
@@ -132,10 +133,14 @@ fn DoorLinks(session: i32) -> impl IntoView {
                 </div>
                 <button class="button secondary wide" type="submit" data-testid="door-create">{move || i18n.t("door.create")}</button>
             </form>
-            {move || made.get().map(|url| view! {
+            {move || made.get().map(|(url, svg)| view! {
                 <div class="banner ok">
                     <p>{i18n.t("door.made")}</p>
-                    <input readonly class="copy" data-testid="door-url" prop:value=url.clone() on:focus=move |ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+                    <input readonly class="copy" data-testid="door-url" aria-label=i18n.t("door.made") prop:value=url.clone() on:focus=move |ev| { event_target::<web_sys::HtmlInputElement>(&ev).select(); } />
+                    {(!svg.is_empty()).then(|| view! {
+                        <p>{i18n.t("door.pair")}</p>
+                        <div class="qr pair" data-testid="door-qr" role="img" aria-label=i18n.t("door.pair") inner_html=svg></div>
+                    })}
                 </div>
             })}
             {move || links.get().map(|r| match r {

@@ -151,6 +151,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("status.revoked", "取消", "Revoked"),
     ("revoke.title", "認定の取消", "Revoke a certificate"),
     (
+        "door.pair",
+        "受付を手伝う人のスマートフォンのカメラでこのQRコードを読み取ると、受付画面が開きます。",
+        "A helper's phone camera opens the check-in page from this QR code.",
+    ),
+    (
         "revoke.lead",
         "認定番号と理由を入力してください。取り消すと、本人のマイページと認定証明書の確認ページにすぐ「取消」と表示されます。",
         "Enter the certificate number and the reason. Once revoked, the holder's My Page and the certificate's verification page say so at once.",

@@ -142,10 +142,26 @@ pub async fn create(
     )
     .await?;
     crate::db::commit(txn).await?;
+    let path = format!("/door#{token}");
+    let url = format!("{}{path}", app.settings.public_url.trim_end_matches('/'));
     Ok(DoorLinkCreated {
         link: view(row),
-        path: format!("/door#{token}"),
+        qr_svg: pairing_code(&url),
+        path,
     })
+}
+
+/// The helper link as a QR code (SVG) a helper's phone camera opens; empty if it cannot be
+/// encoded (it always can: a URL of under 200 characters).
+fn pairing_code(url: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map(|code| {
+            code.render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(240, 240)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
 }
 
 /// The session's links, newest first.

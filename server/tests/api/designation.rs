@@ -141,6 +141,18 @@ async fn a_submitted_session_counts_for_nothing_until_its_prefecture_designates_
         .scan(id, &scan())
         .await
         .expect("a designated session takes scans");
+    // And helper links, each with the QR code a helper's camera opens it from.
+    let link = organizer
+        .create_door_link(
+            id,
+            &NewDoorLink {
+                label: "受付1".into(),
+                hours: 4,
+            },
+        )
+        .await
+        .unwrap();
+    assert!(link.qr_svg.contains("<svg"), "{}", link.qr_svg);
     assert!(
         app.subjects_to("org@example.jp")
             .await
