@@ -52,6 +52,7 @@ test('an organizer submits a session, Kyoto staff return it with a reason, then 
   await expect(item.getByTestId('designation')).toHaveText('差し戻し');
   await screen(page, 'organizer-returned-390');
   await item.getByTestId('edit-session').click();
+  await expect(page.getByLabel('研修会名')).toHaveValue(title);
   await page.getByLabel('講師').fill('400000');
   await page.getByTestId('save-session').click();
   await expect(item.getByTestId('designation')).toHaveText('指定待ち');

@@ -209,6 +209,8 @@ test('an organizer edits a session and cancels another, which leaves the public 
   await page.getByTestId('save-session').click();
   const item = page.getByTestId('org-sessions').locator('li', { hasText: title });
   await expect(item).toBeVisible();
+  // Saved, the form starts afresh (what was typed is not sent again as another session).
+  await expect(page.getByLabel('研修会名')).toHaveValue('');
   await item.getByTestId('edit-session').click();
   await expect(page.getByLabel('研修会名')).toHaveValue(title);
   await page.getByLabel('会場').fill('京都府医師会館 第2研修室');

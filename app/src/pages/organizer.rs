@@ -73,8 +73,22 @@ pub fn OrganizerHome() -> impl IntoView {
                 .unwrap_or_default(),
         );
     };
+    // Saved: the form starts afresh, so nothing typed for one session is sent again as another.
+    let reset = move || {
+        fill(SessionForm {
+            category: "occupational.lifelong.update".into(),
+            units: "2".into(),
+            starts_at: "13:00".into(),
+            ends_at: "15:00".into(),
+            capacity: "100".into(),
+            tolerance_in_minutes: Some(domain::sessions::DEFAULT_TOLERANCE_MINUTES),
+            tolerance_out_minutes: Some(domain::sessions::DEFAULT_TOLERANCE_MINUTES),
+            ..SessionForm::default()
+        })
+    };
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => {
+            reset();
             errors.set(Vec::new());
             questions.set(Vec::new());
             banner.set(None);
@@ -275,7 +289,7 @@ pub fn OrganizerHome() -> impl IntoView {
                     {move || if editing.get().is_some() { i18n.t("org.save") } else { i18n.t("org.create") }}
                 </button>
                 {move || editing.get().is_some().then(|| view! {
-                    <button class="button secondary wide" type="button" on:click=move |_| { editing.set(None); errors.set(Vec::new()); }>{i18n.t("common.cancel")}</button>
+                    <button class="button secondary wide" type="button" on:click=move |_| { editing.set(None); errors.set(Vec::new()); reset(); }>{i18n.t("common.cancel")}</button>
                 })}
             </form>
         </section>
