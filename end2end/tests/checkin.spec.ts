@@ -130,8 +130,11 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await expect(suzukiRow).toContainText('一部出席');
 
   // Grant the partial attendees with a reason and post: 400000 and 402474.
-  await row.getByRole('textbox').fill('終日開催のため途中退室を認める');
-  await suzukiRow.getByRole('textbox').fill('終日開催のため途中退室を認める');
+  // One reason for both, filled into each row's field at once.
+  await page.getByTestId('bulk-reason').fill('終日開催のため途中退室を認める');
+  await page.getByTestId('bulk-apply').click();
+  await expect(row.getByRole('textbox')).toHaveValue('終日開催のため途中退室を認める');
+  await expect(suzukiRow.getByRole('textbox')).toHaveValue('終日開催のため途中退室を認める');
   await expect(page.getByTestId('attendance-totals')).toContainText('一部出席 2');
   await page.getByTestId('post').click();
   // The first tap says what will be posted; the second posts.

@@ -173,8 +173,33 @@ pub fn SessionReview() -> impl IntoView {
                             .count()
                     };
                     let units = move || info.get().and_then(|r| r.ok()).map(|s| s.units.to_string()).unwrap_or_default();
+                    // One reason for every partial attendee at once (a long day, a late train).
+                    let partial_rows: Vec<String> = list
+                        .iter()
+                        .filter(|r| r.presence != Presence::Full && !r.lecturer && !r.credited)
+                        .map(|r| r.registry_number.clone())
+                        .collect();
+                    let bulk = RwSignal::new(String::new());
+                    let apply_bulk = move |_| {
+                        let reason = bulk.get_untracked();
+                        reasons.update(|m| {
+                            for r in &partial_rows {
+                                m.insert(r.clone(), reason.clone());
+                            }
+                        });
+                    };
+                    let any_partial = list.iter().any(|r| r.presence != Presence::Full && !r.lecturer);
                     view! {
                     <p class="muted" data-testid="attendance-totals">{totals}</p>
+                    {(any_partial && !done).then(|| view! {
+                        <div class="card" data-testid="bulk-grant">
+                            <div class="field">
+                                <label for="bulk-reason">{i18n.t("review.bulk_reason")}</label>
+                                <input id="bulk-reason" data-testid="bulk-reason" prop:value=move || bulk.get() on:input=move |ev| bulk.set(event_target_value(&ev)) />
+                            </div>
+                            <button class="button secondary wide" data-testid="bulk-apply" disabled=move || bulk.get().trim().is_empty() on:click=apply_bulk.clone()>{i18n.t("review.bulk_apply")}</button>
+                        </div>
+                    })}
                     <ul class="list" data-testid="attendance">
                         {list.into_iter().map(|row| {
                             let partial = row.presence != Presence::Full && !row.lecturer;
@@ -198,7 +223,7 @@ pub fn SessionReview() -> impl IntoView {
                                         view! {
                                             <div class="field">
                                                 <label for=id.clone()>{i18n.t("review.grant")}</label>
-                                                <input id=id on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
+                                                <input id=id prop:value={ let k = reg.clone(); move || reasons.get().get(&k).cloned().unwrap_or_default() } on:input=move |ev| { let v = event_target_value(&ev); let k = reg.clone(); reasons.update(|m| { m.insert(k, v); }); } />
                                             </div>
                                         }
                                     })}

@@ -776,6 +776,16 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("review.unregistered", "マイページ未登録", "No My Page yet"),
     (
+        "review.bulk_reason",
+        "一部出席の全員に同じ理由で単位を認める（理由）",
+        "Grant every partial attendee with one reason (reason)",
+    ),
+    (
+        "review.bulk_apply",
+        "全員の欄に入れる",
+        "Fill it in for everyone",
+    ),
+    (
         "review.post_summary",
         "{n}名に{units}単位ずつ登録します。",
         "{units} units will be posted to each of {n} people.",
