@@ -446,13 +446,18 @@ pub async fn edit_session(
     put(&format!("/api/organizer/sessions/{id}"), form).await
 }
 
-/// `GET /api/review/sessions?state=&after=`: the designation queue.
+/// `GET /api/review/sessions?state=&prefecture=&after=`: the designation queue (`prefecture`:
+/// a JIS code, or empty for every one JMA sees).
 pub async fn designation_queue(
     state: &str,
+    prefecture: &str,
     after: Option<i32>,
 ) -> Result<Vec<domain::sessions::DesignationItem>, ApiFailure> {
     let after = after.map(|a| format!("&after={a}")).unwrap_or_default();
-    get(&format!("/api/review/sessions?state={state}{after}")).await
+    get(&format!(
+        "/api/review/sessions?state={state}&prefecture={prefecture}{after}"
+    ))
+    .await
 }
 
 /// `POST /api/review/sessions/{id}/designate`

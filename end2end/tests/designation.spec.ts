@@ -77,4 +77,15 @@ test('an organizer submits a session, Kyoto staff return it with a reason, then 
   await expect(item.getByRole('link', { name: '受付' })).toBeVisible();
   await page.goto(`/sessions?from=${later}&prefecture=26`);
   await expect(page.getByTestId('sessions')).toContainText(title);
+  await logout(page);
+
+  // JMA sees every prefecture's waiting sessions, one prefecture at a time on request.
+  await login(page, 'jma.staff@example.jp', DEMO_PASSWORD);
+  await page.goto('/designation');
+  const demo = page.getByTestId('designation-item').filter({ hasText: '産業医実地研修 職場巡視の実際' });
+  await expect(demo).toBeVisible();
+  await page.getByTestId('designation-prefecture').selectOption('13');
+  await expect(page.getByTestId('designation-empty')).toBeVisible();
+  await page.getByTestId('designation-prefecture').selectOption('26');
+  await expect(demo).toBeVisible();
 });

@@ -21,21 +21,25 @@ const PAGE: usize = 50;
 #[component]
 pub fn DesignationQueue() -> impl IntoView {
     let i18n = use_i18n();
+    let auth = crate::auth::use_auth();
     let state = RwSignal::new(Designation::Submitted);
+    // JMA sees every prefecture's sessions: one prefecture at a time on request.
+    let prefecture = RwSignal::new(String::new());
     // What the last decision did, said above the list (the item leaves the queue).
     let done = RwSignal::new(None::<domain::Message>);
     let list = LocalResource::new(move || {
-        let s = state.get();
-        async move { api::designation_queue(s.code(), None).await }
+        let (s, p) = (state.get(), prefecture.get());
+        async move { api::designation_queue(s.code(), &p, None).await }
     });
     let pages = Paged::new(
         PAGE,
         move || {
             state.get();
+            prefecture.get();
         },
         move |after| {
-            let s = state.get_untracked();
-            async move { api::designation_queue(s.code(), Some(after)).await }
+            let (s, p) = (state.get_untracked(), prefecture.get_untracked());
+            async move { api::designation_queue(s.code(), &p, Some(after)).await }
         },
     );
     let decided = move |m: domain::Message| {
@@ -55,6 +59,15 @@ pub fn DesignationQueue() -> impl IntoView {
                     {Designation::ALL.iter().map(|s| { let s = *s; view! { <option value=s.code() selected={s == Designation::Submitted}>{move || i18n.t(&format!("designation.{s}"))}</option> } }).collect_view()}
                 </select>
             </div>
+            {move || (auth.role() == Some(domain::account::Role::JmaStaff)).then(|| view! {
+                <div class="field">
+                    <label for="d-pref">{i18n.t("review.filter.prefecture")}</label>
+                    <select id="d-pref" data-testid="designation-prefecture" prop:value=move || prefecture.get() on:change=move |ev| { done.set(None); prefecture.set(event_target_value(&ev)); }>
+                        <option value="">{i18n.t("review.filter.all")}</option>
+                        {domain::Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{i18n.prefecture(p)}</option> }).collect_view()}
+                    </select>
+                </div>
+            })}
         </section>
         {move || done.get().map(|m| view! { <p class="banner ok" role="status" data-testid="designation-done">{i18n.msg(&m)}</p> })}
         {loaded(list, move |first| {
