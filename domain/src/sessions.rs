@@ -406,28 +406,44 @@ impl SessionForm {
 }
 
 impl SessionSpec {
-    /// What staff should ask about before designating (`rules.md`: 1 hour = 1 unit; online basic
-    /// and online practical units count 0): units that do not fit the time from start to end, and
-    /// a web seminar of a category whose online units count nothing. The organizer sees the same
-    /// questions before submitting.
+    /// What staff should ask about before designating (see [`questions`]).
     pub fn questions(&self) -> Vec<Message> {
-        let mut found = Vec::new();
-        let minutes = (self.ends_at - self.starts_at).num_minutes();
-        if i64::from(self.units.halves()) * 30 > minutes {
-            found.push(
-                Message::key("session.question.units_exceed_duration")
-                    .arg("units", self.units)
-                    .arg("minutes", minutes),
-            );
-        }
-        if self.online
-            && (self.category.is_occupational_basic()
-                || self.category == Category::OccupationalLifelongPractical)
-        {
-            found.push(Message::key("session.question.online_counts_zero"));
-        }
-        found
+        questions(
+            self.category,
+            self.units,
+            self.starts_at,
+            self.ends_at,
+            self.online,
+        )
     }
+}
+
+/// What staff should ask about before designating a session (`rules.md`: 1 hour = 1 unit;
+/// online basic and online practical units count 0): units that do not fit the time from start
+/// to end, and a web seminar of a category whose online units count nothing. The organizer sees
+/// the same questions before submitting.
+pub fn questions(
+    category: Category,
+    units: Units,
+    starts_at: NaiveTime,
+    ends_at: NaiveTime,
+    online: bool,
+) -> Vec<Message> {
+    let mut found = Vec::new();
+    let minutes = (ends_at - starts_at).num_minutes();
+    if i64::from(units.halves()) * 30 > minutes {
+        found.push(
+            Message::key("session.question.units_exceed_duration")
+                .arg("units", units)
+                .arg("minutes", minutes),
+        );
+    }
+    if online
+        && (category.is_occupational_basic() || category == Category::OccupationalLifelongPractical)
+    {
+        found.push(Message::key("session.question.online_counts_zero"));
+    }
+    found
 }
 
 crate::catalog::code_enum!(

@@ -681,6 +681,27 @@ pub async fn staff_users(db: &impl ConnectionTrait) -> DbResult<Vec<User>> {
         .collect()
 }
 
+/// The enabled accounts of `role`, of `prefecture` where one is given (whom a prefecture's or
+/// JMA's mail goes to).
+pub async fn enabled_of_role(
+    db: &impl ConnectionTrait,
+    role: Role,
+    prefecture: Option<Prefecture>,
+) -> DbResult<Vec<User>> {
+    let mut q = user::Entity::find()
+        .filter(user::Column::Role.eq(Code(role)))
+        .filter(user::Column::DisabledAt.is_null());
+    if let Some(p) = prefecture {
+        q = q.filter(user::Column::Prefecture.eq(i32::from(p.code())));
+    }
+    q.order_by_asc(user::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_user)
+        .collect()
+}
+
 /// How many accounts exist.
 pub async fn count_users(db: &impl ConnectionTrait) -> DbResult<u64> {
     Ok(user::Entity::find().count(db).await?)

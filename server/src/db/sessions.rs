@@ -377,6 +377,25 @@ pub async fn published(db: &impl ConnectionTrait, filter: &Published) -> DbResul
         .collect()
 }
 
+/// The lecturers' registry numbers of each of `sessions`, in one query.
+pub async fn lecturers_of(
+    db: &impl ConnectionTrait,
+    sessions: Vec<i32>,
+) -> DbResult<std::collections::HashMap<i32, Vec<String>>> {
+    let mut by: std::collections::HashMap<i32, Vec<String>> = std::collections::HashMap::new();
+    if sessions.is_empty() {
+        return Ok(by);
+    }
+    for l in session_lecturer::Entity::find()
+        .filter(session_lecturer::Column::SessionId.is_in(sessions))
+        .all(db)
+        .await?
+    {
+        by.entry(l.session_id).or_default().push(l.registry_number);
+    }
+    Ok(by)
+}
+
 /// The lecturers' registry numbers of a session.
 pub async fn lecturers(db: &impl ConnectionTrait, session: i32) -> DbResult<HashSet<String>> {
     Ok(session_lecturer::Entity::find()

@@ -151,28 +151,14 @@ pub async fn tell_staff(
     subject: &Message,
     body: &Message,
 ) -> DbResult<()> {
+    use crate::db::accounts::enabled_of_role;
     use domain::account::Role;
-    let staff: Vec<_> = crate::db::accounts::staff_users(db)
-        .await?
-        .into_iter()
-        .filter(|u| !u.disabled)
-        .collect();
-    let own: Vec<&str> = staff
-        .iter()
-        .filter(|u| u.role == Role::PrefecturalStaff && u.prefecture == Some(prefecture))
-        .map(|u| u.email.as_str())
-        .collect();
-    let to = if own.is_empty() {
-        staff
-            .iter()
-            .filter(|u| u.role == Role::JmaStaff)
-            .map(|u| u.email.as_str())
-            .collect()
-    } else {
-        own
-    };
-    for email in to {
-        queue(db, email, subject, body, None).await?;
+    let mut to = enabled_of_role(db, Role::PrefecturalStaff, Some(prefecture)).await?;
+    if to.is_empty() {
+        to = enabled_of_role(db, Role::JmaStaff, None).await?;
+    }
+    for u in to {
+        queue(db, &u.email, subject, body, None).await?;
     }
     Ok(())
 }

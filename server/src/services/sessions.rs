@@ -189,17 +189,12 @@ pub async fn edit(
     } else {
         checked(form)?;
     }
-    let changed = sessions::update(&txn, id, &spec).await?;
+    let mut changed = sessions::update(&txn, id, &spec).await?;
     if !session.designated() {
         sessions::resubmit(&txn, id).await?;
+        changed.designation = Designation::Submitted;
+        changed.returned_reason = None;
     }
-    let changed = if session.designated() {
-        changed
-    } else {
-        sessions::by_id(&txn, id)
-            .await?
-            .ok_or(SessionError::NotFound)?
-    };
     crate::db::audit::did(&txn, Some(actor.id), "session", id, "edited", None).await?;
     crate::db::commit(txn).await?;
     Ok(changed.public())
@@ -260,39 +255,42 @@ pub async fn designation_queue(
         _ => return Err(SessionError::NotFound),
     };
     let found = sessions::designation_queue(&app.db, state, scope, after).await?;
-    let mut items = Vec::with_capacity(found.len());
-    for s in found {
-        items.push(item(&app.db, s).await?);
-    }
-    Ok(items)
+    // The page's lecturers in one query.
+    let mut lecturers =
+        sessions::lecturers_of(&app.db, found.iter().map(|s| s.id).collect()).await?;
+    Ok(found
+        .into_iter()
+        .map(|s| {
+            let named = lecturers.remove(&s.id).unwrap_or_default();
+            item(s, named)
+        })
+        .collect())
 }
 
-async fn item(db: &impl ConnectionTrait, s: Session) -> Result<DesignationItem, SessionError> {
-    let mut lecturers: Vec<String> = sessions::lecturers(db, s.id).await?.into_iter().collect();
+/// A session of the queue with its lecturers (sorted) and the form's questions.
+fn item(s: Session, mut lecturers: Vec<String>) -> DesignationItem {
     lecturers.sort();
-    let spec = SessionSpec {
-        title: s.title.clone(),
-        category: s.category,
-        subject: s.subject,
-        units: s.units,
-        date: s.date,
-        starts_at: s.starts_at,
-        ends_at: s.ends_at,
-        venue: s.venue.clone(),
-        contact: s.contact.clone(),
-        prefecture: s.prefecture,
-        online: s.online,
-        capacity: s.capacity,
-        lecturers: Vec::new(),
-        tolerance_in_minutes: s.tolerance_in_minutes,
-        tolerance_out_minutes: s.tolerance_out_minutes,
-    };
-    Ok(DesignationItem {
-        questions: spec.questions(),
+    DesignationItem {
+        questions: domain::sessions::questions(
+            s.category,
+            s.units,
+            s.starts_at,
+            s.ends_at,
+            s.online,
+        ),
         capacity: s.capacity,
         lecturers,
         session: s.public(),
-    })
+    }
+}
+
+/// One session as the queue shows it.
+async fn item_of(db: &impl ConnectionTrait, id: i32) -> Result<DesignationItem, SessionError> {
+    let s = sessions::by_id(db, id)
+        .await?
+        .ok_or(SessionError::NotFound)?;
+    let lecturers = sessions::lecturers(db, id).await?.into_iter().collect();
+    Ok(item(s, lecturers))
 }
 
 /// A session staff may designate: in their prefecture (JMA: any); anyone else is told it does
@@ -353,31 +351,10 @@ pub async fn designate(
     if !sessions::designate(&txn, id, &number, chrono::Utc::now()).await? {
         return Err(not_waiting());
     }
-    crate::db::audit::moved(
-        &txn,
-        Some(actor.id),
-        "session",
-        id,
-        "designate",
-        Some("designated"),
-        Some(number.clone()),
-    )
-    .await?;
-    tell_organizer(
-        &txn,
-        &session,
-        Message::key("mail.designation.designated.body")
-            .arg("title", &session.title)
-            .arg("number", &number),
-        "mail.designation.designated.subject",
-    )
-    .await?;
-    let done = sessions::by_id(&txn, id)
-        .await?
-        .ok_or(SessionError::NotFound)?;
-    let answer = item(&txn, done).await?;
-    crate::db::commit(txn).await?;
-    Ok(answer)
+    let body = Message::key("mail.designation.designated.body")
+        .arg("title", &session.title)
+        .arg("number", &number);
+    decided(txn, actor, &session, Designation::Designated, &number, body).await
 }
 
 /// Returns a submitted session to its organizer with a reason (mailed to them); they change it
@@ -396,44 +373,43 @@ pub async fn return_to_organizer(
             "designation.not_submitted",
         )));
     }
+    let body = Message::key("mail.designation.returned.body")
+        .arg("title", &session.title)
+        .arg("reason", &reason);
+    decided(txn, actor, &session, Designation::Returned, &reason, body).await
+}
+
+/// What both decisions end with: the audit row (`note`: the number or the reason), the mail to
+/// the organizer, the commit, and the session as the queue now shows it.
+async fn decided(
+    txn: sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    session: &Session,
+    now: Designation,
+    note: &str,
+    body: Message,
+) -> Result<DesignationItem, SessionError> {
+    let (action, subject) = match now {
+        Designation::Returned => ("return", "mail.designation.returned.subject"),
+        _ => ("designate", "mail.designation.designated.subject"),
+    };
     crate::db::audit::moved(
         &txn,
         Some(actor.id),
         "session",
-        id,
-        "return",
-        Some("returned"),
-        Some(reason.clone()),
+        session.id,
+        action,
+        Some(now.code()),
+        Some(note.to_owned()),
     )
     .await?;
-    tell_organizer(
-        &txn,
-        &session,
-        Message::key("mail.designation.returned.body")
-            .arg("title", &session.title)
-            .arg("reason", &reason),
-        "mail.designation.returned.subject",
-    )
-    .await?;
-    let done = sessions::by_id(&txn, id)
-        .await?
-        .ok_or(SessionError::NotFound)?;
-    let answer = item(&txn, done).await?;
-    crate::db::commit(txn).await?;
-    Ok(answer)
-}
-
-async fn tell_organizer(
-    db: &impl ConnectionTrait,
-    session: &Session,
-    body: Message,
-    subject: &str,
-) -> Result<(), SessionError> {
-    if let Some(organizer) = accounts::user(db, session.organizer_id).await? {
-        crate::services::mail::queue(db, &organizer.email, &Message::key(subject), &body, None)
+    if let Some(organizer) = accounts::user(&txn, session.organizer_id).await? {
+        crate::services::mail::queue(&txn, &organizer.email, &Message::key(subject), &body, None)
             .await?;
     }
-    Ok(())
+    let answer = item_of(&txn, session.id).await?;
+    crate::db::commit(txn).await?;
+    Ok(answer)
 }
 
 /// Filters of the public list.

@@ -140,6 +140,16 @@ async fn the_hot_requests_read_no_table_whole() {
     admin.outbox_before(1_000).await.unwrap();
     admin.admin_audit("").await.unwrap();
     admin.admin_accounts("taro").await.unwrap();
+    // Designation: a submission (its mail to the prefecture's staff), the queues, a decision.
+    let submitted = organizer
+        .submit_session(&session_form(""))
+        .await
+        .unwrap()
+        .id;
+    kyoto.designation_queue("submitted", None).await.unwrap();
+    jma.designation_queue("submitted", None).await.unwrap();
+    jma.designation_queue("submitted", Some(26)).await.unwrap();
+    kyoto.designate_session(submitted, "").await.unwrap();
 
     let statements: Vec<Statement> = seen.lock().expect("the statements").clone();
     assert!(statements.len() > 20, "the server showed its statements");
