@@ -338,6 +338,30 @@ pub async fn withdraw_handbook(id: i32) -> Result<(), ApiFailure> {
     .await
 }
 
+/// `GET /api/mypage/plans`: the sessions planned in the preview (ids).
+pub async fn plans() -> Result<Vec<i32>, ApiFailure> {
+    get("/api/mypage/plans").await
+}
+
+/// `PUT /api/mypage/plans/{id}`: a change or cancellation of the session will be told.
+pub async fn plan(id: i32) -> Result<(), ApiFailure> {
+    let req = Request::put(&format!("/api/mypage/plans/{id}"))
+        .json(&serde_json::json!({}))
+        .map_err(network)?;
+    no_content(req.send().await.map_err(network)?).await
+}
+
+/// `DELETE /api/mypage/plans/{id}`
+pub async fn unplan(id: i32) -> Result<(), ApiFailure> {
+    no_content(
+        Request::delete(&format!("/api/mypage/plans/{id}"))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
 /// `GET /api/mypage/qr`
 pub async fn qr() -> Result<QrCode, ApiFailure> {
     get("/api/mypage/qr").await
@@ -545,6 +569,11 @@ impl Door {
         format!("{}.session", self.queue_key())
     }
 
+    /// Where this device keeps who was in the hall when it last asked (for offline use).
+    pub fn presence_key(&self) -> String {
+        format!("{}.presence", self.queue_key())
+    }
+
     /// Where this device keeps its unsent scans.
     pub fn queue_key(&self) -> String {
         match self {
@@ -561,6 +590,25 @@ pub async fn scan(door: &Door, req: &ScanRequest) -> Result<ScanResult, ApiFailu
         .json(req)
         .map_err(network)?;
     decode(req.send().await.map_err(network)?).await
+}
+
+/// Who is in the hall now (`…/presence`).
+pub async fn presence(door: &Door) -> Result<domain::api::DoorPresence, ApiFailure> {
+    decode(
+        door.with_token(Request::get(&door.url("/presence")))
+            .send()
+            .await
+            .map_err(network)?,
+    )
+    .await
+}
+
+/// The address of a session's attendance export (`csv` or `pdf`), a plain download link.
+pub fn attendance_export(session: i32, format: &str, lang: domain::Lang) -> String {
+    format!(
+        "/api/organizer/sessions/{session}/attendance.{format}?lang={}",
+        lang.code()
+    )
 }
 
 /// Undoes a scan with a reason (`…/scans/{scan}/undo`).
@@ -751,6 +799,13 @@ pub async fn application(id: i32) -> Result<ApplicationDetail, ApiFailure> {
 /// The download address of a document.
 pub fn document_url(id: i32) -> String {
     format!("/api/documents/{id}")
+}
+
+/// `GET /api/review/dashboard` (JMA: `prefecture` a JIS code, or empty for the country).
+pub async fn review_dashboard(
+    prefecture: &str,
+) -> Result<domain::application::ReviewDashboard, ApiFailure> {
+    get(&format!("/api/review/dashboard?prefecture={prefecture}")).await
 }
 
 /// `GET /api/review/applications` with the queue's filters.

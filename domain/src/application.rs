@@ -691,6 +691,21 @@ pub struct ApplicationSummary {
     pub round: Option<NaiveDate>,
     /// Every unit relied on is organizer-registered (bulk approval allowed).
     pub all_system_units: bool,
+    /// Whether the procedure takes the fee.
+    #[serde(default)]
+    pub fee_due: bool,
+    /// Day the prefecture received the fee, once recorded.
+    #[serde(default)]
+    pub fee_paid_on: Option<NaiveDate>,
+    /// Whether the decision relies on handbook units (the original handbook must arrive).
+    #[serde(default)]
+    pub handbook_needed: bool,
+    /// Day the original handbook arrived, once recorded.
+    #[serde(default)]
+    pub handbook_arrived_on: Option<NaiveDate>,
+    /// Certificate number granted on approval.
+    #[serde(default)]
+    pub certificate_number: Option<String>,
 }
 
 /// Applications a review queue answers at a time (`?before=` asks for the next page).
@@ -898,6 +913,160 @@ pub struct BulkApproveResult {
     pub skipped: Vec<i32>,
 }
 
+/// How many applications of a reviewer's scope stand in one status, and since when the oldest
+/// of them was submitted (the days it has waited).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    /// The status.
+    pub status: Status,
+    /// Applications in it.
+    pub count: u32,
+    /// Submission day of the oldest of them.
+    pub oldest: Option<NaiveDate>,
+}
+
+/// One review round of one certification, as a report: where its applications stand.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundReport {
+    /// Which certification.
+    pub certification: Certification,
+    /// JMA receipt deadline (the round).
+    pub round: NaiveDate,
+    /// The prefectures' closing day for the round.
+    pub prefectural_deadline: NaiveDate,
+    /// Still at the prefecture (submitted or sent back for correction) while the round is open.
+    pub at_prefecture: u32,
+    /// Forwarded to JMA, not decided yet.
+    pub forwarded: u32,
+    /// Approved (a certificate number each).
+    pub approved: u32,
+    /// Rejected.
+    pub rejected: u32,
+    /// Still at the prefecture after JMA's deadline: forwarding puts them in a later round.
+    pub moved: u32,
+}
+
+impl RoundReport {
+    /// The report of rounds from `(certification, round, status, count)` rows, soonest round
+    /// first; `prefectural_lead_days` gives a certification's closing day, `today` says which
+    /// rounds have closed (withdrawn applications are left out).
+    pub fn from_counts(
+        rows: &[(Certification, NaiveDate, Status, u32)],
+        prefectural_lead_days: impl Fn(Certification) -> u32,
+        today: NaiveDate,
+    ) -> Vec<RoundReport> {
+        let mut out: Vec<RoundReport> = Vec::new();
+        for &(certification, round, status, count) in rows {
+            let i = match out
+                .iter()
+                .position(|r| r.certification == certification && r.round == round)
+            {
+                Some(i) => i,
+                None => {
+                    out.push(RoundReport {
+                        certification,
+                        round,
+                        prefectural_deadline: round
+                            - chrono::Days::new(u64::from(prefectural_lead_days(certification))),
+                        at_prefecture: 0,
+                        forwarded: 0,
+                        approved: 0,
+                        rejected: 0,
+                        moved: 0,
+                    });
+                    out.len() - 1
+                }
+            };
+            let r = &mut out[i];
+            match status {
+                Status::Submitted | Status::CorrectionRequested if today > round => {
+                    r.moved += count;
+                }
+                Status::Submitted | Status::CorrectionRequested => r.at_prefecture += count,
+                Status::Forwarded => r.forwarded += count,
+                Status::Approved => r.approved += count,
+                Status::Rejected => r.rejected += count,
+                Status::Withdrawn => {}
+            }
+        }
+        out.retain(|r| r.at_prefecture + r.forwarded + r.approved + r.rejected + r.moved > 0);
+        out.sort_by_key(|r| (r.round, r.certification.code()));
+        out
+    }
+}
+
+/// The next round a certification's applications can still reach.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingRound {
+    /// Which certification.
+    pub certification: Certification,
+    /// The prefectures' closing day.
+    pub prefectural_deadline: NaiveDate,
+    /// JMA receipt deadline.
+    pub jma_deadline: NaiveDate,
+}
+
+/// A reviewer's overview (`GET /api/review/dashboard`): applications by status with the
+/// longest wait, the rounds with their outcome, and the next deadlines.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewDashboard {
+    /// Today (JST), which the days waiting count from.
+    pub today: NaiveDate,
+    /// Every status with its count (zero included), in workflow order.
+    pub by_status: Vec<StatusCount>,
+    /// Rounds of the last year and the ones ahead, soonest first.
+    pub rounds: Vec<RoundReport>,
+    /// The next round of each certification.
+    pub upcoming: Vec<UpcomingRound>,
+}
+
+/// What a reviewer typed into a queue's search box, read every way it can be meant: a
+/// registry number, a certificate number, or the start of a name (kanji as written, or kana).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueSearch {
+    /// As a registry number, when it can be one.
+    pub registry_number: Option<crate::account::RegistryNumber>,
+    /// As a certificate number (ASCII letters, digits and hyphens; letters upper-cased).
+    pub certificate_number: Option<String>,
+    /// As the start of a name in katakana (hiragana converted), when it can be one.
+    pub kana: Option<String>,
+    /// As the start of a name as written.
+    pub name: Option<String>,
+}
+
+impl QueueSearch {
+    /// Reads the search text (full-width letters and digits accepted); `None` when blank.
+    pub fn parse(text: &str) -> Option<QueueSearch> {
+        let typed = text.trim();
+        let ascii = crate::text::ascii_width(typed);
+        if typed.is_empty() || typed.chars().count() > 50 {
+            return None;
+        }
+        if ascii.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Some(QueueSearch {
+                registry_number: crate::account::RegistryNumber::parse(&ascii).ok(),
+                certificate_number: Some(ascii.to_ascii_uppercase()),
+                ..QueueSearch::default()
+            });
+        }
+        // Names are kept as written (an ideographic space stays one).
+        Some(QueueSearch {
+            kana: crate::account::KanaName::parse(typed)
+                .ok()
+                .map(|k| k.as_str().to_owned()),
+            name: Some(typed.to_owned()),
+            ..QueueSearch::default()
+        })
+    }
+}
+
+/// Rounds a dashboard reports: those whose JMA deadline is at most this many days past.
+pub const DASHBOARD_ROUND_DAYS: u64 = 366;
+
 /// An e-mail as kept in the outbox.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -951,6 +1120,54 @@ mod tests {
                 assert_eq!(step.from(from).ok(), expected, "{step} from {from}");
             }
         }
+    }
+
+    #[test]
+    fn a_round_report_counts_each_status_once_and_moves_what_missed_jma_s_deadline() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let occ = Certification::Occupational;
+        let rows = [
+            (occ, d(11, 30), Status::Approved, 3),
+            (occ, d(11, 30), Status::Rejected, 1),
+            (occ, d(11, 30), Status::Submitted, 2),
+            (occ, d(11, 30), Status::CorrectionRequested, 1),
+            (occ, d(11, 30), Status::Withdrawn, 4),
+            (occ, d(1, 31), Status::Withdrawn, 4),
+            (Certification::Sports, d(12, 20), Status::Forwarded, 5),
+            (occ, d(12, 20), Status::Submitted, 6),
+        ];
+        let report = RoundReport::from_counts(&rows, |_| 10, d(12, 5));
+        // The round of only withdrawn applications is left out; soonest first.
+        assert_eq!(report.len(), 3);
+        let nov = &report[0];
+        assert_eq!(
+            (nov.round, nov.prefectural_deadline),
+            (d(11, 30), d(11, 20))
+        );
+        assert_eq!(
+            (nov.approved, nov.rejected, nov.at_prefecture, nov.moved),
+            (3, 1, 0, 3)
+        );
+        assert_eq!(report[1].at_prefecture, 6);
+        assert_eq!(report[2].forwarded, 5);
+        assert_eq!(report[2].certification, Certification::Sports);
+    }
+
+    #[test]
+    fn a_search_is_read_as_every_thing_it_can_be() {
+        let s = QueueSearch::parse(" ０１２３４ ").unwrap();
+        assert_eq!(s.registry_number.unwrap().as_str(), "1234");
+        assert_eq!(s.certificate_number.as_deref(), Some("01234"));
+        assert_eq!(s.name, None);
+        let s = QueueSearch::parse("s000123").unwrap();
+        assert_eq!(s.registry_number, None);
+        assert_eq!(s.certificate_number.as_deref(), Some("S000123"));
+        let s = QueueSearch::parse("やまだ").unwrap();
+        assert_eq!(s.kana.as_deref(), Some("ヤマダ"));
+        assert_eq!(s.name.as_deref(), Some("やまだ"));
+        let s = QueueSearch::parse("山田").unwrap();
+        assert_eq!((s.kana, s.name.as_deref()), (None, Some("山田")));
+        assert_eq!(QueueSearch::parse("  "), None);
     }
 
     #[test]

@@ -52,6 +52,27 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   // Tokyo staff: fee, handbook, each handbook credit, then forward.
   await login(page, 'tokyo.staff@example.jp', DEMO_PASSWORD);
   await page.goto('/review');
+  // The overview: applications by status (each a filter, with the longest wait), the next
+  // deadlines, the rounds.
+  const waiting = page.getByTestId('count-submitted');
+  await expect(waiting).toContainText('申請中');
+  await expect(waiting.getByTestId('waiting')).toContainText('最長');
+  await waiting.click();
+  await expect(waiting).toHaveAttribute('aria-pressed', 'true');
+  const listed = page.locator(`a[href="/review/${id}"]`);
+  await expect(listed).toBeVisible();
+  // What has arrived, at a glance: neither the fee nor the handbook yet.
+  await expect(listed.getByTestId('received')).toContainText('手数料未受領');
+  await expect(listed.getByTestId('received')).toContainText('手帳未着');
+  await screen(page, 'review-dashboard-390');
+  await waiting.click();
+  await expect(waiting).toHaveAttribute('aria-pressed', 'false');
+  // Found by the start of the name, typed in hiragana.
+  await page.getByTestId('registry-filter').fill('わたなべ');
+  await page.getByTestId('registry-filter').press('Tab');
+  await expect(listed).toBeVisible();
+  await page.getByTestId('registry-filter').fill('');
+  await page.getByTestId('registry-filter').press('Tab');
   // The queue filters by certification: an occupational renewal is not among sports ones.
   await page.getByTestId('certification-filter').selectOption('sports');
   await expect(page.locator(`a[href="/review/${id}"]`)).toHaveCount(0);
@@ -130,6 +151,18 @@ test('a physician renews with an upload, corrects it when asked, the prefecture 
   await screen(page, 'review-jma-390');
   await page.getByTestId('approve').click();
   await expect(page.getByTestId('application-status')).toHaveText('承認');
+  // The round report counts it, and its round's CSV gives the certificate number.
+  await page.goto('/review');
+  await expect(page.getByTestId('round-approved').first()).toBeVisible();
+  await screen(page, 'review-rounds-jma-390');
+  const links = await page.getByTestId('round-csv').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+  let roundText = '';
+  for (const href of links) {
+    const text = await (await page.request.get(href)).text();
+    if (text.includes(`\n${id},`)) roundText = text;
+  }
+  expect(roundText.split('\r\n')[0]).toContain('認定証番号');
+  expect(roundText).toMatch(new RegExp(`${id},更新申請,認定産業医,承認,.*,S\\d{6}\r\n`));
   await logout(page);
 
   // The physician sees the approval and the new period at once.

@@ -60,6 +60,8 @@ mod m20261203_000014_scale_indexes;
 mod m20261205_000015_certificates_held;
 mod m20261205_000016_session_contact;
 mod m20261205_000017_designation;
+mod m20261207_000018_review_search;
+mod m20261207_000019_session_plans;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -86,6 +88,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_certificates_held::Migration),
             Box::new(m20261205_000016_session_contact::Migration),
             Box::new(m20261205_000017_designation::Migration),
+            Box::new(m20261207_000018_review_search::Migration),
+            Box::new(m20261207_000019_session_plans::Migration),
         ]
     }
 }

@@ -61,6 +61,7 @@ pub fn ApplicationList(
                                 {s.round.map(|r| view! { " · "{move || i18n.t("application.round")}" "{day(r)} })}
                                 {(applicant && s.all_system_units).then(|| view! { " · "<span class="badge ok">{move || i18n.t("review.system_only")}</span> })}
                             </div>
+                            {applicant.then(|| received(&s))}
                         </A>
                     </li>
                 }
@@ -68,6 +69,38 @@ pub fn ApplicationList(
         </ul>
     }
     .into_any()
+}
+
+/// What the prefecture has received for an application (the fee, the original handbook, each
+/// when asked for) and the certificate number once granted: a reviewer's list at a glance.
+fn received(s: &ApplicationSummary) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let badge = |due: bool, done: bool, ok: &'static str, missing: &'static str| {
+        due.then(|| {
+            let (class, key) = if done {
+                ("badge ok", ok)
+            } else {
+                ("badge status-warn", missing)
+            };
+            view! { <span class=class>{move || i18n.t(key)}</span> }
+        })
+    };
+    let fee = badge(
+        s.fee_due && !s.status.is_final(),
+        s.fee_paid_on.is_some(),
+        "review.fee.paid",
+        "review.fee.missing",
+    );
+    let handbook = badge(
+        s.handbook_needed && !s.status.is_final(),
+        s.handbook_arrived_on.is_some(),
+        "review.handbook.arrived",
+        "review.handbook.missing",
+    );
+    let number = s.certificate_number.clone().map(|n| {
+        view! { <span data-testid="certificate-number">{move || i18n.f("review.certificate_number", &[("number", n.clone())])}</span> }
+    });
+    view! { <div class="received" data-testid="received">{fee}" "{handbook}{number}</div> }
 }
 
 /// A fee step's note is stored as `YYYY-MM-DD channel`: show the channel's name.

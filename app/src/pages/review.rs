@@ -3,7 +3,7 @@
 //! documents, and the actions the reviewer's role may take.
 
 use domain::account::Role;
-use domain::application::{ApplicationSummary, QUEUE_PAGE, Status};
+use domain::application::{ApplicationSummary, QUEUE_PAGE, ReviewDashboard, Status};
 use leptos::prelude::*;
 
 use crate::api;
@@ -30,10 +30,7 @@ pub fn ReviewQueue() -> impl IntoView {
         let mut q = Vec::new();
         let number = registry.get();
         if !number.trim().is_empty() {
-            q.push(format!(
-                "registry_number={}",
-                js_sys::encode_uri_component(number.trim())
-            ));
+            q.push(format!("q={}", js_sys::encode_uri_component(number.trim())));
         }
         for (name, value) in [
             ("status", status.get()),
@@ -97,11 +94,13 @@ pub fn ReviewQueue() -> impl IntoView {
     view! {
         <StaffTabs current=Page::Review />
         <h1>{move || if is_jma() { i18n.t("review.title.jma") } else { i18n.t("review.title.prefecture") }}</h1>
+        <Dashboard prefecture=prefecture status=status />
         <section class="card filters">
             <div class="field">
                 <label for="q-registry">{move || i18n.t("review.filter.registry")}</label>
-                <input id="q-registry" type="search" inputmode="numeric" autocomplete="off" data-testid="registry-filter"
+                <input id="q-registry" type="search" autocomplete="off" data-testid="registry-filter" aria-describedby="q-registry-hint"
                     prop:value=move || registry.get() on:change=move |ev| registry.set(event_target_value(&ev)) />
+                <p class="hint" id="q-registry-hint">{move || i18n.t("review.filter.registry.hint")}</p>
             </div>
             <div class="field">
                 <label for="q-status">{move || i18n.t("review.filter.status")}</label>
@@ -180,5 +179,90 @@ pub fn ReviewQueue() -> impl IntoView {
                 {pages.more_button(full, last, "review.more")}
             }
         })}
+    }
+}
+
+/// The overview above the queue: applications by status (each a filter, with the longest
+/// wait), the next deadlines, and the rounds of the last year with their outcome and CSV.
+#[component]
+fn Dashboard(prefecture: RwSignal<String>, status: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let figures = LocalResource::new(move || {
+        let p = prefecture.get();
+        async move { api::review_dashboard(&p).await }
+    });
+    let cert = move |c: domain::Certification| i18n.t(&format!("certification.{c}"));
+    view! {
+        <section class="card dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
+            <h2 id="dashboard-title">{move || i18n.t("review.dashboard.title")}</h2>
+            {loaded(figures, move |d: ReviewDashboard| {
+                let today = d.today;
+                view! {
+                    <ul class="counts">
+                        {d.by_status.into_iter().filter(|c| c.status != Status::Withdrawn).map(|c| {
+                            let s = c.status;
+                            let waiting = c.oldest.filter(|_| !s.is_final()).map(|o| (today - o).num_days().max(0));
+                            view! {
+                                <li>
+                                    <button type="button" class="count" data-testid=format!("count-{s}")
+                                        aria-label=move || i18n.f("review.dashboard.show", &[("status", i18n.t(&format!("application.status.{s}")).to_owned())])
+                                        aria-pressed=move || (status.get() == s.code()).to_string()
+                                        on:click=move |_| status.set(if status.get_untracked() == s.code() { String::new() } else { s.code().to_owned() })>
+                                        <span class="n">{c.count}</span>
+                                        <span>{move || i18n.t(&format!("application.status.{s}"))}</span>
+                                        {waiting.map(|n| view! { <span class="muted" data-testid="waiting">{move || i18n.f("review.dashboard.waiting", &[("n", n.to_string())])}</span> })}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <h3>{move || i18n.t("review.dashboard.upcoming")}</h3>
+                    <ul class="plain">
+                        {d.upcoming.into_iter().map(|u| view! {
+                            <li><strong>{move || cert(u.certification)}</strong>" "
+                                {move || i18n.f("review.dashboard.deadline", &[("prefectural", day(u.prefectural_deadline)), ("jma", day(u.jma_deadline))])}</li>
+                        }).collect_view()}
+                    </ul>
+                    <h3>{move || i18n.t("review.dashboard.rounds")}</h3>
+                    {if d.rounds.is_empty() {
+                        view! { <p class="muted">{move || i18n.t("review.dashboard.rounds.none")}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="list rounds" data-testid="rounds">
+                                {d.rounds.into_iter().map(|r| {
+                                    let figures = [
+                                        ("approved", r.approved),
+                                        ("rejected", r.rejected),
+                                        ("forwarded", r.forwarded),
+                                        ("at_prefecture", r.at_prefecture),
+                                        ("moved", r.moved),
+                                    ];
+                                    let csv = format!(
+                                        "{}?lang={}&round={}&certification={}&prefecture={}",
+                                        api::QUEUE_CSV,
+                                        i18n.lang.get_untracked().code(),
+                                        r.round,
+                                        r.certification.code(),
+                                        prefecture.get_untracked(),
+                                    );
+                                    view! {
+                                        <li data-testid="round">
+                                            <div class="line"><strong>{move || cert(r.certification)}</strong></div>
+                                            <div class="muted">{move || i18n.f("review.dashboard.round", &[("round", day(r.round)), ("prefectural", day(r.prefectural_deadline))])}</div>
+                                            <dl class="figures">
+                                                {figures.into_iter().map(|(k, n)| view! {
+                                                    <div data-testid=format!("round-{k}")><dt>{move || i18n.t(&format!("review.dashboard.{k}"))}</dt><dd>{n}</dd></div>
+                                                }).collect_view()}
+                                            </dl>
+                                            <a class="button secondary" href=csv download="nintei-round.csv" data-testid="round-csv">{move || i18n.t("review.dashboard.csv")}</a>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                }
+            })}
+        </section>
     }
 }

@@ -191,8 +191,9 @@ pub struct QueueFilter {
     pub round: Option<chrono::NaiveDate>,
     /// Only applications reviewed by this prefecture (JMA's view of every prefecture).
     pub prefecture: Option<domain::Prefecture>,
-    /// Only the applications of the physician with this registry number.
-    pub registry_number: Option<String>,
+    /// Only the applications of the physicians this search finds (registry number, certificate
+    /// number or the start of a name).
+    pub search: Option<domain::application::QueueSearch>,
     /// The next page: only applications older than this one (ids below it).
     pub before: Option<i32>,
 }
@@ -232,15 +233,12 @@ pub async fn list(
     if let Some(p) = filter.prefecture {
         q = q.filter(application::Column::Prefecture.eq(i32::from(p.code())));
     }
-    if let Some(r) = &filter.registry_number {
-        let Some(who) = crate::entities::physician::Entity::find()
-            .filter(crate::entities::physician::Column::RegistryNumber.eq(r.as_str()))
-            .one(db)
-            .await?
-        else {
+    if let Some(search) = &filter.search {
+        let who = physicians_matching(db, search).await?;
+        if who.is_empty() {
             return Ok(Vec::new());
-        };
-        q = q.filter(application::Column::PhysicianId.eq(who.user_id));
+        }
+        q = q.filter(application::Column::PhysicianId.is_in(who));
     }
     if let Some(before) = filter.before {
         q = q.filter(application::Column::Id.lt(before));
@@ -252,6 +250,132 @@ pub async fn list(
         .into_iter()
         .map(to_record)
         .collect()
+}
+
+/// Physicians a search names, at most this many by a name's start (a longer start narrows it).
+pub const SEARCH_PEOPLE: u64 = 200;
+
+/// The physicians `search` finds: the holder of the registry number, the holder of the
+/// certificate number, and those whose name (as written, or in kana) starts with the text.
+pub async fn physicians_matching(
+    db: &impl ConnectionTrait,
+    search: &domain::application::QueueSearch,
+) -> DbResult<Vec<i32>> {
+    use crate::entities::{certificate, physician};
+    let mut ids = Vec::new();
+    if let Some(r) = &search.registry_number {
+        ids.extend(
+            physician::Entity::find()
+                .filter(physician::Column::RegistryNumber.eq(r.as_str()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| p.user_id),
+        );
+    }
+    if let Some(n) = &search.certificate_number {
+        ids.extend(
+            certificate::Entity::find()
+                .filter(certificate::Column::Number.eq(n.as_str()))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|c| c.physician_id),
+        );
+    }
+    for (column, start) in [("name_kanji", &search.name), ("name_kana", &search.kana)] {
+        let Some(start) = start else { continue };
+        // A name's start as a range of code points (see migration 18 for PostgreSQL's "C";
+        // each backend has its own placeholders).
+        let range = match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                format!("{column} COLLATE \"C\" >= $1 AND {column} COLLATE \"C\" < $2")
+            }
+            _ => format!("{column} >= ? AND {column} < ?"),
+        };
+        let end = format!("{start}{}", char::MAX);
+        ids.extend(
+            physician::Entity::find()
+                .filter(Expr::cust_with_values(range, [start.clone(), end]))
+                .limit(SEARCH_PEOPLE)
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|p| p.user_id),
+        );
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// A row of [`round_counts`] as read: (certification, round, status, count).
+type RoundCountRow = (
+    Code<Certification>,
+    Option<chrono::NaiveDate>,
+    Code<Status>,
+    i64,
+);
+
+/// Applications of a scope counted by (certification, round, status), for the rounds whose
+/// JMA deadline is `since` or later.
+pub async fn round_counts(
+    db: &impl ConnectionTrait,
+    scope: ApplicationScope,
+    since: chrono::NaiveDate,
+) -> DbResult<Vec<(Certification, chrono::NaiveDate, Status, u32)>> {
+    let mut q = application::Entity::find()
+        .select_only()
+        .column(application::Column::Certification)
+        .column(application::Column::RoundDeadline)
+        .column(application::Column::Status)
+        .column_as(application::Column::Id.count(), "n")
+        .filter(application::Column::RoundDeadline.gte(since));
+    q = match scope {
+        ApplicationScope::Prefecture(p) => {
+            q.filter(application::Column::Prefecture.eq(i32::from(p.code())))
+        }
+        ApplicationScope::ReceivedByJma => q,
+        ApplicationScope::Own(_) | ApplicationScope::None => return Ok(Vec::new()),
+    };
+    let rows: Vec<RoundCountRow> = q
+        .group_by(application::Column::Certification)
+        .group_by(application::Column::RoundDeadline)
+        .group_by(application::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, r, s, n)| Some((c.get(), r?, s.get(), u32::try_from(n).ok()?)))
+        .collect())
+}
+
+/// Applications of a scope counted by status, with the submission day of the oldest of each.
+pub async fn status_counts(
+    db: &impl ConnectionTrait,
+    scope: ApplicationScope,
+) -> DbResult<Vec<(Status, u32, Option<chrono::NaiveDate>)>> {
+    let mut out = Vec::new();
+    // One status at a time: each is a range of an index (prefecture, status, id) or (status, id).
+    for &status in Status::ALL {
+        let mut q = application::Entity::find()
+            .select_only()
+            .column_as(application::Column::Id.count(), "n")
+            .column_as(application::Column::SubmittedOn.min(), "oldest")
+            .filter(application::Column::Status.eq(Code(status)));
+        q = match scope {
+            ApplicationScope::Prefecture(p) => {
+                q.filter(application::Column::Prefecture.eq(i32::from(p.code())))
+            }
+            ApplicationScope::ReceivedByJma => q,
+            ApplicationScope::Own(_) | ApplicationScope::None => return Ok(Vec::new()),
+        };
+        let row: Option<(i64, Option<chrono::NaiveDate>)> = q.into_tuple().one(db).await?;
+        let (n, oldest) = row.unwrap_or((0, None));
+        out.push((status, u32::try_from(n).unwrap_or(u32::MAX), oldest));
+    }
+    Ok(out)
 }
 
 /// Replaces the credits an application's decision counted.

@@ -8,14 +8,15 @@ use chrono::NaiveDate;
 use domain::Certification;
 use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationSummary, BulkApproveRequest,
-    BulkApproveResult, DocumentKind, DocumentView, ReviewAction, Status, UploadProblem,
+    BulkApproveResult, DocumentKind, DocumentView, QueueSearch, ReviewAction, ReviewDashboard,
+    Status, UploadProblem,
 };
 use serde::Deserialize;
 
 use crate::db::applications::QueueFilter;
 use crate::error::{ApiError, ApiResult};
 use crate::routes::extract::{
-    ApplicationUser, JmaUser, Json, Path, PhysicianUser, Query, ReviewerUser,
+    ApplicationUser, JmaUser, Json, LangQuery, Path, PhysicianUser, Query, ReviewerUser,
 };
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
 use utoipa_axum::routes;
@@ -32,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(download))
         .routes(routes!(queue))
         .routes(routes!(queue_csv))
+        .routes(routes!(dashboard))
         .routes(routes!(act))
         .routes(routes!(bulk_approve))
 }
@@ -171,6 +173,9 @@ struct QueueQuery {
     /// Only the applications of this registry number (full-width digits accepted).
     #[serde(default, deserialize_with = "domain::text::empty_as_none")]
     registry_number: Option<String>,
+    /// Search: a registry number, a certificate number, or the start of a name (kanji or kana).
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    q: Option<String>,
     /// The next page: applications older than this id (the last one of the page before).
     before: Option<i32>,
 }
@@ -185,15 +190,6 @@ async fn queue(
         Some(filter) => Ok(Json(applications::list(&state, &actor, &filter).await?)),
         None => Ok(Json(Vec::new())),
     }
-}
-
-/// The language of an export's headers and names.
-#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct LangQuery {
-    #[serde(default)]
-    #[param(value_type = Option<String>)]
-    lang: domain::Lang,
 }
 
 /// The queue with the same filters, every page, as CSV: a round to hand on, or to report.
@@ -227,16 +223,20 @@ impl QueueQuery {
             Some(None) => return None,
             p => p.flatten(),
         };
-        let registry_number = match self
+        let search = match self
             .registry_number
             .as_deref()
             .map(domain::account::RegistryNumber::parse)
         {
             Some(Err(_)) => return None,
-            r => r.and_then(Result::ok).map(|n| n.as_str().to_owned()),
+            Some(Ok(number)) => Some(QueueSearch {
+                registry_number: Some(number),
+                ..QueueSearch::default()
+            }),
+            None => self.q.as_deref().and_then(QueueSearch::parse),
         };
         Some(QueueFilter {
-            registry_number,
+            search,
             status: self.status,
             kind: self.kind,
             certification: self.certification,
@@ -245,6 +245,38 @@ impl QueueQuery {
             before: self.before,
         })
     }
+}
+
+/// Query of `GET /api/review/dashboard`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DashboardQuery {
+    /// JMA: one prefecture's figures (JIS code) instead of the country's.
+    #[serde(default, deserialize_with = "domain::text::empty_as_none")]
+    #[param(value_type = Option<u8>)]
+    prefecture: Option<u8>,
+}
+
+/// The reviewer's overview: applications by status with the longest wait, the rounds of the
+/// last year with their outcome (approved, rejected, moved), and the next deadlines.
+#[utoipa::path(get, path = "/review/dashboard", tag = "applications", params(DashboardQuery), responses((status = 200, body = ReviewDashboard)))]
+async fn dashboard(
+    State(state): State<AppState>,
+    ReviewerUser(actor): ReviewerUser,
+    Query(q): Query<DashboardQuery>,
+) -> ApiResult<Json<ReviewDashboard>> {
+    let prefecture = match q.prefecture.map(domain::Prefecture::from_code) {
+        Some(None) => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown prefecture {:?}",
+                q.prefecture
+            )));
+        }
+        p => p.flatten(),
+    };
+    Ok(Json(
+        applications::dashboard(&state, &actor, prefecture).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/review/applications/{id}/actions", tag = "applications", params(("id" = i32, Path)), request_body = ReviewAction, responses((status = 200, body = ApplicationDetail)))]

@@ -258,3 +258,13 @@ pub fn csv_text(
     }
     String::from_utf8(body.to_vec()).map_err(|_| refused("not_utf8", "import.not_utf8"))
 }
+
+/// The language of an export's headers and words (`?lang=en`; Japanese by default).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// `ja` or `en`.
+    #[serde(default)]
+    #[param(value_type = Option<String>)]
+    pub lang: domain::Lang,
+}

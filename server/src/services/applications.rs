@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use domain::api::{LedgerEntry, MyPage, PhysicianProfile, Verification};
 use domain::application::{
     ApplicationDetail, ApplicationForm, ApplicationKind, ApplicationRequest, ApplicationSummary,
-    BulkApproveResult, Checklist, FeeRecord, Granted, ReliedCredit, ReviewAction, Status, Step,
-    TimelineEvent, all_system_units, new_certificate_period, renewed_period, required_documents,
+    BulkApproveResult, Checklist, FeeRecord, Granted, ReliedCredit, ReviewAction, ReviewDashboard,
+    RoundReport, Status, StatusCount, Step, TimelineEvent, UpcomingRound, all_system_units,
+    new_certificate_period, renewed_period, required_documents,
 };
 use domain::engine::{Route, next_review_round};
 use domain::policy::{
-    Actor, StepPermission, application_scope, may_see_application, may_take_step,
+    Actor, ApplicationScope, StepPermission, application_scope, may_see_application, may_take_step,
 };
 use domain::records::{ApplicationRecord, CertificateRecord, DocumentRecord};
 use domain::{Certification, Decision, FieldError, Message, Period, RuleSet, Source, Units};
@@ -835,6 +836,7 @@ fn summary(
     name: String,
     registry_number: String,
     system_only: bool,
+    handbook_needed: bool,
 ) -> ApplicationSummary {
     ApplicationSummary {
         id: app.id,
@@ -846,6 +848,11 @@ fn summary(
         submitted_on: app.submitted_on,
         round: app.round_deadline,
         all_system_units: system_only,
+        fee_due: app.kind.has_fee(),
+        fee_paid_on: app.fee_paid_on,
+        handbook_needed,
+        handbook_arrived_on: app.handbook_arrived_on,
+        certificate_number: app.granted_number.clone(),
     }
 }
 
@@ -919,6 +926,7 @@ pub async fn detail(
             a.profile.name_kanji.clone(),
             a.profile.registry_number.clone(),
             system_only,
+            a.checklist.handbook_needed,
         ),
         blockers: a.checklist.blockers(),
         required_documents: required_documents(
@@ -979,6 +987,12 @@ pub async fn queue_csv(
         f.before = Some(last);
     }
     let t = |key: &str| domain::i18n::t(lang, key);
+    // The day something arrived; empty while awaited; 「不要」 when not asked for.
+    let received = |due: bool, on: Option<NaiveDate>| match (due, on) {
+        (_, Some(day)) => day.to_string(),
+        (true, None) => String::new(),
+        (false, None) => t("csv.application.not_needed"),
+    };
     let mut out = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
@@ -992,6 +1006,9 @@ pub async fn queue_csv(
         "csv.application.submitted",
         "csv.application.round",
         "csv.application.system_units",
+        "csv.application.fee",
+        "csv.application.handbook",
+        "csv.application.certificate",
     ]
     .map(t);
     // Writing into memory cannot fail; a failure would only drop the row.
@@ -1011,6 +1028,9 @@ pub async fn queue_csv(
             } else {
                 "csv.application.no"
             }),
+            received(a.fee_due, a.fee_paid_on),
+            received(a.handbook_needed, a.handbook_arrived_on),
+            a.certificate_number.unwrap_or_default(),
         ]
         .map(crate::services::mypage::spreadsheet_text);
         let _ = out.write_record(&row);
@@ -1033,6 +1053,11 @@ async fn summaries(
         .filter(|(_, credit)| sources.get(credit) != Some(&Source::System))
         .map(|(application, _)| *application)
         .collect();
+    let handbook: HashSet<i32> = relied
+        .iter()
+        .filter(|(_, credit)| sources.get(credit) == Some(&Source::Handbook))
+        .map(|(application, _)| *application)
+        .collect();
     Ok(apps
         .iter()
         .map(|a| {
@@ -1046,9 +1071,56 @@ async fn summaries(
                 p.map(|p| p.name_kanji.clone()).unwrap_or_default(),
                 p.map(|p| p.registry_number.clone()).unwrap_or_default(),
                 training_route && !mixed.contains(&a.id),
+                handbook.contains(&a.id),
             )
         })
         .collect())
+}
+
+/// A reviewer's overview: the scope's applications by status (with the oldest submission of
+/// each), its rounds since a year ago with their outcome, and each certification's next round.
+/// JMA sees the whole country, or one prefecture on request; a prefecture sees its own.
+pub async fn dashboard(
+    app: &AppState,
+    actor: &Actor,
+    prefecture: Option<domain::Prefecture>,
+) -> Result<ReviewDashboard, ApplicationError> {
+    let scope = match (application_scope(actor), prefecture) {
+        (ApplicationScope::ReceivedByJma, Some(p)) => ApplicationScope::Prefecture(p),
+        (scope, _) => scope,
+    };
+    let today = today();
+    let since = today - chrono::Days::new(domain::application::DASHBOARD_ROUND_DAYS);
+    let counts = applications::round_counts(&app.read, scope, since).await?;
+    let rules = &app.rules;
+    let rounds =
+        RoundReport::from_counts(&counts, |c| rules.rounds(c).prefectural_lead_days, today);
+    let by_status = applications::status_counts(&app.read, scope)
+        .await?
+        .into_iter()
+        .map(|(status, count, oldest)| StatusCount {
+            status,
+            count,
+            oldest,
+        })
+        .collect();
+    let upcoming = Certification::ALL
+        .iter()
+        .filter_map(|&c| {
+            let rounds = rules.rounds(c);
+            next_review_round(rounds, today, rounds.prefectural_lead_days).map(|r| UpcomingRound {
+                certification: c,
+                prefectural_deadline: r.prefectural_deadline,
+                jma_deadline: r.jma_deadline,
+            })
+        })
+        .collect();
+    Ok(ReviewDashboard {
+        today,
+        by_status,
+        rounds,
+        upcoming,
+    })
 }
 
 /// JMA approves, in one go, the forwarded applications of `round` whose every unit is

@@ -376,6 +376,154 @@ async fn staff_find_an_application_by_registry_number_within_their_prefecture_on
     assert_eq!(String::from_utf8(none.to_vec()).unwrap().lines().count(), 1);
 }
 
+/// `text` as a query value (percent-encoded UTF-8).
+fn query_value(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn staff_find_applications_by_name_kana_or_certificate_number_and_see_what_has_arrived() {
+    let app = TestApp::spawn().await;
+    let (first, first_id) = ready_to_renew(&app, "300031", "sato@example.jp").await;
+    let (second, _) = ready_to_renew(&app, "300032", "yamada@example.jp").await;
+    let mut renamed: physician::ActiveModel = physician::Entity::find_by_id(first_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into();
+    renamed.name_kanji = Set("佐藤　花子".into());
+    renamed.name_kana = Set("サトウ　ハナコ".into());
+    renamed.update(&app.db).await.unwrap();
+    let one = first
+        .submit(&renewal("name-1", &[]))
+        .await
+        .unwrap()
+        .summary
+        .id;
+    let two = second
+        .submit(&renewal("name-2", &[]))
+        .await
+        .unwrap()
+        .summary
+        .id;
+    let kyoto = kyoto(&app).await;
+    let found = async |text: &str| -> Vec<i32> {
+        kyoto
+            .review_queue(&format!("q={}", query_value(text)))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect()
+    };
+    assert_eq!(found("佐藤").await, [one]);
+    assert_eq!(found("佐藤　花").await, [one]);
+    assert_eq!(
+        found("さとう").await,
+        [one],
+        "hiragana finds the katakana name"
+    );
+    assert_eq!(found("ｻﾄｳ").await, [one], "half-width kana too");
+    assert_eq!(found("山田").await, [two]);
+    assert_eq!(found("ヤマダ タ").await, [two], "a space typed half-width");
+    assert_eq!(found("300031").await, [one]);
+    assert_eq!(
+        found(&format!("s{:06}", 200_000 + first_id)).await,
+        [one],
+        "a certificate number, lower-cased"
+    );
+    assert!(found("佐藤　花子x").await.is_empty());
+    assert!(found("藤").await.is_empty(), "a name is found by its start");
+    // Tokyo's staff find nobody of Kyoto's, by name or number.
+    let tokyo = tokyo(&app).await;
+    assert!(
+        tokyo
+            .review_queue(&format!("q={}", query_value("佐藤")))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // The list says what the prefecture has received, and the CSV too.
+    let listed = kyoto.review_queue("").await.unwrap();
+    let first_row = listed.iter().find(|a| a.id == one).unwrap();
+    assert!(first_row.fee_due && first_row.fee_paid_on.is_none());
+    assert!(
+        !first_row.handbook_needed,
+        "organizer-registered units only"
+    );
+    taken(&kyoto, one, &fee()).await;
+    let listed = kyoto.review_queue("").await.unwrap();
+    assert_eq!(
+        listed.iter().find(|a| a.id == one).unwrap().fee_paid_on,
+        Some(today())
+    );
+
+    // The overview: both wait at the prefecture since today, in the next round.
+    let board = kyoto.review_dashboard("").await.unwrap();
+    let submitted = board
+        .by_status
+        .iter()
+        .find(|c| c.status == Status::Submitted)
+        .unwrap();
+    assert_eq!((submitted.count, submitted.oldest), (2, Some(today())));
+    assert_eq!(board.rounds.len(), 1);
+    assert_eq!(board.rounds[0].at_prefecture, 2);
+    assert_eq!(board.upcoming.len(), 2, "one per certification");
+    assert!(
+        board
+            .upcoming
+            .iter()
+            .all(|u| u.prefectural_deadline >= today())
+    );
+    // Tokyo's overview counts none of Kyoto's.
+    let tokyo_board = tokyo.review_dashboard("").await.unwrap();
+    assert!(tokyo_board.by_status.iter().all(|c| c.count == 0));
+    assert!(tokyo_board.rounds.is_empty());
+
+    // JMA's round report: forwarded, then approved with a certificate number in the CSV.
+    taken(&kyoto, one, &ReviewAction::Forward).await;
+    let jma = jma(&app).await;
+    let approved = taken(&jma, one, &ReviewAction::Approve).await;
+    let number = approved.granted.unwrap().number;
+    let board = jma.review_dashboard("").await.unwrap();
+    let round = &board.rounds[0];
+    assert_eq!((round.approved, round.at_prefecture), (1, 1));
+    let kyoto_only = jma
+        .review_dashboard(&format!("prefecture={}", Prefecture::KYOTO.code()))
+        .await
+        .unwrap();
+    assert_eq!(kyoto_only.rounds, board.rounds);
+    let tokyo_only = jma
+        .review_dashboard(&format!("prefecture={}", Prefecture::TOKYO.code()))
+        .await
+        .unwrap();
+    assert!(tokyo_only.rounds.is_empty());
+    let (status, _, _) = jma.get_raw("/api/review/dashboard?prefecture=99").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, _, csv) = jma
+        .get_raw(&format!(
+            "/api/review/applications.csv?round={}&status=approved",
+            round.round
+        ))
+        .await;
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.lines().next().unwrap().contains("認定証番号"), "{csv}");
+    assert!(csv.contains(&number), "{csv}");
+    // A physician has no overview.
+    let refused = first.review_dashboard("").await.refused();
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
 #[tokio::test]
 async fn a_renewal_goes_from_submission_to_approval_and_my_page_shows_the_new_period() {
     let app = TestApp::spawn().await;

@@ -105,6 +105,9 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
             Some(json!({"workplace_name": "", "phone": ""})),
             physician_only,
         ),
+        (Method::GET, "/api/mypage/plans", None, physician_only),
+        // Forgetting a plan that was never made is no error (a retried tap).
+        (Method::DELETE, "/api/mypage/plans/1", None, physician_only),
         (Method::GET, "/api/organizer/sessions", None, organizer_only),
         (
             Method::POST,
@@ -143,6 +146,18 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
         ),
         (Method::GET, "/api/review/applications", None, reviewers),
         (Method::GET, "/api/review/sessions", None, reviewers),
+        (
+            Method::GET,
+            "/api/review/dashboard?prefecture=26",
+            None,
+            reviewers,
+        ),
+        (
+            Method::GET,
+            "/api/review/applications?q=%E5%B1%B1%E7%94%B0",
+            None,
+            reviewers,
+        ),
         (
             Method::GET,
             "/api/review/applications.csv?registry_number=123&lang=en",

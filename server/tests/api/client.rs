@@ -270,6 +270,26 @@ impl Api {
     }
 
     /// `GET /api/mypage/notices`
+    /// `PUT /api/mypage/plans/{id}`
+    pub async fn plan(&self, session: i32) -> Answer<()> {
+        self.put(&format!("/api/mypage/plans/{session}"), &json!({}))
+            .await
+    }
+
+    /// `DELETE /api/mypage/plans/{id}`
+    pub async fn unplan(&self, session: i32) -> Answer<()> {
+        self.send(
+            self.http
+                .delete(self.url(&format!("/api/mypage/plans/{session}"))),
+        )
+        .await
+    }
+
+    /// `GET /api/mypage/plans`
+    pub async fn plans(&self) -> Answer<Vec<i32>> {
+        self.get("/api/mypage/plans").await
+    }
+
     pub async fn notices(&self) -> Answer<domain::notices::Notices> {
         self.get("/api/mypage/notices").await
     }
@@ -673,6 +693,17 @@ impl Api {
     }
 
     /// `GET /api/organizer/sessions/{id}/attendance`
+    /// `GET /api/organizer/sessions/{id}/presence`, or `/api/door/presence` through a link.
+    pub async fn presence(&self, session: i32) -> Answer<domain::api::DoorPresence> {
+        match self.door {
+            Some(_) => self.get("/api/door/presence").await,
+            None => {
+                self.get(&format!("/api/organizer/sessions/{session}/presence"))
+                    .await
+            }
+        }
+    }
+
     pub async fn attendance(&self, session: i32) -> Answer<Vec<AttendanceRow>> {
         self.get(&format!("/api/organizer/sessions/{session}/attendance"))
             .await
@@ -800,6 +831,14 @@ impl Api {
     /// `GET /api/review/applications?…`
     pub async fn review_queue(&self, query: &str) -> Answer<Vec<ApplicationSummary>> {
         self.get(&format!("/api/review/applications?{query}")).await
+    }
+
+    /// `GET /api/review/dashboard?{query}`
+    pub async fn review_dashboard(
+        &self,
+        query: &str,
+    ) -> Answer<domain::application::ReviewDashboard> {
+        self.get(&format!("/api/review/dashboard?{query}")).await
     }
 
     /// `POST /api/review/applications/{id}/actions`

@@ -134,6 +134,14 @@ async fn the_hot_requests_read_no_table_whole() {
     kyoto.review_queue("").await.unwrap();
     kyoto.review_queue("status=submitted").await.unwrap();
     jma.review_queue("status=forwarded").await.unwrap();
+    // Searches by registry number, certificate number and a name's start; the overviews.
+    kyoto.review_queue("q=123").await.unwrap();
+    kyoto.review_queue("q=S300001").await.unwrap();
+    kyoto.review_queue("q=%E5%B1%B1%E7%94%B0").await.unwrap();
+    kyoto.review_queue("q=%E3%83%A4%E3%83%9E").await.unwrap();
+    kyoto.review_dashboard("").await.unwrap();
+    jma.review_dashboard("").await.unwrap();
+    jma.review_dashboard("prefecture=26").await.unwrap();
     kyoto.identity_queue("pending").await.unwrap();
     kyoto.identity_queue("pending&after=1").await.unwrap();
     admin.outbox().await.unwrap();
