@@ -801,6 +801,167 @@ pub struct ScanLine {
     pub can_undo: bool,
 }
 
+/// Someone inside the hall now: their latest scan is a check-in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresentPerson {
+    /// Registry number.
+    pub registry_number: String,
+    /// Name, when the physician has a My Page.
+    pub name: Option<String>,
+    /// Kana, when the physician has a My Page.
+    pub kana: Option<String>,
+    /// Checked in at (the latest check-in).
+    pub since: chrono::DateTime<chrono::Utc>,
+}
+
+/// Who is in the hall and how many came and left (`GET …/presence`), as the server has
+/// recorded it; a door device adds the scans it still holds.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DoorPresence {
+    /// Inside now, in kana order (people without a My Page last, by number).
+    pub inside: Vec<PresentPerson>,
+    /// People checked in at least once.
+    pub checked_in: u32,
+    /// People whose latest scan is a check-out.
+    pub checked_out: u32,
+    /// Their registry numbers (so that a device can tell a return from a newcomer offline).
+    #[serde(default)]
+    pub left: Vec<String>,
+}
+
+impl DoorPresence {
+    /// The presence from every live (not undone) scan of a session, in any order:
+    /// `(registry number, in or out, when)`; `who` names a registry number.
+    pub fn from_scans<'a>(
+        scans: impl IntoIterator<
+            Item = (
+                &'a str,
+                crate::sessions::ScanKind,
+                chrono::DateTime<chrono::Utc>,
+            ),
+        >,
+        who: impl Fn(&str) -> (Option<String>, Option<String>),
+    ) -> DoorPresence {
+        use crate::sessions::ScanKind;
+        use std::collections::BTreeMap;
+        // Each person's latest scan, and whether they ever came in.
+        let mut latest: BTreeMap<&str, (ScanKind, chrono::DateTime<chrono::Utc>, bool)> =
+            BTreeMap::new();
+        for (registry, kind, at) in scans {
+            let e = latest.entry(registry).or_insert((kind, at, false));
+            if at >= e.1 {
+                (e.0, e.1) = (kind, at);
+            }
+            e.2 |= kind == ScanKind::In;
+        }
+        let mut presence = DoorPresence::default();
+        for (registry, (kind, at, came_in)) in latest {
+            presence.checked_in += u32::from(came_in);
+            match kind {
+                ScanKind::Out => {
+                    presence.checked_out += 1;
+                    presence.left.push(registry.to_owned());
+                }
+                ScanKind::In => {
+                    let (name, kana) = who(registry);
+                    presence.inside.push(PresentPerson {
+                        registry_number: registry.to_owned(),
+                        name,
+                        kana,
+                        since: at,
+                    });
+                }
+            }
+        }
+        presence.sort();
+        presence
+    }
+
+    /// Adds a scan this device holds (not recorded yet): the person comes in or leaves.
+    pub fn apply(
+        &mut self,
+        registry: &str,
+        kind: crate::sessions::ScanKind,
+        at: chrono::DateTime<chrono::Utc>,
+        name: Option<String>,
+    ) {
+        use crate::sessions::ScanKind;
+        let inside = self
+            .inside
+            .iter()
+            .position(|p| p.registry_number == registry);
+        let left = self.left.iter().position(|r| r == registry);
+        match (kind, inside) {
+            (ScanKind::In, Some(i)) => self.inside[i].since = self.inside[i].since.max(at),
+            (ScanKind::In, None) => {
+                match left {
+                    // Back after leaving: no longer counted as out.
+                    Some(j) => {
+                        self.left.remove(j);
+                        self.checked_out = self.checked_out.saturating_sub(1);
+                    }
+                    None => self.checked_in += 1,
+                }
+                self.inside.push(PresentPerson {
+                    registry_number: registry.to_owned(),
+                    name,
+                    kana: None,
+                    since: at,
+                });
+                self.sort();
+            }
+            (ScanKind::Out, Some(i)) => {
+                self.inside.remove(i);
+                self.left.push(registry.to_owned());
+                self.checked_out += 1;
+            }
+            (ScanKind::Out, None) if left.is_none() => {
+                self.left.push(registry.to_owned());
+                self.checked_out += 1;
+            }
+            (ScanKind::Out, None) => {}
+        }
+    }
+
+    /// The people inside whose name, kana or registry number contains `text` (spaces and
+    /// full-width digits ignored, hiragana read as katakana).
+    pub fn find(&self, text: &str) -> Vec<&PresentPerson> {
+        let fold = |t: &str| -> String {
+            crate::text::full_width_kana(&crate::text::ascii_width(t))
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| match c {
+                    'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+                    other => other,
+                })
+                .collect()
+        };
+        let wanted = fold(text);
+        self.inside
+            .iter()
+            .filter(|p| {
+                wanted.is_empty()
+                    || [Some(&p.registry_number), p.name.as_ref(), p.kana.as_ref()]
+                        .into_iter()
+                        .flatten()
+                        .any(|field| fold(field).contains(&wanted))
+            })
+            .collect()
+    }
+
+    fn sort(&mut self) {
+        self.inside.sort_by(|a, b| {
+            (a.kana.is_none(), &a.kana, &a.registry_number).cmp(&(
+                b.kana.is_none(),
+                &b.kana,
+                &b.registry_number,
+            ))
+        });
+    }
+}
+
 /// `POST /api/organizer/sessions/{id}/doors`
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -891,7 +1052,81 @@ pub struct ImportReport {
 
 #[cfg(test)]
 mod tests {
-    use super::ContactForm;
+    use super::{ContactForm, DoorPresence};
+    use crate::sessions::ScanKind::{In, Out};
+
+    fn at(minute: u32) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_800_000_000 + i64::from(minute) * 60, 0).unwrap()
+    }
+
+    fn who(registry: &str) -> (Option<String>, Option<String>) {
+        match registry {
+            "1" => (Some("山田 太郎".into()), Some("ヤマダ　タロウ".into())),
+            "2" => (Some("青木 花子".into()), Some("アオキ　ハナコ".into())),
+            _ => (None, None),
+        }
+    }
+
+    #[test]
+    fn presence_follows_each_persons_latest_scan_in_kana_order() {
+        let scans = [
+            ("1", In, at(0)),
+            ("2", In, at(1)),
+            ("3", In, at(2)),
+            ("3", Out, at(50)),
+            ("4", Out, at(60)),
+            ("1", Out, at(30)),
+            ("1", In, at(40)),
+        ];
+        let p = DoorPresence::from_scans(scans, who);
+        let inside: Vec<&str> = p
+            .inside
+            .iter()
+            .map(|p| p.registry_number.as_str())
+            .collect();
+        assert_eq!(inside, ["2", "1"], "kana order; a return counts as inside");
+        assert_eq!(p.inside[1].since, at(40));
+        assert_eq!(
+            (p.checked_in, p.checked_out),
+            (3, 2),
+            "4 left without coming in"
+        );
+        assert_eq!(p.left, ["3", "4"]);
+    }
+
+    #[test]
+    fn a_held_scan_moves_a_person_in_or_out_on_the_device() {
+        let mut p = DoorPresence::from_scans([("1", In, at(0)), ("3", Out, at(5))], who);
+        p.apply("1", Out, at(10), None);
+        p.apply("3", In, at(11), None);
+        p.apply("5", In, at(12), Some("新人".into()));
+        p.apply("5", In, at(13), None);
+        let inside: Vec<&str> = p
+            .inside
+            .iter()
+            .map(|p| p.registry_number.as_str())
+            .collect();
+        assert_eq!(inside, ["3", "5"]);
+        assert_eq!(
+            (p.checked_in, p.checked_out),
+            (2, 1),
+            "3 came back; 5 is new"
+        );
+        assert_eq!(p.left, ["1"]);
+        // Offline search: by kana in hiragana, by name, by number.
+        let p = DoorPresence::from_scans([("1", In, at(0)), ("2", In, at(1))], who);
+        let found = |t: &str| -> Vec<String> {
+            p.find(t)
+                .iter()
+                .map(|p| p.registry_number.clone())
+                .collect()
+        };
+        assert_eq!(found("やまだ"), ["1"]);
+        assert_eq!(found("ﾔﾏﾀﾞ ﾀ"), ["1"]);
+        assert_eq!(found("青木"), ["2"]);
+        assert_eq!(found("２"), ["2"]);
+        assert_eq!(found("").len(), 2);
+    }
 
     #[test]
     fn a_phone_number_typed_full_width_is_accepted_half_width() {

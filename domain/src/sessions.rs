@@ -476,6 +476,44 @@ pub enum Presence {
     },
 }
 
+impl Presence {
+    /// In words, as the review and the attendance exports say it: 「全出席」, or
+    /// 「一部出席・5分遅刻・退室記録なし」.
+    pub fn describe(&self, lang: crate::Lang) -> String {
+        let t = |key: &str| crate::i18n::t(lang, key);
+        match *self {
+            Presence::Full => t("review.full"),
+            Presence::Partial {
+                late_minutes,
+                early_minutes,
+                missing_in,
+                missing_out,
+            } => {
+                let mut parts = vec![t("review.partial")];
+                if missing_in {
+                    parts.push(t("review.no_in"));
+                } else if late_minutes > 0 {
+                    parts.push(
+                        Message::key("review.late")
+                            .arg("n", late_minutes)
+                            .render(lang),
+                    );
+                }
+                if missing_out {
+                    parts.push(t("review.no_out"));
+                } else if early_minutes > 0 {
+                    parts.push(
+                        Message::key("review.early")
+                            .arg("n", early_minutes)
+                            .render(lang),
+                    );
+                }
+                parts.join("・")
+            }
+        }
+    }
+}
+
 /// Applies the tolerance rule. Times are JST wall-clock times.
 pub fn presence(
     start: NaiveDateTime,
@@ -517,24 +555,44 @@ pub struct PaperAttendance {
     pub checked_in: Option<NaiveTime>,
     /// Check-out time (JST), if written.
     pub checked_out: Option<NaiveTime>,
+    /// The day written with the times (a web seminar's log writes `2026-12-05 13:01:22`);
+    /// it must be the session's.
+    pub on: Option<NaiveDate>,
 }
 
-fn sheet_time(text: &str) -> Result<Option<NaiveTime>, ()> {
-    let t = crate::text::normalize_digits(text.trim());
+/// A sheet's time: `HH:MM` or `HH:MM:SS` (JST), or a meeting log's `YYYY-MM-DD HH:MM:SS`
+/// (also with slashes), whose day is returned with it.
+fn sheet_time(text: &str) -> Result<Option<(Option<NaiveDate>, NaiveTime)>, ()> {
+    let t = crate::text::normalize_digits(text.trim()).replace('/', "-");
     if t.is_empty() {
         return Ok(None);
     }
-    NaiveTime::parse_from_str(&t, "%H:%M")
-        .or_else(|_| NaiveTime::parse_from_str(&t, "%H:%M:%S"))
-        .map(Some)
-        .map_err(|_| ())
+    let time = |t: &str| {
+        NaiveTime::parse_from_str(t, "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S"))
+            .map_err(|_| ())
+    };
+    match t.split_once([' ', 'T']) {
+        Some((day, at)) => {
+            let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| ())?;
+            Ok(Some((Some(day), time(at.trim())?)))
+        }
+        None => Ok(Some((None, time(&t)?))),
+    }
 }
 
 /// Reads a paper attendance sheet: `registry number, name, in, out` per record (times `HH:MM`
 /// JST; one of them may be blank; quoted fields may hold commas and line breaks). A first record
 /// that does not start with a number is a header. Returns every readable record and every
 /// problem, each with the line it starts on and what to do.
-pub fn parse_attendance_csv(text: &str) -> (Vec<PaperAttendance>, Vec<crate::api::ImportProblem>) {
+///
+/// A web seminar's entry and exit log (`online`) has the same columns, a row per connection:
+/// someone who reconnected has several rows, each a join and a leave (with the day, as meeting
+/// logs write them); the whole-session rule then judges their first join and last leave.
+pub fn parse_attendance_csv(
+    text: &str,
+    online: bool,
+) -> (Vec<PaperAttendance>, Vec<crate::api::ImportProblem>) {
     let mut rows: Vec<PaperAttendance> = Vec::new();
     let mut problems = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -603,13 +661,25 @@ pub fn parse_attendance_csv(text: &str) -> (Vec<PaperAttendance>, Vec<crate::api
                 problem(Message::key("sheet.no_time"));
                 continue;
             }
-            (Some(i), Some(o)) if o < i => {
+            (Some((Some(a), _)), Some((Some(b), _))) if a != b => {
+                problem(Message::key("sheet.two_days"));
+                continue;
+            }
+            (Some(i), Some(o)) if o.1 < i.1 => {
                 problem(Message::key("sheet.out_before_in"));
                 continue;
             }
             _ => {}
         }
-        if let Some(first) = rows.iter().find(|r| r.registry == registry) {
+        let on = checked_in
+            .and_then(|t| t.0)
+            .or(checked_out.and_then(|t| t.0));
+        let (checked_in, checked_out) = (checked_in.map(|t| t.1), checked_out.map(|t| t.1));
+        if let Some(first) = rows
+            .iter()
+            .find(|r| r.registry == registry)
+            .filter(|_| !online)
+        {
             problem(
                 Message::key("sheet.duplicate")
                     .arg("number", registry.as_str())
@@ -623,6 +693,7 @@ pub fn parse_attendance_csv(text: &str) -> (Vec<PaperAttendance>, Vec<crate::api
             name: fields[1].clone(),
             checked_in,
             checked_out,
+            on,
         });
     }
     (rows, problems)
@@ -882,6 +953,7 @@ mod csv_tests {
     fn a_sheet_with_a_header_quotes_and_full_width_digits_is_read() {
         let (rows, problems) = parse_attendance_csv(
             "\u{feff}医籍登録番号,氏名,入室,退室\n400000,\"山田, 美咲\",12:55,１５:０２\n400001,佐藤 一郎,,15:00\n",
+            false,
         );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 2);
@@ -895,6 +967,7 @@ mod csv_tests {
     fn every_bad_line_is_reported_with_its_number() {
         let (rows, problems) = parse_attendance_csv(
             "400000,山田,13:00,15:00\nabc,誰か,13:00,15:00\n400001,,13:00,15:00\n400002,鈴木,1pm,15:00\n400003,田中,,\n400004,高橋,15:00,13:00\n400000,山田,13:00,15:00\n400005,伊藤,13:00\n",
+            false,
         );
         assert_eq!(rows.len(), 1);
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
@@ -910,11 +983,28 @@ mod csv_tests {
 
     #[test]
     fn a_quoted_name_may_hold_a_line_break() {
-        let (rows, problems) =
-            parse_attendance_csv("400000,\"山田\n美咲\",12:55,15:02\n400001,佐藤,13:00,15:00\n");
+        let (rows, problems) = parse_attendance_csv(
+            "400000,\"山田\n美咲\",12:55,15:02\n400001,佐藤,13:00,15:00\n",
+            false,
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].name, "山田\n美咲");
         assert_eq!(rows[1].line, 3);
+    }
+
+    #[test]
+    fn a_meeting_log_has_a_row_per_connection_with_the_day() {
+        let log = "医籍登録番号,氏名,入室,退室\n400000,山田 美咲,2026/12/05 12:58:10,2026/12/05 13:40:00\n400000,山田 美咲,2026-12-05 13:41:30,2026-12-05 15:01:02\n400001,佐藤,2026-12-05 13:00,2026-12-06 00:10\n";
+        let (rows, problems) = parse_attendance_csv(log, true);
+        assert_eq!(rows.len(), 2, "{problems:?}");
+        assert_eq!(rows[1].checked_in, NaiveTime::from_hms_opt(13, 41, 30));
+        assert_eq!(rows[1].on, NaiveDate::from_ymd_opt(2026, 12, 5));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].message.key, "sheet.two_days");
+        // A paper sheet keeps one line per person.
+        let (rows, problems) = parse_attendance_csv(log, false);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(problems[0].message.key, "sheet.duplicate");
     }
 }

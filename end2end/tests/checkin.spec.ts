@@ -49,6 +49,9 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('checkin-record').click();
   await expect(page.getByTestId('feedback')).toContainText('山田 美咲');
   await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
+  // The live count and the list of who is in follow at once.
+  await expect(page.getByTestId('inside-count')).toHaveText('1');
+  await expect(page.getByTestId('inside-list')).toContainText('山田 美咲');
   await screen(page, 'checkin-390');
   await checkPage(page);
 
@@ -69,6 +72,13 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('lookup-hits').getByRole('button', { name: /401237/ }).click();
   await expect(page.getByTestId('feedback')).toContainText('佐藤 太郎');
   await expect(page.getByTestId('feedback')).toContainText('入室を記録しました');
+  await expect(page.getByTestId('inside-count')).toHaveText('2');
+  // Who is in, searched by kana typed in hiragana.
+  await page.getByTestId('inside-find').fill('さとう');
+  await expect(page.getByTestId('inside-person')).toHaveCount(1);
+  await expect(page.getByTestId('inside-list')).toContainText('佐藤 太郎');
+  await screen(page, 'checkin-inside-390');
+  await page.getByTestId('inside-find').fill('');
   // Wrong person: undone from their records (the right row), with a reason (the confirm waits
   // for one).
   await page.getByTestId('feedback').getByTestId('person-history').click();
@@ -79,6 +89,7 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('reason-confirm').click();
   await expect(page.getByTestId('feedback')).toContainText('取り消しました');
   await expect(page.getByTestId('history')).toContainText('取り消し済み');
+  await expect(page.getByTestId('inside-count')).toHaveText('1');
 
   // The network drops: the check-out is kept on the device, survives a reload, and is sent later.
   await context.setOffline(true);
@@ -86,6 +97,9 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await page.getByTestId('checkin-number').fill('400000');
   await page.getByTestId('checkin-record').click();
   await expect(page.getByTestId('queued')).toContainText('未送信 1件');
+  // Offline, the counts already take the held check-out into account.
+  await expect(page.getByTestId('inside-count')).toHaveText('0');
+  await expect(page.getByTestId('out-count')).toHaveText('1');
   await screen(page, 'checkin-offline-390');
   // Still unreachable after a reload (requests to it fail): the queued scan is still there.
   const scans = '**/api/organizer/sessions/*/scans';
@@ -93,6 +107,7 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await context.setOffline(false);
   await page.reload();
   await expect(page.getByTestId('queued')).toContainText('未送信 1件');
+  await expect(page.getByTestId('inside-count')).toHaveText('0');
   // Back: the page sends it by itself within a few seconds.
   await page.unroute(scans);
   await expect(page.getByTestId('queued')).toHaveCount(0, { timeout: 15_000 });
@@ -163,6 +178,18 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   await suzuki.getByTestId('reason-confirm').click();
   await expect(suzuki).toContainText('単位なし');
   await screen(page, 'corrected-390');
+
+  // The attendance record, as CSV and as PDF.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('attendance-csv').click()]);
+  const attendanceCsv = fs.readFileSync(await csvDownload.path()).toString('utf8');
+  expect(attendanceCsv.split('\r\n')[0]).toBe('\ufeff医籍登録番号,氏名,フリガナ,入室,退室,出席,講師,単位登録済');
+  expect(attendanceCsv).toContain('400000,山田 美咲');
+  const [pdfDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('attendance-pdf').click()]);
+  const pdfPath = await pdfDownload.path();
+  expect(fs.readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
+  const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-']).toString('utf8');
+  expect(pdfText).toContain(title);
+  expect(pdfText).toContain('佐藤 太郎');
 });
 
 test('a helper checks people in through a link with the phone camera, offline too', async ({ page, request, baseURL }) => {

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use domain::Message;
-use domain::api::{ScanRequest, ScanResult};
+use domain::api::{DoorPresence, ScanRequest, ScanResult};
 use domain::qr::VerifyingKey;
 use domain::sessions::ScanKind;
 use leptos::prelude::*;
@@ -42,6 +42,17 @@ fn change<R>(queue: RwSignal<DoorQueue>, door: &Door, f: impl FnOnce(&mut DoorQu
     save_queue(door, &queue.get_untracked());
     result.expect("the update ran")
 }
+
+/// Who was in the hall when this device last asked the server (kept for an offline reload).
+fn load_presence(door: &Door) -> DoorPresence {
+    local_storage()
+        .and_then(|s| s.get_item(&door.presence_key()).ok().flatten())
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default()
+}
+
+/// People listed at once in the "who is in" card; a search narrows the rest.
+const INSIDE_SHOWN: usize = 50;
 
 const KEY_STORE: &str = "nintei.qr_public_key";
 
@@ -122,6 +133,30 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
     let sending = StoredValue::new(false);
     let key = StoredValue::new(None::<VerifyingKey>);
     spawn_local(async move { key.set_value(public_key().await) });
+    // Who is in the hall: the server's last answer (kept on the device) with the scans this
+    // device still holds applied, so the counts and the list work offline too.
+    let presence = RwSignal::new(load_presence(&door.get_value()));
+    let refresh_presence = move || {
+        let door = door.get_value();
+        spawn_local(async move {
+            if let Ok(p) = api::presence(&door).await {
+                if let (Some(s), Ok(text)) = (local_storage(), serde_json::to_string(&p)) {
+                    let _ = s.set_item(&door.presence_key(), &text);
+                }
+                presence.set(p);
+            }
+        });
+    };
+    let shown_presence = Memo::new(move |_| {
+        let mut p = presence.get();
+        for w in queue.get().waiting {
+            if let Some(r) = &w.request.registry_number {
+                p.apply(r, w.request.kind, w.request.at, w.name.clone());
+            }
+        }
+        p
+    });
+    let ticks = StoredValue::new(0u32);
 
     // Sends waiting scans in order. A scan leaves the device only once recorded; a refusal
     // keeps it aside with the reason; no network, a closed link or an ended login stop here.
@@ -133,6 +168,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
         let door = door.get_value();
         spawn_local(async move {
             let mut online = true;
+            let mut recorded = false;
             while let Some(next) = queue.get_untracked().next().cloned() {
                 let answer = api::scan(&door, &next.request).await;
                 let result = outcome(&answer);
@@ -149,6 +185,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                 save_queue(&door, &queue.get_untracked());
                 match (answer, result) {
                     (Ok(done), _) => {
+                        recorded = true;
                         signal(if done.already_at.is_some() || done.no_check_in {
                             Tone::Repeat
                         } else {
@@ -173,6 +210,11 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             if online {
                 // Tell the organizer what this device still holds (helper links only).
                 let _ = api::report_status(&door, queue.get_untracked().unsent()).await;
+                // Who is in: after a recorded scan, and every 15 seconds for the other devices'.
+                ticks.update_value(|t| *t = t.wrapping_add(1));
+                if recorded || ticks.get_value() % 3 == 1 {
+                    refresh_presence();
+                }
             }
             sending.set_value(false);
         });
@@ -292,6 +334,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
         feedback.set(None);
         flush();
     };
+    let inside_find = RwSignal::new(String::new());
     let find_name = RwSignal::new(String::new());
     let find_birth = RwSignal::new(String::new());
     let lookup = Action::new_local(move |(name, birth): &(String, chrono::NaiveDate)| {
@@ -323,6 +366,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             match api::undo_scan(&door, scan_id, &reason).await {
                 Ok(()) => {
                     feedback.set(Some(Feedback::Undone));
+                    refresh_presence();
                     let who = history_of.get_untracked();
                     if !who.is_empty() {
                         history.dispatch(who);
@@ -351,6 +395,16 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             <button class="big" class:active=move || kind.get() == ScanKind::In data-testid="mode-in" on:click=move |_| { unlock_sound(); kind.set(ScanKind::In) }>{move || i18n.t("checkin.in")}</button>
             <button class="big" class:active=move || kind.get() == ScanKind::Out data-testid="mode-out" on:click=move |_| { unlock_sound(); kind.set(ScanKind::Out) }>{move || i18n.t("checkin.out")}</button>
         </div>
+        {move || {
+            let p = shown_presence.get();
+            view! {
+                <p class="tally" data-testid="tally">
+                    <span>{i18n.t("checkin.tally.inside")}" "<strong data-testid="inside-count">{p.inside.len()}</strong></span>
+                    <span>{i18n.t("checkin.tally.in")}" "<strong data-testid="in-count">{p.checked_in}</strong></span>
+                    <span>{i18n.t("checkin.tally.out")}" "<strong data-testid="out-count">{p.checked_out}</strong></span>
+                </p>
+            }
+        }}
         <div class="feedback" data-testid="feedback" aria-live="assertive">
             {move || feedback.get().is_none().then(|| view! { <div class="panel pending"><p class="headline">{i18n.t("checkin.ready")}</p></div> })}
             {move || feedback.get().map(|f| match f {
@@ -505,6 +559,39 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
+        </section>
+        <section class="card" data-testid="presence" aria-labelledby="c-inside-title">
+            <h2 id="c-inside-title">{move || i18n.t("checkin.presence")}</h2>
+            <div class="field">
+                <label for="c-inside-find">{move || i18n.t("checkin.inside_find")}</label>
+                <input id="c-inside-find" type="search" autocomplete="off" data-testid="inside-find" prop:value=move || inside_find.get() on:input=move |ev| inside_find.set(event_target_value(&ev)) />
+            </div>
+            {move || {
+                let p = shown_presence.get();
+                let found: Vec<domain::api::PresentPerson> = p.find(&inside_find.get()).into_iter().cloned().collect();
+                if found.is_empty() {
+                    return view! { <p class="muted" data-testid="inside-none">{i18n.t("checkin.inside_none")}</p> }.into_any();
+                }
+                let more = found.len().saturating_sub(INSIDE_SHOWN);
+                view! {
+                    <ul class="list" data-testid="inside-list">
+                        {found.into_iter().take(INSIDE_SHOWN).map(|person| {
+                            let registry = person.registry_number.clone();
+                            view! {
+                                <li data-testid="inside-person">
+                                    <div class="line">
+                                        <strong>{person.name.clone().unwrap_or_else(|| person.registry_number.clone())}</strong>
+                                        <span class="muted">{i18n.f("checkin.since", &[("t", hm_jst(person.since))])}</span>
+                                    </div>
+                                    <div class="muted">{person.kana.clone().unwrap_or_default()}" "{person.registry_number.clone()}</div>
+                                    <button class="button secondary" on:click=move |_| show_history(registry.clone())>{i18n.t("checkin.history")}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(more > 0).then(|| view! { <p class="muted">{i18n.f("checkin.inside_more", &[("n", more.to_string())])}</p> })}
+                }.into_any()
+            }}
         </section>
         <section class="card" id="c-history">
             <h2>{move || i18n.t("checkin.history")}</h2>

@@ -104,30 +104,7 @@ pub fn SessionReview() -> impl IntoView {
     };
     let extra = RwSignal::new(String::new());
     let extra_reason = RwSignal::new(String::new());
-    let describe = move |row: &AttendanceRow| -> String {
-        match row.presence {
-            Presence::Full => i18n.t("review.full").to_owned(),
-            Presence::Partial {
-                late_minutes,
-                early_minutes,
-                missing_in,
-                missing_out,
-            } => {
-                let mut parts = vec![i18n.t("review.partial").to_owned()];
-                if missing_in {
-                    parts.push(i18n.t("review.no_in").to_owned());
-                } else if late_minutes > 0 {
-                    parts.push(i18n.f("review.late", &[("n", late_minutes.to_string())]));
-                }
-                if missing_out {
-                    parts.push(i18n.t("review.no_out").to_owned());
-                } else if early_minutes > 0 {
-                    parts.push(i18n.f("review.early", &[("n", early_minutes.to_string())]));
-                }
-                parts.join("・")
-            }
-        }
-    };
+    let describe = move |row: &AttendanceRow| -> String { row.presence.describe(i18n.lang.get()) };
     view! {
         <p><A href=Page::Organizer.path()>{move || i18n.t("org.back")}</A></p>
         <h1>{move || i18n.t("review.title")}</h1>
@@ -135,6 +112,10 @@ pub fn SessionReview() -> impl IntoView {
             <p><strong>{s.title.clone()}</strong><br /><span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span></p>
             {s.posted.then(|| view! { <p class="banner info" data-testid="posted-note">{i18n.t("review.posted_note")}</p> })}
         })}
+        <div class="actions">
+            <a class="button secondary" download="" data-testid="attendance-csv" href=move || api::attendance_export(session(), "csv", i18n.lang.get())>{move || i18n.t("review.export_csv")}</a>
+            <a class="button secondary" download="" data-testid="attendance-pdf" href=move || api::attendance_export(session(), "pdf", i18n.lang.get())>{move || i18n.t("review.export_pdf")}</a>
+        </div>
         <ErrorBanner message=banner />
         {move || posted.get().map(|n| view! { <p class="banner ok" data-testid="posted">{i18n.f("review.posted", &[("n", n.to_string())])}</p> })}
         {move || corrected.get().map(|r| view! { <p class="banner ok" data-testid="corrected">{i18n.f("correct.done", &[("r", r)])}</p> })}
@@ -295,7 +276,7 @@ pub fn SessionReview() -> impl IntoView {
                 </form>
             </section>
         })}
-        {move || info.get().and_then(|r| r.ok()).filter(|s| !s.posted).map(|_| view! { <PaperImport session=session() on_done=Callback::new(move |_| rows.refetch()) /> })}
+        {move || info.get().and_then(|r| r.ok()).filter(|s| !s.posted).map(|s| view! { <PaperImport session=session() online=s.online on_done=Callback::new(move |_| rows.refetch()) /> })}
     }
 }
 
@@ -305,7 +286,7 @@ const TEMPLATE: &str = "data:text/csv;charset=utf-8,%EF%BB%BF%E5%8C%BB%E7%B1%8D%
 /// Importing a paper attendance sheet (CSV): a dry run that lists every bad line, then the
 /// import. Nothing is written while a line is bad; the same sheet twice writes nothing twice.
 #[component]
-fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
+fn PaperImport(session: i32, online: bool, on_done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let text = RwSignal::new(String::new());
     let report = RwSignal::new(None::<ImportReport>);
@@ -343,8 +324,9 @@ fn PaperImport(session: i32, on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="paper-import">
-            <h2>{move || i18n.t("import.title")}</h2>
-            <p class="muted">{move || i18n.t("import.lead")}</p>
+            // A web seminar's attendance comes from the meeting's entry and exit log instead.
+            <h2>{move || i18n.t(if online { "import.title.online" } else { "import.title" })}</h2>
+            <p class="muted">{move || i18n.t(if online { "import.lead.online" } else { "import.lead" })}</p>
             <p><a href=TEMPLATE download="attendance.csv" data-testid="import-template">{move || i18n.t("import.template")}</a></p>
             <ErrorBanner message=banner />
             <div class="field">

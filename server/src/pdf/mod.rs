@@ -41,6 +41,8 @@ pub enum Template {
     Certificate,
     /// The ledger, as many pages as it takes.
     Transcript,
+    /// A session's attendance (the organizer's record), as many pages as it takes.
+    Attendance,
 }
 
 impl Template {
@@ -48,6 +50,7 @@ impl Template {
         match self {
             Template::Certificate => include_str!("certificate.typ"),
             Template::Transcript => include_str!("transcript.typ"),
+            Template::Attendance => include_str!("attendance.typ"),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::api::{DeviceStatus, DoorInfo, LookupHit, ScanLine, ScanRequest, ScanResult};
+use domain::api::{
+    DeviceStatus, DoorInfo, DoorPresence, LookupHit, ScanLine, ScanRequest, ScanResult,
+};
 
 use crate::error::ApiResult;
 use crate::routes::extract::{HelperDoor, Json, Path, Query};
@@ -23,6 +25,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(lookup))
         .routes(routes!(status))
         .routes(routes!(person_scans))
+        .routes(routes!(presence))
+}
+
+/// Who is in the hall now, and how many came and left (the helper's desk shows it too).
+#[utoipa::path(get, path = "/door/presence", tag = "door", responses((status = 200, body = DoorPresence)))]
+async fn presence(
+    State(state): State<AppState>,
+    HelperDoor(door): HelperDoor,
+) -> ApiResult<Json<DoorPresence>> {
+    Ok(Json(
+        checkin::presence_now(&state.read, &door.session).await?,
+    ))
 }
 
 fn desk(door: &doors::OpenDoor) -> Desk {

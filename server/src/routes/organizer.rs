@@ -2,21 +2,23 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use domain::api::{
-    AttendanceRow, DoorLink, DoorLinkCreated, ImportReport, LookupHit, NewDoorLink, PostRequest,
-    PostResult, PublicSession, RevokeRequest, ScanLine, ScanRequest, ScanResult, SessionCorrection,
+    AttendanceRow, DoorLink, DoorLinkCreated, DoorPresence, ImportReport, LookupHit, NewDoorLink,
+    PostRequest, PostResult, PublicSession, RevokeRequest, ScanLine, ScanRequest, ScanResult,
+    SessionCorrection,
 };
 use domain::sessions::SessionForm;
 use serde::Deserialize;
 
 use crate::error::ApiResult;
-use crate::routes::extract::{Json, OrganizerUser, Path, Query, csv_text};
+use crate::routes::extract::{Json, LangQuery, OrganizerUser, Path, Query, csv_text};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::services::checkin::{self, Desk};
-use crate::services::{AppState, doors, sessions};
+use crate::services::{AppState, doors, proofs, sessions};
 
 /// Routes under `/api/organizer`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -29,6 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(scan))
         .routes(routes!(undo))
         .routes(routes!(attendance))
+        .routes(routes!(attendance_csv))
+        .routes(routes!(attendance_pdf))
+        .routes(routes!(presence))
         .routes(routes!(post_credits))
         .routes(routes!(lookup))
         .routes(routes!(doors_list, door_create))
@@ -157,6 +162,67 @@ async fn attendance(
 ) -> ApiResult<Json<Vec<AttendanceRow>>> {
     let session = sessions::own(&state.db, &actor, id).await?;
     Ok(Json(checkin::attendance(&state.db, &session).await?))
+}
+
+/// The attendance as CSV (UTF-8 with BOM), in kana order.
+#[utoipa::path(get, path = "/organizer/sessions/{id}/attendance.csv", tag = "organizer", params(("id" = i32, Path), LangQuery), responses((status = 200, body = String, content_type = "text/csv", description = "The attendance as CSV")))]
+async fn attendance_csv(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+    Query(l): Query<LangQuery>,
+) -> ApiResult<Response> {
+    let session = sessions::own(&state.db, &actor, id).await?;
+    let csv = checkin::attendance_csv(&state.read, &session, l.lang).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        &format!("attendance-{id}.csv"),
+        csv.into_bytes(),
+    ))
+}
+
+/// The attendance as a PDF (the organizer's record), in kana order.
+#[utoipa::path(get, path = "/organizer/sessions/{id}/attendance.pdf", tag = "organizer", params(("id" = i32, Path), LangQuery), responses((status = 200, content_type = "application/pdf", description = "The attendance as PDF")))]
+async fn attendance_pdf(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+    Query(l): Query<LangQuery>,
+) -> ApiResult<Response> {
+    let session = sessions::own(&state.db, &actor, id).await?;
+    let pdf = proofs::attendance_pdf(&state, &actor, &session, l.lang).await?;
+    Ok(download(
+        "application/pdf",
+        &format!("attendance-{id}.pdf"),
+        pdf,
+    ))
+}
+
+/// A file to save, never cached.
+fn download(content_type: &'static str, name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Who is in the hall now, and how many came and left.
+#[utoipa::path(get, path = "/organizer/sessions/{id}/presence", tag = "organizer", params(("id" = i32, Path)), responses((status = 200, body = DoorPresence)))]
+async fn presence(
+    State(state): State<AppState>,
+    OrganizerUser(actor): OrganizerUser,
+    Path(id): Path<i32>,
+) -> ApiResult<Json<DoorPresence>> {
+    let session = sessions::own(&state.db, &actor, id).await?;
+    Ok(Json(checkin::presence_now(&state.read, &session).await?))
 }
 
 #[utoipa::path(post, path = "/organizer/sessions/{id}/post", tag = "organizer", params(("id" = i32, Path)), request_body = PostRequest, responses((status = 200, body = PostResult)))]

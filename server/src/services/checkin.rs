@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::{DateTime, Duration, Utc};
 use domain::account::{RegistryNumber, lookup_key};
 use domain::api::{
-    AttendanceRow, CorrectionAction, ImportProblem, ImportReport, LookupHit, PostRequest,
-    PostResult, ScanLine, ScanRequest, ScanResult, SessionCorrection,
+    AttendanceRow, CorrectionAction, DoorPresence, ImportProblem, ImportReport, LookupHit,
+    PostRequest, PostResult, ScanLine, ScanRequest, ScanResult, SessionCorrection,
 };
 use domain::dates::jst_instant;
 use domain::ledger::EntryKind;
@@ -394,6 +394,105 @@ pub async fn attendance(
         .collect())
 }
 
+/// Who is in the hall now and how many came and left, from the live (not undone) scans.
+pub async fn presence_now(
+    db: &impl ConnectionTrait,
+    session: &Session,
+) -> Result<DoorPresence, CheckinError> {
+    let scans = live(scans::of_session(db, session.id).await?);
+    let mut numbers: Vec<String> = scans.iter().map(|s| s.registry_number.clone()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let who = accounts::registered(db, &numbers).await?;
+    Ok(DoorPresence::from_scans(
+        scans
+            .iter()
+            .map(|s| (s.registry_number.as_str(), s.kind, s.scanned_at)),
+        |r| {
+            who.get(r).map_or((None, None), |p| {
+                (Some(p.name_kanji.clone()), Some(p.name_kana.clone()))
+            })
+        },
+    ))
+}
+
+/// The attendance in kana order (people without a My Page last, by number), as the review
+/// lists it and the exports write it.
+pub async fn attendance_in_order(
+    db: &impl ConnectionTrait,
+    session: &Session,
+) -> Result<Vec<AttendanceRow>, CheckinError> {
+    let mut rows = attendance(db, session).await?;
+    rows.sort_by(|a, b| {
+        (a.kana.is_none(), &a.kana, &a.registry_number).cmp(&(
+            b.kana.is_none(),
+            &b.kana,
+            &b.registry_number,
+        ))
+    });
+    Ok(rows)
+}
+
+/// A scan time as the hall's clock showed it (JST), for the exports.
+pub fn jst_minute(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| {
+        t.with_timezone(&domain::dates::jst())
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+/// The attendance as CSV in `lang` (UTF-8 with a byte-order mark, as spreadsheets in Japan
+/// expect): the organizer's record of who came, when, and what they were given.
+pub async fn attendance_csv(
+    db: &impl ConnectionTrait,
+    session: &Session,
+    lang: domain::Lang,
+) -> Result<String, CheckinError> {
+    let rows = attendance_in_order(db, session).await?;
+    let t = |key: &str| domain::i18n::t(lang, key);
+    let yes_no = |b: bool| {
+        t(if b {
+            "csv.application.yes"
+        } else {
+            "csv.application.no"
+        })
+    };
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = [
+        "csv.application.registry",
+        "csv.application.name",
+        "csv.attendance.kana",
+        "csv.attendance.in",
+        "csv.attendance.out",
+        "csv.attendance.presence",
+        "csv.attendance.lecturer",
+        "csv.attendance.credited",
+    ]
+    .map(t);
+    // Writing into memory cannot fail; a failure would only drop the row.
+    let _ = out.write_record(&header);
+    for r in rows {
+        let row = [
+            r.registry_number.clone(),
+            r.name.clone().unwrap_or_default(),
+            r.kana.clone().unwrap_or_default(),
+            jst_minute(r.first_in),
+            jst_minute(r.last_out),
+            r.presence.describe(lang),
+            yes_no(r.lecturer),
+            yes_no(r.credited),
+        ]
+        .map(crate::services::mypage::spreadsheet_text);
+        let _ = out.write_record(&row);
+    }
+    let bytes = out.into_inner().unwrap_or_default();
+    Ok(format!("\u{FEFF}{}", String::from_utf8_lossy(&bytes)))
+}
+
 /// Posts the session: credits for full attendees, granted partial attendees and lecturers, in
 /// one transaction. They are on each My Page at once. While a helper's device said it still
 /// holds scans, the organizer must confirm (those scans could not be recorded afterwards).
@@ -732,7 +831,7 @@ pub async fn import(
     text: &str,
     dry_run: bool,
 ) -> Result<ImportReport, CheckinError> {
-    let (rows, mut problems) = domain::sessions::parse_attendance_csv(text);
+    let (rows, mut problems) = domain::sessions::parse_attendance_csv(text, session.online);
     if rows.len() > IMPORT_MAX_ROWS {
         return Err(CheckinError::Invalid(vec![FieldError::new(
             "file",
@@ -772,9 +871,24 @@ pub async fn import(
         }
     }
     let at = |t: chrono::NaiveTime| jst_instant(session.date, t);
+    // A meeting log's day must be the session's.
+    for r in &rows {
+        if let Some(day) = r.on.filter(|d| *d != session.date) {
+            problems.push(ImportProblem {
+                line: r.line,
+                message: Message::key("import.other_day")
+                    .arg("line", r.line)
+                    .arg("day", day)
+                    .arg("session", session.date),
+            });
+        }
+    }
     // A time that has not come yet cannot have been attended.
     let now = Utc::now();
-    for r in &rows {
+    for r in rows
+        .iter()
+        .filter(|r| r.on.is_none_or(|d| d == session.date))
+    {
         for t in [r.checked_in, r.checked_out].into_iter().flatten() {
             if at(t) > now {
                 problems.push(ImportProblem {

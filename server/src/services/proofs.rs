@@ -467,6 +467,127 @@ pub async fn transcript_pdf(
     render_blocking(app, Template::Transcript, sheet).await
 }
 
+#[derive(Serialize)]
+struct AttendanceSheet {
+    labels: serde_json::Value,
+    title: String,
+    facts: Vec<[String; 2]>,
+    summary: String,
+    issued: String,
+    rows: Vec<[String; 6]>,
+}
+
+/// A session's attendance as a PDF in `lang` (the organizer's record, filed with the
+/// prefecture or kept): the session, who came in kana order, when, and what they were given.
+pub async fn attendance_pdf(
+    app: &AppState,
+    actor: &Actor,
+    session: &domain::records::Session,
+    lang: Lang,
+) -> Result<Vec<u8>, ProofError> {
+    pdf_allowed(app, actor).await?;
+    let rows = crate::services::checkin::attendance_in_order(&app.read, session)
+        .await
+        .map_err(|e| match e {
+            crate::services::checkin::CheckinError::Db(d) => ProofError::Db(d),
+            other => ProofError::Pdf(PdfError::Layout(other.to_string())),
+        })?;
+    let t = |key: &str| domain::i18n::t(lang, key);
+    let yes = |b: bool, key: &str| if b { t(key) } else { String::new() };
+    let full = rows
+        .iter()
+        .filter(|r| r.presence == domain::sessions::Presence::Full && !r.lecturer)
+        .count();
+    let lecturers = rows.iter().filter(|r| r.lecturer).count();
+    let summary = Message::key("attendance.pdf.summary")
+        .arg("n", rows.len())
+        .arg("full", full)
+        .arg("partial", rows.len() - full - lecturers)
+        .arg("lecturers", lecturers)
+        .render(lang);
+    let labels = serde_json::json!({
+        "title": t("attendance.pdf.title"),
+        "columns": [
+            t("csv.application.registry"),
+            t("csv.application.name"),
+            t("csv.attendance.in"),
+            t("csv.attendance.out"),
+            t("csv.attendance.presence"),
+            t("csv.attendance.credited"),
+        ],
+    });
+    let time = |t: Option<chrono::DateTime<Utc>>| {
+        t.map(|t| {
+            t.with_timezone(&domain::dates::jst())
+                .format("%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    let sheet = AttendanceSheet {
+        labels,
+        title: session.title.clone(),
+        facts: vec![
+            [
+                t("attendance.pdf.when"),
+                format!(
+                    "{} {}–{}",
+                    session.date,
+                    session.starts_at.format("%H:%M"),
+                    session.ends_at.format("%H:%M")
+                ),
+            ],
+            [t("attendance.pdf.venue"), session.venue.clone()],
+            [
+                t("attendance.pdf.organizer"),
+                session.organizing_body.clone(),
+            ],
+            [
+                t("attendance.pdf.number"),
+                session.designation_number.clone(),
+            ],
+            [
+                t("attendance.pdf.units"),
+                format!(
+                    "{} {}",
+                    t(&format!("category.{}", session.category)),
+                    Message::key("proof.units")
+                        .arg("n", session.units)
+                        .render(lang)
+                ),
+            ],
+        ],
+        summary,
+        issued: Message::key("attendance.pdf.issued")
+            .arg("d", today())
+            .render(lang),
+        rows: rows
+            .iter()
+            .map(|r| {
+                let name = match (&r.name, &r.kana) {
+                    (Some(n), Some(k)) => format!("{n}（{k}）"),
+                    (Some(n), None) => n.clone(),
+                    _ => t("attendance.pdf.unregistered"),
+                };
+                let presence = if r.lecturer {
+                    t("review.lecturer")
+                } else {
+                    r.presence.describe(lang)
+                };
+                [
+                    r.registry_number.clone(),
+                    name,
+                    time(r.first_in),
+                    time(r.last_out),
+                    presence,
+                    yes(r.credited, "attendance.pdf.credited"),
+                ]
+            })
+            .collect(),
+    };
+    render_blocking(app, Template::Attendance, sheet).await
+}
+
 /// What anyone with the code may know of a certificate today. At most
 /// [`LOOKUPS_PER_MINUTE`] per client address.
 pub async fn verify(

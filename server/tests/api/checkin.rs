@@ -239,6 +239,175 @@ async fn a_session_is_edited_or_cancelled_until_it_is_posted() {
 }
 
 #[tokio::test]
+async fn the_door_counts_who_is_in_and_the_attendance_exports_as_csv_and_pdf() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    let door = Door::new(&organizer, session);
+    app.physician_api("123456", "taro@example.jp").await;
+    door.check_in("p1", "123456", "13:00:00").await;
+    door.check_in("p2", "222222", "13:01:00").await;
+    door.check_in("p3", "333333", "13:02:00").await;
+    door.check_out("p4", "333333", "14:00:00").await;
+    // The organizer's desk and a helper's see the same: two inside (the one with a My Page
+    // first, by kana), three came, one left.
+    let (_, helper_desk) = helper(&organizer, session, 2).await;
+    for desk in [&organizer, &helper_desk] {
+        let p = desk.presence(session).await.unwrap();
+        let inside: Vec<&str> = p
+            .inside
+            .iter()
+            .map(|p| p.registry_number.as_str())
+            .collect();
+        assert_eq!(inside, ["123456", "222222"]);
+        assert_eq!(p.inside[0].name.as_deref(), Some("山田 太郎"));
+        assert_eq!(p.inside[0].since, at("13:00:00"));
+        assert_eq!((p.checked_in, p.checked_out), (3, 1));
+        assert_eq!(p.left, ["333333"]);
+    }
+    // Undoing the check-out puts them back inside.
+    let lines = organizer.person_scans(session, "333333").await.unwrap();
+    let out = lines.iter().find(|l| l.kind == ScanKind::Out).unwrap();
+    organizer
+        .undo(session, out.scan_id, "押し間違い")
+        .await
+        .unwrap();
+    let p = organizer.presence(session).await.unwrap();
+    assert_eq!((p.inside.len(), p.checked_out), (3, 0));
+
+    // The attendance as CSV: kana order, JST minutes, every attendee and the lecturer.
+    let path = format!("/api/organizer/sessions/{session}/attendance.csv");
+    let (status, headers, body) = organizer.get_raw(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let csv = String::from_utf8(body).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with("\u{feff}医籍登録番号,氏名,フリガナ,入室,退室"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with(&format!(
+            "123456,山田 太郎,ヤマダ　タロウ,{} 13:00,",
+            yesterday()
+        )),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 5, "three attendees and the lecturer: {csv}");
+    assert!(csv.contains("777777"), "{csv}");
+    let (_, _, english) = organizer.get_raw(&format!("{path}?lang=en")).await;
+    assert!(String::from_utf8(english).unwrap().contains("Registry no."));
+    // And as a PDF that a PDF reader reads.
+    let (status, headers, pdf) = organizer
+        .get_raw(&format!("/api/organizer/sessions/{session}/attendance.pdf"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let text = crate::proofs::tool("pdftotext", &["-layout"], &pdf);
+    for expected in [
+        "出席記録",
+        "産業医研修会 職場のメンタルヘルス",
+        "山田 太郎",
+        "222222",
+        "マイページ未登録",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    // pdftotext spaces the count from its counter word.
+    assert!(text.contains("出席者 4"), "{text}");
+
+    // Nobody else's: another organizer finds no such session; a physician is refused; a
+    // helper's link reads the presence only.
+    let other = app.staff_api(Role::Organizer, "other@example.jp").await;
+    for rest in ["presence", "attendance.csv", "attendance.pdf"] {
+        let (status, _, _) = other
+            .get_raw(&format!("/api/organizer/sessions/{session}/{rest}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{rest}");
+    }
+    let physician = app.physician_api("555555", "hanako@example.jp").await;
+    let (status, _, _) = physician.get_raw(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A helper's phone holds only the link (no organizer login).
+    let made = organizer
+        .create_door_link(
+            session,
+            &NewDoorLink {
+                label: "受付3".into(),
+                hours: 2,
+            },
+        )
+        .await
+        .unwrap();
+    let phone = app.api().with_door(&made.path);
+    assert_eq!(phone.presence(session).await.unwrap().inside.len(), 3);
+    let (status, _, _) = phone.get_raw(&path).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "a helper link does not export"
+    );
+}
+
+#[tokio::test]
+async fn a_web_seminars_entry_and_exit_log_is_judged_by_the_whole_session_rule() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let form = SessionForm {
+        online: true,
+        venue: "Web研修（Zoom）".into(),
+        ..session_form("")
+    };
+    let session = organizer.create_session(&form).await.unwrap().id;
+    app.physician_api("123456", "taro@example.jp").await;
+    let day = yesterday();
+    // Yamada reconnected once (two rows); Sato joined 15 minutes late.
+    let log = format!(
+        "医籍登録番号,氏名,入室,退室\n\
+         123456,山田 太郎,{day} 12:58:10,{day} 13:40:00\n\
+         123456,山田 太郎,{day} 13:41:30,{day} 15:01:02\n\
+         222222,佐藤 一郎,{d} 13:20:00,{d} 15:00:00\n",
+        d = day.format("%Y/%m/%d")
+    );
+    let checked = organizer.import_sheet(session, &log, true).await.unwrap();
+    assert!(checked.problems.is_empty(), "{:?}", checked.problems);
+    assert_eq!(checked.valid_rows, 3);
+    let done = organizer.import_sheet(session, &log, false).await.unwrap();
+    assert_eq!(done.scans_written, 6);
+    let rows = organizer.attendance(session).await.unwrap();
+    assert_eq!(row_of(&rows, "123456").presence, Presence::Full);
+    assert!(matches!(
+        row_of(&rows, "222222").presence,
+        Presence::Partial {
+            late_minutes: 15,
+            ..
+        }
+    ));
+    // The same log again writes nothing; a record of another day is refused with its line.
+    let again = organizer.import_sheet(session, &log, false).await.unwrap();
+    assert_eq!(again.scans_written, 0);
+    let before = day - Days::new(1);
+    let other_day = format!("333333,鈴木 花子,{before} 13:00,{before} 15:00\n");
+    let refused = organizer
+        .import_sheet(session, &other_day, true)
+        .await
+        .unwrap();
+    assert_eq!(refused.problems.len(), 1);
+    assert_eq!(refused.problems[0].message.key, "import.other_day");
+    assert!(
+        refused.problems[0]
+            .message
+            .render(Lang::Ja)
+            .contains("1行目")
+    );
+}
+
+#[tokio::test]
 async fn a_repeated_or_replayed_scan_is_recorded_once() {
     let app = TestApp::spawn().await;
     let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;

@@ -24,7 +24,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 /// Runs a tool on a PDF written to a temporary file; its standard output.
-fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
+pub(crate) fn tool(name: &str, args: &[&str], pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();
