@@ -17,6 +17,8 @@ pub enum NoticeKind {
     Reminder,
     /// A step of one of the physician's applications.
     Application,
+    /// A session the physician planned changed or was cancelled (mailed with the reminders).
+    Session,
 }
 
 impl NoticeKind {
@@ -25,6 +27,7 @@ impl NoticeKind {
         match self {
             NoticeKind::Reminder => "reminder",
             NoticeKind::Application => "application",
+            NoticeKind::Session => "session",
         }
     }
 
@@ -33,6 +36,7 @@ impl NoticeKind {
         match code {
             "reminder" => Some(NoticeKind::Reminder),
             "application" => Some(NoticeKind::Application),
+            "session" => Some(NoticeKind::Session),
             _ => None,
         }
     }

@@ -79,6 +79,29 @@ fn Loaded(page: MyPage) -> impl IntoView {
     let procedures = page.procedures();
     let today = page.today;
     let sessions = LocalResource::new(move || api::sessions(today));
+    // Sessions planned on an earlier visit (kept on the server) join the preview once both
+    // lists are here.
+    let saved_plans = LocalResource::new(api::plans);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let (Some(Ok(ids)), Some(Ok(list))) = (saved_plans.get(), sessions.get()) else {
+            return false;
+        };
+        planned.update(|p| {
+            for s in list.iter().filter(|s| ids.contains(&s.id)) {
+                let key = format!("session-{}", s.id);
+                if !p.iter().any(|x| x.key == key) {
+                    p.push(Planned {
+                        key,
+                        credit: s.planned_credit(),
+                    });
+                }
+            }
+        });
+        true
+    });
 
     let cards: Vec<AnyView> = page
         .certificates
@@ -218,12 +241,12 @@ fn Loaded(page: MyPage) -> impl IntoView {
                         view! {
                             <li class="line">
                                 <span>{day(c.date)}" "{i18n.t(&format!("category.{}", c.category))}" "{i18n.f("units.count", &[("n", c.units.to_string())])}</span>
-                                <button type="button" class="button secondary" on:click=move |_| planned.update(|l| l.retain(|x| x.key != key))>{i18n.t("whatif.remove")}</button>
+                                <button type="button" class="button secondary" on:click=move |_| drop_plans(planned, Some(key.clone()))>{i18n.t("whatif.remove")}</button>
                             </li>
                         }
                     }).collect_view()}
                 </ul>
-                <button type="button" class="button secondary" on:click=move |_| planned.set(Vec::new())>{i18n.t("whatif.clear")}</button>
+                <button type="button" class="button secondary" on:click=move |_| drop_plans(planned, None)>{i18n.t("whatif.clear")}</button>
             </div>
         })}
         <div class="grid">{decisions}</div>
@@ -238,12 +261,51 @@ fn Loaded(page: MyPage) -> impl IntoView {
 }
 
 fn toggle(planned: RwSignal<Vec<Planned>>, key: String, credit: Credit) {
+    let mut now_planned = false;
     planned.update(|list| {
         if let Some(i) = list.iter().position(|p| p.key == key) {
             list.remove(i);
         } else {
-            list.push(Planned { key, credit });
+            list.push(Planned {
+                key: key.clone(),
+                credit,
+            });
+            now_planned = true;
         }
+    });
+    keep_on_server(&key, now_planned);
+}
+
+/// Takes plans off the preview (one, or all with `None`).
+fn drop_plans(planned: RwSignal<Vec<Planned>>, key: Option<String>) {
+    let gone: Vec<String> = planned
+        .get_untracked()
+        .into_iter()
+        .map(|p| p.key)
+        .filter(|k| key.as_ref().is_none_or(|key| key == k))
+        .collect();
+    planned.update(|l| l.retain(|p| !gone.contains(&p.key)));
+    for k in gone {
+        keep_on_server(&k, false);
+    }
+}
+
+/// A published session planned or dropped is kept on the server (so that a change or
+/// cancellation reaches the physician); sessions typed by hand stay on the device. A failure
+/// (offline, identity not verified yet) leaves the plan on this page only.
+fn keep_on_server(key: &str, planned: bool) {
+    let Some(id) = key
+        .strip_prefix("session-")
+        .and_then(|id| id.parse::<i32>().ok())
+    else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let _ = if planned {
+            api::plan(id).await
+        } else {
+            api::unplan(id).await
+        };
     });
 }
 

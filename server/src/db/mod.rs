@@ -12,6 +12,7 @@ pub mod doors;
 pub mod identity;
 pub mod notices;
 pub mod outbox;
+pub mod plans;
 pub mod proofs;
 pub mod registry;
 pub mod requests;

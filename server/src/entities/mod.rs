@@ -26,6 +26,7 @@ pub mod registry_person;
 pub mod scan;
 pub mod server_secret;
 pub mod session_lecturer;
+pub mod session_plan;
 pub mod throttle;
 pub mod training_session;
 pub mod user;

@@ -16,7 +16,7 @@ use crate::routes::extract::{Json, Path, PhysicianUser, Query};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::services::{AppState, handbook, mypage};
+use crate::services::{AppState, handbook, mypage, plans};
 
 /// Routes under `/api/mypage`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -30,6 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(qr_code))
         .routes(routes!(update_profile))
         .routes(routes!(public_key))
+        .routes(routes!(my_plans))
+        .routes(routes!(plan, unplan))
 }
 
 #[utoipa::path(get, path = "/mypage", tag = "mypage", responses((status = 200, body = MyPage)))]
@@ -211,4 +213,35 @@ async fn decide(
     Ok(Json(
         mypage::decide(&state, &actor, &procedure, req.as_of, &req.planned).await?,
     ))
+}
+
+/// The sessions the physician plans to attend (ids, in the order planned).
+#[utoipa::path(get, path = "/mypage/plans", tag = "mypage", responses((status = 200, body = Vec<i32>)))]
+async fn my_plans(
+    State(state): State<AppState>,
+    PhysicianUser(actor): PhysicianUser,
+) -> ApiResult<Json<Vec<i32>>> {
+    Ok(Json(plans::list(&state, &actor).await?))
+}
+
+/// Plans a published session still to come: a change or cancellation will be told.
+#[utoipa::path(put, path = "/mypage/plans/{id}", tag = "mypage", params(("id" = i32, Path, description = "Session id")), responses((status = 204)))]
+async fn plan(
+    State(state): State<AppState>,
+    PhysicianUser(actor): PhysicianUser,
+    Path(id): Path<i32>,
+) -> ApiResult<StatusCode> {
+    plans::plan(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// No longer plans the session.
+#[utoipa::path(delete, path = "/mypage/plans/{id}", tag = "mypage", params(("id" = i32, Path, description = "Session id")), responses((status = 204)))]
+async fn unplan(
+    State(state): State<AppState>,
+    PhysicianUser(actor): PhysicianUser,
+    Path(id): Path<i32>,
+) -> ApiResult<StatusCode> {
+    plans::unplan(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -20,6 +20,7 @@ pub mod mail;
 pub mod maintenance;
 pub mod mypage;
 pub mod notices;
+pub mod plans;
 pub mod proofs;
 pub mod registry;
 pub mod reminders;

@@ -11,6 +11,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::db::requests::{self, Earlier};
 use crate::db::{DbError, accounts, sessions};
+use crate::services::plans::Change;
 use crate::services::{AppState, today};
 
 /// Why a session request failed.
@@ -196,6 +197,21 @@ pub async fn edit(
         changed.returned_reason = None;
     }
     crate::db::audit::did(&txn, Some(actor.id), "session", id, "edited", None).await?;
+    // Those who planned a designated session hear of a new day, time, title or venue.
+    fn noticed(
+        s: &Session,
+    ) -> (
+        &str,
+        chrono::NaiveDate,
+        chrono::NaiveTime,
+        chrono::NaiveTime,
+        &str,
+    ) {
+        (&s.title, s.date, s.starts_at, s.ends_at, &s.venue)
+    }
+    if session.designated() && noticed(&session) != noticed(&changed) {
+        crate::services::plans::tell(&txn, &session, &changed, Change::Changed).await?;
+    }
     crate::db::commit(txn).await?;
     Ok(changed.public())
 }
@@ -209,6 +225,9 @@ pub async fn cancel(app: &AppState, actor: &Actor, id: i32) -> Result<PublicSess
         return Err(SessionError::Closed(Message::key("session.closed")));
     }
     crate::db::audit::did(&txn, Some(actor.id), "session", id, "cancelled", None).await?;
+    if session.designated() {
+        crate::services::plans::tell(&txn, &session, &session, Change::Cancelled).await?;
+    }
     crate::db::commit(txn).await?;
     let session = own(&app.db, actor, id).await?;
     Ok(session.public())
@@ -415,7 +434,6 @@ async fn decided(
 /// Filters of the public list.
 pub use crate::db::sessions::Published as Search;
 
-/// Published sessions, soonest first, a page at a time.
 /// One session of the public list (published, not cancelled); any other is not found, so the
 /// detail page tells nothing the list does not.
 pub async fn published_one(app: &AppState, id: i32) -> Result<PublicSession, SessionError> {
@@ -425,6 +443,7 @@ pub async fn published_one(app: &AppState, id: i32) -> Result<PublicSession, Ses
     }
 }
 
+/// Published sessions, soonest first, a page at a time.
 pub async fn published(
     app: &AppState,
     search: &Search,

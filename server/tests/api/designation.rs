@@ -327,3 +327,95 @@ async fn posting_names_each_lecturer_grant_in_the_audit_log() {
     assert_eq!(grants.len(), 1, "{trail:?}");
     assert!(format!("{:?}", grants[0]).contains("777777"));
 }
+
+#[tokio::test]
+async fn those_who_planned_a_designated_session_hear_of_its_change_and_its_cancellation() {
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let kyoto = app
+        .staff_api(Role::PrefecturalStaff, "kyoto.staff@example.jp")
+        .await;
+    let admin = app.staff_api(Role::Admin, "admin@example.jp").await;
+    let in_ten_days = domain::dates::today_jst(Utc::now()) + Days::new(10);
+    let mut form = SessionForm {
+        date: in_ten_days.to_string(),
+        ..session_form("")
+    };
+    let session = organizer.create_session(&form).await.unwrap().id;
+    let taro = app.physician_api("123456", "taro@example.jp").await;
+    let hanako = app.physician_api("234567", "hanako@example.jp").await;
+    // Planned (twice is once); Hanako changes her mind.
+    taro.plan(session).await.unwrap();
+    taro.plan(session).await.unwrap();
+    assert_eq!(taro.plans().await.unwrap(), [session]);
+    hanako.plan(session).await.unwrap();
+    hanako.unplan(session).await.unwrap();
+    assert!(hanako.plans().await.unwrap().is_empty());
+    // Only a published session still to come can be planned.
+    assert_eq!(
+        taro.plan(999_999).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    let past = organizer
+        .create_session(&session_form(""))
+        .await
+        .unwrap()
+        .id;
+    assert_eq!(
+        taro.plan(past).await.refused().status,
+        StatusCode::NOT_FOUND
+    );
+    // Staff and organizers have no plans.
+    assert_eq!(
+        organizer.plan(session).await.refused().status,
+        StatusCode::FORBIDDEN
+    );
+
+    // A new capacity tells nobody; a new time tells Taro (My Page and mail) and the staff.
+    form.capacity = "150".into();
+    organizer.edit_session(session, &form).await.unwrap();
+    assert!(taro.notices().await.unwrap().items.is_empty());
+    form.starts_at = "14:00".into();
+    form.ends_at = "16:00".into();
+    organizer.edit_session(session, &form).await.unwrap();
+    let notices = taro.notices().await.unwrap().items;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].kind, domain::notices::NoticeKind::Session);
+    let text = notices[0].message.render(Lang::Ja);
+    assert!(
+        text.contains("13:00–15:00") && text.contains("14:00–16:00"),
+        "{text}"
+    );
+    assert!(hanako.notices().await.unwrap().items.is_empty());
+    let mails = admin.outbox().await.unwrap();
+    let to = |who: &str, subject: &str| {
+        mails
+            .iter()
+            .filter(|m| m.to == who && m.subject.contains(subject))
+            .count()
+    };
+    assert_eq!(to("taro@example.jp", "変更されました"), 1);
+    assert_eq!(to("hanako@example.jp", "研修会"), 0);
+    assert_eq!(
+        to("kyoto.staff@example.jp", "指定した研修会が変更されました"),
+        1
+    );
+
+    // Cancelled: told again, and the staff too.
+    organizer.cancel_session(session).await.unwrap();
+    let notices = taro.notices().await.unwrap().items;
+    assert_eq!(notices.len(), 2);
+    assert!(notices[0].message.render(Lang::Ja).contains("中止"));
+    let mails = admin.outbox().await.unwrap();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.to == "taro@example.jp" && m.subject.contains("中止"))
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.to == "kyoto.staff@example.jp" && m.subject.contains("中止"))
+    );
+    drop(kyoto);
+}
