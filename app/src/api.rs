@@ -801,6 +801,13 @@ pub fn document_url(id: i32) -> String {
     format!("/api/documents/{id}")
 }
 
+/// `POST /api/review/sessions/additions`: a later addition by the prefecture.
+pub async fn add_late(
+    req: &domain::api::LateAddition,
+) -> Result<domain::api::LateAdded, ApiFailure> {
+    post("/api/review/sessions/additions", req).await
+}
+
 /// `GET /api/review/dashboard` (JMA: `prefecture` a JIS code, or empty for the country).
 pub async fn review_dashboard(
     prefecture: &str,

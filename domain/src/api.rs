@@ -1024,6 +1024,36 @@ pub struct SessionCorrection {
     pub client_ref: Option<uuid::Uuid>,
 }
 
+/// `POST /api/review/sessions/additions`: units the prefecture gives for a designated session
+/// after its posting window closed (a later addition), with the reason, found by the session's
+/// designation number.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateAddition {
+    /// The session's designation number (指定番号).
+    pub designation_number: String,
+    /// JMA: the session's prefecture (JIS code), when numbers of two prefectures are alike.
+    #[serde(default)]
+    pub prefecture: Option<u8>,
+    /// Whose units.
+    pub registry_number: String,
+    /// Why (required, audited).
+    pub reason: String,
+    /// Made on the device (a UUID): a retry answers the first result.
+    #[serde(default)]
+    pub client_ref: Option<uuid::Uuid>,
+}
+
+/// What a later addition gave: the session and the attendee's row after it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateAdded {
+    /// The session.
+    pub session: PublicSession,
+    /// The attendee, now credited.
+    pub row: AttendanceRow,
+}
+
 /// A line of a paper attendance sheet that cannot be imported, and why.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,6 +67,20 @@ test('an organizer submits a session, Kyoto staff return it with a reason, then 
   const year = new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 4);
   await expect(page.getByTestId('designation-done')).toContainText(`指定番号 26-${year}-`);
   await screen(page, 'designation-done-390');
+  // A later addition is the prefecture's only after the posting window: for this session,
+  // still to come, staff are told its organizer posts and corrects it.
+  const number = (await page.getByTestId('designation-done').innerText()).match(/26-\d{4}-\d{4}/)![0];
+  const late = page.getByTestId('late-addition');
+  await late.getByTestId('late-number').fill(number);
+  await late.getByTestId('late-registry').fill('400000');
+  await expect(late.getByTestId('late-add')).toBeDisabled();
+  await late.getByTestId('late-reason').fill('主催者から受付簿の写しで連絡');
+  await late.getByTestId('late-add').click();
+  await expect(late.getByRole('alert')).toContainText('登録期限内');
+  await late.getByTestId('late-number').fill('26-1999-9999');
+  await late.getByTestId('late-add').click();
+  await expect(late.getByRole('alert')).toContainText('26-1999-9999の研修会は見つかりません');
+  await screen(page, 'late-addition-390');
   await logout(page);
 
   // Published, and the organizer's door is open.

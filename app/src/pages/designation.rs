@@ -3,6 +3,7 @@
 //! delivery, lecturers, the questions the form raised — and two decisions: designate (with the
 //! number entered, or the next one made) or return with a reason the organizer reads.
 
+use domain::api::LateAddition;
 use domain::sessions::{DesignateRequest, Designation, DesignationItem, ReturnRequest};
 use leptos::prelude::*;
 
@@ -69,6 +70,7 @@ pub fn DesignationQueue() -> impl IntoView {
                 </div>
             })}
         </section>
+        <LateAdditionCard prefecture=prefecture />
         {move || done.get().map(|m| view! { <p class="banner ok" role="status" data-testid="designation-done">{i18n.msg(&m)}</p> })}
         {loaded(list, move |first| {
             if first.is_empty() {
@@ -175,5 +177,69 @@ fn Item(
                     <ul>{e.fields().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div>
             })}
         </li>
+    }
+}
+
+/// A later addition: after a designated session's posting window, the units of one attendee
+/// the organizer asked about, found by the session's number, with the reason (recorded).
+#[component]
+fn LateAdditionCard(prefecture: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = RwSignal::new(String::new());
+    let registry = RwSignal::new(String::new());
+    let reason = RwSignal::new(String::new());
+    // One reference per addition: a retried tap gives the same answer, never a second credit.
+    let client_ref = StoredValue::new(crate::ids::new_id());
+    let send = Action::new_local(move |req: &LateAddition| {
+        let req = req.clone();
+        async move { api::add_late(&req).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = send.value().get() {
+            registry.set(String::new());
+            reason.set(String::new());
+            client_ref.set_value(crate::ids::new_id());
+        }
+    });
+    let ready = move || {
+        !number.get().trim().is_empty()
+            && !registry.get().trim().is_empty()
+            && !reason.get().trim().is_empty()
+    };
+    view! {
+        <section class="card" data-testid="late-addition" aria-labelledby="late-title">
+            <h2 id="late-title">{move || i18n.t("late.title")}</h2>
+            <p class="muted">{move || i18n.t("late.lead")}</p>
+            <div class="field">
+                <label for="late-number">{move || i18n.t("late.number")}</label>
+                <input id="late-number" autocomplete="off" data-testid="late-number" prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="late-registry">{move || i18n.t("late.registry")}</label>
+                <input id="late-registry" inputmode="numeric" autocomplete="off" data-testid="late-registry" prop:value=move || registry.get() on:input=move |ev| registry.set(event_target_value(&ev)) />
+            </div>
+            <div class="field">
+                <label for="late-reason">{move || i18n.t("late.reason")}</label>
+                <textarea id="late-reason" rows="2" data-testid="late-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+            </div>
+            <button class="button wide" data-testid="late-add" disabled=move || !ready() || send.pending().get() on:click=move |_| {
+                send.dispatch(LateAddition {
+                    designation_number: number.get_untracked(),
+                    prefecture: prefecture.get_untracked().parse().ok(),
+                    registry_number: registry.get_untracked(),
+                    reason: reason.get_untracked(),
+                    client_ref: Some(client_ref.get_value()),
+                });
+            }>{move || i18n.t("late.add")}</button>
+            {move || send.value().get().map(|r| match r {
+                Ok(done) => view! {
+                    <p class="banner ok" role="status" data-testid="late-done">{i18n.f("late.done", &[("number", done.row.registry_number.clone()), ("title", done.session.title.clone())])}</p>
+                }.into_any(),
+                Err(e) => view! {
+                    <div class="banner error" role="alert"><p>{i18n.msg(&e.message())}</p>
+                        <ul>{e.fields().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div>
+                }.into_any(),
+            })}
+        </section>
     }
 }

@@ -1679,6 +1679,50 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("staff.tab.designation", "研修会の指定", "Designation"),
     (
+        "checkin.add_through_prefecture",
+        "研修会から{days}日を過ぎた追加は、都道府県医師会に理由を添えて依頼してください",
+        "An addition more than {days} days after the session goes through the prefectural association: ask them, with the reason",
+    ),
+    (
+        "late.title",
+        "後日の追加（登録期限後）",
+        "Later additions (after the posting window)",
+    ),
+    (
+        "late.lead",
+        "登録期限を過ぎた指定研修会について、主催者から依頼のあった受講者に単位を付与します。理由は記録に残ります。",
+        "For a designated session past its posting window, give units to an attendee the organizer asked about. The reason is recorded.",
+    ),
+    ("late.number", "指定番号", "Designation no."),
+    ("late.registry", "医籍登録番号", "Registry number"),
+    ("late.reason", "理由（記録に残ります）", "Reason (recorded)"),
+    ("late.add", "単位を付与する", "Give the units"),
+    (
+        "late.done",
+        "{number}さんに「{title}」の単位を付与しました",
+        "Gave {number} the units of \"{title}\"",
+    ),
+    (
+        "late.number_required",
+        "指定番号を入力してください",
+        "Enter the designation number",
+    ),
+    (
+        "late.unknown_number",
+        "指定番号{number}の研修会は見つかりません。番号を確かめてください",
+        "No designated session has number {number}; check the number",
+    ),
+    (
+        "late.choose_prefecture",
+        "同じ指定番号の研修会が複数の都道府県にあります。都道府県を選んでください",
+        "Sessions of several prefectures have this number; choose the prefecture",
+    ),
+    (
+        "late.window_open",
+        "この研修会はまだ登録期限内（{days}日）です。主催者が単位を登録・訂正できます",
+        "This session is still within its posting window ({days} days): its organizer can post or correct it",
+    ),
+    (
         "review.filter.registry",
         "医籍登録番号・氏名・認定証番号で探す",
         "Find by registry number, name or certificate number",

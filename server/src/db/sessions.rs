@@ -274,6 +274,29 @@ pub async fn designation_queue(
         .collect()
 }
 
+/// The designated sessions (not cancelled) with designation number `number`, in `prefecture`
+/// or in any.
+pub async fn designated_by_number(
+    db: &impl ConnectionTrait,
+    number: &str,
+    prefecture: Option<Prefecture>,
+) -> DbResult<Vec<Session>> {
+    use training_session::Column;
+    let mut q = training_session::Entity::find()
+        .filter(Column::Designation.eq(Code(Designation::Designated)))
+        .filter(Column::DesignationNumber.eq(number))
+        .filter(Column::CancelledAt.is_null());
+    if let Some(p) = prefecture {
+        q = q.filter(Column::Prefecture.eq(i32::from(p.code())));
+    }
+    q.limit(2)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_session)
+        .collect()
+}
+
 /// Sessions per page of the designation queue.
 pub const DESIGNATION_PAGE: u64 = 50;
 

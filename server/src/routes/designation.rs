@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use domain::Prefecture;
+use domain::api::{LateAdded, LateAddition};
 use domain::sessions::{DesignateRequest, Designation, DesignationItem, ReturnRequest};
 use serde::Deserialize;
 
@@ -10,7 +11,7 @@ use crate::routes::extract::{Json, Path, Query, ReviewerUser};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::services::{AppState, sessions};
+use crate::services::{AppState, checkin, sessions};
 
 /// Routes under `/api/review/sessions`.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -18,6 +19,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(designate))
         .routes(routes!(return_session))
+        .routes(routes!(add_late))
+}
+
+/// A later addition: after a designated session's posting window, its prefecture's staff (or
+/// JMA) give one physician its units, with the reason (an audit row).
+#[utoipa::path(post, path = "/review/sessions/additions", tag = "designation", request_body = LateAddition, responses((status = 200, body = LateAdded)))]
+async fn add_late(
+    State(state): State<AppState>,
+    ReviewerUser(actor): ReviewerUser,
+    Json(req): Json<LateAddition>,
+) -> ApiResult<Json<LateAdded>> {
+    Ok(Json(checkin::add_late(&state, &actor, &req).await?))
 }
 
 /// Query of the designation queue.

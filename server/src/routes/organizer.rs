@@ -310,7 +310,13 @@ async fn correct(
 ) -> ApiResult<Json<AttendanceRow>> {
     let session = sessions::own(&state.db, &actor, id).await?;
     Ok(Json(
-        checkin::correct(&state, &session, actor.id, &req).await?,
+        checkin::correct(
+            &state,
+            &session,
+            checkin::Corrector::Organizer(actor.id),
+            &req,
+        )
+        .await?,
     ))
 }
 

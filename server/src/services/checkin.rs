@@ -706,12 +706,30 @@ pub async fn lookup(
 /// withdraws them, with a reason. Nothing is rewritten: an addition is a new entry, a
 /// withdrawal a new row that withdraws the entry; both are audited. A retry with the same
 /// `client_ref` does nothing more.
+/// Who corrects a session's units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corrector {
+    /// Its organizer (account id), within the posting window for an addition.
+    Organizer(i32),
+    /// The staff of its prefecture or JMA (account id): additions once the window has closed.
+    Prefecture(i32),
+}
+
+/// Corrects a posted session's units for one registry number, with a reason: its organizer
+/// adds (while the posting window is open) or withdraws; after the window, an addition goes
+/// through the prefecture ([`Corrector::Prefecture`]), also for a session never posted.
 pub async fn correct(
     app: &AppState,
     session: &Session,
-    organizer: i32,
+    by: Corrector,
     req: &SessionCorrection,
 ) -> Result<AttendanceRow, CheckinError> {
+    let (organizer, through_prefecture) = match by {
+        Corrector::Organizer(id) => (id, false),
+        Corrector::Prefecture(id) => (id, true),
+    };
+    let window_closed =
+        session.date < crate::services::today() - chrono::Days::new(app.settings.posting_days);
     let registry =
         RegistryNumber::parse(&req.registry_number).map_err(|e| CheckinError::Invalid(vec![e]))?;
     let registry = registry.as_str();
@@ -723,7 +741,25 @@ pub async fn correct(
             "checkin.correction_reason_required",
         ));
     }
-    if session.posted_at.is_none() {
+    match (through_prefecture, req.action) {
+        (false, CorrectionAction::Add) if window_closed => {
+            return Err(CheckinError::Refused(
+                Message::key("checkin.add_through_prefecture")
+                    .arg("days", app.settings.posting_days),
+            ));
+        }
+        (true, CorrectionAction::Withdraw) => return Err(CheckinError::NotFound),
+        (true, CorrectionAction::Add) => {
+            require_designated(session)?;
+            if !window_closed {
+                return Err(CheckinError::Refused(
+                    Message::key("late.window_open").arg("days", app.settings.posting_days),
+                ));
+            }
+        }
+        _ => {}
+    }
+    if session.posted_at.is_none() && !through_prefecture {
         return Err(CheckinError::Refused(Message::key(
             "checkin.not_posted_yet",
         )));
@@ -816,6 +852,54 @@ pub async fn correct(
         .ok_or(CheckinError::NotFound)?;
     crate::db::commit(txn).await?;
     Ok(row)
+}
+
+/// A later addition by a prefecture's staff or JMA: the designated session of the number (in
+/// the staff's prefecture; JMA's in any, or the one named), then [`correct`] as the prefecture.
+pub async fn add_late(
+    app: &AppState,
+    actor: &domain::policy::Actor,
+    req: &domain::api::LateAddition,
+) -> Result<domain::api::LateAdded, CheckinError> {
+    use domain::account::Role;
+    let number = req.designation_number.trim();
+    if number.is_empty() {
+        return Err(invalid(
+            "designation_number",
+            "required",
+            "late.number_required",
+        ));
+    }
+    let scope = match actor.role {
+        Role::PrefecturalStaff => Some(actor.prefecture.ok_or(CheckinError::NotFound)?),
+        Role::JmaStaff => req.prefecture.and_then(domain::Prefecture::from_code),
+        _ => return Err(CheckinError::NotFound),
+    };
+    let found = sessions::designated_by_number(&app.db, number, scope).await?;
+    let session = match found.as_slice() {
+        [one] if domain::policy::may_designate(actor, one.prefecture) => one.clone(),
+        [] | [_] => {
+            return Err(CheckinError::Invalid(vec![FieldError::new(
+                "designation_number",
+                "unknown",
+                Message::key("late.unknown_number").arg("number", number),
+            )]));
+        }
+        _ => {
+            return Err(invalid("prefecture", "ambiguous", "late.choose_prefecture"));
+        }
+    };
+    let correction = SessionCorrection {
+        registry_number: req.registry_number.clone(),
+        action: CorrectionAction::Add,
+        reason: req.reason.clone(),
+        client_ref: req.client_ref,
+    };
+    let row = correct(app, &session, Corrector::Prefecture(actor.id), &correction).await?;
+    Ok(domain::api::LateAdded {
+        session: session.public(),
+        row,
+    })
 }
 
 /// A scan a sheet line makes: client id, registry number, direction, time.

@@ -715,6 +715,14 @@ impl Api {
             .await
     }
 
+    /// `POST /api/review/sessions/additions`
+    pub async fn add_late(
+        &self,
+        req: &domain::api::LateAddition,
+    ) -> Answer<domain::api::LateAdded> {
+        self.post("/api/review/sessions/additions", req).await
+    }
+
     /// `POST /api/organizer/sessions/{id}/corrections`
     pub async fn correct_session(
         &self,

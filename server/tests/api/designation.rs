@@ -419,3 +419,105 @@ async fn those_who_planned_a_designated_session_hear_of_its_change_and_its_cance
     );
     drop(kyoto);
 }
+
+#[tokio::test]
+async fn after_the_posting_window_an_addition_goes_through_the_prefecture_with_a_reason() {
+    use domain::api::{CorrectionAction, LateAddition, SessionCorrection};
+    use sea_orm::{ActiveModelTrait, Set};
+    use server::entities::training_session;
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let kyoto = app
+        .staff_api(Role::PrefecturalStaff, "kyoto.staff@example.jp")
+        .await;
+    let tokyo = app
+        .staff_api_in(
+            Role::PrefecturalStaff,
+            "tokyo.staff@example.jp",
+            Prefecture::TOKYO,
+        )
+        .await;
+    let taro = app.physician_api("123456", "taro@example.jp").await;
+    let made = organizer.create_session(&session_form("")).await.unwrap();
+    let number = made.designation_number.clone().unwrap();
+    // The session was 40 days ago: its posting window (30 days) has closed, unposted.
+    let long_ago = domain::dates::today_jst(Utc::now()) - Days::new(40);
+    training_session::ActiveModel {
+        id: Set(made.id),
+        date: Set(long_ago),
+        ..Default::default()
+    }
+    .update(&app.db)
+    .await
+    .unwrap();
+    // The organizer can no longer add: they are told to ask the prefecture.
+    let refused = organizer
+        .correct_session(
+            made.id,
+            &SessionCorrection {
+                registry_number: "123456".into(),
+                action: CorrectionAction::Add,
+                reason: "受付簿で確認".into(),
+                client_ref: None,
+            },
+        )
+        .await
+        .refused();
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.text(Lang::Ja).contains("都道府県医師会"));
+
+    let addition = |reason: &str, r: &str| LateAddition {
+        designation_number: number.clone(),
+        prefecture: None,
+        registry_number: "123456".into(),
+        reason: reason.into(),
+        client_ref: Some(uid(r)),
+    };
+    // Tokyo's staff find no such number in their prefecture; a reason is required.
+    let unknown = tokyo
+        .add_late(&addition("受付簿で確認", "t1"))
+        .await
+        .refused();
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.field_codes(), ["unknown"]);
+    let no_reason = kyoto.add_late(&addition(" ", "k0")).await.refused();
+    assert_eq!(no_reason.field_codes(), ["required"]);
+    // Kyoto's staff add: on the physician's My Page at once; a retry gives the same.
+    let added = kyoto
+        .add_late(&addition("主催者から受付簿の写しで出席の連絡", "k1"))
+        .await
+        .unwrap();
+    assert!(added.row.credited);
+    assert_eq!(added.session.id, made.id);
+    kyoto
+        .add_late(&addition("主催者から受付簿の写しで出席の連絡", "k1"))
+        .await
+        .unwrap();
+    let ledger = taro.my_page().await.unwrap().ledger;
+    assert_eq!(ledger.len(), 1);
+    assert_eq!(ledger[0].units, Units::whole(2));
+    // Once is enough: a second addition for the same person is refused.
+    let twice = kyoto.add_late(&addition("重複", "k2")).await.refused();
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    // The audit log names the staff and the reason.
+    let admin = app.staff_api(Role::Admin, "admin@example.jp").await;
+    let audit = admin.admin_audit("").await.unwrap();
+    assert!(
+        audit.iter().any(|r| r.action == "credit_add"
+            && r.note
+                .as_deref()
+                .is_some_and(|n| n.contains("受付簿の写し"))),
+        "{audit:?}"
+    );
+    // Within its window a session is its organizer's to correct, not the prefecture's.
+    let fresh = organizer.create_session(&session_form("")).await.unwrap();
+    let open = kyoto
+        .add_late(&LateAddition {
+            designation_number: fresh.designation_number.unwrap(),
+            ..addition("早すぎる", "k3")
+        })
+        .await
+        .refused();
+    assert_eq!(open.status, StatusCode::CONFLICT);
+    assert!(open.text(Lang::Ja).contains("登録期限内"));
+}
