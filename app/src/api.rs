@@ -236,6 +236,14 @@ pub async fn admin_account(id: i32) -> Result<AccountSummary, ApiFailure> {
     get(&format!("/api/admin/accounts/{id}")).await
 }
 
+/// `PUT /api/admin/accounts/{id}`: name, prefecture, organizing body.
+pub async fn admin_edit(
+    id: i32,
+    req: &domain::signin::AccountEdit,
+) -> Result<AccountSummary, ApiFailure> {
+    put(&format!("/api/admin/accounts/{id}"), req).await
+}
+
 /// `POST /api/admin/accounts/{id}/disable` or `…/enable`
 pub async fn admin_set_disabled(id: i32, disabled: bool) -> Result<AccountSummary, ApiFailure> {
     let action = if disabled { "disable" } else { "enable" };

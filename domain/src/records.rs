@@ -41,6 +41,8 @@ pub struct User {
     pub two_factor: bool,
     /// Created.
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Last successful sign-in, if any.
+    pub last_login_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A physician's registered identity and contact details.

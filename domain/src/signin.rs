@@ -220,6 +220,77 @@ pub struct AccountSummary {
     pub must_change_password: bool,
     /// Created.
     pub created_at: DateTime<Utc>,
+    /// Organizers: their organizing body.
+    #[serde(default)]
+    pub organizer_body: Option<String>,
+    /// Last successful sign-in (none: never signed in).
+    #[serde(default)]
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+/// `PUT /api/admin/accounts/{id}`: what an admin may change of a staff, organizer or admin
+/// account (a physician's name changes through an application to JMA).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEdit {
+    /// Name to show.
+    pub display_name: String,
+    /// Prefectural staff (required) and organizers: their prefecture.
+    #[serde(default)]
+    pub prefecture: Option<Prefecture>,
+    /// Organizers: their organizing body (required).
+    #[serde(default)]
+    pub organizer_body: Option<String>,
+}
+
+impl AccountEdit {
+    /// The edit of an account of `role`, trimmed, or every problem at once.
+    pub fn parse(&self, role: crate::account::Role) -> Result<AccountEdit, Vec<crate::FieldError>> {
+        use crate::account::Role;
+        let mut errors = Vec::new();
+        let display_name = self.display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 100 {
+            errors.push(crate::FieldError::new(
+                "display_name",
+                "required",
+                crate::Message::key("admin.display_name.required"),
+            ));
+        }
+        let body = self
+            .organizer_body
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty());
+        match role {
+            Role::Physician => errors.push(crate::FieldError::new(
+                "role",
+                "physician",
+                crate::Message::key("admin.edit.physician"),
+            )),
+            Role::PrefecturalStaff if self.prefecture.is_none() => {
+                errors.push(crate::FieldError::new(
+                    "prefecture",
+                    "required",
+                    crate::Message::key("admin.prefecture.required"),
+                ));
+            }
+            Role::Organizer if body.is_none() => errors.push(crate::FieldError::new(
+                "organizer_body",
+                "required",
+                crate::Message::key("admin.organizer_body.required"),
+            )),
+            _ => {}
+        }
+        if errors.is_empty() {
+            Ok(AccountEdit {
+                display_name: display_name.to_owned(),
+                prefecture: self.prefecture,
+                organizer_body: body.map(str::to_owned),
+            })
+        } else {
+            Err(errors)
+        }
+    }
 }
 
 /// An entry of the audit log as the admin reads it.

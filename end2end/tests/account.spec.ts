@@ -42,7 +42,7 @@ test('a physician who forgot the password gets a link, chooses a new one, and ev
   await page.goto('/login');
   await page.getByTestId('forgot-password').click();
   await expect(page).toHaveURL(/\/forgot-password$/);
-  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('メールアドレス', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'リンクを送る' }).click();
   await expect(page.getByTestId('reset-sent')).toBeVisible();
   await accessible(page);
@@ -198,4 +198,48 @@ test('an admin finds an account, disables and enables it, forces a reset and rea
   await expect(page.locator('[data-testid="audit"] li').first()).toHaveAttribute('data-action', 'login_failed');
   await accessible(page);
   await screen(page, 'admin-audit');
+});
+
+test('an admin makes an organizer account, its owner is welcomed by mail, and the admin moves it to another organizing body', async ({ page }) => {
+  const email = `organizer.${uniqueRegistry()}@example.jp`;
+  await login(page, 'admin@example.jp', DEMO_PASSWORD);
+  await page.goto('/admin');
+  await page.locator('#f-role').selectOption('organizer');
+  await page.getByLabel('メールアドレス', { exact: true }).fill(email);
+  await page.getByLabel('表示名').fill('京都 花子');
+  await page.getByLabel('パスワード', { exact: true }).fill('first-password-1234');
+  await page.locator('#f-prefecture').selectOption('26');
+  await page.getByLabel('主催団体').fill('京都府医師会');
+  await page.getByRole('button', { name: '職員・主催者アカウントを作成' }).click();
+  await expect(page.getByText(`作成しました: ${email}`)).toBeVisible();
+  // Welcomed by mail: where to sign in, never the password.
+  const mails: { to: string; subject: string; body: string }[] = await (await page.request.get('/api/admin/outbox')).json();
+  const welcome = mails.find((m) => m.to === email);
+  expect(welcome?.subject).toBe('認定管理システムのアカウントを作成しました');
+  expect(welcome?.body).toContain('/login');
+  expect(welcome?.body).not.toContain('first-password-1234');
+
+  // The list says who never signed in, and who did.
+  await page.getByTestId('account-q').fill(email);
+  await page.getByRole('button', { name: '検索' }).click();
+  await expect(page.getByTestId('accounts').getByTestId('last-login')).toHaveText('まだログインしていません');
+  await page.getByTestId('account-q').fill('admin@example.jp');
+  await page.getByRole('button', { name: '検索' }).click();
+  await expect(page.getByTestId('accounts').getByTestId('last-login').first()).toContainText('最終ログイン');
+
+  // Moved to another organizing body: saved, shown, and in the account's trail.
+  await page.getByTestId('account-q').fill(email);
+  await page.getByRole('button', { name: '検索' }).click();
+  await page.getByTestId('accounts').getByRole('link').click();
+  const edit = page.getByTestId('edit-account');
+  await edit.getByLabel('主催団体').fill('');
+  await edit.getByTestId('edit-save').click();
+  await expect(edit).toContainText('主催団体を入力してください');
+  await edit.getByLabel('主催団体').fill('京都市医師会');
+  await edit.getByTestId('edit-save').click();
+  await expect(page.getByTestId('admin-notice')).toContainText('変更しました');
+  await expect(page.getByTestId('admin-account')).toContainText('京都市医師会');
+  await expect(page.getByTestId('audit')).toContainText('変更');
+  await accessible(page);
+  await screen(page, 'admin-edit-account-390');
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { qrVideo } from './camera';
-import { DEMO_PASSWORD, checkPage, dayHasBegun, designate, expect, jstTimeAgo, login, screen, test } from './helpers';
+import { DEMO_PASSWORD, checkPage, dayHasBegun, designate, expect, jstTimeAgo, login, logout, screen, test } from './helpers';
 
 /** Today in Japan, as the server sees it. */
 function todayJst(): string {
@@ -190,6 +190,13 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   const pdfText = execFileSync('pdftotext', ['-layout', pdfPath, '-']).toString('utf8');
   expect(pdfText).toContain(title);
   expect(pdfText).toContain('佐藤 太郎');
+
+  // The physician (400000) sees the unit on My Page's history at once.
+  await logout(page);
+  await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
+  await page.goto('/history');
+  await expect(page.getByText(title).first()).toBeVisible();
+  await screen(page, 'history-posted-unit-390');
 });
 
 test('a helper checks people in through a link with the phone camera, offline too', async ({ page, request, baseURL }) => {

@@ -62,6 +62,7 @@ mod m20261205_000016_session_contact;
 mod m20261205_000017_designation;
 mod m20261207_000018_review_search;
 mod m20261207_000019_session_plans;
+mod m20261207_000020_last_login;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_designation::Migration),
             Box::new(m20261207_000018_review_search::Migration),
             Box::new(m20261207_000019_session_plans::Migration),
+            Box::new(m20261207_000020_last_login::Migration),
         ]
     }
 }

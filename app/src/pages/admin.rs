@@ -3,7 +3,7 @@
 
 use domain::account::Role;
 use domain::api::CreateUser;
-use domain::signin::{AccountSummary, AuditEntry};
+use domain::signin::{AccountEdit, AccountSummary, AuditEntry};
 use domain::{FieldError, Prefecture};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -133,6 +133,7 @@ fn AccountSearch() -> impl IntoView {
                                 " "<span class="badge">{i18n.t(&format!("role.{}", u.role.code()))}</span>
                                 {u.disabled.then(|| view! { " "<span class="badge error">{i18n.t("admin.disabled")}</span> })}
                                 <br /><span class="muted">{u.email}</span>
+                                <br /><span class="muted" data-testid="last-login">{last_login(u.last_login_at)}</span>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -181,6 +182,11 @@ pub fn AdminAccount() -> impl IntoView {
             <section class="card" data-testid="admin-account">
                 <h1>{u.display_name.clone()}</h1>
                 <p>{u.email.clone()}" · "{i18n.t(&format!("role.{}", u.role.code()))}</p>
+                <p class="muted">
+                    {u.prefecture.map(|p| view! { {i18n.prefecture(p)}" " })}
+                    {u.organizer_body.clone().map(|b| view! { {b}" " })}
+                    <span data-testid="last-login">{last_login(u.last_login_at)}</span>
+                </p>
                 <p>
                     <span class=if u.disabled { "badge error" } else { "badge ok" }>{i18n.t(if u.disabled { "admin.disabled" } else { "admin.active" })}</span>
                     " "<span class="badge">{i18n.t(if u.two_factor { "account.two_factor.status_on" } else { "account.two_factor.status_off" })}</span>
@@ -195,10 +201,90 @@ pub fn AdminAccount() -> impl IntoView {
                 </div>
                 <p class="hint">{i18n.t("admin.reset.hint")}</p>
             </section>
+            {(u.role != Role::Physician).then(|| view! { <EditAccount account=u.clone() on_saved=Callback::new(move |_| { notice.set(Some("admin.saved")); account.refetch(); trail.refetch(); }) /> })}
         }.into_any())}
         <section class="card">
             <h2>{move || i18n.t("admin.trail")}</h2>
             {loaded(trail, move |list: Vec<AuditEntry>| view! { <crate::pages::audit::AuditList entries=list /> }.into_any())}
+        </section>
+    }
+}
+
+/// "最終ログイン 2026-12-07 09:12" (JST), or that the account never signed in.
+fn last_login(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    let i18n = use_i18n();
+    match at {
+        Some(t) => {
+            let jst = chrono::FixedOffset::east_opt(9 * 3600).expect("JST");
+            i18n.f(
+                "admin.last_login",
+                &[(
+                    "at",
+                    t.with_timezone(&jst).format("%Y-%m-%d %H:%M").to_string(),
+                )],
+            )
+        }
+        None => i18n.t("admin.never_logged_in").to_owned(),
+    }
+}
+
+/// An admin changes a staff, organizer or admin account's name, prefecture or organizing body.
+#[component]
+fn EditAccount(account: AccountSummary, on_saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = account.id;
+    let name = RwSignal::new(account.display_name.clone());
+    let prefecture = RwSignal::new(
+        account
+            .prefecture
+            .map(|p| p.code().to_string())
+            .unwrap_or_default(),
+    );
+    let body = RwSignal::new(account.organizer_body.clone().unwrap_or_default());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let banner = RwSignal::new(None);
+    let save = Action::new_local(move |req: &AccountEdit| {
+        let req = req.clone();
+        async move { api::admin_edit(id, &req).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => {
+            errors.set(Vec::new());
+            banner.set(None);
+            on_saved.run(());
+        }
+        Some(Err(e)) => show_failure(&e, errors, banner),
+        None => {}
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(AccountEdit {
+            display_name: name.get(),
+            prefecture: prefecture
+                .get()
+                .parse()
+                .ok()
+                .and_then(Prefecture::from_code),
+            organizer_body: Some(body.get()).filter(|b| !b.trim().is_empty()),
+        });
+    };
+    view! {
+        <section class="card" data-testid="edit-account">
+            <h2>{move || i18n.t("admin.edit")}</h2>
+            <ErrorBanner message=banner />
+            <form on:submit=on_submit novalidate>
+                <Field name="display_name" label="admin.display_name" value=name errors=errors />
+                <div class="field">
+                    <label for="e-prefecture">{move || i18n.t("register.prefecture")}</label>
+                    <select id="e-prefecture" data-testid="edit-prefecture" prop:value=move || prefecture.get() on:change=move |ev| prefecture.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {Prefecture::all().map(|p| view! { <option value=p.code().to_string()>{move || i18n.prefecture(p)}</option> }).collect_view()}
+                    </select>
+                    <FieldErrors name="prefecture" errors=errors />
+                </div>
+                <Field name="organizer_body" label="admin.body" value=body errors=errors />
+                <button class="button wide" type="submit" data-testid="edit-save" disabled=move || save.pending().get()>{move || i18n.t("admin.edit.save")}</button>
+            </form>
         </section>
     }
 }

@@ -205,7 +205,6 @@ fn Dashboard(prefecture: RwSignal<String>, status: RwSignal<String>) -> impl Int
                             view! {
                                 <li>
                                     <button type="button" class="count" data-testid=format!("count-{s}")
-                                        aria-label=move || i18n.f("review.dashboard.show", &[("status", i18n.t(&format!("application.status.{s}")).to_owned())])
                                         aria-pressed=move || (status.get() == s.code()).to_string()
                                         on:click=move |_| status.set(if status.get_untracked() == s.code() { String::new() } else { s.code().to_owned() })>
                                         <span class="n">{c.count}</span>

@@ -32,6 +32,7 @@ fn to_user(u: user::Model) -> DbResult<User> {
         must_change_password: u.must_change_password,
         two_factor: u.totp_enabled_at.is_some(),
         created_at: u.created_at,
+        last_login_at: u.last_login_at,
     })
 }
 
@@ -891,6 +892,41 @@ pub async fn move_physician(
 }
 
 /// Disables an account and ends its sessions.
+/// Notes that `user_id` signed in at `at`.
+pub async fn signed_in(db: &impl ConnectionTrait, user_id: i32, at: DateTime<Utc>) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::LastLoginAt, Expr::value(at))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What an admin may change of a staff, organizer or admin account: its name, prefecture and
+/// organizing body.
+pub async fn edit_staff(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    display_name: &str,
+    prefecture: Option<Prefecture>,
+    organizer_body: Option<&str>,
+) -> DbResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::DisplayName, Expr::value(display_name))
+        .col_expr(
+            user::Column::Prefecture,
+            Expr::value(prefecture.map(|p| i32::from(p.code()))),
+        )
+        .col_expr(
+            user::Column::OrganizerBody,
+            Expr::value(organizer_body.map(str::to_owned)),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 pub async fn disable(db: &impl ConnectionTrait, user_id: i32, at: DateTime<Utc>) -> DbResult<()> {
     user::Entity::update_many()
         .col_expr(user::Column::DisabledAt, Expr::value(at))

@@ -25,6 +25,7 @@ pub struct Model {
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<DateTimeUtc>,
     pub totp_last_step: Option<i64>,
+    pub last_login_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through the ORM; queries join by id.

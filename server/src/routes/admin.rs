@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use domain::account::Role;
 use domain::api::{CreateUser, UserSummary};
 use domain::application::OutboxMail;
-use domain::signin::{AccountSummary, AuditEntry, AuditQuery};
+use domain::signin::{AccountEdit, AccountSummary, AuditEntry, AuditQuery};
 use serde::Deserialize;
 
 use crate::error::ApiResult;
@@ -21,7 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(search))
-        .routes(routes!(account))
+        .routes(routes!(account, edit))
         .routes(routes!(disable))
         .routes(routes!(enable))
         .routes(routes!(force_reset))
@@ -67,6 +67,17 @@ async fn account(
     Path(id): Path<i32>,
 ) -> ApiResult<Json<AccountSummary>> {
     Ok(Json(admin::account(&state, id).await?))
+}
+
+/// Changes an account's name, prefecture or organizing body (not a physician's).
+#[utoipa::path(put, path = "/admin/accounts/{id}", tag = "admin", params(("id" = i32, Path)), request_body = AccountEdit, responses((status = 200, body = AccountSummary)))]
+async fn edit(
+    State(state): State<AppState>,
+    AdminUser(actor): AdminUser,
+    Path(id): Path<i32>,
+    Json(req): Json<AccountEdit>,
+) -> ApiResult<Json<AccountSummary>> {
+    Ok(Json(admin::edit(&state, &actor, id, &req).await?))
 }
 
 #[utoipa::path(post, path = "/admin/accounts/{id}/disable", tag = "admin", params(("id" = i32, Path)), responses((status = 200, body = AccountSummary)))]
@@ -132,7 +143,7 @@ async fn create(
 ) -> ApiResult<(StatusCode, Json<UserSummary>)> {
     Ok((
         StatusCode::CREATED,
-        Json(accounts::create_by_admin(&state.db, &actor, &req).await?),
+        Json(accounts::create_by_admin(&state, &actor, &req).await?),
     ))
 }
 

@@ -288,6 +288,7 @@ pub async fn login(
     let stage = if user.two_factor {
         SessionStage::TwoFactor
     } else {
+        accounts::signed_in(db, user.id, now).await?;
         signed_in_stage(app, &user)
     };
     Ok(start_session(app, user.id, stage, user_agent, now).await?)
@@ -358,12 +359,30 @@ pub async fn create_user(
 
 /// An admin creates an account: its owner chooses their own password at the first sign-in,
 /// and the audit log says which admin made it.
+/// Its owner is welcomed by mail: where to sign in and that the first password comes from the
+/// admin (never the password itself).
 pub async fn create_by_admin(
-    db: &impl ConnectionTrait,
+    app: &AppState,
     admin: &Actor,
     req: &CreateUser,
 ) -> Result<UserSummary, AccountError> {
-    insert_account(db, req, true, Some(admin.id)).await
+    let txn = crate::db::begin(&app.db).await?;
+    let made = insert_account(&txn, req, true, Some(admin.id)).await?;
+    crate::services::mail::queue(
+        &txn,
+        &made.email,
+        &Message::key("mail.welcome.subject"),
+        &Message::key("mail.welcome.body")
+            .arg("name", &made.display_name)
+            .arg_key("role", format!("role.{}", made.role.code()))
+            .arg("url", app.settings.public_url.trim_end_matches('/'))
+            .arg("email", &made.email),
+        None,
+    )
+    .await?;
+    crate::db::commit(txn).await?;
+    app.mailer.deliver_pending(&app.db);
+    Ok(made)
 }
 
 async fn insert_account(

@@ -28,7 +28,47 @@ fn summary(u: User) -> AccountSummary {
         two_factor: u.two_factor,
         must_change_password: u.must_change_password,
         created_at: u.created_at,
+        organizer_body: u.organizer_body,
+        last_login_at: u.last_login_at,
     }
+}
+
+/// Changes the name, prefecture or organizing body of a staff, organizer or admin account
+/// (audited with what it was). A prefectural staff member moved to another prefecture sees that
+/// prefecture's queues from their next request.
+pub async fn edit(
+    app: &AppState,
+    admin: &Actor,
+    id: i32,
+    req: &domain::signin::AccountEdit,
+) -> Result<AccountSummary, AccountError> {
+    let txn = db::begin(&app.db).await?;
+    let user = accounts::user(&txn, id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    let edit = req.parse(user.role).map_err(AccountError::Invalid)?;
+    accounts::edit_staff(
+        &txn,
+        id,
+        &edit.display_name,
+        edit.prefecture,
+        edit.organizer_body.as_deref(),
+    )
+    .await?;
+    let was = format!(
+        "{} / {} / {}",
+        user.display_name,
+        user.prefecture
+            .map(|p| p.code().to_string())
+            .unwrap_or_default(),
+        user.organizer_body.unwrap_or_default()
+    );
+    audit_user(&txn, Some(admin.id), id, "edited", None, Some(was)).await?;
+    let changed = accounts::user(&txn, id)
+        .await?
+        .ok_or(AccountError::NotFound)?;
+    db::commit(txn).await?;
+    Ok(summary(changed))
 }
 
 /// Accounts whose e-mail or name contains `q`, of `role` when given (at most 100, newest first).

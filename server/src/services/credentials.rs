@@ -118,6 +118,7 @@ pub async fn second_factor(
         return Err(wrong_code());
     }
     throttles::clear(&app.db, &key).await?;
+    accounts::signed_in(&app.db, actor.id, Utc::now()).await?;
     let user = accounts::user(&app.db, actor.id)
         .await?
         .ok_or(AccountError::NotLoggedIn)?;

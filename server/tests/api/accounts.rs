@@ -188,4 +188,66 @@ async fn an_admin_creates_staff_and_organizer_accounts() {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(refused.fields(), ["prefecture"]);
     assert_eq!(admin.users().await.unwrap().len(), 2);
+
+    // The new organizer is welcomed by mail: where to sign in, never the password.
+    let mails = admin.outbox().await.unwrap();
+    let welcome = mails
+        .iter()
+        .find(|m| m.to == "org@example.jp")
+        .expect("a welcome mail");
+    assert!(welcome.subject.contains("アカウントを作成しました"));
+    assert!(welcome.body.contains("/login") && welcome.body.contains("主催者"));
+    assert!(!welcome.body.contains("organizer pass 1"));
+
+    // Never signed in, until they do; the admin's own sign-in is there already.
+    let found = admin.admin_accounts("org@example.jp").await.unwrap();
+    assert_eq!(found[0].last_login_at, None);
+    let owner = app.api();
+    owner
+        .login("org@example.jp", "organizer pass 1")
+        .await
+        .unwrap();
+    let found = admin.admin_accounts("org@example.jp").await.unwrap();
+    assert!(found[0].last_login_at.is_some());
+    assert!(
+        admin.admin_accounts("root@example.jp").await.unwrap()[0]
+            .last_login_at
+            .is_some()
+    );
+
+    // Moved to another organizing body (audited); an organizer needs one; a physician's
+    // account is not edited here; nobody but an admin edits.
+    use domain::signin::AccountEdit;
+    let edit = |body: &str| AccountEdit {
+        display_name: "大阪市医師会 研修係".into(),
+        prefecture: domain::Prefecture::from_code(27),
+        organizer_body: Some(body.into()),
+    };
+    let moved = admin
+        .admin_edit(created.id, &edit("大阪市医師会"))
+        .await
+        .unwrap();
+    assert_eq!(moved.organizer_body.as_deref(), Some("大阪市医師会"));
+    assert_eq!(moved.display_name, "大阪市医師会 研修係");
+    let trail = admin.admin_trail(created.id).await.unwrap();
+    assert!(trail.iter().any(|e| {
+        e.action == "edited"
+            && e.note
+                .as_deref()
+                .is_some_and(|n| n.contains("大阪府医師会"))
+    }));
+    let blank = admin.admin_edit(created.id, &edit(" ")).await.refused();
+    assert_eq!(blank.fields(), ["organizer_body"]);
+    let physician = app.physician_api("500001", "doc@example.jp").await;
+    let me: domain::api::Me = physician.me().await.unwrap();
+    let refused = admin.admin_edit(me.id, &edit("x")).await.refused();
+    assert_eq!(refused.fields(), ["role"]);
+    assert_eq!(
+        physician
+            .admin_edit(created.id, &edit("x"))
+            .await
+            .refused()
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -451,6 +451,15 @@ impl Api {
     }
 
     /// `POST /api/admin/accounts/{id}/disable` or `…/enable`
+    /// `PUT /api/admin/accounts/{id}`
+    pub async fn admin_edit(
+        &self,
+        id: i32,
+        req: &domain::signin::AccountEdit,
+    ) -> Answer<AccountSummary> {
+        self.put(&format!("/api/admin/accounts/{id}"), req).await
+    }
+
     pub async fn admin_set_disabled(&self, id: i32, disabled: bool) -> Answer<AccountSummary> {
         let action = if disabled { "disable" } else { "enable" };
         self.post(&format!("/api/admin/accounts/{id}/{action}"), &json!({}))
