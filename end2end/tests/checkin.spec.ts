@@ -194,7 +194,7 @@ test('check in at the door: record, duplicate, network drop with queue, reload, 
   // The physician (400000) sees the unit on My Page's history at once.
   await logout(page);
   await login(page, 'demo.physician@example.jp', DEMO_PASSWORD);
-  await page.goto('/history');
+  await page.goto('/mypage/history');
   await expect(page.getByText(title).first()).toBeVisible();
   await screen(page, 'history-posted-unit-390');
 });
