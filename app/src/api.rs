@@ -809,6 +809,19 @@ pub fn document_url(id: i32) -> String {
     format!("/api/documents/{id}")
 }
 
+/// `GET /api/review/unattached`
+pub async fn unattached() -> Result<Vec<domain::api::UnattachedCredit>, ApiFailure> {
+    get("/api/review/unattached").await
+}
+
+/// `POST /api/review/unattached/{id}/attach`
+pub async fn attach_unattached(
+    id: i32,
+    req: &domain::api::AttachRequest,
+) -> Result<(), ApiFailure> {
+    post_empty(&format!("/api/review/unattached/{id}/attach"), req).await
+}
+
 /// `POST /api/review/sessions/additions`: a later addition by the prefecture.
 pub async fn add_late(
     req: &domain::api::LateAddition,

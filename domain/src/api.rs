@@ -1044,6 +1044,41 @@ pub struct LateAddition {
     pub client_ref: Option<uuid::Uuid>,
 }
 
+/// A posted unit left unattached: its registry number has a verified My Page, but the birth
+/// date the door noted for it is not that physician's (`GET /api/review/unattached`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnattachedCredit {
+    /// The ledger entry.
+    pub credit_id: i32,
+    /// Registry number it was recorded under.
+    pub registry_number: String,
+    /// Birth date the door noted.
+    pub noted_birth_date: NaiveDate,
+    /// Day of the training.
+    pub date: NaiveDate,
+    /// Category.
+    pub category: crate::Category,
+    /// Units.
+    pub units: crate::Units,
+    /// The session's title, if from a session.
+    pub session_title: Option<String>,
+    /// The physician who holds the number: name.
+    pub name: String,
+    /// Their kana.
+    pub kana: String,
+    /// Their birth date.
+    pub birth_date: NaiveDate,
+}
+
+/// `POST /api/review/unattached/{credit}`: the staff's decision, with the reason (audited).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachRequest {
+    /// Why it is the same person (the door typed the birth date wrong, say).
+    pub reason: String,
+}
+
 /// What a later addition gave: the session and the attendee's row after it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

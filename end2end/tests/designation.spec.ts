@@ -71,6 +71,7 @@ test('an organizer submits a session, Kyoto staff return it with a reason, then 
   // still to come, staff are told its organizer posts and corrects it.
   const number = (await page.getByTestId('designation-done').innerText()).match(/26-\d{4}-\d{4}/)![0];
   const late = page.getByTestId('late-addition');
+  await late.locator('summary').click();
   await late.getByTestId('late-number').fill(number);
   await late.getByTestId('late-registry').fill('400000');
   await expect(late.getByTestId('late-add')).toBeDisabled();

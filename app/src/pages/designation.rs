@@ -70,7 +70,6 @@ pub fn DesignationQueue() -> impl IntoView {
                 </div>
             })}
         </section>
-        <LateAdditionCard prefecture=prefecture />
         {move || done.get().map(|m| view! { <p class="banner ok" role="status" data-testid="designation-done">{i18n.msg(&m)}</p> })}
         {loaded(list, move |first| {
             if first.is_empty() {
@@ -85,6 +84,7 @@ pub fn DesignationQueue() -> impl IntoView {
                 {pages.more_button(full, last, "identities.more")}
             }.into_any()
         })}
+        <LateAdditionCard prefecture=prefecture />
     }
 }
 
@@ -207,8 +207,9 @@ fn LateAdditionCard(prefecture: RwSignal<String>) -> impl IntoView {
             && !reason.get().trim().is_empty()
     };
     view! {
-        <section class="card" data-testid="late-addition" aria-labelledby="late-title">
-            <h2 id="late-title">{move || i18n.t("late.title")}</h2>
+        // Rare beside the daily queue: folded until asked for.
+        <details class="card" data-testid="late-addition">
+            <summary><h2>{move || i18n.t("late.title")}</h2></summary>
             <p class="muted">{move || i18n.t("late.lead")}</p>
             <div class="field">
                 <label for="late-number">{move || i18n.t("late.number")}</label>
@@ -240,6 +241,6 @@ fn LateAdditionCard(prefecture: RwSignal<String>) -> impl IntoView {
                         <ul>{e.fields().into_iter().map(|f| view! { <li>{i18n.msg(&f.message)}</li> }).collect_view()}</ul></div>
                 }.into_any(),
             })}
-        </section>
+        </details>
     }
 }

@@ -73,6 +73,62 @@ pub fn IdentityQueue() -> impl IntoView {
                 {pages.more_button(full, last, "identities.more")}
             }.into_any()
         })}
+        <Unattached />
+    }
+}
+
+/// Units recorded before a My Page existed whose noted birth date is not that of the physician
+/// now holding the number: the staff give each to that physician once sure, with the reason.
+#[component]
+fn Unattached() -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(api::unattached);
+    let done = RwSignal::new(false);
+    view! {
+        <section class="card" data-testid="unattached" aria-labelledby="unattached-title">
+            <h2 id="unattached-title">{move || i18n.t("unattached.title")}</h2>
+            <p class="muted">{move || i18n.t("unattached.lead")}</p>
+            {move || done.get().then(|| view! { <p class="banner ok" role="status" data-testid="unattached-done">{i18n.t("unattached.done")}</p> })}
+            {loaded(list, move |items: Vec<domain::api::UnattachedCredit>| {
+                if items.is_empty() {
+                    return view! { <p class="muted" data-testid="unattached-none">{i18n.t("unattached.none")}</p> }.into_any();
+                }
+                view! {
+                    <ul class="list">
+                        {items.into_iter().map(|c| {
+                            let id = c.credit_id;
+                            let reason = RwSignal::new(String::new());
+                            let field = format!("unattached-reason-{id}");
+                            let attach = Action::new_local(move |r: &String| {
+                                let req = domain::api::AttachRequest { reason: r.clone() };
+                                async move { api::attach_unattached(id, &req).await }
+                            });
+                            Effect::new(move |_| {
+                                if let Some(Ok(())) = attach.value().get() {
+                                    done.set(true);
+                                    list.refetch();
+                                }
+                            });
+                            view! {
+                                <li data-testid="unattached-item">
+                                    <div class="line"><strong>{c.registry_number.clone()}</strong><span class="muted">{day(c.date)}</span></div>
+                                    <div>{c.session_title.clone().unwrap_or_default()}" · "{i18n.t(&format!("category.{}", c.category))}" "{i18n.f("units.count", &[("n", c.units.to_string())])}</div>
+                                    <div class="muted">{i18n.f("unattached.noted", &[("noted", day(c.noted_birth_date))])}</div>
+                                    <div class="muted">{i18n.f("unattached.holder", &[("name", c.name.clone()), ("kana", c.kana.clone()), ("birth", day(c.birth_date))])}</div>
+                                    <div class="field">
+                                        <label for=field.clone()>{i18n.t("unattached.reason")}</label>
+                                        <input id=field data-testid="unattached-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                                    </div>
+                                    <button class="button wide" data-testid="unattached-attach" disabled=move || reason.get().trim().is_empty() || attach.pending().get()
+                                        on:click=move |_| { attach.dispatch(reason.get_untracked()); }>{i18n.t("unattached.attach")}</button>
+                                    {move || attach.value().get().and_then(Result::err).map(|e| view! { <p class="banner error" role="alert">{i18n.msg(&e.message())}</p> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </section>
     }
 }
 

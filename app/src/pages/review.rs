@@ -130,8 +130,6 @@ pub fn ReviewQueue() -> impl IntoView {
                     {move || rounds().into_iter().map(|r| view! { <option value=r.to_string()>{day(r)}</option> }).collect_view()}
                 </select>
             </div>
-            <a class="button secondary wide" data-testid="queue-csv" download="nintei-applications.csv"
-                href=move || format!("{}?lang={}&{}", api::QUEUE_CSV, i18n.lang.get().code(), query())>{move || i18n.t("review.export")}</a>
             // JMA receives every prefecture's applications: one prefecture at a time on request.
             {move || is_jma().then(|| view! {
                 <div class="field">
@@ -142,6 +140,8 @@ pub fn ReviewQueue() -> impl IntoView {
                     </select>
                 </div>
             })}
+            <a class="button secondary wide" data-testid="queue-csv" download="nintei-applications.csv"
+                href=move || format!("{}?lang={}&{}", api::QUEUE_CSV, i18n.lang.get().code(), query())>{move || i18n.t("review.export")}</a>
             {move || (is_jma() && !round.get().is_empty()).then(|| {
                 let r = round.get().parse::<chrono::NaiveDate>().ok();
                 view! {

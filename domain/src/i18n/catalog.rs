@@ -1694,6 +1694,51 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "For a designated session past its posting window, give units to an attendee the organizer asked about. The reason is recorded.",
     ),
     ("late.number", "指定番号", "Designation no."),
+    (
+        "unattached.title",
+        "生年月日が一致しない出席記録",
+        "Attendance whose birth date does not match",
+    ),
+    (
+        "unattached.lead",
+        "マイページ未登録のときに記録された単位のうち、受付で記録した生年月日が、いまその医籍登録番号を持つ医師と一致しないものです。同じ方と確認できたものだけ、理由を添えて付け替えてください。",
+        "Units recorded before a My Page existed, whose birth date noted at the door is not that of the physician now holding the registry number. Give them to that physician only once you confirmed it is the same person, with the reason.",
+    ),
+    (
+        "unattached.none",
+        "照合の必要な出席記録はありません",
+        "No attendance to reconcile",
+    ),
+    (
+        "unattached.noted",
+        "受付の記録：生年月日 {noted}",
+        "Noted at the door: born {noted}",
+    ),
+    (
+        "unattached.holder",
+        "番号を持つ医師：{name}（{kana}）生年月日 {birth}",
+        "Holder of the number: {name} ({kana}), born {birth}",
+    ),
+    (
+        "unattached.reason",
+        "同じ方と確認した理由",
+        "Why it is the same person",
+    ),
+    (
+        "unattached.attach",
+        "この医師の単位にする",
+        "Give to this physician",
+    ),
+    (
+        "unattached.done",
+        "付け替えました",
+        "Given to the physician",
+    ),
+    (
+        "unattached.reason_required",
+        "同じ方と確認した理由を入力してください",
+        "Enter why it is the same person",
+    ),
     ("late.registry", "医籍登録番号", "Registry number"),
     ("late.reason", "理由（記録に残ります）", "Reason (recorded)"),
     ("late.add", "単位を付与する", "Give the units"),
@@ -3628,6 +3673,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ("audit.action.login_failed", "ログイン失敗", "Failed login"),
     ("audit.action.registered", "マイページ登録", "Registered"),
     ("audit.action.created", "作成", "Created"),
+    (
+        "audit.action.credit_attached",
+        "出席記録の付け替え",
+        "Attendance given to its physician",
+    ),
     (
         "admin.edit.physician",
         "医師のアカウントはここでは変更できません（氏名の変更は日医への申請で行います）",

@@ -203,3 +203,105 @@ pub async fn sources(db: &impl ConnectionTrait, ids: Vec<i32>) -> DbResult<HashM
         .map(|c| (c.id, c.source.get()))
         .collect())
 }
+
+/// Units kept with no My Page whose noted birth date is not that of the verified physician of
+/// `prefecture` who now holds their registry number (the door typed it wrong, or another person
+/// gave that number), oldest first, at most [`UNATTACHED_PAGE`].
+pub async fn unattached_mismatched(
+    db: &impl ConnectionTrait,
+    prefecture: domain::Prefecture,
+) -> DbResult<Vec<domain::api::UnattachedCredit>> {
+    use crate::entities::physician;
+    use domain::identity::IdentityStatus;
+    use sea_orm::{DatabaseBackend, Statement};
+    let backend = db.get_database_backend();
+    let (p1, p2) = match backend {
+        DatabaseBackend::Postgres => ("$1", "$2"),
+        _ => ("?", "?"),
+    };
+    // Each unattached unit (an index search on physician_id IS NULL), its number's holder by
+    // the unique registry number.
+    let sql = format!(
+        "SELECT c.id AS id FROM credits c JOIN physicians p ON p.registry_number = c.registry_number \
+         WHERE c.physician_id IS NULL AND c.attendee_birth_date IS NOT NULL \
+         AND c.attendee_birth_date <> p.birth_date AND p.prefecture = {p1} AND p.identity = {p2} \
+         ORDER BY c.id LIMIT {UNATTACHED_PAGE}"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                i32::from(prefecture.code()).into(),
+                IdentityStatus::Verified.code().into(),
+            ],
+        ))
+        .await?;
+    let ids: Vec<i32> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<i32>("", "id").ok())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let credits = credit::Entity::find()
+        .filter(credit::Column::Id.is_in(ids))
+        .order_by_asc(credit::Column::Id)
+        .all(db)
+        .await?;
+    let people: HashMap<String, physician::Model> = physician::Entity::find()
+        .filter(
+            physician::Column::RegistryNumber
+                .is_in(credits.iter().map(|c| c.registry_number.clone())),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.registry_number.clone(), p))
+        .collect();
+    let titles: HashMap<i32, String> = training_session::Entity::find()
+        .filter(training_session::Column::Id.is_in(credits.iter().filter_map(|c| c.session_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.title))
+        .collect();
+    let mut out = Vec::new();
+    for c in credits {
+        let (Some(p), Some(noted)) = (people.get(&c.registry_number), c.attendee_birth_date) else {
+            continue;
+        };
+        out.push(domain::api::UnattachedCredit {
+            credit_id: c.id,
+            noted_birth_date: noted,
+            date: c.date,
+            category: c.category.get(),
+            units: Units::from_halves(unsigned("units", i64::from(c.units_halves))?),
+            session_title: c.session_id.and_then(|s| titles.get(&s).cloned()),
+            name: p.name_kanji.clone(),
+            kana: p.name_kana.clone(),
+            birth_date: p.birth_date,
+            registry_number: c.registry_number,
+        });
+    }
+    Ok(out)
+}
+
+/// Unattached units listed at once for a prefecture's staff.
+pub const UNATTACHED_PAGE: u32 = 200;
+
+/// Attaches unattached unit `credit_id` to the physician holding its registry number (staff
+/// decided it is theirs); false when it was attached meanwhile or has no such holder.
+pub async fn attach_one(
+    db: &impl ConnectionTrait,
+    credit_id: i32,
+    physician_id: i32,
+) -> DbResult<bool> {
+    let done = credit::Entity::update_many()
+        .col_expr(credit::Column::PhysicianId, Expr::value(physician_id))
+        .filter(credit::Column::Id.eq(credit_id))
+        .filter(credit::Column::PhysicianId.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}

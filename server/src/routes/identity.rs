@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::api::{AttachRequest, UnattachedCredit};
 use domain::identity::{
     Decision, EmailToken, IdentityView, LicenceRequest, QueueItem, RequestStatus, RequestView,
 };
@@ -24,6 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(detail))
         .routes(routes!(decide))
+        .routes(routes!(unattached))
+        .routes(routes!(attach))
 }
 
 /// Needs no login: the link may be opened on another device.
@@ -97,4 +100,25 @@ async fn decide(
     Json(decision): Json<Decision>,
 ) -> ApiResult<Json<QueueItem>> {
     Ok(Json(identity::decide(&state, &actor, id, &decision).await?))
+}
+
+/// Units left unattached whose number a physician of the prefecture now holds (birth dates differ).
+#[utoipa::path(get, path = "/review/unattached", tag = "identity", responses((status = 200, body = Vec<UnattachedCredit>)))]
+async fn unattached(
+    State(state): State<AppState>,
+    PrefecturalUser(actor): PrefecturalUser,
+) -> ApiResult<Json<Vec<UnattachedCredit>>> {
+    Ok(Json(identity::unattached(&state, &actor).await?))
+}
+
+/// Gives one of them to the physician who holds its number, with the reason.
+#[utoipa::path(post, path = "/review/unattached/{id}/attach", tag = "identity", params(("id" = i32, Path)), request_body = AttachRequest, responses((status = 204)))]
+async fn attach(
+    State(state): State<AppState>,
+    PrefecturalUser(actor): PrefecturalUser,
+    Path(id): Path<i32>,
+    Json(req): Json<AttachRequest>,
+) -> ApiResult<StatusCode> {
+    identity::attach(&state, &actor, id, &req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -611,3 +611,57 @@ pub async fn open_claim(
     )
     .await
 }
+
+/// Units left unattached whose registry number a verified physician of the staff's prefecture
+/// now holds, with a birth date noted at the door that is not theirs: the staff decide whether
+/// they are that physician's.
+pub async fn unattached(
+    app: &AppState,
+    actor: &Actor,
+) -> Result<Vec<domain::api::UnattachedCredit>, IdentityError> {
+    let prefecture = actor.prefecture.ok_or(IdentityError::NotFound)?;
+    Ok(crate::db::credits::unattached_mismatched(&app.read, prefecture).await?)
+}
+
+/// Gives unattached unit `credit_id` to the physician who holds its registry number, with the
+/// staff's reason (an audit row in the same transaction); My Page shows it at once.
+pub async fn attach(
+    app: &AppState,
+    actor: &Actor,
+    credit_id: i32,
+    req: &domain::api::AttachRequest,
+) -> Result<(), IdentityError> {
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(IdentityError::Invalid(vec![FieldError::new(
+            "reason",
+            "required",
+            Message::key("unattached.reason_required"),
+        )]));
+    }
+    let prefecture = actor.prefecture.ok_or(IdentityError::NotFound)?;
+    let txn = crate::db::begin(&app.db).await?;
+    let listed = crate::db::credits::unattached_mismatched(&txn, prefecture)
+        .await?
+        .into_iter()
+        .find(|c| c.credit_id == credit_id)
+        .ok_or(IdentityError::NotFound)?;
+    let holder = accounts::registered(&txn, std::slice::from_ref(&listed.registry_number))
+        .await?
+        .remove(&listed.registry_number)
+        .ok_or(IdentityError::NotFound)?;
+    if !crate::db::credits::attach_one(&txn, credit_id, holder.user_id).await? {
+        return Err(IdentityError::NotFound);
+    }
+    crate::db::audit::did(
+        &txn,
+        Some(actor.id),
+        "credit",
+        credit_id,
+        "credit_attached",
+        Some(format!("{}: {reason}", listed.registry_number)),
+    )
+    .await?;
+    crate::db::commit(txn).await?;
+    Ok(())
+}

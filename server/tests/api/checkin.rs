@@ -533,6 +533,97 @@ async fn attendance_of_someone_without_a_my_page_is_attached_once_they_are_verif
 }
 
 #[tokio::test]
+async fn attendance_whose_birth_date_does_not_match_is_reconciled_by_the_prefecture_with_a_reason()
+{
+    let app = TestApp::spawn().await;
+    let organizer = app.staff_api(Role::Organizer, "org@example.jp").await;
+    let session = create_session(&organizer).await;
+    // The door noted 1980-01-04 where the physician was born 1980-04-01.
+    for (id, kind, t) in [
+        ("y1", ScanKind::In, "13:00:00"),
+        ("y2", ScanKind::Out, "15:00:00"),
+    ] {
+        let mut req = by_number(id, "123456", kind, t);
+        req.birth_date = Some("1980-01-04".parse().unwrap());
+        organizer.scan(session, &req).await.unwrap();
+    }
+    post(&organizer, session).await;
+    let physician = app
+        .registered_api(&registration("123456", "taro@example.jp"))
+        .await;
+    app.confirm_email("taro@example.jp").await;
+    app.verify_by_staff(&physician).await;
+    assert!(
+        physician.my_page().await.unwrap().ledger.is_empty(),
+        "not attached: the birth dates differ"
+    );
+    // Kyoto's staff (the physician's association) see it with both dates; Tokyo's do not.
+    let kyoto = app
+        .staff_api(Role::PrefecturalStaff, "kyoto.reconcile@example.jp")
+        .await;
+    let listed: Vec<domain::api::UnattachedCredit> =
+        kyoto.get_json("/api/review/unattached").await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].noted_birth_date.to_string(), "1980-01-04");
+    assert_eq!(listed[0].birth_date.to_string(), "1980-04-01");
+    assert_eq!(
+        listed[0].session_title.as_deref(),
+        Some("産業医研修会 職場のメンタルヘルス")
+    );
+    let tokyo = app
+        .staff_api_in(
+            Role::PrefecturalStaff,
+            "tokyo.reconcile@example.jp",
+            domain::Prefecture::TOKYO,
+        )
+        .await;
+    let none: Vec<domain::api::UnattachedCredit> =
+        tokyo.get_json("/api/review/unattached").await.unwrap();
+    assert!(none.is_empty());
+    let path = format!("/api/review/unattached/{}/attach", listed[0].credit_id);
+    let reason = |r: &str| domain::api::AttachRequest { reason: r.into() };
+    assert_eq!(
+        tokyo
+            .post_json::<_, ()>(&path, &reason("x"))
+            .await
+            .refused()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let refused = kyoto
+        .post_json::<_, ()>(&path, &reason(" "))
+        .await
+        .refused();
+    assert_eq!(refused.fields(), ["reason"]);
+    // Given with a reason: on My Page at once, audited, and off the list.
+    kyoto
+        .post_json::<_, ()>(&path, &reason("受付簿の写しで月日の入れ違いを確認"))
+        .await
+        .unwrap();
+    assert_eq!(physician.my_page().await.unwrap().ledger.len(), 1);
+    let after: Vec<domain::api::UnattachedCredit> =
+        kyoto.get_json("/api/review/unattached").await.unwrap();
+    assert!(after.is_empty());
+    assert_eq!(
+        kyoto
+            .post_json::<_, ()>(&path, &reason("again"))
+            .await
+            .refused()
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let admin = app.staff_api(Role::Admin, "admin@example.jp").await;
+    assert!(
+        admin
+            .admin_audit("")
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "credit_attached")
+    );
+}
+
+#[tokio::test]
 async fn a_mistyped_unknown_number_is_not_recorded_until_the_desk_confirms_it() {
     let app = TestApp::spawn().await;
     app.physician_api("123456", "taro@example.jp").await;

@@ -850,6 +850,20 @@ impl Api {
         self.get(&format!("/api/review/applications?{query}")).await
     }
 
+    /// Any `GET` answering JSON (endpoints with no method of their own here).
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Answer<T> {
+        self.get(path).await
+    }
+
+    /// Any `POST` of a JSON body.
+    pub async fn post_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Answer<T> {
+        self.post(path, body).await
+    }
+
     /// `GET /api/review/dashboard?{query}`
     pub async fn review_dashboard(
         &self,

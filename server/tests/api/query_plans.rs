@@ -140,6 +140,10 @@ async fn the_hot_requests_read_no_table_whole() {
     kyoto.review_queue("q=%E5%B1%B1%E7%94%B0").await.unwrap();
     kyoto.review_queue("q=%E3%83%A4%E3%83%9E").await.unwrap();
     kyoto.review_dashboard("").await.unwrap();
+    kyoto
+        .get_json::<Vec<domain::api::UnattachedCredit>>("/api/review/unattached")
+        .await
+        .unwrap();
     jma.review_dashboard("").await.unwrap();
     jma.review_dashboard("prefecture=26").await.unwrap();
     kyoto.identity_queue("pending").await.unwrap();
