@@ -282,3 +282,44 @@ test('a helper checks people in through a link with the phone camera, offline to
     await browser.close();
   }
 });
+
+test('a kiosk at the entrance: attendees check themselves in with their own code, and nothing else is on the screen', async ({ page, request, baseURL }) => {
+  await request.post('/api/auth/login', { data: { email: 'physician03@example.jp', password: DEMO_PASSWORD } });
+  const qr = await (await request.get('/api/mypage/qr')).json();
+  const name = (await (await request.get('/api/mypage')).json()).profile.name_kanji as string;
+  const video = qrVideo(qr.token);
+  const title = `セルフ受付 ${Date.now()}`;
+  await openTodaysSession(page, title);
+  const kioskUrl = new URL(page.url());
+  await expect(page.getByTestId('kiosk-start')).toBeVisible();
+
+  // The organizer's tablet on a stand, with a camera that sees the attendee's code.
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+  });
+  try {
+    const context = await browser.newContext({ baseURL, viewport: { width: 820, height: 1180 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const stand = await context.newPage();
+    await login(stand, 'kyoto.organizer@example.jp', DEMO_PASSWORD);
+    await stand.goto(`${kioskUrl.pathname}?kiosk=in`);
+    await expect(stand.getByTestId('kiosk')).toContainText(title);
+    await expect(stand.getByTestId('feedback')).toContainText('マイページのQRコードをカメラにかざしてください');
+    // No typing, no search, no one else's records at the stand.
+    for (const hidden of ['checkin-number', 'lookup-name', 'inside-find', 'history-number', 'mode-out', 'door-links']) {
+      await expect(stand.getByTestId(hidden)).toHaveCount(0);
+    }
+    await stand.getByTestId('camera-start').click();
+    await expect(stand.getByTestId('feedback')).toContainText(name);
+    await expect(stand.getByTestId('feedback')).toContainText('入室を記録しました');
+    await expect(stand.getByTestId('person-history')).toHaveCount(0);
+    await screen(stand, 'kiosk-820');
+    await checkPage(stand);
+    // Leaving the kiosk asks first (the organizer's step), then the desk is back.
+    stand.once('dialog', (d) => void d.accept());
+    await stand.getByTestId('kiosk-leave').click();
+    await expect(stand.getByTestId('checkin-number')).toBeVisible();
+  } finally {
+    await browser.close();
+  }
+});

@@ -51,6 +51,9 @@ fn load_presence(door: &Door) -> DoorPresence {
         .unwrap_or_default()
 }
 
+/// Seconds a kiosk shows a result before it is ready for the next person.
+const KIOSK_RESET_SECONDS: u64 = 6;
+
 /// People listed at once in the "who is in" card; a search narrows the rest.
 const INSIDE_SHOWN: usize = 50;
 
@@ -121,11 +124,19 @@ enum Feedback {
 
 /// The desk itself: mode, camera, feedback, queue, search by number or by name.
 #[component]
-pub fn CheckInDesk(door: Door) -> impl IntoView {
+pub fn CheckInDesk(
+    door: Door,
+    /// Kiosk mode: attendees scan their own code in this one direction; the desk shows only the
+    /// camera, the result (cleared after a few seconds) and what the device holds — no typing,
+    /// no search, no one else's records.
+    #[prop(optional)]
+    kiosk: Option<ScanKind>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let door = StoredValue::new(door);
-    let kind = RwSignal::new(ScanKind::In);
+    let kiosk_on = kiosk.is_some();
+    let kind = RwSignal::new(kiosk.unwrap_or(ScanKind::In));
     let number = RwSignal::new(String::new());
     let birth = RwSignal::new(String::new());
     let queue = RwSignal::new(load_queue(&door.get_value()));
@@ -157,6 +168,22 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
         p
     });
     let ticks = StoredValue::new(0u32);
+    // A kiosk is ready for the next person a few seconds after each result.
+    if kiosk_on {
+        Effect::new(move |_| {
+            if feedback.get().is_some() {
+                let shown = feedback.get_untracked().map(|f| format!("{f:?}"));
+                set_timeout(
+                    move || {
+                        if feedback.get_untracked().map(|f| format!("{f:?}")) == shown {
+                            feedback.set(None);
+                        }
+                    },
+                    Duration::from_secs(KIOSK_RESET_SECONDS),
+                );
+            }
+        });
+    }
 
     // Sends waiting scans in order. A scan leaves the device only once recorded; a refusal
     // keeps it aside with the reason; no network, a closed link or an ended login stop here.
@@ -391,10 +418,12 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
         )
     };
     view! {
+        {(!kiosk_on).then(|| view! {
         <div class="toggle" role="group">
             <button class="big" class:active=move || kind.get() == ScanKind::In data-testid="mode-in" on:click=move |_| { unlock_sound(); kind.set(ScanKind::In) }>{move || i18n.t("checkin.in")}</button>
             <button class="big" class:active=move || kind.get() == ScanKind::Out data-testid="mode-out" on:click=move |_| { unlock_sound(); kind.set(ScanKind::Out) }>{move || i18n.t("checkin.out")}</button>
         </div>
+        })}
         {move || {
             let p = shown_presence.get();
             view! {
@@ -406,7 +435,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             }
         }}
         <div class="feedback" data-testid="feedback" aria-live="assertive">
-            {move || feedback.get().is_none().then(|| view! { <div class="panel pending"><p class="headline">{i18n.t("checkin.ready")}</p></div> })}
+            {move || feedback.get().is_none().then(|| view! { <div class="panel pending"><p class="headline">{i18n.t(if kiosk_on { "checkin.kiosk_ready" } else { "checkin.ready" })}</p></div> })}
             {move || feedback.get().map(|f| match f {
                 Feedback::Done(r) => {
                     let registry = r.registry_number.clone();
@@ -424,7 +453,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                             <p class="kana">{r.kana.clone().unwrap_or_else(|| i18n.t("checkin.unregistered").to_owned())}</p>
                             <p class="headline">{headline}" · "{hm_jst(r.at)}</p>
                             {r.no_check_in.then(|| view! { <p class="note" data-testid="no-check-in">{i18n.t("checkin.no_check_in")}</p> })}
-                            <button class="button secondary" data-testid="person-history" on:click=move |_| show_history(registry.clone())>{i18n.t("checkin.history")}</button>
+                            {(!kiosk_on).then(|| view! { <button class="button secondary" data-testid="person-history" on:click=move |_| show_history(registry.clone())>{i18n.t("checkin.history")}</button> })}
                         </div>
                     }.into_any()
                 }
@@ -502,6 +531,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
             })
         }}
         <QrScanner on_code=on_code />
+        {(!kiosk_on).then(|| view! {
         <section class="card">
             <h2>{move || i18n.t("checkin.number")}</h2>
             <form on:submit=record novalidate>
@@ -634,6 +664,7 @@ pub fn CheckInDesk(door: Door) -> impl IntoView {
                 Err(e) => view! { <p class="banner error">{i18n.msg(&e.message())}</p> }.into_any(),
             })}
         </section>
+        })}
     }
 }
 

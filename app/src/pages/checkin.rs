@@ -18,9 +18,57 @@ use crate::routes::{Page, use_path_id};
 /// `/organizer/sessions/{id}/checkin`: the organizer's desk and the helpers' links.
 #[component]
 pub fn CheckIn() -> impl IntoView {
-    let i18n = use_i18n();
     let session = use_path_id();
     let info = LocalResource::new(move || api::my_session(session()));
+    // `?kiosk=in` or `?kiosk=out`: attendees scan their own code (the organizer's device on a
+    // stand at the entrance).
+    let query = leptos_router::hooks::use_query_map();
+    let kiosk = move || {
+        query
+            .read()
+            .get("kiosk")
+            .and_then(|k| k.parse::<domain::sessions::ScanKind>().ok())
+    };
+    view! {
+        {move || match kiosk() {
+            Some(kind) => view! { <Kiosk session=session() kind=kind /> }.into_any(),
+            None => view! { <Desk session=session info=info /> }.into_any(),
+        }}
+    }
+}
+
+/// The self-service stand: the session, what to do, the camera and the result.
+#[component]
+fn Kiosk(session: i32, kind: domain::sessions::ScanKind) -> impl IntoView {
+    let i18n = use_i18n();
+    let info = LocalResource::new(move || api::my_session(session));
+    let navigate = leptos_router::hooks::use_navigate();
+    // Leaving asks first: an attendee at the stand should not wander into the organizer's desk.
+    let leave = move |_| {
+        let ok = web_sys::window()
+            .and_then(|w| w.confirm_with_message(i18n.t("kiosk.leave_confirm")).ok())
+            .unwrap_or(false);
+        if ok {
+            navigate(&Page::CheckIn.with_id(session), Default::default());
+        }
+    };
+    view! {
+        <div class="kiosk" data-testid="kiosk">
+            {move || info.get().and_then(|r| r.ok()).map(|s| view! { <h1>{s.title.clone()}</h1> })}
+            <p class="kiosk-lead">{move || i18n.t(if kind == domain::sessions::ScanKind::In { "kiosk.lead_in" } else { "kiosk.lead_out" })}</p>
+            <CheckInDesk door=Door::Organizer(session) kiosk=kind />
+            <button class="button secondary wide" data-testid="kiosk-leave" on:click=leave>{move || i18n.t("kiosk.leave")}</button>
+        </div>
+    }
+}
+
+/// The organizer's desk: the session, the desk, helper links and the way to the review.
+#[component]
+fn Desk(
+    session: impl Fn() -> i32 + Copy + Send + Sync + 'static,
+    info: LocalResource<Result<domain::api::PublicSession, api::ApiFailure>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <p><A href=Page::Organizer.path()>{move || i18n.t("org.back")}</A></p>
         <h1>{move || i18n.t("checkin.title")}</h1>
@@ -29,6 +77,14 @@ pub fn CheckIn() -> impl IntoView {
                 <span class="muted">{format!("{} {}–{} · {}", day(s.date), s.starts_at, s.ends_at, s.venue)}</span></p>
         })}
         {move || view! { <CheckInDesk door=Door::Organizer(session()) /> }}
+        <section class="card" data-testid="kiosk-start">
+            <h2>{move || i18n.t("kiosk.title")}</h2>
+            <p class="muted">{move || i18n.t("kiosk.hint")}</p>
+            <div class="actions">
+                <A href=move || format!("{}?kiosk=in", Page::CheckIn.with_id(session())) attr:class="button secondary" attr:data-testid="kiosk-in">{move || i18n.t("kiosk.start_in")}</A>
+                <A href=move || format!("{}?kiosk=out", Page::CheckIn.with_id(session())) attr:class="button secondary" attr:data-testid="kiosk-out">{move || i18n.t("kiosk.start_out")}</A>
+            </div>
+        </section>
         {move || view! { <DoorLinks session=session() /> }}
         <p><A href=move || Page::SessionReview.with_id(session()) attr:class="button secondary wide">{move || i18n.t("org.review")}</A></p>
     }

@@ -2662,6 +2662,43 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
     ),
     ("checkin.history", "この方の記録", "This person's records"),
     ("checkin.presence", "入場中の方", "Inside now"),
+    (
+        "checkin.kiosk_ready",
+        "マイページのQRコードをカメラにかざしてください",
+        "Hold your My Page QR code up to the camera",
+    ),
+    (
+        "kiosk.title",
+        "セルフ受付（キオスク）",
+        "Self check-in (kiosk)",
+    ),
+    (
+        "kiosk.hint",
+        "この端末を入口に置き、受講者が自分でマイページのQRコードを読み取ります。番号の入力・検索・記録の取り消しは表示されません。",
+        "Put this device at the entrance: attendees scan their own My Page QR code. Typing numbers, searching and undoing are not shown.",
+    ),
+    ("kiosk.start_in", "入室のセルフ受付", "Self check-in"),
+    ("kiosk.start_out", "退室のセルフ受付", "Self check-out"),
+    (
+        "kiosk.lead_in",
+        "入室の受付です。「カメラでQRコードを読み取る」を押し、マイページのQRコードをかざしてください。",
+        "Checking in. Tap “Scan QR codes with the camera” and hold up your My Page QR code.",
+    ),
+    (
+        "kiosk.lead_out",
+        "退室の受付です。「カメラでQRコードを読み取る」を押し、マイページのQRコードをかざしてください。",
+        "Checking out. Tap “Scan QR codes with the camera” and hold up your My Page QR code.",
+    ),
+    (
+        "kiosk.leave",
+        "セルフ受付を終える（主催者）",
+        "End self check-in (organizer)",
+    ),
+    (
+        "kiosk.leave_confirm",
+        "セルフ受付を終えて受付画面に戻りますか？（主催者の方のみ）",
+        "End self check-in and return to the desk? (organizers only)",
+    ),
     ("checkin.tally.inside", "入場中", "Inside"),
     ("checkin.tally.in", "入室", "Checked in"),
     ("checkin.tally.out", "退室", "Checked out"),
