@@ -14,12 +14,16 @@ async function organizerApi(playwright: { request: { newContext: (o: object) => 
   return api;
 }
 
-/** Today's all-day session of the Kyoto organizer, designated by Kyoto's staff. */
-async function todaysSession(api: APIRequestContext, title: string, baseURL: string): Promise<number> {
+/**
+ * Today's session of the Kyoto organizer, designated by Kyoto's staff: all day, or (`ended`) from
+ * 00:00 to two minutes ago, so that it can be posted (scans are taken all its day).
+ */
+async function todaysSession(api: APIRequestContext, title: string, baseURL: string, ended = false): Promise<number> {
   const r = await api.post('/api/organizer/sessions', {
     data: {
       title, category: 'occupational.lifelong.specialized', units: '1', date: todayJst(),
-      starts_at: '00:00', ends_at: '23:59', venue: '京都府医師会館', prefecture: '26', capacity: '50',
+      starts_at: '00:00', ends_at: ended ? jstTimeAgo(2) : '23:59', venue: '京都府医師会館', prefecture: '26', capacity: '50',
+      confirm_questions: true,
     },
   });
   expect(r.ok()).toBe(true);
@@ -33,13 +37,23 @@ async function phone(browser: Browser, baseURL: string) {
   return { context, page: await context.newPage() };
 }
 
-test('scans a helper holds survive a revoked link, the network and the server going away, and reach the organizer', async ({ browser, playwright }) => {
+test('two phones at the door, a network drop and a revoked link: the organizer receives the held scans, posts, and the physician sees the unit', async ({ browser, playwright }) => {
+  test.skip(!dayHasBegun(), 'a session that has ended today needs the first minutes of the day');
   const server = new OwnServer(Number(process.env.E2E_PORT ?? 3100) + 51);
   await server.start();
   try {
     const api = await organizerApi(playwright, server.url);
-    const session = await todaysSession(api, '受付リンクの取り消し', server.url);
+    const session = await todaysSession(api, '受付リンクの取り消し', server.url, true);
     const made = await (await api.post(`/api/organizer/sessions/${session}/doors`, { data: { label: '受付4 田中', hours: 4 } })).json();
+
+    // A second phone at the other entrance, online all along.
+    const other = await (await api.post(`/api/organizer/sessions/${session}/doors`, { data: { label: '受付5 鈴木', hours: 4 } })).json();
+    const second = await phone(browser, server.url);
+    await second.page.goto(other.path);
+    await second.page.getByTestId('checkin-number').fill('402474');
+    await second.page.getByTestId('checkin-record').click();
+    await expect(second.page.getByTestId('feedback')).toContainText('入室を記録しました');
+    await second.context.close();
 
     // The helper opens the link once with the network: the app shell is kept on the phone.
     const { context, page: helper } = await phone(browser, server.url);
@@ -92,8 +106,19 @@ test('scans a helper holds survive a revoked link, the network and the server go
     await expect(helper.getByTestId('queued')).toHaveCount(0, { timeout: 20_000 });
     const rows = await (await api.get(`/api/organizer/sessions/${session}/attendance`)).json();
     const numbers = rows.map((r: { registry_number: string }) => r.registry_number);
-    expect(numbers).toEqual(expect.arrayContaining(['400000', '401237']));
+    expect(numbers).toEqual(expect.arrayContaining(['400000', '401237', '402474']));
     await context.close();
+
+    // The organizer posts (every attendee came after the 00:00 start: granted with a reason).
+    const grants = numbers.map((n: string) => ({ registry_number: n, reason: '終日開催のため' }));
+    const posted = await api.post(`/api/organizer/sessions/${session}/post`, { data: { grants, confirm_unsent: true } });
+    expect(posted.ok(), await posted.text()).toBe(true);
+    // The physician (400000) sees the unit at once.
+    const mine = await phone(browser, server.url);
+    await login(mine.page, 'demo.physician@example.jp', DEMO_PASSWORD);
+    await mine.page.goto('/mypage/history');
+    await expect(mine.page.getByText('受付リンクの取り消し').first()).toBeVisible();
+    await mine.context.close();
   } finally {
     await server.stop();
   }
