@@ -801,6 +801,15 @@ pub struct ScanLine {
     pub can_undo: bool,
 }
 
+/// The order of attendee lists (the review, the door's who-is-in, the exports): フリガナ order,
+/// as a paper list would be; numbers without a My Page last, by number.
+pub fn kana_order<'a>(
+    kana: Option<&'a str>,
+    registry: &'a str,
+) -> (bool, Option<&'a str>, &'a str) {
+    (kana.is_none(), kana, registry)
+}
+
 /// Someone inside the hall now: their latest scan is a check-in.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -953,11 +962,8 @@ impl DoorPresence {
 
     fn sort(&mut self) {
         self.inside.sort_by(|a, b| {
-            (a.kana.is_none(), &a.kana, &a.registry_number).cmp(&(
-                b.kana.is_none(),
-                &b.kana,
-                &b.registry_number,
-            ))
+            kana_order(a.kana.as_deref(), &a.registry_number)
+                .cmp(&kana_order(b.kana.as_deref(), &b.registry_number))
         });
     }
 }

@@ -168,14 +168,17 @@ pub fn CheckInDesk(
         p
     });
     let ticks = StoredValue::new(0u32);
-    // A kiosk is ready for the next person a few seconds after each result.
+    // A kiosk is ready for the next person a few seconds after each result (a newer result
+    // starts its own wait).
     if kiosk_on {
+        let shown = StoredValue::new(0u64);
         Effect::new(move |_| {
             if feedback.get().is_some() {
-                let shown = feedback.get_untracked().map(|f| format!("{f:?}"));
+                shown.update_value(|n| *n += 1);
+                let this = shown.get_value();
                 set_timeout(
                     move || {
-                        if feedback.get_untracked().map(|f| format!("{f:?}")) == shown {
+                        if shown.get_value() == this {
                             feedback.set(None);
                         }
                     },

@@ -121,13 +121,9 @@ pub fn SessionReview() -> impl IntoView {
         {move || corrected.get().map(|r| view! { <p class="banner ok" data-testid="corrected">{i18n.f("correct.done", &[("r", r)])}</p> })}
         {loaded(rows, move |r| match r {
                 list if list.is_empty() => view! { <p class="muted">{i18n.t("review.none")}</p> }.into_any(),
-                mut list => {
+                list => {
                     let done = is_posted();
-                    // In フリガナ order, as a paper list would be; numbers without a My Page last.
-                    list.sort_by(|a, b| {
-                        (a.kana.is_none(), &a.kana, &a.registry_number)
-                            .cmp(&(b.kana.is_none(), &b.kana, &b.registry_number))
-                    });
+                    // The server lists them in フリガナ order (domain::api::kana_order).
                     let full = list.iter().filter(|r| r.presence == Presence::Full && !r.lecturer).count();
                     let lecturers = list.iter().filter(|r| r.lecturer).count();
                     let unregistered = list.iter().filter(|r| r.name.is_none()).count();

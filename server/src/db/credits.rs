@@ -210,21 +210,28 @@ pub async fn sources(db: &impl ConnectionTrait, ids: Vec<i32>) -> DbResult<HashM
 pub async fn unattached_mismatched(
     db: &impl ConnectionTrait,
     prefecture: domain::Prefecture,
+    only: Option<i32>,
 ) -> DbResult<Vec<domain::api::UnattachedCredit>> {
     use crate::entities::physician;
     use domain::identity::IdentityStatus;
     use sea_orm::{DatabaseBackend, Statement};
     let backend = db.get_database_backend();
-    let (p1, p2) = match backend {
-        DatabaseBackend::Postgres => ("$1", "$2"),
-        _ => ("?", "?"),
+    let (p1, p2, p3) = match backend {
+        DatabaseBackend::Postgres => ("$1", "$2", "$3"),
+        _ => ("?", "?", "?"),
+    };
+    // One of them (a decision on it), or the page.
+    let one = if only.is_some() {
+        format!(" AND c.id = {p3}")
+    } else {
+        String::new()
     };
     // Each unattached unit (an index search on physician_id IS NULL), its number's holder by
     // the unique registry number.
     let sql = format!(
         "SELECT c.id AS id FROM credits c JOIN physicians p ON p.registry_number = c.registry_number \
          WHERE c.physician_id IS NULL AND c.attendee_birth_date IS NOT NULL \
-         AND c.attendee_birth_date <> p.birth_date AND p.prefecture = {p1} AND p.identity = {p2} \
+         AND c.attendee_birth_date <> p.birth_date AND p.prefecture = {p1} AND p.identity = {p2}{one} \
          ORDER BY c.id LIMIT {UNATTACHED_PAGE}"
     );
     let rows = db
@@ -232,9 +239,12 @@ pub async fn unattached_mismatched(
             backend,
             sql,
             [
-                i32::from(prefecture.code()).into(),
-                IdentityStatus::Verified.code().into(),
-            ],
+                Some(sea_orm::Value::from(i32::from(prefecture.code()))),
+                Some(sea_orm::Value::from(IdentityStatus::Verified.code())),
+                only.map(sea_orm::Value::from),
+            ]
+            .into_iter()
+            .flatten(),
         ))
         .await?;
     let ids: Vec<i32> = rows

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use domain::account::{RegistryNumber, lookup_key};
 use domain::api::{
     AttendanceRow, CorrectionAction, DoorPresence, ImportProblem, ImportReport, LookupHit,
-    PostRequest, PostResult, ScanLine, ScanRequest, ScanResult, SessionCorrection,
+    PostRequest, PostResult, ScanLine, ScanRequest, ScanResult, SessionCorrection, kana_order,
 };
 use domain::dates::jst_instant;
 use domain::ledger::EntryKind;
@@ -345,7 +345,8 @@ fn live(all: Vec<Scan>) -> Vec<Scan> {
 /// First check-in and last check-out of one attendee.
 type InOut = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
-/// Attendees with their first check-in, last check-out and presence under the tolerances.
+/// Attendees with their first check-in, last check-out and presence under the tolerances, in
+/// kana order ([`kana_order`]), as the review lists them and the exports write them.
 pub async fn attendance(
     db: &impl ConnectionTrait,
     session: &Session,
@@ -372,7 +373,7 @@ pub async fn attendance(
     let start = session.date.and_time(session.starts_at);
     let end = session.date.and_time(session.ends_at);
     let to_local = |t: DateTime<Utc>| t.with_timezone(&domain::dates::jst()).naive_local();
-    Ok(by
+    let mut rows: Vec<AttendanceRow> = by
         .into_iter()
         .map(|(r, (first_in, last_out))| AttendanceRow {
             name: who.get(&r).map(|p| p.name_kanji.clone()),
@@ -391,7 +392,12 @@ pub async fn attendance(
             first_in,
             last_out,
         })
-        .collect())
+        .collect();
+    rows.sort_by(|a, b| {
+        kana_order(a.kana.as_deref(), &a.registry_number)
+            .cmp(&kana_order(b.kana.as_deref(), &b.registry_number))
+    });
+    Ok(rows)
 }
 
 /// Who is in the hall now and how many came and left, from the live (not undone) scans.
@@ -416,23 +422,6 @@ pub async fn presence_now(
     ))
 }
 
-/// The attendance in kana order (people without a My Page last, by number), as the review
-/// lists it and the exports write it.
-pub async fn attendance_in_order(
-    db: &impl ConnectionTrait,
-    session: &Session,
-) -> Result<Vec<AttendanceRow>, CheckinError> {
-    let mut rows = attendance(db, session).await?;
-    rows.sort_by(|a, b| {
-        (a.kana.is_none(), &a.kana, &a.registry_number).cmp(&(
-            b.kana.is_none(),
-            &b.kana,
-            &b.registry_number,
-        ))
-    });
-    Ok(rows)
-}
-
 /// A scan time as the hall's clock showed it (JST), for the exports.
 pub fn jst_minute(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| {
@@ -450,7 +439,7 @@ pub async fn attendance_csv(
     session: &Session,
     lang: domain::Lang,
 ) -> Result<String, CheckinError> {
-    let rows = attendance_in_order(db, session).await?;
+    let rows = attendance(db, session).await?;
     let t = |key: &str| domain::i18n::t(lang, key);
     let yes_no = |b: bool| {
         t(if b {

@@ -620,7 +620,7 @@ pub async fn unattached(
     actor: &Actor,
 ) -> Result<Vec<domain::api::UnattachedCredit>, IdentityError> {
     let prefecture = actor.prefecture.ok_or(IdentityError::NotFound)?;
-    Ok(crate::db::credits::unattached_mismatched(&app.read, prefecture).await?)
+    Ok(crate::db::credits::unattached_mismatched(&app.read, prefecture, None).await?)
 }
 
 /// Gives unattached unit `credit_id` to the physician who holds its registry number, with the
@@ -641,7 +641,7 @@ pub async fn attach(
     }
     let prefecture = actor.prefecture.ok_or(IdentityError::NotFound)?;
     let txn = crate::db::begin(&app.db).await?;
-    let listed = crate::db::credits::unattached_mismatched(&txn, prefecture)
+    let listed = crate::db::credits::unattached_mismatched(&txn, prefecture, Some(credit_id))
         .await?
         .into_iter()
         .find(|c| c.credit_id == credit_id)

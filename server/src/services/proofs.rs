@@ -486,7 +486,7 @@ pub async fn attendance_pdf(
     lang: Lang,
 ) -> Result<Vec<u8>, ProofError> {
     pdf_allowed(app, actor).await?;
-    let rows = crate::services::checkin::attendance_in_order(&app.read, session)
+    let rows = crate::services::checkin::attendance(&app.read, session)
         .await
         .map_err(|e| match e {
             crate::services::checkin::CheckinError::Db(d) => ProofError::Db(d),

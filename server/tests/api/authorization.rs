@@ -106,6 +106,19 @@ async fn each_role_reaches_only_the_endpoints_it_should() {
             physician_only,
         ),
         (Method::GET, "/api/mypage/plans", None, physician_only),
+        (
+            Method::GET,
+            "/api/review/unattached",
+            None,
+            prefectural_only,
+        ),
+        // Reviewers reach the handler, which refuses the empty number (422).
+        (
+            Method::POST,
+            "/api/review/sessions/additions",
+            Some(json!({"designation_number": "", "registry_number": "1", "reason": "x"})),
+            reviewers,
+        ),
         // Forgetting a plan that was never made is no error (a retried tap).
         (Method::DELETE, "/api/mypage/plans/1", None, physician_only),
         (Method::GET, "/api/organizer/sessions", None, organizer_only),
