@@ -14,7 +14,7 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/test
 E2E_PORT ?= 3100
 
-.PHONY: run test tools pdf-tools client server lint unit api-postgres api-fuzz s3-deps e2e-deps e2e size restore-drill lighthouse bench bench-scale bench-import bench-logins bench-pdf load clean
+.PHONY: run test tools pdf-tools client server lint unit api-postgres api-fuzz s3-deps e2e-deps e2e size restore-drill lighthouse bench bench-door bench-scale bench-import bench-logins bench-pdf load clean
 
 ## run: install tools, build client and server in release, serve with demo data.
 run: client server
@@ -41,12 +41,14 @@ pdf-tools:
 ## client: the wasm client, built by Trunk once per audience (domain::bundle): the physician's
 ## into dist/, the door's into dist/_door/ and the staff's into dist/_staff/ (size profile +
 ## wasm-opt), with brotli and gzip copies beside each text and wasm file for the server to send
-## as they are. The door's and the staff's pages are the physician's with other features.
+## as they are. The door's and the staff's pages are the physician's with other features; the
+## door's also builds the QR decoder worker (app/door.html, inserted at its marker).
 client: tools
 	cargo fetch --locked
 	trunk build --release --offline
-	for b in door staff; do \
-		sed 's/data-cargo-features="physician"/data-cargo-features="'$$b'"/' app/index.html > app/.$$b.html; \
+	for b in records door staff; do \
+		sed -e 's/data-cargo-features="physician"/data-cargo-features="'$$b'"/' \
+			-e "/<!-- $$b: /r app/$$b.html" app/index.html > app/.$$b.html; \
 		trunk build app/.$$b.html --release --offline --dist dist/_$$b --public-url /_$$b/; \
 	done
 	find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' \) \
@@ -121,6 +123,12 @@ size: client
 lighthouse: client server e2e-deps
 	@lighthouse --version 2>/dev/null | grep -q '^12.2.3$$' || { mkdir -p .tools && cd .tools && npm install --no-audit --no-fund --silent lighthouse@12.2.3; }
 	scripts/lighthouse.sh $(abspath $(TARGET_DIR))/release/nintei $(CURDIR)/dist
+
+## bench-door: at the door, from the camera's code read (by the decoder worker) to the result
+## panel on screen, with Chrome slowing the page's CPU 4× (end2end/bench/door.bench.ts, the
+## release server on a fresh demo database); prints each run, the median and the slowest.
+bench-door: client server e2e-deps
+	cd end2end && NINTEI_BIN=$(abspath $(TARGET_DIR))/release/nintei NINTEI_DIST_DIR=$(CURDIR)/dist E2E_PORT=$(E2E_PORT) npx playwright test --config bench.config.ts
 
 ## bench: engine benchmark (1,000-credit ledger).
 bench:

@@ -7,7 +7,9 @@ const CACHE = 'nintei-shell-v2';
 const PAGES = 24;
 
 // Same-origin files a page names (`href="/…"`, `src="/…"`, `'/…'` in Trunk's loader), in any
-// build's folder (`/_door/…`, `/_staff/…`).
+// build's folder (`/_door/…`, `/_staff/…`), and the door's QR decoder worker, which its page
+// names with `rel="nintei-worker"` links (unhashed names: `keep` fetches them again whenever the
+// page is seen online).
 function assetsOf(html) {
   const found = [...html.matchAll(/["'](\/[A-Za-z0-9._\/-]+\.(?:js|wasm|css|svg))["']/g)].map((m) => m[1]);
   return [...new Set(found)].filter((a) => !a.endsWith('/sw.js'));
@@ -85,6 +87,7 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  // Trunk names files by their content's hash: a cached copy is always the right one.
+  // Trunk names files by their content's hash: a cached copy is always the right one (the
+  // decoder worker's files are refreshed by `keep` each time their page is opened online).
   event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
 });

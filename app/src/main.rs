@@ -1,7 +1,12 @@
 //! Nintei's browser client: leptos, client-side rendered, compiled to wasm.
 // A build for one audience leaves the other audiences' pages unused (the linker drops them).
 #![cfg_attr(
-    not(all(feature = "physician", feature = "door", feature = "staff")),
+    not(all(
+        feature = "physician",
+        feature = "records",
+        feature = "door",
+        feature = "staff"
+    )),
     allow(dead_code, unused_imports)
 )]
 

@@ -24,6 +24,9 @@ macro_rules! in_build {
     (Staff, $view:path) => {
         in_build!(@ "staff", $view)
     };
+    (Records, $view:path) => {
+        in_build!(@ "records", $view)
+    };
     (@ $feature:literal, $view:path) => {{
         #[cfg(feature = $feature)]
         let view = $view;
@@ -88,25 +91,25 @@ route_table! {
     /// マイページ.
     MyPage => "/mypage" => pages::mypage::MyPagePage => Physician;
     /// Handbook units.
-    Handbook => "/mypage/handbook" => pages::handbook::Handbook => Physician;
+    Handbook => "/mypage/handbook" => pages::handbook::Handbook => Records;
     /// Attendance history.
-    History => "/mypage/history" => pages::history::History => Physician;
+    History => "/mypage/history" => pages::history::History => Records;
     /// The printable transcript.
-    Transcript => "/mypage/transcript" => pages::transcript::Transcript => Physician;
+    Transcript => "/mypage/transcript" => pages::transcript::Transcript => Records;
     /// The personal check-in QR code.
     Qr => "/mypage/qr" => pages::qr::Qr => Physician;
     /// Registered details.
-    Profile => "/mypage/profile" => pages::profile::Profile => Physician;
+    Profile => "/mypage/profile" => pages::profile::Profile => Records;
     /// The public session search.
-    Sessions => "/sessions" => pages::sessions::Sessions => Physician;
+    Sessions => "/sessions" => pages::sessions::Sessions => Records;
     /// One published session.
-    SessionDetail => "/sessions/:id" => pages::sessions::SessionDetail => Physician;
+    SessionDetail => "/sessions/:id" => pages::sessions::SessionDetail => Records;
     /// The physician's applications.
-    Applications => "/applications" => pages::applications::Applications => Physician;
+    Applications => "/applications" => pages::applications::Applications => Records;
     /// A new application, or a correction (`?kind=&certification=` or `?edit=`).
-    NewApplication => "/applications/new" => pages::application_form::ApplicationFormPage => Physician;
+    NewApplication => "/applications/new" => pages::application_form::ApplicationFormPage => Records;
     /// One application.
-    Application => "/applications/:id" => pages::application::ApplicationPage => Physician;
+    Application => "/applications/:id" => pages::application::ApplicationPage => Records;
     /// The organizer's sessions.
     Organizer => "/organizer" => pages::organizer::OrganizerHome => Staff;
     /// The organizer's check-in desk for one session.
@@ -140,7 +143,7 @@ route_table! {
     /// The link of the e-mail change mail (`#TOKEN`).
     ConfirmEmail => "/confirm-email" => pages::account::ConfirmEmail => Physician;
     /// The account's own security: password, e-mail, two-step sign-in, devices.
-    Account => "/account" => pages::account::Account => Physician;
+    Account => "/account" => pages::account::Account => Records;
     /// Staff and organizer accounts.
     Admin => "/admin" => pages::admin::Admin => Staff;
     /// Mails sent.

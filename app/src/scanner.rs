@@ -1,6 +1,7 @@
 //! The phone camera inside the page, reading QR codes: the browser's `BarcodeDetector` where it
-//! exists (Android Chrome, Safari 17+), otherwise a wasm decoder (`rqrr`) on frames drawn to a
-//! canvas (desktop Linux Chromium has no `BarcodeDetector`). Also the sound of a scan.
+//! exists (Android Chrome, Safari 17+), otherwise the wasm decoder worker (`src/bin/decoder.rs`,
+//! `rqrr`) on frames drawn to a canvas (desktop Linux Chromium has no `BarcodeDetector`): the
+//! decoder is downloaded only then, and decodes off the page's thread. Also the sound of a scan.
 
 use std::cell::RefCell;
 
@@ -13,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     CanvasRenderingContext2d, HtmlCanvasElement, HtmlVideoElement, MediaStream,
-    MediaStreamConstraints, MediaStreamTrack,
+    MediaStreamConstraints, MediaStreamTrack, MessageEvent, Worker, WorkerOptions, WorkerType,
 };
 
 use crate::i18n::use_i18n;
@@ -49,20 +50,85 @@ fn native_detector() -> Option<BarcodeDetector> {
     BarcodeDetector::new(&options).ok()
 }
 
+/// The decoder worker of the door's build (`src/bin/decoder.rs`), for browsers without
+/// `BarcodeDetector`; stopped when the camera stops.
+struct Decoder(Worker);
+
+impl Decoder {
+    /// Starts the worker and waits until it can decode; `None` when it cannot be loaded (a build
+    /// without it, or a download that failed).
+    async fn start() -> Option<Decoder> {
+        let url = format!("/{}/decoder_loader.js", domain::bundle::Bundle::Door.dir());
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let decoder = Decoder(Worker::new_with_options(&url, &options).ok()?);
+        let ready = decoder.answer().await?;
+        (ready.as_string().as_deref() == Some("ready")).then_some(decoder)
+    }
+
+    /// The worker's next message (`None` if it failed).
+    async fn answer(&self) -> Option<JsValue> {
+        let promise = Promise::new(&mut |resolve, reject| {
+            self.0.set_onmessage(Some(&resolve));
+            self.0.set_onerror(Some(&reject));
+        });
+        let event = JsFuture::from(promise).await.ok()?;
+        event.dyn_into::<MessageEvent>().ok().map(|e| e.data())
+    }
+
+    /// The text of the code in an RGBA picture, read by the worker (the pixels are handed over,
+    /// not copied).
+    async fn decode(&self, width: u32, height: u32, pixels: &JsValue) -> Option<String> {
+        let message = js_sys::Object::new();
+        Reflect::set(&message, &"width".into(), &width.into()).ok()?;
+        Reflect::set(&message, &"height".into(), &height.into()).ok()?;
+        Reflect::set(&message, &"pixels".into(), pixels).ok()?;
+        let buffer = Reflect::get(pixels, &"buffer".into()).ok()?;
+        self.0
+            .post_message_with_transfer(&message, &Array::of1(&buffer))
+            .ok()?;
+        self.answer().await?.as_string()
+    }
+}
+
+impl Drop for Decoder {
+    fn drop(&mut self) {
+        self.0.terminate();
+    }
+}
+
+/// How frames are read: by the browser, or by the decoder worker.
+enum Reader {
+    Native(BarcodeDetector),
+    Worker(Decoder),
+}
+
+impl Reader {
+    async fn start() -> Option<Reader> {
+        match native_detector() {
+            Some(native) => Some(Reader::Native(native)),
+            None => Decoder::start().await.map(Reader::Worker),
+        }
+    }
+}
+
 /// Reads one QR code from the current frame, if there is one.
 async fn read_frame(
     video: &HtmlVideoElement,
     canvas: &HtmlCanvasElement,
-    native: Option<&BarcodeDetector>,
+    reader: &Reader,
 ) -> Option<String> {
     if video.ready_state() < 2 {
         return None;
     }
-    if let Some(detector) = native {
-        let found = JsFuture::from(detector.detect(video)).await.ok()?;
-        let first = Array::from(&found).get(0);
-        return Reflect::get(&first, &"rawValue".into()).ok()?.as_string();
-    }
+    let decoder = match reader {
+        Reader::Native(detector) => {
+            let found = JsFuture::from(detector.detect(video)).await.ok()?;
+            let first = Array::from(&found).get(0);
+            return Reflect::get(&first, &"rawValue".into()).ok()?.as_string();
+        }
+        Reader::Worker(decoder) => decoder,
+    };
     let (w, h) = (video.video_width(), video.video_height());
     if w == 0 || h == 0 {
         return None;
@@ -81,28 +147,20 @@ async fn read_frame(
         f64::from(ch),
     )
     .ok()?;
-    let rgba = ctx
+    let image = ctx
         .get_image_data(0.0, 0.0, f64::from(cw), f64::from(ch))
-        .ok()?
-        .data();
-    decode_rgba(&rgba, cw as usize, ch as usize)
+        .ok()?;
+    // The pixels stay a JavaScript array: they go to the worker without passing through wasm.
+    let pixels = Reflect::get(&image, &"data".into()).ok()?;
+    decoder.decode(cw, ch, &pixels).await
 }
 
-/// The text of the first QR code in an RGBA picture.
-pub fn decode_rgba(rgba: &[u8], width: usize, height: usize) -> Option<String> {
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| {
-        let i = (y * width + x) * 4;
-        let (r, g, b) = (
-            u32::from(rgba[i]),
-            u32::from(rgba[i + 1]),
-            u32::from(rgba[i + 2]),
-        );
-        ((r * 299 + g * 587 + b * 114) / 1000) as u8
-    });
-    image
-        .detect_grids()
-        .into_iter()
-        .find_map(|grid| grid.decode().ok().map(|(_, text)| text))
+/// Marks the moment a code was read (`performance.mark`), for the check-in benchmark
+/// (`make bench-door`), which measures from here to the result panel.
+fn mark_read() {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark("nintei:qr-read");
+    }
 }
 
 fn stop_stream(stream: &MediaStream) {
@@ -122,6 +180,8 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
     let canvas_ref = NodeRef::<html::Canvas>::new();
     let running = RwSignal::new(false);
     let failed = RwSignal::new(false);
+    // No way to read codes here (no `BarcodeDetector` and the decoder could not be loaded).
+    let unavailable = RwSignal::new(false);
     let stream = StoredValue::new_local(None::<MediaStream>);
     // Each start gets a number; a loop stops when a newer start or a stop replaced it.
     let generation = StoredValue::new(0u32);
@@ -138,6 +198,7 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
     let start = move |_| {
         unlock_sound();
         failed.set(false);
+        unavailable.set(false);
         let (Some(video), Some(canvas)) = (video_ref.get(), canvas_ref.get()) else {
             return;
         };
@@ -172,13 +233,18 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
             let _ = video.play().map(JsFuture::from);
             stream.set_value(Some(media_stream));
             running.set(true);
-            let native = native_detector();
+            let Some(reader) = Reader::start().await else {
+                stop();
+                unavailable.set(true);
+                return;
+            };
             while current() {
-                let read = read_frame(&video, &canvas, native.as_ref()).await;
+                let read = read_frame(&video, &canvas, &reader).await;
                 if !current() {
                     break;
                 }
                 if let Some(text) = read {
+                    mark_read();
                     on_code.run(text);
                     // A short pause after a read: the person steps away, the panel is read.
                     sleep(1500).await;
@@ -195,6 +261,7 @@ pub fn QrScanner(on_code: Callback<String>) -> impl IntoView {
                 <canvas node_ref=canvas_ref hidden=true></canvas>
             </div>
             {move || failed.get().then(|| view! { <p class="banner error" role="alert">{i18n.t("scanner.denied")}</p> })}
+            {move || unavailable.get().then(|| view! { <p class="banner error" role="alert" data-testid="camera-unavailable">{i18n.t("scanner.unavailable")}</p> })}
             {move || if running.get() {
                 view! { <button class="button secondary wide" data-testid="camera-stop" on:click=move |_| stop()>{i18n.t("scanner.stop")}</button> }.into_any()
             } else {
@@ -264,60 +331,4 @@ pub fn signal(tone: Tone) {
             let _ = osc.stop_with_when(now + offset + length);
         }
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode_rgba;
-
-    /// A camera-like RGBA frame: grey background, the code drawn at `scale` px per module.
-    fn frame(text: &str, width: usize, height: usize, scale: usize) -> Vec<u8> {
-        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
-            .expect("encodable");
-        let modules = code.width();
-        let colors = code.to_colors();
-        let mut rgba = vec![200u8; width * height * 4];
-        let (left, top) = (
-            (width - modules * scale) / 2,
-            (height - modules * scale) / 2,
-        );
-        // A white quiet zone of 4 modules, as on the phone screen.
-        for y in top.saturating_sub(4 * scale)..(top + (modules + 4) * scale).min(height) {
-            for x in left.saturating_sub(4 * scale)..(left + (modules + 4) * scale).min(width) {
-                rgba[(y * width + x) * 4..][..3].fill(250);
-            }
-        }
-        for (i, c) in colors.iter().enumerate() {
-            if *c == qrcode::Color::Dark {
-                let (mx, my) = (i % modules, i / modules);
-                for y in 0..scale {
-                    for x in 0..scale {
-                        let (px, py) = (left + mx * scale + x, top + my * scale + y);
-                        rgba[(py * width + px) * 4..][..3].fill(20);
-                    }
-                }
-            }
-        }
-        rgba
-    }
-
-    #[test]
-    fn a_my_page_code_is_read_from_a_camera_sized_frame() {
-        // As long as a real token: `N1.` + base64url claims + `.` + 86-character signature.
-        let token = format!(
-            "N1.{}.{}",
-            "eyJyZWdpc3RyeV9udW1iZXIiOiI0MDAwMDAi".repeat(5),
-            "s".repeat(86)
-        );
-        let rgba = frame(&token, 640, 480, 6);
-        assert_eq!(
-            decode_rgba(&rgba, 640, 480).as_deref(),
-            Some(token.as_str())
-        );
-    }
-
-    #[test]
-    fn a_frame_without_a_code_reads_nothing() {
-        assert_eq!(decode_rgba(&vec![128u8; 320 * 240 * 4], 320, 240), None);
-    }
 }

@@ -7,8 +7,12 @@
 /// One build of the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Bundle {
-    /// My Page, applications, sessions, sign-in and account pages: what a physician uses.
+    /// What a physician opens first: the home page, sign-in and registration, My Page (with its
+    /// eligibility preview), the check-in QR code and the pages of mailed links.
     Physician,
+    /// A physician's other pages: history, handbook units, transcript, profile, the session
+    /// search, applications and the account's security.
+    Records,
     /// The check-in desk at the door (an organizer's session or a helper's link): the scanner.
     Door,
     /// Organizers' session pages and the prefectural, JMA and admin staff pages.
@@ -17,13 +21,19 @@ pub enum Bundle {
 
 impl Bundle {
     /// Every build.
-    pub const ALL: [Bundle; 3] = [Bundle::Physician, Bundle::Door, Bundle::Staff];
+    pub const ALL: [Bundle; 4] = [
+        Bundle::Physician,
+        Bundle::Records,
+        Bundle::Door,
+        Bundle::Staff,
+    ];
 
     /// The folder of the build under the client's `dist/` (and its URL prefix); the physician's
     /// build is at the root.
     pub const fn dir(self) -> &'static str {
         match self {
             Bundle::Physician => "",
+            Bundle::Records => "_records",
             Bundle::Door => "_door",
             Bundle::Staff => "_staff",
         }
@@ -34,6 +44,12 @@ impl Bundle {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             ["door", ..] | ["organizer", "sessions", _, "checkin"] => Bundle::Door,
+            [
+                "mypage",
+                "handbook" | "history" | "transcript" | "profile",
+                ..,
+            ]
+            | ["sessions" | "applications" | "account", ..] => Bundle::Records,
             [
                 "organizer" | "review" | "designation" | "identities" | "registry" | "admin",
                 ..,
@@ -52,10 +68,14 @@ mod tests {
         for (path, bundle) in [
             ("/", Bundle::Physician),
             ("/mypage", Bundle::Physician),
-            ("/mypage/history", Bundle::Physician),
-            ("/applications/12", Bundle::Physician),
+            ("/mypage/qr", Bundle::Physician),
+            ("/mypage/history", Bundle::Records),
+            ("/mypage/handbook", Bundle::Records),
+            ("/applications/12", Bundle::Records),
+            ("/sessions", Bundle::Records),
             ("/login", Bundle::Physician),
-            ("/account", Bundle::Physician),
+            ("/account", Bundle::Records),
+            ("/accounts", Bundle::Physician),
             ("/door", Bundle::Door),
             ("/organizer/sessions/7/checkin", Bundle::Door),
             ("/organizer/sessions/7/checkin/", Bundle::Door),
@@ -76,6 +96,6 @@ mod tests {
     #[test]
     fn each_build_has_its_own_folder() {
         let dirs: std::collections::HashSet<_> = Bundle::ALL.iter().map(|b| b.dir()).collect();
-        assert_eq!(dirs.len(), 3);
+        assert_eq!(dirs.len(), Bundle::ALL.len());
     }
 }

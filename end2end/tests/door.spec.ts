@@ -1,11 +1,6 @@
 import { type APIRequestContext, type Browser } from '@playwright/test';
-import { DEMO_PASSWORD, dayHasBegun, designate, expect, jstTimeAgo, login, screen, test } from './helpers';
+import { DEMO_PASSWORD, designate, expect, login, screen, test, dayHasBegun, jstTimeAgo, todayJst } from './helpers';
 import { OwnServer } from './server';
-
-/** Today in Japan, as the server sees it. */
-function todayJst(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-}
 
 /** The Kyoto organizer, logged in through the API of `baseURL`. */
 async function organizerApi(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, baseURL: string) {

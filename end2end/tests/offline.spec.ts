@@ -1,10 +1,5 @@
-import { DEMO_PASSWORD, designate, expect, screen, test } from './helpers';
+import { DEMO_PASSWORD, designate, expect, screen, test, todayJst } from './helpers';
 import { OwnServer } from './server';
-
-/** Today in Japan, as the server sees it. */
-function todayJst(): string {
-  return new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10);
-}
 
 test('a helper page reloaded while the server is unreachable still opens and sends later', async ({ browser, playwright }) => {
   const server = new OwnServer(Number(process.env.E2E_PORT ?? 3100) + 50);

@@ -1,7 +1,8 @@
 //! Serves the built client through `tower-http`'s `ServeDir`: brotli or gzip files made at
 //! build time are sent to browsers that accept them, hashed assets are cached for a year, and
 //! every other path is answered with the `index.html` (never cached) of the build that shows it
-//! (`domain::bundle`: the physician's at the root, the door's and the staff's in their folders),
+//! (`domain::bundle`: the physician's first pages at the root, their other pages, the door's and
+//! the staff's in their folders),
 //! so that the client's router takes it (SPA fallback). The Content-Security-Policy allows
 //! Trunk's inline loaders by their hashes, never `unsafe-inline`.
 
@@ -87,6 +88,7 @@ pub struct Client {
 #[derive(Clone)]
 struct Pages {
     physician: Bytes,
+    records: Bytes,
     door: Bytes,
     staff: Bytes,
 }
@@ -100,6 +102,7 @@ impl Pages {
         });
         let or_physician = |b: Option<Vec<u8>>| b.map(Bytes::from).unwrap_or(physician.clone());
         Pages {
+            records: or_physician(read(Bundle::Records)),
             door: or_physician(read(Bundle::Door)),
             staff: or_physician(read(Bundle::Staff)),
             physician,
@@ -109,6 +112,7 @@ impl Pages {
     fn of(&self, bundle: Bundle) -> &Bytes {
         match bundle {
             Bundle::Physician => &self.physician,
+            Bundle::Records => &self.records,
             Bundle::Door => &self.door,
             Bundle::Staff => &self.staff,
         }

@@ -609,6 +609,11 @@ pub(super) static CATALOG: &[(&str, &str, &str)] = &[
         "カメラを使えません。ブラウザの設定でカメラを許可するか、番号・氏名で検索してください",
         "The camera is not available. Allow it in the browser settings, or search by number or name",
     ),
+    (
+        "scanner.unavailable",
+        "このブラウザではQRコードを読み取れません。ページを再読み込みするか、番号・氏名で検索してください",
+        "This browser cannot read QR codes here. Reload the page, or search by number or name",
+    ),
     ("door.title", "受付補助の端末", "Helper devices"),
     (
         "door.lead",
