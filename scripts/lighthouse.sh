@@ -18,7 +18,7 @@ pid=$!
 for _ in $(seq 1 60); do curl -sf "$base/api/health" >/dev/null && break; sleep 1; done
 
 # The demo physician's session cookie, for My Page.
-password=$(grep -o 'DEMO_PASSWORD: &str = "[^"]*"' "$(dirname "$0")/../server/src/seed.rs" | cut -d'"' -f2)
+password=$(grep -o 'DEMO_PASSWORD: &str = "[^"]*"' "$(dirname "$0")/../server/src/seed/mod.rs" | cut -d'"' -f2)
 cookie=$(curl -sf -c - -H 'content-type: application/json' \
   -d "{\"email\":\"demo.physician@example.jp\",\"password\":\"$password\"}" \
   "$base/api/auth/login" | awk '$6 ~ /nintei/ { print $6 "=" $7 }' | tail -1)
