@@ -49,12 +49,8 @@ pub fn Admin() -> impl IntoView {
             email: email.get(),
             display_name: name.get(),
             password: password.get(),
-            prefecture: prefecture
-                .get()
-                .parse()
-                .ok()
-                .and_then(Prefecture::from_code),
-            organizer_body: Some(body.get()).filter(|b| !b.trim().is_empty()),
+            prefecture: chosen_prefecture(&prefecture.get()),
+            organizer_body: typed_body(body.get()),
         };
         create.dispatch(req);
     };
@@ -211,6 +207,16 @@ pub fn AdminAccount() -> impl IntoView {
 }
 
 /// "最終ログイン 2026-12-07 09:12" (JST), or that the account never signed in.
+/// The prefecture chosen in the form's select (its code), or none.
+fn chosen_prefecture(code: &str) -> Option<Prefecture> {
+    code.parse().ok().and_then(Prefecture::from_code)
+}
+
+/// The organizing body as typed, or none when left blank.
+fn typed_body(body: String) -> Option<String> {
+    Some(body).filter(|b| !b.trim().is_empty())
+}
+
 fn last_login(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
     let i18n = use_i18n();
     match at {
@@ -260,12 +266,8 @@ fn EditAccount(account: AccountSummary, on_saved: Callback<()>) -> impl IntoView
         ev.prevent_default();
         save.dispatch(AccountEdit {
             display_name: name.get(),
-            prefecture: prefecture
-                .get()
-                .parse()
-                .ok()
-                .and_then(Prefecture::from_code),
-            organizer_body: Some(body.get()).filter(|b| !b.trim().is_empty()),
+            prefecture: chosen_prefecture(&prefecture.get()),
+            organizer_body: typed_body(body.get()),
         });
     };
     view! {
